@@ -1,0 +1,127 @@
+package cases
+
+import "time"
+
+// State is where a case stands in its life.
+type State string
+
+// The states of a case. See Rules for how they connect.
+const (
+	StateRegistered  State = "registered"  // 已登记
+	StateVerifying   State = "verifying"   // 核实中
+	StateDismissed   State = "dismissed"   // 不予立案 (查无实据)
+	StateRectifying  State = "rectifying"  // 整改中
+	StateSubmitted   State = "submitted"   // 已报送整改情况
+	StateClosed      State = "closed"      // 已销号
+	StateReopened    State = "reopened"    // 回头看重新打开
+	StateTransferred State = "transferred" // 已移交纪检监察
+)
+
+// States lists every state in ledger order.
+var States = []State{StateRegistered, StateVerifying, StateRectifying, StateSubmitted, StateReopened, StateClosed, StateDismissed, StateTransferred}
+
+// OpenStates are the states in which the office still owes the case work.
+var OpenStates = []State{StateRegistered, StateVerifying, StateRectifying, StateSubmitted, StateReopened}
+
+// Valid reports whether s is a known state.
+func (s State) Valid() bool { return contains(States, s) }
+
+// Open reports whether a case in state s is still on the books.
+func (s State) Open() bool { return contains(OpenStates, s) }
+
+// Label is the state's name in the console.
+func (s State) Label() string {
+	return map[State]string{
+		StateRegistered: "已登记", StateVerifying: "核实中", StateDismissed: "不予立案",
+		StateRectifying: "整改中", StateSubmitted: "待核验", StateClosed: "已销号",
+		StateReopened: "已重新打开", StateTransferred: "已移交纪检监察",
+	}[s]
+}
+
+// Level is the classification marker of a case's material. It is an honest
+// label that drives handling rules, not encryption.
+type Level string
+
+// The classification levels.
+const (
+	LevelPublic   Level = "public"   // 公开
+	LevelInternal Level = "internal" // 内部
+	LevelSecret   Level = "secret"   // 秘密
+)
+
+// Valid reports whether l is a known level.
+func (l Level) Valid() bool { return l == LevelPublic || l == LevelInternal || l == LevelSecret }
+
+// Registration is what registering a case supplies.
+type Registration struct {
+	Source    string `json:"source"`
+	SourceRef string `json:"source_ref"`
+	UnitCode  string `json:"unit_code"`
+	Kind      string `json:"violation_kind"`
+	Title     string `json:"title"`
+	Facts     string `json:"facts"`
+	Level     Level  `json:"level"`
+	Assignee  string `json:"assignee,omitempty"`
+}
+
+// Case is the current view of one ledger entry. It is a projection of the
+// case's events (see Apply) and can always be rebuilt from them.
+type Case struct {
+	No        string   `json:"no"`
+	Year      int      `json:"year"`
+	Ordinal   int      `json:"ordinal"`
+	Source    string   `json:"source"`
+	SourceRef string   `json:"source_ref"`
+	UnitCode  string   `json:"unit_code"`
+	UnitName  string   `json:"unit_name"`
+	Region    []string `json:"region"` // the unit's region path, province first
+	Kind      string   `json:"violation_kind"`
+	Title     string   `json:"title"`
+	Facts     string   `json:"facts"`
+	Level     Level    `json:"level"`
+	Assignee  string   `json:"assignee"`
+	State     State    `json:"state"`
+
+	Requirements     string `json:"requirements,omitempty"`
+	Deadline         string `json:"deadline,omitempty"`          // YYYY-MM-DD, last day allowed
+	OriginalDeadline string `json:"original_deadline,omitempty"` // before any extension
+	Extensions       int    `json:"extensions"`
+	VerifiedBy       string `json:"verified_by,omitempty"` // who confirmed the submission
+	Returns          int    `json:"returns"`               // times a submission was sent back
+	Reopens          int    `json:"reopens"`
+	Outcome          string `json:"outcome,omitempty"` // dismissal reason or transfer reference
+
+	RegisteredBy string    `json:"registered_by"`
+	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"updated_at"`
+	ClosedAt     time.Time `json:"closed_at,omitzero"`
+	Version      int       `json:"version"` // sequence number of the last applied event
+	HeadHash     string    `json:"head_hash"`
+}
+
+// CaseFilter selects cases in a list. Zero fields do not filter.
+type CaseFilter struct {
+	States   []State
+	Source   string
+	UnitCode string
+	Region   string // a region path prefix such as 江南省/云州市
+	Kind     string
+	Light    Light
+	Year     int
+	Text     string // substring of title or facts
+	Page     int    // 1-based
+	PerPage  int
+	// Today and YellowUntil are set by the service from the calendar so that
+	// storage can turn Light into date comparisons.
+	Today       string
+	YellowUntil string
+}
+
+func contains[T comparable](xs []T, x T) bool {
+	for _, y := range xs {
+		if x == y {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,293 @@
+package cases
+
+import (
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Action is what a transition does to a case.
+type Action string
+
+// The actions. ActionRegister only ever starts a chain.
+const (
+	ActionRegister           Action = "register"            // 登记
+	ActionStartVerification  Action = "start_verification"  // 开始核实
+	ActionDismiss            Action = "dismiss"             // 不予立案
+	ActionOrderRectification Action = "order_rectification" // 下达整改要求
+	ActionSubmit             Action = "submit"              // 报送整改情况
+	ActionReturn             Action = "return"              // 退回重新整改
+	ActionConfirm            Action = "confirm"             // 核验通过 (verification note)
+	ActionClose              Action = "close"               // 审批销号
+	ActionReopen             Action = "reopen"              // 回头看, 重新打开
+	ActionTransfer           Action = "transfer"            // 移交纪检监察
+	ActionExtend             Action = "extend"              // 批准延期
+	ActionAssign             Action = "assign"              // 指定承办人
+)
+
+// Rule says from which states an action may be taken, by whom, and where it
+// leads. To is empty when the action leaves the state unchanged.
+type Rule struct {
+	Action Action
+	From   []State
+	To     State
+	Roles  []Role
+	Label  string
+}
+
+// Rules is the state machine of a case. Registration is not in it: it
+// creates the case in StateRegistered.
+var Rules = []Rule{
+	{ActionStartVerification, []State{StateRegistered}, StateVerifying, []Role{RoleOffice}, "开始核实"},
+	{ActionDismiss, []State{StateVerifying}, StateDismissed, []Role{RoleOffice}, "不予立案"},
+	{ActionOrderRectification, []State{StateVerifying, StateReopened}, StateRectifying, []Role{RoleOffice}, "下达整改要求"},
+	{ActionSubmit, []State{StateRectifying}, StateSubmitted, []Role{RoleUnit, RoleOffice}, "报送整改情况"},
+	{ActionReturn, []State{StateSubmitted}, StateRectifying, []Role{RoleOffice}, "退回重新整改"},
+	{ActionConfirm, []State{StateSubmitted}, "", []Role{RoleOffice}, "核验通过"},
+	{ActionClose, []State{StateSubmitted}, StateClosed, []Role{RoleApprover}, "审批销号"},
+	{ActionReopen, []State{StateClosed}, StateReopened, []Role{RoleOffice}, "回头看重新打开"},
+	{ActionTransfer, OpenStates, StateTransferred, []Role{RoleOffice}, "移交纪检监察"},
+	{ActionExtend, []State{StateRectifying}, "", []Role{RoleApprover}, "批准延期"},
+	{ActionAssign, OpenStates, "", []Role{RoleOffice}, "指定承办人"},
+}
+
+// RegisterRoles may register cases: the office itself, hotline intake, and
+// patrol teams referring what they found.
+var RegisterRoles = []Role{RoleOffice, RoleHotline, RolePatrol}
+
+// RuleFor returns the rule of action, if the action exists.
+func RuleFor(a Action) (Rule, bool) {
+	for _, r := range Rules {
+		if r.Action == a {
+			return r, true
+		}
+	}
+	return Rule{}, false
+}
+
+// Calendar turns "N working days from a date" into a date.
+type Calendar interface {
+	AddWorkingDays(date string, n int) (string, error)
+}
+
+// Limits on free text, in characters.
+const (
+	MaxShortText = 200
+	MaxLongText  = 10000
+	MaxEvidence  = 50
+	MaxWorkDays  = 250
+)
+
+// Decide applies the state machine: given the current case, an action, who
+// takes it and its input, it returns the event to record (without time and
+// hashes, see Seal) or the error that refuses it. It is pure: today is the
+// office's current date (YYYY-MM-DD).
+func Decide(c Case, a Action, actor Actor, in Input, comment string, today string, cal Calendar) (Event, error) {
+	rule, ok := RuleFor(a)
+	if !ok {
+		return Event{}, Invalid("action", "unknown action %q", a)
+	}
+	if !contains(rule.From, c.State) {
+		return Event{}, Refused("from-state", "%s is not allowed while the case is %s", rule.Label, c.State.Label())
+	}
+	if !contains(rule.Roles, actor.Role) {
+		return Event{}, Refused("role", "%s may not be done by role %s", rule.Label, actor.Role)
+	}
+	if err := checkText("comment", comment, MaxLongText, false); err != nil {
+		return Event{}, err
+	}
+	out, err := decideInput(c, a, actor, in, today, cal)
+	if err != nil {
+		return Event{}, err
+	}
+	to := rule.To
+	if to == "" {
+		to = c.State
+	}
+	return Event{
+		CaseNo: c.No, Seq: c.Version + 1, Action: a, From: c.State, To: to,
+		Actor: actor, Comment: strings.TrimSpace(comment), Attachments: out.Evidence, Input: &out,
+	}, nil
+}
+
+// decideInput validates what each action needs and returns the input as it
+// will be recorded: only the fields that action uses, resolved.
+func decideInput(c Case, a Action, actor Actor, in Input, today string, cal Calendar) (Input, error) {
+	var out Input
+	switch a {
+	case ActionStartVerification:
+	case ActionDismiss, ActionReopen:
+		if err := checkText("reason", in.Reason, MaxLongText, true); err != nil {
+			return out, err
+		}
+		out.Reason = strings.TrimSpace(in.Reason)
+	case ActionOrderRectification:
+		if err := checkText("requirements", in.Requirements, MaxLongText, true); err != nil {
+			return out, err
+		}
+		d, err := resolveDeadline(in, today, cal)
+		if err != nil {
+			return out, err
+		}
+		out.Requirements, out.Deadline, out.WorkingDays = strings.TrimSpace(in.Requirements), d, in.WorkingDays
+	case ActionSubmit:
+		if err := checkText("report", in.Report, MaxLongText, true); err != nil {
+			return out, err
+		}
+		ev, err := checkEvidence(in.Evidence)
+		if err != nil {
+			return out, err
+		}
+		out.Report, out.Evidence = strings.TrimSpace(in.Report), ev
+	case ActionReturn:
+		if err := checkText("reason", in.Reason, MaxLongText, true); err != nil {
+			return out, err
+		}
+		out.Reason = strings.TrimSpace(in.Reason)
+	case ActionConfirm:
+		if err := checkText("note", in.Note, MaxLongText, true); err != nil {
+			return out, err
+		}
+		out.Note = strings.TrimSpace(in.Note)
+	case ActionClose:
+		if c.VerifiedBy == "" {
+			return out, Refused("verification-required", "销号前须由监督检查处室核验并填写核验意见")
+		}
+		if c.VerifiedBy == actor.ID {
+			return out, Refused("four-eyes", "核验人不能审批同一案件的销号")
+		}
+		if err := checkText("note", in.Note, MaxLongText, false); err != nil {
+			return out, err
+		}
+		out.Note = strings.TrimSpace(in.Note)
+	case ActionTransfer:
+		if err := checkText("reference", in.Reference, MaxShortText, true); err != nil {
+			return out, err
+		}
+		out.Reference = strings.TrimSpace(in.Reference)
+	case ActionExtend:
+		if err := checkText("reason", in.Reason, MaxLongText, true); err != nil {
+			return out, err
+		}
+		d, err := resolveDeadline(in, c.Deadline, cal)
+		if err != nil {
+			return out, err
+		}
+		if d <= c.Deadline {
+			return out, Invalid("deadline", "延期后的期限 %s 须晚于原期限 %s", d, c.Deadline)
+		}
+		out.Reason, out.Deadline, out.WorkingDays, out.PreviousDeadline = strings.TrimSpace(in.Reason), d, in.WorkingDays, c.Deadline
+	case ActionAssign:
+		if err := checkText("assignee", in.Assignee, MaxShortText, true); err != nil {
+			return out, err
+		}
+		out.Assignee = strings.TrimSpace(in.Assignee)
+	}
+	return out, nil
+}
+
+// resolveDeadline takes exactly one of a date or a number of working days
+// counted from base, and returns a date after base.
+func resolveDeadline(in Input, base string, cal Calendar) (string, error) {
+	switch {
+	case in.Deadline != "" && in.WorkingDays != 0:
+		return "", Invalid("deadline", "give either deadline or working_days, not both")
+	case in.WorkingDays != 0:
+		if in.WorkingDays < 1 || in.WorkingDays > MaxWorkDays {
+			return "", Invalid("working_days", "working_days must be between 1 and %d", MaxWorkDays)
+		}
+		d, err := cal.AddWorkingDays(base, in.WorkingDays)
+		if err != nil {
+			return "", Invalid("working_days", "%v", err)
+		}
+		return d, nil
+	case in.Deadline != "":
+		if _, err := time.Parse(time.DateOnly, in.Deadline); err != nil {
+			return "", Invalid("deadline", "deadline %q is not a date (YYYY-MM-DD)", in.Deadline)
+		}
+		if in.Deadline <= base {
+			return "", Invalid("deadline", "deadline %s must be after %s", in.Deadline, base)
+		}
+		return in.Deadline, nil
+	default:
+		return "", Invalid("deadline", "a deadline (deadline or working_days) is required")
+	}
+}
+
+func checkText(field, s string, max int, required bool) error {
+	s = strings.TrimSpace(s)
+	switch {
+	case required && s == "":
+		return Invalid(field, "%s is required", field)
+	case !utf8.ValidString(s):
+		return Invalid(field, "%s is not valid UTF-8", field)
+	case utf8.RuneCountInString(s) > max:
+		return Invalid(field, "%s is longer than %d characters", field, max)
+	}
+	return nil
+}
+
+func checkEvidence(refs []string) ([]string, error) {
+	if len(refs) == 0 {
+		return nil, Invalid("evidence", "at least one evidence reference is required")
+	}
+	if len(refs) > MaxEvidence {
+		return nil, Invalid("evidence", "at most %d evidence references", MaxEvidence)
+	}
+	out := make([]string, 0, len(refs))
+	for _, r := range refs {
+		r = strings.TrimSpace(r)
+		if err := checkText("evidence", r, MaxShortText, true); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// Apply folds one event into the case and returns the result. Applying a
+// case's events in order from the zero Case rebuilds its projection.
+func Apply(c Case, e Event) Case {
+	if e.Action == ActionRegister && e.Registered != nil {
+		r := e.Registered
+		c = Case{
+			No: e.CaseNo, Year: r.Year, Ordinal: r.Ordinal, Source: r.Source, SourceRef: r.SourceRef,
+			UnitCode: r.UnitCode, UnitName: r.UnitName, Region: append([]string{}, r.Region...),
+			Kind: r.Kind, Title: r.Title, Facts: r.Facts, Level: r.Level, Assignee: r.Assignee,
+			RegisteredBy: e.Actor.ID, CreatedAt: TruncateTime(e.At),
+		}
+	}
+	in := Input{}
+	if e.Input != nil {
+		in = *e.Input
+	}
+	switch e.Action {
+	case ActionDismiss:
+		c.Outcome = in.Reason
+	case ActionOrderRectification:
+		c.Requirements, c.Deadline, c.OriginalDeadline, c.VerifiedBy = in.Requirements, in.Deadline, in.Deadline, ""
+	case ActionReturn:
+		c.Returns++
+		c.VerifiedBy = ""
+	case ActionConfirm:
+		c.VerifiedBy = e.Actor.ID
+	case ActionClose:
+		c.ClosedAt = TruncateTime(e.At)
+	case ActionReopen:
+		c.Reopens++
+		c.VerifiedBy = ""
+		c.ClosedAt = time.Time{}
+	case ActionTransfer:
+		c.Outcome = in.Reference
+	case ActionExtend:
+		c.Deadline = in.Deadline
+		c.Extensions++
+	case ActionAssign:
+		c.Assignee = in.Assignee
+	}
+	c.State = e.To
+	c.UpdatedAt = TruncateTime(e.At)
+	c.Version = e.Seq
+	c.HeadHash = e.Hash
+	return c
+}

@@ -1,0 +1,60 @@
+package cases
+
+import "fmt"
+
+// Standing tells whether a unit's staffing applications (机构编制申请事项)
+// must be refused, and why.
+type Standing struct {
+	UnitCode  string           `json:"unit_code"`
+	UnitName  string           `json:"unit_name"`
+	Suspended bool             `json:"suspended"` // 暂停受理
+	Reasons   []StandingReason `json:"reasons"`
+	AsOf      string           `json:"as_of"`
+}
+
+// StandingReason is one rule that suspends a unit, with its basis in the
+// seeds and the cases behind it.
+type StandingReason struct {
+	Rule    string   `json:"rule"`
+	Basis   string   `json:"basis"`
+	Message string   `json:"message"`
+	Cases   []string `json:"cases,omitempty"`
+}
+
+// EvaluateStanding applies the suspension rules to a unit and its open
+// cases. Seed 001: a unit whose rectification is overdue or inadequate has
+// its applications suspended; seed 004: applications from a unit over its
+// establishment or on the key-management list are refused automatically.
+func EvaluateStanding(u Unit, open []Case, today, yellowUntil string) Standing {
+	s := Standing{UnitCode: u.Code, UnitName: u.Name, AsOf: today, Reasons: []StandingReason{}}
+	var overdue, inadequate []string
+	for _, c := range open {
+		if c.UnitCode != u.Code || !c.State.Open() {
+			continue
+		}
+		if LightOf(c, today, yellowUntil) == LightRed {
+			overdue = append(overdue, c.No)
+		}
+		if c.Returns > 0 || c.Reopens > 0 {
+			inadequate = append(inadequate, c.No)
+		}
+	}
+	if len(overdue) > 0 {
+		s.Reasons = append(s.Reasons, StandingReason{Rule: "overdue-rectification", Basis: "逾期未整改的，暂停受理有关机构编制申请事项",
+			Message: fmt.Sprintf("%d 件问题逾期未整改", len(overdue)), Cases: overdue})
+	}
+	if len(inadequate) > 0 {
+		s.Reasons = append(s.Reasons, StandingReason{Rule: "inadequate-rectification", Basis: "整改不到位的，暂停受理有关机构编制申请事项",
+			Message: fmt.Sprintf("%d 件问题整改不到位（被退回或回头看重新打开）", len(inadequate)), Cases: inadequate})
+	}
+	for _, e := range u.OverEstablishment() {
+		s.Reasons = append(s.Reasons, StandingReason{Rule: "over-establishment", Basis: "超编单位，系统拒绝用编申请",
+			Message: fmt.Sprintf("%s核定 %d 名，实有 %d 名，超编 %d 名", e.Type, e.Approved, e.Actual, e.Actual-e.Approved)})
+	}
+	if u.KeyManaged {
+		s.Reasons = append(s.Reasons, StandingReason{Rule: "key-management", Basis: "列入重点管理的单位，系统拒绝用编申请",
+			Message: "该单位已列入重点管理单位"})
+	}
+	s.Suspended = len(s.Reasons) > 0
+	return s
+}

@@ -1,0 +1,133 @@
+package cases
+
+import (
+	"regexp"
+	"strings"
+	"time"
+)
+
+// UnitKind is the kind of body under supervision (监督检查对象, seed 002).
+type UnitKind string
+
+// UnitKinds maps each kind to its Chinese name, in the order seed 002 lists them.
+var UnitKinds = []struct {
+	Kind  UnitKind
+	Label string
+}{
+	{"party", "党的机关"}, {"npc", "人大机关"}, {"government", "政府机关"}, {"cppcc", "政协机关"},
+	{"supervision", "监察机关"}, {"court", "审判机关"}, {"procuratorate", "检察机关"},
+	{"mass", "群团机关"}, {"democratic", "民主党派和工商联机关"}, {"institution", "事业单位"},
+}
+
+// ParseUnitKind accepts a kind's code or its Chinese name (with or without 机关).
+func ParseUnitKind(s string) (UnitKind, bool) {
+	s = strings.TrimSpace(s)
+	for _, k := range UnitKinds {
+		if s == string(k.Kind) || s == k.Label || s+"机关" == k.Label {
+			return k.Kind, true
+		}
+	}
+	return "", false
+}
+
+// Label is the kind's Chinese name.
+func (k UnitKind) Label() string {
+	for _, x := range UnitKinds {
+		if x.Kind == k {
+			return x.Label
+		}
+	}
+	return string(k)
+}
+
+// EstablishmentTypes are the kinds of approved staffing slots (编制类型).
+var EstablishmentTypes = []string{"行政编制", "政法专项编制", "事业编制", "工勤编制"}
+
+// Establishment is the approved and actual head count of one slot type.
+type Establishment struct {
+	Type     string `json:"type"`
+	Approved int    `json:"approved"`
+	Actual   int    `json:"actual"`
+}
+
+// Posts is the approved and actual number of leader posts (领导职数).
+type Posts struct {
+	Approved int `json:"approved"`
+	Actual   int `json:"actual"`
+}
+
+// Unit is a body under supervision (被监督单位): reference data imported
+// from the office's establishment records.
+type Unit struct {
+	Code          string          `json:"code"`
+	Name          string          `json:"name"`
+	Kind          UnitKind        `json:"kind"`
+	Region        []string        `json:"region"` // province, city[, county]
+	Establishment []Establishment `json:"establishment"`
+	LeaderPosts   Posts           `json:"leader_posts"`
+	KeyManaged    bool            `json:"key_managed"` // 重点管理单位
+	UpdatedAt     time.Time       `json:"updated_at"`
+}
+
+// UnitFilter selects units in a list.
+type UnitFilter struct {
+	Region  string
+	Kind    UnitKind
+	Text    string
+	Page    int
+	PerPage int
+}
+
+var unitCodeRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$`)
+
+// ValidUnitCode reports whether code is a well-formed unit code.
+func ValidUnitCode(code string) bool { return unitCodeRE.MatchString(code) }
+
+// RegionKey joins a region path as used in filters: 江南省/云州市.
+func RegionKey(path []string) string { return strings.Join(path, "/") }
+
+// Validate checks a unit's fields; the error names the field.
+func (u Unit) Validate() error {
+	if !ValidUnitCode(u.Code) {
+		return Invalid("code", "unit code %q must be 1-64 letters, digits, - or _", u.Code)
+	}
+	if err := checkText("name", u.Name, MaxShortText, true); err != nil {
+		return err
+	}
+	if u.Kind.Label() == string(u.Kind) {
+		return Invalid("kind", "unknown unit kind %q", u.Kind)
+	}
+	if len(u.Region) < 2 || len(u.Region) > 3 {
+		return Invalid("region", "region must be province/city or province/city/county")
+	}
+	for _, r := range u.Region {
+		if strings.TrimSpace(r) == "" || strings.Contains(r, "/") || strings.HasPrefix(r, "$") {
+			return Invalid("region", "region part %q is empty or malformed", r)
+		}
+	}
+	seen := map[string]bool{}
+	for _, e := range u.Establishment {
+		if !contains(EstablishmentTypes, e.Type) || seen[e.Type] {
+			return Invalid("establishment", "unknown or repeated establishment type %q", e.Type)
+		}
+		seen[e.Type] = true
+		if e.Approved < 0 || e.Actual < 0 {
+			return Invalid(e.Type, "%s figures must not be negative", e.Type)
+		}
+	}
+	if u.LeaderPosts.Approved < 0 || u.LeaderPosts.Actual < 0 {
+		return Invalid("leader_posts", "leader posts must not be negative")
+	}
+	return nil
+}
+
+// OverEstablishment lists the slot types where actual staff exceed the approval.
+func (u Unit) OverEstablishment() []Establishment {
+	var over []Establishment
+	for _, e := range u.Establishment {
+		if e.Actual > e.Approved {
+			over = append(over, e)
+		}
+	}
+	return over
+}
