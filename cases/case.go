@@ -87,6 +87,7 @@ type Case struct {
 	OriginalDeadline string `json:"original_deadline,omitempty"` // before any extension
 	Extensions       int    `json:"extensions"`
 	VerifiedBy       string `json:"verified_by,omitempty"` // who confirmed the submission
+	SubmittedLate    bool   `json:"submitted_late"`        // the pending submission came after the deadline
 	Returns          int    `json:"returns"`               // times a submission was sent back
 	Reopens          int    `json:"reopens"`
 	Outcome          string `json:"outcome,omitempty"` // dismissal reason or transfer reference
@@ -108,7 +109,8 @@ type CaseFilter struct {
 	Kind     string
 	Light    Light
 	Year     int
-	Text     string // substring of title or facts
+	Text     string // substring of title, facts or number
+	Sort     string // no, -no (default), deadline, -deadline, updated, -updated, unit, state
 	Page     int    // 1-based
 	PerPage  int
 	// Today and YellowUntil are set by the service from the calendar so that

@@ -7,11 +7,12 @@ import (
 
 // Error codes. The web layer maps each to one HTTP status.
 const (
-	EINVALID  = "invalid"   // bad input; Field names the offending field
-	ENOTFOUND = "not_found" // the thing asked for does not exist
-	ECONFLICT = "conflict"  // a concurrent or stale write lost
-	EREFUSED  = "refused"   // a rule refuses the request; Rule names it
-	EINTERNAL = "internal"  // anything else; the message is not shown to users
+	EINVALID      = "invalid"         // bad input; Field names the offending field
+	ENOTFOUND     = "not_found"       // the thing asked for does not exist
+	ECONFLICT     = "conflict"        // a concurrent or stale write lost
+	EREFUSED      = "refused"         // a rule refuses the request; Rule names it
+	EUNAUTHORIZED = "unauthenticated" // the caller did not say who they are
+	EINTERNAL     = "internal"        // anything else; the message is not shown to users
 )
 
 // Error is a domain error with a code, a message safe to show to users, and
@@ -21,6 +22,7 @@ type Error struct {
 	Message string
 	Field   string
 	Rule    string
+	Row     int // for file imports: the 1-based row of the file, header included
 }
 
 // Error implements error.

@@ -24,6 +24,9 @@ type Input struct {
 	// PreviousDeadline is filled in by Decide for an extension, so the event
 	// itself records what the deadline was before.
 	PreviousDeadline string `json:"previous_deadline,omitempty"`
+	// Late is filled in by Decide on a submission made after the deadline:
+	// a submitted case's light is frozen at the moment the unit reported.
+	Late bool `json:"late,omitempty"`
 }
 
 // Registered is the payload of a case's first event: the registration plus

@@ -139,6 +139,7 @@ func decideInput(c Case, a Action, actor Actor, in Input, today string, cal Cale
 			return out, err
 		}
 		out.Report, out.Evidence = strings.TrimSpace(in.Report), ev
+		out.Late = c.Deadline != "" && today > c.Deadline
 	case ActionReturn:
 		if err := checkText("reason", in.Reason, MaxLongText, true); err != nil {
 			return out, err
@@ -266,9 +267,12 @@ func Apply(c Case, e Event) Case {
 		c.Outcome = in.Reason
 	case ActionOrderRectification:
 		c.Requirements, c.Deadline, c.OriginalDeadline, c.VerifiedBy = in.Requirements, in.Deadline, in.Deadline, ""
+	case ActionSubmit:
+		c.SubmittedLate = in.Late
 	case ActionReturn:
 		c.Returns++
 		c.VerifiedBy = ""
+		c.SubmittedLate = false
 	case ActionConfirm:
 		c.VerifiedBy = e.Actor.ID
 	case ActionClose:

@@ -232,7 +232,8 @@ func TestLightOf(t *testing.T) {
 	}{
 		{"RedPastDeadline", StateRectifying, "2026-11-19", LightRed},
 		{"YellowOnDeadlineDay", StateRectifying, "2026-11-20", LightYellow},
-		{"YellowWithinFiveDays", StateSubmitted, "2026-11-27", LightYellow},
+		{"YellowWithinFiveDays", StateRectifying, "2026-11-27", LightYellow},
+		{"GreenSubmittedOnTime", StateSubmitted, "2026-11-01", LightGreen},
 		{"GreenLater", StateRectifying, "2026-11-28", LightGreen},
 		{"GreenNoDeadline", StateRegistered, "", LightGreen},
 		{"RedReopenedOld", StateReopened, "2026-01-01", LightRed},

@@ -1,0 +1,132 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+
+	"rectify/cases"
+	"rectify/cases/unitfile"
+	"rectify/storage/embedded"
+)
+
+func (m *Main) importCmd(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("import", flag.ContinueOnError)
+	fs.SetOutput(m.Stderr)
+	var c config
+	m.bind(fs, &c)
+	fs.Usage = func() {
+		fmt.Fprintln(m.Stderr, "usage: rectify import units [flags] FILE.csv|FILE.xlsx")
+		fs.PrintDefaults()
+	}
+	if len(args) == 0 || args[0] != "units" {
+		fs.Usage()
+		return exitCode(2)
+	}
+	if err := fs.Parse(args[1:]); err != nil {
+		return exitCode(2)
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return exitCode(2)
+	}
+	data, err := os.ReadFile(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	// Parse before opening the database: a bad file never touches it.
+	units, err := unitfile.Parse(data)
+	if err != nil {
+		return fmt.Errorf("%s: %w", fs.Arg(0), err)
+	}
+	a, err := m.open(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	if err := a.svc.ImportUnits(ctx, units); err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "imported %d units from %s\n", len(units), fs.Arg(0))
+	return nil
+}
+
+func (m *Main) verify(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
+	fs.SetOutput(m.Stderr)
+	var c config
+	m.bind(fs, &c)
+	repair := fs.Bool("repair", false, "rebuild missing or stale projections from the events")
+	asJSON := fs.Bool("json", false, "print the report as JSON")
+	if err := fs.Parse(args); err != nil {
+		return exitCode(2)
+	}
+	a, err := m.open(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	rep, err := a.svc.Verify(ctx, *repair)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(m.Stdout)
+		enc.SetIndent("", "  ")
+		_ = enc.Encode(rep)
+	} else {
+		printReport(m, rep)
+	}
+	if !rep.OK() {
+		return exitCode(1)
+	}
+	return nil
+}
+
+func printReport(m *Main, rep cases.VerifyReport) {
+	for _, f := range rep.Faults {
+		at := f.CaseNo
+		if f.Seq > 0 {
+			at = fmt.Sprintf("%s event %d", f.CaseNo, f.Seq)
+		}
+		status := "FAULT"
+		if f.Repaired {
+			status = "REPAIRED"
+		}
+		fmt.Fprintf(m.Stdout, "%s %s: %s: %s\n", status, at, f.Kind, f.Message)
+	}
+	for _, w := range rep.Warnings {
+		fmt.Fprintf(m.Stdout, "WARNING %s\n", w)
+	}
+	verdict := "OK"
+	if !rep.OK() {
+		verdict = "FAILED"
+	}
+	fmt.Fprintf(m.Stdout, "verify %s: %d cases, %d events, %d faults\n", verdict, rep.Cases, rep.Events, len(rep.Faults))
+}
+
+func (m *Main) dbserver(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("dbserver", flag.ContinueOnError)
+	fs.SetOutput(m.Stderr)
+	backend := fs.String("backend", m.env("RECTIFY_DB_BACKEND", "sqlite"), "sqlite or postgresql (RECTIFY_DB_BACKEND)")
+	dir := fs.String("dir", m.env("RECTIFY_DB_DIR", "data/dbserver"), "SQLite directory (RECTIFY_DB_DIR)")
+	pg := fs.String("postgresql-url", m.env("RECTIFY_DB_POSTGRESQL_URL", ""), "PostgreSQL URL for the postgresql backend (RECTIFY_DB_POSTGRESQL_URL)")
+	addr := fs.String("addr", m.env("RECTIFY_DB_ADDR", "127.0.0.1:27017"), "loopback listen address (RECTIFY_DB_ADDR)")
+	logLevel := fs.String("log-level", m.env("RECTIFY_LOG_LEVEL", "warn"), "engine log level")
+	if err := fs.Parse(args); err != nil {
+		return exitCode(2)
+	}
+	log, err := m.logger(*logLevel)
+	if err != nil {
+		return err
+	}
+	e, err := embedded.Start(ctx, embedded.Config{Backend: *backend, Dir: *dir, PostgreSQLURL: *pg, Addr: *addr, Log: log})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "rectify dbserver (%s) listening on %s\n", *backend, e.URI())
+	<-ctx.Done()
+	return e.Close()
+}

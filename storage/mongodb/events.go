@@ -1,0 +1,186 @@
+package mongodb
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"rectify/cases"
+)
+
+type actorDoc struct {
+	ID   string `bson:"id"`
+	Name string `bson:"name,omitempty"`
+	Role string `bson:"role"`
+}
+
+type inputDoc struct {
+	Reason           string   `bson:"reason,omitempty"`
+	Requirements     string   `bson:"requirements,omitempty"`
+	Deadline         string   `bson:"deadline,omitempty"`
+	WorkingDays      int      `bson:"workingDays,omitempty"`
+	Report           string   `bson:"report,omitempty"`
+	Evidence         []string `bson:"evidence,omitempty"`
+	Note             string   `bson:"note,omitempty"`
+	Reference        string   `bson:"reference,omitempty"`
+	Assignee         string   `bson:"assignee,omitempty"`
+	PreviousDeadline string   `bson:"previousDeadline,omitempty"`
+	Late             bool     `bson:"late,omitempty"`
+}
+
+type registeredDoc struct {
+	Source    string   `bson:"source"`
+	SourceRef string   `bson:"sourceRef"`
+	UnitCode  string   `bson:"unitCode"`
+	Kind      string   `bson:"kind"`
+	Title     string   `bson:"title"`
+	Facts     string   `bson:"facts"`
+	Level     string   `bson:"level"`
+	Assignee  string   `bson:"assignee"`
+	UnitName  string   `bson:"unitName"`
+	Region    []string `bson:"region"`
+}
+
+// eventDoc is one event. _id is "<case number>/<sequence>": an insert of an
+// already recorded (case, sequence) fails, which is what makes concurrent
+// transitions and ledger-number claims safe on FerretDB as on MongoDB.
+type eventDoc struct {
+	ID     string `bson:"_id"`
+	CaseNo string `bson:"caseNo"`
+	Seq    int    `bson:"seq"`
+	// Year, Ordinal and IdempotencyKey are set on registrations only; they
+	// serve numbering and idempotent retries.
+	Year           int            `bson:"year,omitempty"`
+	Ordinal        int            `bson:"ordinal,omitempty"`
+	IdempotencyKey string         `bson:"idempotencyKey,omitempty"`
+	Action         string         `bson:"action"`
+	From           string         `bson:"from"`
+	To             string         `bson:"to"`
+	Actor          actorDoc       `bson:"actor"`
+	At             time.Time      `bson:"at"`
+	Comment        string         `bson:"comment,omitempty"`
+	Attachments    []string       `bson:"attachments,omitempty"`
+	Registered     *registeredDoc `bson:"registered,omitempty"`
+	Input          *inputDoc      `bson:"input,omitempty"`
+	PrevHash       string         `bson:"prevHash"`
+	Hash           string         `bson:"hash"`
+}
+
+func eventID(no string, seq int) string { return fmt.Sprintf("%s/%06d", no, seq) }
+
+func toEventDoc(e cases.Event) eventDoc {
+	d := eventDoc{ID: eventID(e.CaseNo, e.Seq), CaseNo: e.CaseNo, Seq: e.Seq, Action: string(e.Action),
+		From: string(e.From), To: string(e.To), Actor: actorDoc{e.Actor.ID, e.Actor.Name, string(e.Actor.Role)},
+		At: e.At, Comment: e.Comment, Attachments: e.Attachments, PrevHash: e.PrevHash, Hash: e.Hash}
+	if r := e.Registered; r != nil {
+		d.Year, d.Ordinal, d.IdempotencyKey = r.Year, r.Ordinal, r.IdempotencyKey
+		d.Registered = &registeredDoc{Source: r.Source, SourceRef: r.SourceRef, UnitCode: r.UnitCode, Kind: r.Kind,
+			Title: r.Title, Facts: r.Facts, Level: string(r.Level), Assignee: r.Assignee, UnitName: r.UnitName, Region: r.Region}
+	}
+	if in := e.Input; in != nil {
+		x := inputDoc(*in)
+		d.Input = &x
+	}
+	return d
+}
+
+func (d eventDoc) event() cases.Event {
+	e := cases.Event{CaseNo: d.CaseNo, Seq: d.Seq, Action: cases.Action(d.Action), From: cases.State(d.From), To: cases.State(d.To),
+		Actor: cases.Actor{ID: d.Actor.ID, Name: d.Actor.Name, Role: cases.Role(d.Actor.Role)}, At: d.At.UTC(),
+		Comment: d.Comment, Attachments: d.Attachments, PrevHash: d.PrevHash, Hash: d.Hash}
+	if r := d.Registered; r != nil {
+		e.Registered = &cases.Registered{Registration: cases.Registration{Source: r.Source, SourceRef: r.SourceRef,
+			UnitCode: r.UnitCode, Kind: r.Kind, Title: r.Title, Facts: r.Facts, Level: cases.Level(r.Level), Assignee: r.Assignee},
+			UnitName: r.UnitName, Region: r.Region, Year: d.Year, Ordinal: d.Ordinal, IdempotencyKey: d.IdempotencyKey}
+	}
+	if in := d.Input; in != nil {
+		x := cases.Input(*in)
+		e.Input = &x
+	}
+	return e
+}
+
+// InsertEvent records an event; ECONFLICT if its (case, sequence) is taken.
+func (d *DB) InsertEvent(ctx context.Context, e cases.Event) error {
+	_, err := d.db.Collection(colEvents).InsertOne(ctx, toEventDoc(e))
+	return translate(err, "event "+eventID(e.CaseNo, e.Seq))
+}
+
+// FindEvent returns one event by its key (an _id lookup, indexed everywhere).
+func (d *DB) FindEvent(ctx context.Context, no string, seq int) (cases.Event, error) {
+	var doc eventDoc
+	if err := d.db.Collection(colEvents).FindOne(ctx, bson.M{"_id": eventID(no, seq)}).Decode(&doc); err != nil {
+		return cases.Event{}, translate(err, "event "+eventID(no, seq))
+	}
+	return doc.event(), nil
+}
+
+// FindEvents returns a case's events in order.
+func (d *DB) FindEvents(ctx context.Context, no string) ([]cases.Event, error) {
+	cur, err := d.db.Collection(colEvents).Find(ctx, bson.M{"caseNo": no}, options.Find().SetSort(bson.D{{Key: "seq", Value: 1}}))
+	if err != nil {
+		return nil, fmt.Errorf("find events of %s: %w", no, err)
+	}
+	var docs []eventDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, fmt.Errorf("read events of %s: %w", no, err)
+	}
+	out := make([]cases.Event, 0, len(docs))
+	for _, doc := range docs {
+		out = append(out, doc.event())
+	}
+	return out, nil
+}
+
+// LastOrdinal returns the highest ordinal registered in year.
+func (d *DB) LastOrdinal(ctx context.Context, year int) (int, error) {
+	var doc struct {
+		Ordinal int `bson:"ordinal"`
+	}
+	err := d.db.Collection(colEvents).FindOne(ctx, bson.M{"seq": 1, "year": year},
+		options.FindOne().SetSort(bson.D{{Key: "ordinal", Value: -1}}).SetProjection(bson.M{"ordinal": 1})).Decode(&doc)
+	if err != nil {
+		if cases.ErrorCode(translate(err, "")) == cases.ENOTFOUND {
+			return 0, nil
+		}
+		return 0, fmt.Errorf("last ordinal of %d: %w", year, err)
+	}
+	return doc.Ordinal, nil
+}
+
+// FindRegistrationByKey finds the case registered with an idempotency key.
+func (d *DB) FindRegistrationByKey(ctx context.Context, key string) (string, error) {
+	var doc struct {
+		CaseNo string `bson:"caseNo"`
+	}
+	err := d.db.Collection(colEvents).FindOne(ctx, bson.M{"idempotencyKey": key, "seq": 1}).Decode(&doc)
+	if err != nil {
+		return "", translate(err, "registration with that idempotency key")
+	}
+	return doc.CaseNo, nil
+}
+
+// CaseNumbers returns every case number that has a registration event.
+func (d *DB) CaseNumbers(ctx context.Context) ([]string, error) {
+	return d.strings(ctx, colEvents, bson.M{"seq": 1}, "caseNo")
+}
+
+func (d *DB) strings(ctx context.Context, col string, q bson.M, field string) ([]string, error) {
+	cur, err := d.db.Collection(col).Find(ctx, q, options.Find().SetProjection(bson.M{field: 1}))
+	if err != nil {
+		return nil, fmt.Errorf("list %s of %s: %w", field, col, err)
+	}
+	defer cur.Close(ctx)
+	var out []string
+	for cur.Next(ctx) {
+		v, ok := cur.Current.Lookup(field).StringValueOK()
+		if !ok {
+			return nil, fmt.Errorf("list %s of %s: a document lacks %s", field, col, field)
+		}
+		out = append(out, v)
+	}
+	return out, cur.Err()
+}

@@ -1,0 +1,180 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"rectify/cases"
+)
+
+// MaxJSONBody bounds a JSON request body.
+const MaxJSONBody = 1 << 20
+
+// decodeJSON reads exactly one JSON object into v, refusing unknown fields,
+// wrong types, trailing data and bodies over the limit. The error names the
+// offending field.
+func decodeJSON(c *gin.Context, v any) error {
+	if ct := c.ContentType(); ct != "application/json" {
+		return cases.Invalid("Content-Type", "Content-Type must be application/json, not %q", ct)
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, MaxJSONBody))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return cases.Invalid("body", "request body is larger than %d bytes", MaxJSONBody)
+		}
+		return cases.Invalid("body", "could not read the request body")
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return cases.Invalid("body", "request body is empty")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return jsonError(err)
+	}
+	if dec.More() {
+		return cases.Invalid("body", "request body has data after the JSON object")
+	}
+	if err := noOperators(body); err != nil {
+		return err
+	}
+	return nil
+}
+
+func jsonError(err error) error {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		return cases.Invalid("body", "malformed JSON at byte %d", syn.Offset)
+	case errors.As(err, &typ):
+		field := typ.Field
+		if field == "" {
+			field = "body"
+		}
+		return cases.Invalid(field, "%s must be of type %s, not %s", field, typeName(typ.Type.Kind().String()), typ.Value)
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		f, _ := strconv.Unquote(strings.TrimPrefix(err.Error(), "json: unknown field "))
+		return cases.Invalid(f, "unknown field %q", f)
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return cases.Invalid("body", "the JSON body ends too early")
+	default:
+		return cases.Invalid("body", "malformed JSON: %v", err)
+	}
+}
+
+func typeName(kind string) string {
+	switch kind {
+	case "int", "int64", "int32":
+		return "integer"
+	case "slice":
+		return "array"
+	case "struct", "map":
+		return "object"
+	}
+	return kind
+}
+
+// noOperators refuses any string value beginning with "$": no field of this
+// API legitimately starts with one, and such values are how query-operator
+// injection is attempted against MongoDB-backed services.
+func noOperators(body []byte) error {
+	var v any
+	if err := json.Unmarshal(body, &v); err != nil {
+		return nil // already decoded once; cannot happen
+	}
+	var walk func(path string, v any) error
+	walk = func(path string, v any) error {
+		switch x := v.(type) {
+		case string:
+			if strings.HasPrefix(x, "$") {
+				return cases.Invalid(path, "%s must not start with $", path)
+			}
+		case map[string]any:
+			for k, e := range x {
+				p := k
+				if path != "" {
+					p = path + "." + k
+				}
+				if err := walk(p, e); err != nil {
+					return err
+				}
+			}
+		case []any:
+			for i, e := range x {
+				if err := walk(fmt.Sprintf("%s[%d]", path, i), e); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	return walk("", v)
+}
+
+// query gives checked access to a request's query string.
+type query struct {
+	vals url.Values
+}
+
+// newQuery refuses parameters not in allowed and values starting with "$".
+func newQuery(c *gin.Context, allowed ...string) (query, error) {
+	vals := c.Request.URL.Query()
+	ok := map[string]bool{}
+	for _, a := range allowed {
+		ok[a] = true
+	}
+	for k, vs := range vals {
+		if !ok[k] {
+			return query{}, cases.Invalid(k, "unknown query parameter %q (allowed: %s)", k, strings.Join(allowed, ", "))
+		}
+		for _, v := range vs {
+			if strings.HasPrefix(v, "$") {
+				return query{}, cases.Invalid(k, "%s must not start with $", k)
+			}
+			if len(v) > 200 {
+				return query{}, cases.Invalid(k, "%s is too long", k)
+			}
+		}
+		if len(vs) > 1 && k != "state" {
+			return query{}, cases.Invalid(k, "%s given more than once", k)
+		}
+	}
+	return query{vals}, nil
+}
+
+func (q query) str(k string) string { return strings.TrimSpace(q.vals.Get(k)) }
+
+func (q query) list(k string) []string {
+	var out []string
+	for _, v := range q.vals[k] {
+		for _, p := range strings.Split(v, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+func (q query) int(k string, lo, hi int) (int, error) {
+	s := q.str(k)
+	if s == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < lo || n > hi {
+		return 0, cases.Invalid(k, "%s must be an integer from %d to %d", k, lo, hi)
+	}
+	return n, nil
+}

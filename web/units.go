@@ -1,0 +1,150 @@
+package web
+
+import (
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"rectify/cases"
+	"rectify/cases/unitfile"
+)
+
+// MaxImportBody bounds a units file upload.
+const MaxImportBody = 20 << 20
+
+type listBody[T any] struct {
+	Items   []T `json:"items"`
+	Total   int `json:"total"`
+	Page    int `json:"page"`
+	PerPage int `json:"per_page"`
+}
+
+func (s *Server) handleUnitList(c *gin.Context) {
+	q, err := newQuery(c, "region", "kind", "q", "page", "per_page")
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	f := cases.UnitFilter{Region: q.str("region"), Text: q.str("q")}
+	if k := q.str("kind"); k != "" {
+		kind, ok := cases.ParseUnitKind(k)
+		if !ok {
+			s.invalid(c, "kind", "unknown unit kind %q", k)
+			return
+		}
+		f.Kind = kind
+	}
+	if f.Page, err = q.int("page", 1, 1000000); err == nil {
+		f.PerPage, err = q.int("per_page", 1, cases.MaxPerPage)
+	}
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	us, total, err := s.svc.Units(c, f)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	page, per := pageOf(f.Page, f.PerPage)
+	c.JSON(http.StatusOK, listBody[cases.Unit]{us, total, page, per})
+}
+
+func pageOf(page, per int) (int, int) {
+	if page < 1 {
+		page = 1
+	}
+	if per < 1 {
+		per = 50
+	}
+	return page, per
+}
+
+func (s *Server) handleUnitGet(c *gin.Context) {
+	u, err := s.svc.Unit(c, c.Param("code"))
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, u)
+}
+
+func (s *Server) handleUnitStanding(c *gin.Context) {
+	st, err := s.svc.Standing(c, c.Param("code"))
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, st)
+}
+
+// handleUnitImport takes a CSV or XLSX file, either as the raw body or as
+// the "file" part of a multipart form. Every row is validated before any
+// unit is written.
+func (s *Server) handleUnitImport(c *gin.Context) {
+	if _, err := actorOf(c); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	data, err := s.readUpload(c)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	units, err := unitfile.Parse(data)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	if err := s.svc.ImportUnits(c, units); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"imported": len(units)})
+}
+
+func (s *Server) readUpload(c *gin.Context) ([]byte, error) {
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, MaxImportBody)
+	tooBig := func(err error) error {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return cases.Invalid("file", "the file is larger than %d MiB", MaxImportBody>>20)
+		}
+		return cases.Invalid("file", "could not read the upload: %v", err)
+	}
+	mt, _, _ := mime.ParseMediaType(c.GetHeader("Content-Type"))
+	switch mt {
+	case "multipart/form-data":
+		fh, err := c.FormFile("file")
+		if err != nil {
+			if errors.Is(err, http.ErrMissingFile) {
+				return nil, cases.Invalid("file", "the form has no file part named \"file\"")
+			}
+			return nil, tooBig(err)
+		}
+		f, err := fh.Open()
+		if err != nil {
+			return nil, tooBig(err)
+		}
+		defer f.Close()
+		b, err := io.ReadAll(f)
+		if err != nil {
+			return nil, tooBig(err)
+		}
+		return b, nil
+	case "text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/octet-stream":
+		b, err := io.ReadAll(c.Request.Body)
+		if err != nil {
+			return nil, tooBig(err)
+		}
+		if len(b) == 0 {
+			return nil, cases.Invalid("file", "the upload is empty")
+		}
+		return b, nil
+	default:
+		return nil, cases.Invalid("Content-Type", "send text/csv, an XLSX file, or multipart/form-data with a \"file\" part")
+	}
+}
