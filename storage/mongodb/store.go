@@ -79,28 +79,54 @@ func (d *DB) Name() string { return d.db.Name() }
 // FerretDB v1 only _id lookups use an index, but the unique indexes still
 // arbitrate, and on MongoDB all of them serve their queries.
 func (d *DB) ensureIndexes(ctx context.Context) error {
-	specs := map[string][]mongo.IndexModel{
-		colEvents: {
-			{Keys: bson.D{{Key: "caseNo", Value: 1}, {Key: "seq", Value: 1}}, Options: options.Index().SetUnique(true).SetName("case_seq")},
-			{Keys: bson.D{{Key: "seq", Value: 1}, {Key: "year", Value: 1}, {Key: "ordinal", Value: -1}}, Options: options.Index().SetName("numbering")},
-			{Keys: bson.D{{Key: "idempotencyKey", Value: 1}}, Options: options.Index().SetName("idempotency_key")},
-		},
-		colCases: {
-			{Keys: bson.D{{Key: "year", Value: -1}, {Key: "ordinal", Value: -1}}, Options: options.Index().SetName("ledger_order")},
-			{Keys: bson.D{{Key: "state", Value: 1}, {Key: "deadline", Value: 1}}, Options: options.Index().SetName("state_deadline")},
-			{Keys: bson.D{{Key: "unitCode", Value: 1}, {Key: "state", Value: 1}}, Options: options.Index().SetName("unit_state")},
-			{Keys: bson.D{{Key: "regionKeys", Value: 1}, {Key: "state", Value: 1}}, Options: options.Index().SetName("region_state")},
-			{Keys: bson.D{{Key: "source", Value: 1}, {Key: "year", Value: -1}}, Options: options.Index().SetName("source_year")},
-			{Keys: bson.D{{Key: "kind", Value: 1}, {Key: "year", Value: -1}}, Options: options.Index().SetName("kind_year")},
-		},
-		colUnits: {
-			{Keys: bson.D{{Key: "regionKeys", Value: 1}, {Key: "_id", Value: 1}}, Options: options.Index().SetName("region_code")},
-			{Keys: bson.D{{Key: "kind", Value: 1}}, Options: options.Index().SetName("kind")},
-		},
+	type index struct {
+		col, name string
+		keys      bson.D
+		unique    bool
 	}
-	for col, models := range specs {
-		if _, err := d.db.Collection(col).Indexes().CreateMany(ctx, models); err != nil {
-			return fmt.Errorf("create indexes on %s: %w", col, err)
+	asc := func(ks ...string) bson.D {
+		d := bson.D{}
+		for _, k := range ks {
+			if k[0] == '-' {
+				d = append(d, bson.E{Key: k[1:], Value: -1})
+			} else {
+				d = append(d, bson.E{Key: k, Value: 1})
+			}
+		}
+		return d
+	}
+	specs := []index{
+		{colEvents, "case_seq", asc("caseNo", "seq"), true},
+		{colEvents, "numbering", asc("seq", "year", "-ordinal"), false},
+		{colEvents, "idempotency_key", asc("idempotencyKey"), false},
+		{colCases, "ledger_order", asc("-year", "-ordinal"), false},
+		{colCases, "state_deadline", asc("state", "deadline"), false},
+		{colCases, "unit_state", asc("unitCode", "state"), false},
+		{colCases, "region_state", asc("regionKeys", "state"), false},
+		{colCases, "source_year", asc("source", "-year"), false},
+		{colCases, "kind_year", asc("kind", "-year"), false},
+		{colUnits, "region_code", asc("regionKeys", "_id"), false},
+		{colUnits, "kind", asc("kind"), false},
+	}
+	have := map[string]bool{}
+	for _, col := range []string{colEvents, colCases, colUnits} {
+		existing, err := d.db.Collection(col).Indexes().ListSpecifications(ctx)
+		if err != nil {
+			return fmt.Errorf("list indexes on %s: %w", col, err)
+		}
+		for _, spec := range existing {
+			have[col+"."+spec.Name] = true
+		}
+	}
+	// Create only the missing ones: FerretDB v1 fails when asked to
+	// re-create an existing compound index.
+	for _, ix := range specs {
+		if have[ix.col+"."+ix.name] {
+			continue
+		}
+		m := mongo.IndexModel{Keys: ix.keys, Options: options.Index().SetName(ix.name).SetUnique(ix.unique)}
+		if _, err := d.db.Collection(ix.col).Indexes().CreateOne(ctx, m); err != nil {
+			return fmt.Errorf("create index %s on %s: %w", ix.name, ix.col, err)
 		}
 	}
 	return nil
