@@ -1,0 +1,384 @@
+package cases_test
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"sync"
+	"testing"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"rectify/cases"
+	"rectify/cases/casetest"
+	"rectify/storage/mongodb"
+)
+
+func TestConcurrentRegistrationGetsConsecutiveNumbers(t *testing.T) {
+	env := casetest.New(t, nil)
+	ctx := context.Background()
+	const n = 50
+	var wg sync.WaitGroup
+	nos := make([]string, n)
+	errs := make([]error, n)
+	start := make(chan struct{})
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			<-start
+			// Each goroutine has its own service, as separate processes would.
+			svc := cases.NewService(env.Config)
+			c, _, err := svc.Register(ctx, casetest.Office, casetest.Registration("QH001"), "")
+			nos[i], errs[i] = c.No, err
+		}(i)
+	}
+	close(start)
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	year := time.Now().In(time.FixedZone("CST", 8*3600)).Year()
+	sort.Strings(nos)
+	for i, no := range nos {
+		if want := cases.FormatNo(year, i+1); no != want {
+			t.Fatalf("numbers not consecutive: position %d is %s, want %s (all: %v)", i, no, want, nos)
+		}
+	}
+	rep, err := env.Service.Verify(ctx, false)
+	if err != nil || !rep.OK() || rep.Cases != n || len(rep.Warnings) != 0 {
+		t.Fatalf("verify after concurrent registration: %+v, %v", rep, err)
+	}
+}
+
+func TestConcurrentTransitionExactlyOneWins(t *testing.T) {
+	env := casetest.New(t, nil)
+	ctx := context.Background()
+	c, _, err := env.Service.Register(ctx, casetest.Office, casetest.Registration("QH001"), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 20
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	start := make(chan struct{})
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			<-start
+			svc := cases.NewService(env.Config)
+			_, _, errs[i] = svc.Transition(ctx, c.No, casetest.Office, cases.ActionStartVerification, cases.Input{}, fmt.Sprint("goroutine ", i), 0)
+		}(i)
+	}
+	close(start)
+	wg.Wait()
+	wins := 0
+	for _, err := range errs {
+		switch code := cases.ErrorCode(err); code {
+		case "":
+			wins++
+		case cases.ECONFLICT, cases.EREFUSED:
+			// A loser that read the case after the winner's event sees
+			// "verifying" and is refused by the state machine instead.
+		default:
+			t.Fatalf("unexpected error %v", err)
+		}
+	}
+	if wins != 1 {
+		t.Fatalf("%d transitions won, want exactly 1", wins)
+	}
+	evs, err := env.Service.Events(ctx, c.No)
+	if err != nil || len(evs) != 2 {
+		t.Fatalf("events: %d, %v; want 2", len(evs), err)
+	}
+	got, _ := env.Service.Case(ctx, c.No)
+	if got.State != cases.StateVerifying || got.Version != 2 {
+		t.Fatalf("case after race: %s v%d", got.State, got.Version)
+	}
+}
+
+func TestConcurrentTransitionFromSameVersionConflicts(t *testing.T) {
+	// With expected_version every loser must get a conflict, never a refusal.
+	env := casetest.New(t, nil)
+	ctx := context.Background()
+	c, _, _ := env.Service.Register(ctx, casetest.Office, casetest.Registration("QH001"), "")
+	const n = 20
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	start := make(chan struct{})
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			<-start
+			svc := cases.NewService(env.Config)
+			_, _, errs[i] = svc.Transition(ctx, c.No, casetest.Office, cases.ActionAssign, cases.Input{Assignee: fmt.Sprint("承办人", i)}, "", c.Version)
+		}(i)
+	}
+	close(start)
+	wg.Wait()
+	wins, conflicts := 0, 0
+	for _, err := range errs {
+		switch cases.ErrorCode(err) {
+		case "":
+			wins++
+		case cases.ECONFLICT:
+			conflicts++
+		default:
+			t.Fatalf("unexpected error %v", err)
+		}
+	}
+	if wins != 1 || conflicts != n-1 {
+		t.Fatalf("wins %d, conflicts %d; want 1 and %d", wins, conflicts, n-1)
+	}
+}
+
+func TestLifecycleAndFourEyes(t *testing.T) {
+	env := casetest.New(t, nil)
+	ctx := context.Background()
+	svc := env.Service
+	c, _, err := svc.Register(ctx, casetest.Office, casetest.Registration("QH001"), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps := []struct {
+		actor cases.Actor
+		a     cases.Action
+		in    cases.Input
+		want  cases.State
+	}{
+		{casetest.Office, cases.ActionStartVerification, cases.Input{}, cases.StateVerifying},
+		{casetest.Office, cases.ActionOrderRectification, cases.Input{Requirements: "清退超编人员", WorkingDays: 15}, cases.StateRectifying},
+		{casetest.UnitActor, cases.ActionSubmit, cases.Input{Report: "已清退", Evidence: []string{"清退文件.pdf"}}, cases.StateSubmitted},
+		{casetest.Office, cases.ActionConfirm, cases.Input{Note: "核验到位"}, cases.StateSubmitted},
+	}
+	for _, st := range steps {
+		if c, _, err = svc.Transition(ctx, c.No, st.actor, st.a, st.in, "", 0); err != nil {
+			t.Fatalf("%s: %v", st.a, err)
+		}
+		if c.State != st.want {
+			t.Fatalf("%s: state %s, want %s", st.a, c.State, st.want)
+		}
+	}
+	// The verifier, even holding the approver role, may not close.
+	sameAsVerifier := cases.Actor{ID: casetest.Office.ID, Role: cases.RoleApprover}
+	_, _, err = svc.Transition(ctx, c.No, sameAsVerifier, cases.ActionClose, cases.Input{}, "", 0)
+	if e, ok := cases.AsError(err); !ok || e.Rule != "four-eyes" {
+		t.Fatalf("verifier closing: %v, want four-eyes refusal", err)
+	}
+	c, _, err = svc.Transition(ctx, c.No, casetest.Approver, cases.ActionClose, cases.Input{Note: "同意销号"}, "", 0)
+	if err != nil || c.State != cases.StateClosed || c.ClosedAt.IsZero() {
+		t.Fatalf("close: %v %+v", err, c)
+	}
+	if rep, err := svc.Verify(ctx, false); err != nil || !rep.OK() {
+		t.Fatalf("verify: %+v %v", rep, err)
+	}
+}
+
+func TestIdempotentRegistration(t *testing.T) {
+	env := casetest.New(t, nil)
+	ctx := context.Background()
+	reg := casetest.Registration("QH001")
+	first, replayed, err := env.Service.Register(ctx, casetest.Office, reg, "key-1")
+	if err != nil || replayed {
+		t.Fatalf("first: %v replayed=%v", err, replayed)
+	}
+	again, replayed, err := env.Service.Register(ctx, casetest.Office, reg, "key-1")
+	if err != nil || !replayed || again.No != first.No {
+		t.Fatalf("retry: %v replayed=%v %s vs %s", err, replayed, again.No, first.No)
+	}
+	other := reg
+	other.Title = "另一个问题"
+	if _, _, err := env.Service.Register(ctx, casetest.Office, other, "key-1"); cases.ErrorCode(err) != cases.EINVALID {
+		t.Fatalf("key reused for another request: %v", err)
+	}
+	// Concurrent retries of one request make one case.
+	var wg sync.WaitGroup
+	nos := make(chan string, 10)
+	for i := 0; i < 10; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c, _, err := cases.NewService(env.Config).Register(ctx, casetest.Office, reg, "key-2")
+			if err == nil {
+				nos <- c.No
+			} else if cases.ErrorCode(err) != cases.ECONFLICT {
+				t.Errorf("concurrent retry: %v", err)
+			}
+		}()
+	}
+	wg.Wait()
+	close(nos)
+	seen := map[string]bool{}
+	for no := range nos {
+		seen[no] = true
+	}
+	if len(seen) != 1 {
+		t.Fatalf("concurrent retries made cases %v, want exactly one", seen)
+	}
+	if n := env.Counts(t)["events"]; n != 2 {
+		t.Fatalf("%d registration events, want 2", n)
+	}
+}
+
+func TestProjectionHealsOnRead(t *testing.T) {
+	env := casetest.New(t, nil)
+	ctx := context.Background()
+	c, _, _ := env.Service.Register(ctx, casetest.Office, casetest.Registration("QH001"), "")
+	c, _, _ = env.Service.Transition(ctx, c.No, casetest.Office, cases.ActionStartVerification, cases.Input{}, "", 0)
+	// Simulate a crash between the event insert and the projection write.
+	stale := c
+	stale.State, stale.Version = cases.StateRegistered, 1
+	if err := env.DB.PutCase(ctx, stale); err != nil {
+		t.Fatal(err)
+	}
+	got, err := env.Service.Case(ctx, c.No)
+	if err != nil || got.State != cases.StateVerifying || got.Version != 2 {
+		t.Fatalf("read did not catch up: %v %s v%d", err, got.State, got.Version)
+	}
+	stored, _ := env.DB.FindCase(ctx, c.No)
+	if stored.Version != 2 {
+		t.Fatalf("stored projection not healed: v%d", stored.Version)
+	}
+}
+
+func TestVerifyCatchesCorruption(t *testing.T) {
+	env := casetest.New(t, nil)
+	ctx := context.Background()
+	var nos []string
+	for i := 0; i < 3; i++ {
+		c, _, _ := env.Service.Register(ctx, casetest.Office, casetest.Registration("QH001"), "")
+		env.Service.Transition(ctx, c.No, casetest.Office, cases.ActionStartVerification, cases.Input{}, "", 0)
+		nos = append(nos, c.No)
+	}
+	if rep, _ := env.Service.Verify(ctx, false); !rep.OK() {
+		t.Fatalf("clean ledger reported: %+v", rep)
+	}
+	t.Run("CorruptedEvent", func(t *testing.T) {
+		if err := env.DB.RawUpdate(ctx, "events", mongodb.EventID(nos[1], 2), bson.M{"$set": bson.M{"comment": "事后篡改"}}); err != nil {
+			t.Fatal(err)
+		}
+		rep, err := env.Service.Verify(ctx, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.OK() || len(rep.Faults) != 1 || rep.Faults[0].CaseNo != nos[1] || rep.Faults[0].Seq != 2 || rep.Faults[0].Kind != "broken-chain" {
+			t.Fatalf("got %+v, want one broken chain at %s event 2", rep.Faults, nos[1])
+		}
+		// Put it back for the next subtest.
+		env.DB.RawUpdate(ctx, "events", mongodb.EventID(nos[1], 2), bson.M{"$unset": bson.M{"comment": ""}})
+	})
+	t.Run("StaleProjection", func(t *testing.T) {
+		if err := env.DB.RawUpdate(ctx, "cases", nos[2], bson.M{"$set": bson.M{"title": "被改动的标题"}}); err != nil {
+			t.Fatal(err)
+		}
+		rep, _ := env.Service.Verify(ctx, false)
+		if rep.OK() || len(rep.Faults) != 1 || rep.Faults[0].CaseNo != nos[2] || rep.Faults[0].Kind != "stale-projection" {
+			t.Fatalf("got %+v, want one stale projection of %s", rep.Faults, nos[2])
+		}
+		rep, _ = env.Service.Verify(ctx, true)
+		if !rep.OK() || !rep.Faults[0].Repaired {
+			t.Fatalf("repair: %+v", rep.Faults)
+		}
+		if rep, _ = env.Service.Verify(ctx, false); !rep.OK() || len(rep.Faults) != 0 {
+			t.Fatalf("after repair: %+v", rep.Faults)
+		}
+		c, _ := env.DB.FindCase(ctx, nos[2])
+		if c.Title != casetest.Registration("QH001").Title {
+			t.Fatalf("title after repair: %s", c.Title)
+		}
+	})
+	t.Run("MissingProjection", func(t *testing.T) {
+		if err := env.DB.RawUpdate(ctx, "cases", nos[0], bson.M{"$set": bson.M{"version": 1, "state": "registered"}}); err != nil {
+			t.Fatal(err)
+		}
+		rep, _ := env.Service.Verify(ctx, false)
+		if rep.OK() || rep.Faults[0].Kind != "stale-projection" {
+			t.Fatalf("got %+v", rep.Faults)
+		}
+	})
+}
+
+func TestStandingAndListFilters(t *testing.T) {
+	// A clock in the past lets a deadline run out when the clock moves on.
+	now := time.Date(2026, 11, 2, 10, 0, 0, 0, time.FixedZone("CST", 8*3600))
+	env := casetest.New(t, func() time.Time { return now })
+	ctx := context.Background()
+	svc := env.Service
+	c, _, _ := svc.Register(ctx, casetest.Office, casetest.Registration("QH001"), "")
+	svc.Transition(ctx, c.No, casetest.Office, cases.ActionStartVerification, cases.Input{}, "", 0)
+	c, _, err := svc.Transition(ctx, c.No, casetest.Office, cases.ActionOrderRectification, cases.Input{Requirements: "r", WorkingDays: 5}, "", 0)
+	if err != nil || c.Deadline != "2026-11-09" {
+		t.Fatalf("deadline %s, %v", c.Deadline, err)
+	}
+	other, _, _ := svc.Register(ctx, casetest.Office, casetest.Registration("AP001"), "")
+
+	st, _ := svc.Standing(ctx, "QH001")
+	if st.Suspended {
+		t.Fatalf("suspended before the deadline: %+v", st)
+	}
+	if got := svc.Light(c); got != cases.LightYellow {
+		t.Fatalf("light %s, want yellow within 5 working days", got)
+	}
+	now = now.AddDate(0, 0, 10) // 2026-11-12: past the deadline
+	st, _ = svc.Standing(ctx, "QH001")
+	if !st.Suspended || st.Reasons[0].Rule != "overdue-rectification" || st.Reasons[0].Cases[0] != c.No {
+		t.Fatalf("standing after deadline: %+v", st)
+	}
+	list := func(f cases.CaseFilter) []string {
+		t.Helper()
+		cs, total, err := svc.Cases(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if total != len(cs) {
+			t.Fatalf("total %d, page %d", total, len(cs))
+		}
+		var out []string
+		for _, c := range cs {
+			out = append(out, c.No)
+		}
+		return out
+	}
+	tests := []struct {
+		name string
+		f    cases.CaseFilter
+		want []string
+	}{
+		{"Red", cases.CaseFilter{Light: cases.LightRed}, []string{c.No}},
+		{"Green", cases.CaseFilter{Light: cases.LightGreen}, []string{other.No}},
+		{"Yellow", cases.CaseFilter{Light: cases.LightYellow}, nil},
+		{"RegionCounty", cases.CaseFilter{Region: "江南省/云州市/安平县"}, []string{other.No}},
+		{"RegionCity", cases.CaseFilter{Region: "江南省/云州市"}, []string{other.No, c.No}},
+		{"State", cases.CaseFilter{States: []cases.State{cases.StateRectifying}}, []string{c.No}},
+		{"Unit", cases.CaseFilter{UnitCode: "AP001"}, []string{other.No}},
+		{"Text", cases.CaseFilter{Text: "新进人员"}, []string{other.No, c.No}},
+		{"TextIsLiteral", cases.CaseFilter{Text: ".*"}, nil},
+		{"Source", cases.CaseFilter{Source: "hotline"}, nil},
+		{"Kind", cases.CaseFilter{Kind: "B01", Year: 2026}, []string{other.No, c.No}},
+		{"OtherYear", cases.CaseFilter{Year: 2025}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := list(tt.f)
+			if fmt.Sprint(got) != fmt.Sprint(tt.want) {
+				t.Errorf("got %v, want %v", got, tt.want)
+			}
+		})
+	}
+	counts, err := env.DB.CountCasesByState(ctx, cases.CaseFilter{})
+	if err != nil || counts[cases.StateRectifying] != 1 || counts[cases.StateRegistered] != 1 {
+		t.Fatalf("counts %v %v", counts, err)
+	}
+	// AP001 is on the key-management list.
+	if st, _ := svc.Standing(ctx, "AP001"); !st.Suspended || st.Reasons[0].Rule != "key-management" {
+		t.Fatalf("AP001 standing %+v", st)
+	}
+	if _, err := svc.Standing(ctx, "NOPE"); cases.ErrorCode(err) != cases.ENOTFOUND {
+		t.Fatalf("unknown unit: %v", err)
+	}
+}

@@ -1,0 +1,39 @@
+package mongodb
+
+import (
+	"context"
+	"fmt"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+)
+
+// Counts returns the number of documents in each collection the store
+// writes. Tests use it to show that a failed request wrote nothing.
+func (d *DB) Counts(ctx context.Context) (map[string]int64, error) {
+	out := map[string]int64{}
+	for _, col := range []string{colUnits, colEvents, colCases, colKeys} {
+		n, err := d.db.Collection(col).CountDocuments(ctx, bson.M{})
+		if err != nil {
+			return nil, fmt.Errorf("count %s: %w", col, err)
+		}
+		out[col] = n
+	}
+	return out, nil
+}
+
+// RawUpdate applies a raw update to one document by _id, bypassing the
+// domain. It exists so that tests and drills can corrupt data on purpose
+// and show that `rectify verify` catches it; the product never calls it.
+func (d *DB) RawUpdate(ctx context.Context, col, id string, update any) error {
+	res, err := d.db.Collection(col).UpdateOne(ctx, bson.M{"_id": id}, update)
+	if err != nil {
+		return fmt.Errorf("raw update %s/%s: %w", col, id, err)
+	}
+	if res.MatchedCount != 1 {
+		return fmt.Errorf("raw update %s/%s: no such document", col, id)
+	}
+	return nil
+}
+
+// EventID is the _id of an event document.
+func EventID(caseNo string, seq int) string { return eventID(caseNo, seq) }
