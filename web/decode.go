@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -40,6 +41,11 @@ func decodeJSON(c *gin.Context, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
+		if strings.HasPrefix(err.Error(), "json: unknown field ") {
+			if path := unknownPath(body, reflect.TypeOf(v)); path != "" {
+				return cases.Invalid(path, "unknown field %q", path)
+			}
+		}
 		return jsonError(err)
 	}
 	if dec.More() {
@@ -83,6 +89,56 @@ func typeName(kind string) string {
 		return "object"
 	}
 	return kind
+}
+
+// unknownPath finds the dotted path of the first object key in body that
+// has no field in t (the decoder names only the last key).
+func unknownPath(body []byte, t reflect.Type) string {
+	var v any
+	if json.Unmarshal(body, &v) != nil {
+		return ""
+	}
+	var walk func(prefix string, v any, t reflect.Type) string
+	walk = func(prefix string, v any, t reflect.Type) string {
+		for t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		obj, ok := v.(map[string]any)
+		if !ok || t.Kind() != reflect.Struct {
+			return ""
+		}
+		for k, sub := range obj {
+			f, found := fieldByJSON(t, k)
+			if !found {
+				return prefix + k
+			}
+			if p := walk(prefix+k+".", sub, f.Type); p != "" {
+				return p
+			}
+		}
+		return ""
+	}
+	return walk("", v, t)
+}
+
+func fieldByJSON(t reflect.Type, key string) (reflect.StructField, bool) {
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if f.Anonymous {
+			if g, ok := fieldByJSON(f.Type, key); ok {
+				return g, true
+			}
+			continue
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "" {
+			name = f.Name
+		}
+		if strings.EqualFold(name, key) {
+			return f, true
+		}
+	}
+	return reflect.StructField{}, false
 }
 
 // noOperators refuses any string value beginning with "$": no field of this
