@@ -67,11 +67,17 @@ func Open(tb testing.TB) *mongodb.DB {
 	return OpenNamed(tb, DBName())
 }
 
-// OpenNamed opens database name, dropped when the test ends.
+// OpenNamed opens database name on the test engine, dropped when the test ends.
 func OpenNamed(tb testing.TB, name string) *mongodb.DB {
 	tb.Helper()
+	return OpenAt(tb, URI(tb), name)
+}
+
+// OpenAt opens database name on the server at uri, dropped when the test ends.
+func OpenAt(tb testing.TB, uri, name string) *mongodb.DB {
+	tb.Helper()
 	ctx := context.Background()
-	db, err := mongodb.Open(ctx, URI(tb), name)
+	db, err := mongodb.Open(ctx, uri, name)
 	if err != nil {
 		tb.Fatalf("open test database: %v", err)
 	}

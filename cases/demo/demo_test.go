@@ -1,0 +1,55 @@
+package demo_test
+
+import (
+	"context"
+	"testing"
+
+	"rectify/cases"
+	"rectify/cases/casetest"
+	"rectify/cases/demo"
+)
+
+func TestLoadDemoIsCompleteAndIdempotent(t *testing.T) {
+	env := casetest.New(t, nil)
+	ctx := context.Background()
+	sum, err := demo.Load(ctx, env.Config, "../../testdata/demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Units < 35 || sum.Registered < 180 || sum.Steps < 400 {
+		t.Fatalf("demo too small: %+v", sum)
+	}
+	svc := cases.NewService(env.Config)
+	counts, err := env.DB.CountCasesByState(ctx, cases.CaseFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range cases.States {
+		if counts[s] == 0 {
+			t.Errorf("no demo case in state %s", s)
+		}
+	}
+	sources := map[string]bool{}
+	cs, _, _ := svc.Cases(ctx, cases.CaseFilter{PerPage: cases.MaxPerPage})
+	for _, c := range cs {
+		sources[c.Source] = true
+	}
+	if len(sources) != 6 {
+		t.Errorf("demo covers sources %v, want all 6", sources)
+	}
+	if _, red, _ := svc.Cases(ctx, cases.CaseFilter{Light: cases.LightRed}); red == 0 {
+		t.Error("no overdue demo cases")
+	}
+	rep, err := svc.Verify(ctx, false)
+	if err != nil || !rep.OK() || len(rep.Warnings) > 0 {
+		t.Fatalf("verify demo: %+v %v", rep, err)
+	}
+	before := env.Counts(t)
+	again, err := demo.Load(ctx, env.Config, "../../testdata/demo")
+	if err != nil || again.Registered != 0 || again.Steps != 0 {
+		t.Fatalf("second load: %+v %v", again, err)
+	}
+	if after := env.Counts(t); after["events"] != before["events"] || after["cases"] != before["cases"] {
+		t.Fatalf("second load wrote: %v → %v", before, after)
+	}
+}

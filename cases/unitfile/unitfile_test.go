@@ -1,0 +1,133 @@
+package unitfile
+
+import (
+	"bytes"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"rectify/cases"
+)
+
+const header = "单位代码,单位名称,单位类别,省,市,县,行政编制核定,行政编制实有,事业编制核定,事业编制实有,领导职数核定,领导职数实有,重点管理\n"
+
+func TestParseCSV(t *testing.T) {
+	data := "\ufeff" + header +
+		"QH001,清河县教育局,政府机关,江南省,云州市,清河县,20,19,10,12,5,6,否\n" +
+		"\n" +
+		"YZ001,云州市总工会,群团,江南省,云州市,,15,15,,,3,3,是\n"
+	units, err := Parse([]byte(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(units) != 2 {
+		t.Fatalf("%d units", len(units))
+	}
+	u := units[0]
+	if u.Code != "QH001" || u.Kind != "government" || strings.Join(u.Region, "/") != "江南省/云州市/清河县" ||
+		len(u.Establishment) != 2 || u.Establishment[1] != (cases.Establishment{Type: "事业编制", Approved: 10, Actual: 12}) ||
+		u.LeaderPosts != (cases.Posts{Approved: 5, Actual: 6}) || u.KeyManaged {
+		t.Errorf("unit 1: %+v", u)
+	}
+	if v := units[1]; v.Kind != "mass" || len(v.Region) != 2 || !v.KeyManaged || len(v.Establishment) != 1 {
+		t.Errorf("unit 2: %+v", v)
+	}
+}
+
+func TestParseGB18030(t *testing.T) {
+	utf := header + "QH001,清河县教育局,政府机关,江南省,云州市,清河县,20,19,,,,,\n"
+	gbk, err := simplifiedchinese.GB18030.NewEncoder().Bytes([]byte(utf))
+	if err != nil {
+		t.Fatal(err)
+	}
+	units, err := Parse(gbk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if units[0].Name != "清河县教育局" {
+		t.Errorf("name %q", units[0].Name)
+	}
+}
+
+func TestParseXLSX(t *testing.T) {
+	f := excelize.NewFile()
+	rows := [][]any{
+		{"单位代码", "单位名称", "单位类别", "省", "市", "县", "事业编制核定", "事业编制实有"},
+		{"AP006", "安平县人民医院", "事业单位", "江南省", "云州市", "安平县", 420, 455},
+	}
+	for i, r := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := f.SetSheetRow("Sheet1", cell, &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	units, err := Parse(buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(units) != 1 || units[0].Establishment[0].Actual != 455 || units[0].Kind != "institution" {
+		t.Fatalf("%+v", units)
+	}
+	if len(units[0].OverEstablishment()) != 1 {
+		t.Error("over-establishment not seen")
+	}
+}
+
+func TestParseErrorsNameRowAndColumn(t *testing.T) {
+	good := "QH001,清河县教育局,政府机关,江南省,云州市,清河县,20,19,,,,,\n"
+	tests := []struct {
+		name string
+		data string
+		row  int
+		col  string
+	}{
+		{"ErrNumber", header + good + "QH002,清河县财政局,政府机关,江南省,云州市,清河县,二十,19,,,,,\n", 3, "行政编制核定"},
+		{"ErrNegative", header + good + "QH002,清河县财政局,政府机关,江南省,云州市,清河县,20,-1,,,,,\n", 3, "行政编制实有"},
+		{"ErrKind", header + "QH002,清河县财政局,公司,江南省,云州市,清河县,20,19,,,,,\n", 2, "单位类别"},
+		{"ErrDuplicateCode", header + good + good, 3, "单位代码"},
+		{"ErrCode", header + "QH 002,清河县财政局,政府机关,江南省,云州市,清河县,20,19,,,,,\n", 2, "单位代码"},
+		{"ErrOperatorCode", header + "$ne,清河县财政局,政府机关,江南省,云州市,清河县,20,19,,,,,\n", 2, "单位代码"},
+		{"ErrNoName", header + "QH002,,政府机关,江南省,云州市,清河县,20,19,,,,,\n", 2, "单位名称"},
+		{"ErrNoCity", header + "QH002,清河县财政局,政府机关,江南省,,清河县,20,19,,,,,\n", 2, "市"},
+		{"ErrKeyFlag", header + "QH002,清河县财政局,政府机关,江南省,云州市,清河县,20,19,,,,,也许\n", 2, "重点管理"},
+		{"ErrUnknownColumn", "单位代码,单位名称,颜色\n", 1, "颜色"},
+		{"ErrMissingColumn", "单位代码,单位名称,单位类别,省\n", 1, "市"},
+		{"ErrUnpairedColumn", "单位代码,单位名称,单位类别,省,市,行政编制核定\n", 1, "行政编制"},
+		{"ErrRegionSlash", header + "QH002,清河县财政局,政府机关,江南省,云州/市,清河县,20,19,,,,,\n", 2, "市"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse([]byte(tt.data))
+			e, ok := cases.AsError(err)
+			if !ok || e.Code != cases.EINVALID || e.Row != tt.row || e.Field != tt.col {
+				t.Fatalf("got %v (row %d field %q), want row %d column %s", err, e.Row, e.Field, tt.row, tt.col)
+			}
+		})
+	}
+	for _, bad := range []string{"", header, "PK\x03\x04garbage", "\xff\xfe\x00\x00"} {
+		if _, err := Parse([]byte(bad)); cases.ErrorCode(err) != cases.EINVALID {
+			t.Errorf("%q: %v", bad, err)
+		}
+	}
+}
+
+func TestDemoUnitsParse(t *testing.T) {
+	data, err := os.ReadFile("../../testdata/demo/units.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	units, err := Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(units) < 35 {
+		t.Fatalf("%d demo units", len(units))
+	}
+}

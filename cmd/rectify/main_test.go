@@ -1,0 +1,307 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"rectify/storage/mongodb"
+	"rectify/storage/mongotest"
+)
+
+var binary string
+
+// TestMain builds the real binary once; the tests run it as a user would.
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "rectify-bin-")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "rectify")
+	out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "build rectify: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// proc is a running rectify subprocess.
+type proc struct {
+	cmd    *exec.Cmd
+	stderr *bytes.Buffer
+	line   string // the "listening on" line
+}
+
+// start runs rectify with args and waits for a line containing "listening on".
+func start(t *testing.T, env []string, args ...string) *proc {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	cmd.Env = append(os.Environ(), env...)
+	stdout, _ := cmd.StdoutPipe()
+	p := &proc{cmd: cmd, stderr: &bytes.Buffer{}}
+	cmd.Stderr = p.stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	lines := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if strings.Contains(sc.Text(), "listening on") {
+				lines <- sc.Text()
+			}
+		}
+		close(lines)
+	}()
+	select {
+	case l, ok := <-lines:
+		if !ok {
+			cmd.Wait()
+			t.Fatalf("rectify %v exited: %s", args, p.stderr)
+		}
+		p.line = l
+	case <-time.After(60 * time.Second):
+		cmd.Process.Kill()
+		t.Fatalf("rectify %v did not start: %s", args, p.stderr)
+	}
+	t.Cleanup(func() { p.stop(t) })
+	return p
+}
+
+// stop sends SIGTERM and expects a clean exit: graceful shutdown.
+func (p *proc) stop(t *testing.T) {
+	if p.cmd.ProcessState != nil {
+		return
+	}
+	p.cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan error, 1)
+	go func() { done <- p.cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("%v did not shut down cleanly: %v\n%s", p.cmd.Args, err, p.stderr)
+		}
+	case <-time.After(20 * time.Second):
+		p.cmd.Process.Kill()
+		t.Errorf("%v did not stop on SIGTERM", p.cmd.Args)
+	}
+}
+
+func (p *proc) url() string { return p.line[strings.Index(p.line, "http://"):] }
+
+// externalEngine returns the URI of an engine in another process: the one
+// make test provides, or a `rectify dbserver` started here.
+func externalEngine(t *testing.T) string {
+	t.Helper()
+	if mongotest.External() {
+		return mongotest.URI(t)
+	}
+	p := start(t, nil, "dbserver", "--dir", t.TempDir(), "--addr", "127.0.0.1:0")
+	return p.line[strings.Index(p.line, "mongodb://"):]
+}
+
+func run(t *testing.T, env []string, args ...string) (string, int) {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	cmd.Env = append(os.Environ(), env...)
+	out, err := cmd.CombinedOutput()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return string(out), code
+}
+
+const unitsCSV = "单位代码,单位名称,单位类别,省,市,县,行政编制核定,行政编制实有\n" +
+	"QH001,清河县教育局,政府机关,江南省,云州市,清河县,20,19\n" +
+	"AP001,安平县农业农村局,政府机关,江南省,云州市,安平县,30,28\n"
+
+func post(t *testing.T, url, as string, body any) (int, map[string]any) {
+	b, _ := json.Marshal(body)
+	req, _ := http.NewRequest("POST", url, bytes.NewReader(b))
+	req.Header.Set("Content-Type", "application/json")
+	id, role, _ := strings.Cut(as, ":")
+	req.Header.Set("X-Rectify-Actor", id)
+	req.Header.Set("X-Rectify-Role", role)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Error(err)
+		return 0, nil
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	var m map[string]any
+	json.Unmarshal(raw, &m)
+	return res.StatusCode, m
+}
+
+func TestTwoServersShareOneEngine(t *testing.T) {
+	uri := externalEngine(t)
+	dbName := mongotest.DBName()
+	db := mongotest.OpenAt(t, uri, dbName) // dropped at the end
+	env := []string{"RECTIFY_MONGO_URI=" + uri, "RECTIFY_MONGO_DB=" + dbName}
+	csv := filepath.Join(t.TempDir(), "units.csv")
+	os.WriteFile(csv, []byte(unitsCSV), 0o600)
+	if out, code := run(t, env, "import", "units", csv); code != 0 || !strings.Contains(out, "imported 2 units") {
+		t.Fatalf("import: %d %s", code, out)
+	}
+	a := start(t, env, "serve", "--addr", "127.0.0.1:0")
+	b := start(t, env, "serve", "--addr", "127.0.0.1:0")
+	servers := []string{a.url(), b.url()}
+	reg := map[string]any{"source": "audit", "source_ref": "云审移〔2026〕3号", "unit_code": "QH001", "violation_kind": "C01",
+		"title": "超职数配备领导干部", "facts": "核定领导职数5名，实配7名。", "level": "secret"}
+
+	const n = 40
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var nos []string
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			status, body := post(t, servers[i%2]+"/api/v1/cases", "li.ming:office", reg)
+			if status != 201 {
+				t.Errorf("register via server %d: %d %v", i%2, status, body)
+				return
+			}
+			mu.Lock()
+			nos = append(nos, body["no"].(string))
+			mu.Unlock()
+		}(i)
+	}
+	wg.Wait()
+	sort.Strings(nos)
+	year := time.Now().In(time.FixedZone("CST", 8*3600)).Year()
+	for i, no := range nos {
+		if want := fmt.Sprintf("%d-%04d", year, i+1); no != want {
+			t.Fatalf("numbers from two servers: position %d is %s, want %s: %v", i, no, want, nos)
+		}
+	}
+	// Both servers race the same transitions on every case.
+	var oks, conflicts int
+	for _, no := range nos[:10] {
+		for i := 0; i < 6; i++ {
+			wg.Add(1)
+			go func(i int, no string) {
+				defer wg.Done()
+				status, body := post(t, servers[i%2]+"/api/v1/cases/"+no+"/transitions", "li.ming:office",
+					map[string]any{"action": "assign", "input": map[string]any{"assignee": fmt.Sprint("承办人", i)}, "expected_version": 1})
+				mu.Lock()
+				defer mu.Unlock()
+				switch status {
+				case 200:
+					oks++
+				case 409:
+					conflicts++
+				default:
+					t.Errorf("transition: %d %v", status, body)
+				}
+			}(i, no)
+		}
+	}
+	wg.Wait()
+	if oks != 10 || conflicts != 50 {
+		t.Fatalf("racing transitions: %d won, %d conflicts; want 10 and 50", oks, conflicts)
+	}
+	if out, code := run(t, env, "verify"); code != 0 || !strings.Contains(out, fmt.Sprintf("verify OK: %d cases, %d events", n, n+10)) {
+		t.Fatalf("verify after two servers: %d %s", code, out)
+	}
+	_ = db
+}
+
+func TestVerifyCommandFindsCorruption(t *testing.T) {
+	uri := externalEngine(t)
+	dbName := mongotest.DBName()
+	db := mongotest.OpenAt(t, uri, dbName)
+	env := []string{"RECTIFY_MONGO_URI=" + uri, "RECTIFY_MONGO_DB=" + dbName}
+	csv := filepath.Join(t.TempDir(), "units.csv")
+	os.WriteFile(csv, []byte(unitsCSV), 0o600)
+	run(t, env, "import", "units", csv)
+	srv := start(t, env, "serve", "--addr", "127.0.0.1:0")
+	var nos []string
+	for i := 0; i < 3; i++ {
+		_, body := post(t, srv.url()+"/api/v1/cases", "sun.li:hotline", map[string]any{"source": "hotline", "source_ref": fmt.Sprint("12310-2026-000", i),
+			"unit_code": "AP001", "violation_kind": "D01", "title": "吃空饷", "facts": "有人长期不上班。", "level": "internal"})
+		nos = append(nos, body["no"].(string))
+	}
+	srv.stop(t)
+	ctx := context.Background()
+	if out, code := run(t, env, "verify"); code != 0 {
+		t.Fatalf("clean: %d %s", code, out)
+	}
+	if err := db.RawUpdate(ctx, "events", mongodb.EventID(nos[1], 1), bson.M{"$set": bson.M{"registered.facts": "篡改后的事实"}}); err != nil {
+		t.Fatal(err)
+	}
+	out, code := run(t, env, "verify")
+	if code != 1 || !strings.Contains(out, "FAULT "+nos[1]+" event 1: broken-chain") {
+		t.Fatalf("corrupted event: exit %d\n%s", code, out)
+	}
+	db.RawUpdate(ctx, "events", mongodb.EventID(nos[1], 1), bson.M{"$set": bson.M{"registered.facts": "有人长期不上班。"}})
+	db.RawUpdate(ctx, "cases", nos[2], bson.M{"$set": bson.M{"state": "closed"}})
+	out, code = run(t, env, "verify")
+	if code != 1 || !strings.Contains(out, "FAULT "+nos[2]) || !strings.Contains(out, "stale-projection") {
+		t.Fatalf("stale projection: exit %d\n%s", code, out)
+	}
+	if out, code = run(t, env, "verify", "--repair"); code != 0 || !strings.Contains(out, "REPAIRED "+nos[2]) {
+		t.Fatalf("repair: exit %d\n%s", code, out)
+	}
+	if out, code = run(t, env, "verify"); code != 0 {
+		t.Fatalf("after repair: exit %d\n%s", code, out)
+	}
+}
+
+func TestImportCommandRejectsBadRowAndWritesNothing(t *testing.T) {
+	uri := externalEngine(t)
+	dbName := mongotest.DBName()
+	db := mongotest.OpenAt(t, uri, dbName)
+	env := []string{"RECTIFY_MONGO_URI=" + uri, "RECTIFY_MONGO_DB=" + dbName}
+	csv := filepath.Join(t.TempDir(), "units.csv")
+	os.WriteFile(csv, []byte(unitsCSV+"MS001,梅山区财政局,政府机关,江南省,云州市,梅山区,30,abc\n"), 0o600)
+	out, code := run(t, env, "import", "units", csv)
+	if code == 0 || !strings.Contains(out, "第 4 行「行政编制实有」") {
+		t.Fatalf("exit %d: %s", code, out)
+	}
+	counts, _ := db.Counts(context.Background())
+	if counts["units"] != 0 {
+		t.Fatalf("bad import wrote %d units", counts["units"])
+	}
+	if out, code := run(t, nil, "import", "units"); code != 2 || !strings.Contains(out, "usage") {
+		t.Fatalf("no file: exit %d %s", code, out)
+	}
+	if out, code := run(t, nil, "frobnicate"); code != 2 || !strings.Contains(out, "unknown command") {
+		t.Fatalf("unknown command: exit %d %s", code, out)
+	}
+}
+
+func TestServeEmbeddedLocksDataDir(t *testing.T) {
+	dir := t.TempDir()
+	p := start(t, []string{"RECTIFY_MONGO_URI="}, "serve", "--data", dir, "--addr", "127.0.0.1:0")
+	res, err := http.Get(p.url() + "/healthz")
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("healthz: %v", err)
+	}
+	out, code := run(t, []string{"RECTIFY_MONGO_URI="}, "verify", "--data", dir)
+	if code == 0 || !strings.Contains(out, "in use by another rectify process") {
+		t.Fatalf("second process on the same data dir: %d %s", code, out)
+	}
+}
