@@ -143,11 +143,11 @@ func (s *Service) Register(ctx context.Context, actor Actor, r Registration, key
 			return Case{}, false, fmt.Errorf("register case %s: %w", e.CaseNo, err)
 		}
 		// Someone else took this number: continue after the highest taken.
-		last, err := s.store.LastOrdinal(ctx, reg.Year)
+		last, err := s.lastClaimed(ctx, reg.Year, ord+1)
 		if err != nil {
 			return Case{}, false, fmt.Errorf("register case: %w", err)
 		}
-		ord = max(ord+1, last+1)
+		ord = last + 1
 	}
 	return Case{}, false, Conflict("could not claim a ledger number; try again")
 }
@@ -243,11 +243,55 @@ func (s *Service) firstOrdinal(ctx context.Context, year int) (int, error) {
 	if n > 0 {
 		return n, nil
 	}
-	last, err := s.store.LastOrdinal(ctx, year)
+	last, err := s.lastClaimed(ctx, year, 1)
 	if err != nil {
 		return 0, fmt.Errorf("find last ledger number of %d: %w", year, err)
 	}
 	return last + 1, nil
+}
+
+// lastClaimed returns the highest ordinal of year whose first event exists,
+// searching upwards from ordinal from (all below it are known to be taken).
+// Numbers are claimed by inserting their first event, so taken numbers form
+// a prefix 1..n: galloping then bisecting finds n with O(log n) lookups by
+// key, which every engine indexes (FerretDB v1 indexes nothing else). Were a
+// gap ever made by hand, the result would only be low, and the next insert
+// conflict would search again: correctness never depends on it.
+func (s *Service) lastClaimed(ctx context.Context, year, from int) (int, error) {
+	taken := func(ord int) (bool, error) {
+		_, err := s.store.FindEvent(ctx, FormatNo(year, ord), 1)
+		if ErrorCode(err) == ENOTFOUND {
+			return false, nil
+		}
+		return err == nil, err
+	}
+	lo, step := from-1, 1 // lo is taken (or 0)
+	hi := 0               // hi is free
+	for {
+		ok, err := taken(lo + step)
+		if err != nil {
+			return 0, err
+		}
+		if !ok {
+			hi = lo + step
+			break
+		}
+		lo += step
+		step *= 2
+	}
+	for hi-lo > 1 {
+		mid := lo + (hi-lo)/2
+		ok, err := taken(mid)
+		if err != nil {
+			return 0, err
+		}
+		if ok {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return lo, nil
 }
 
 func (s *Service) setNext(year, n int) {

@@ -24,8 +24,6 @@ type Store interface {
 	FindEvent(ctx context.Context, caseNo string, seq int) (Event, error)
 	// FindEvents returns all events of a case in sequence order.
 	FindEvents(ctx context.Context, caseNo string) ([]Event, error)
-	// LastOrdinal returns the highest ledger ordinal registered in year (0 if none).
-	LastOrdinal(ctx context.Context, year int) (int, error)
 	// FindRegistrationByKey returns the case number registered with an
 	// idempotency key (ENOTFOUND).
 	FindRegistrationByKey(ctx context.Context, key string) (string, error)

@@ -135,22 +135,6 @@ func (d *DB) FindEvents(ctx context.Context, no string) ([]cases.Event, error) {
 	return out, nil
 }
 
-// LastOrdinal returns the highest ordinal registered in year.
-func (d *DB) LastOrdinal(ctx context.Context, year int) (int, error) {
-	var doc struct {
-		Ordinal int `bson:"ordinal"`
-	}
-	err := d.db.Collection(colEvents).FindOne(ctx, bson.M{"seq": 1, "year": year},
-		options.FindOne().SetSort(bson.D{{Key: "ordinal", Value: -1}}).SetProjection(bson.M{"ordinal": 1})).Decode(&doc)
-	if err != nil {
-		if cases.ErrorCode(translate(err, "")) == cases.ENOTFOUND {
-			return 0, nil
-		}
-		return 0, fmt.Errorf("last ordinal of %d: %w", year, err)
-	}
-	return doc.Ordinal, nil
-}
-
 // FindRegistrationByKey finds the case registered with an idempotency key.
 func (d *DB) FindRegistrationByKey(ctx context.Context, key string) (string, error) {
 	var doc struct {

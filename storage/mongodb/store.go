@@ -97,7 +97,6 @@ func (d *DB) ensureIndexes(ctx context.Context) error {
 	}
 	specs := []index{
 		{colEvents, "case_seq", asc("caseNo", "seq"), true},
-		{colEvents, "numbering", asc("seq", "year", "-ordinal"), false},
 		{colEvents, "idempotency_key", asc("idempotencyKey"), false},
 		{colCases, "ledger_order", asc("-year", "-ordinal"), false},
 		{colCases, "state_deadline", asc("state", "deadline"), false},
