@@ -15,27 +15,34 @@ import (
 	"rectify/storage/mongodb"
 )
 
-func TestConcurrentRegistrationGetsConsecutiveNumbers(t *testing.T) {
-	env := casetest.New(t, nil)
-	ctx := context.Background()
-	const n = 50
+// together runs f(0..n-1) in n goroutines released at the same moment.
+func together(n int, f func(i int)) {
 	var wg sync.WaitGroup
-	nos := make([]string, n)
-	errs := make([]error, n)
 	start := make(chan struct{})
 	for i := 0; i < n; i++ {
 		wg.Add(1)
 		go func(i int) {
 			defer wg.Done()
 			<-start
-			// Each goroutine has its own service, as separate processes would.
-			svc := cases.NewService(env.Config)
-			c, _, err := svc.Register(ctx, casetest.Office, casetest.Registration("QH001"), "")
-			nos[i], errs[i] = c.No, err
+			f(i)
 		}(i)
 	}
 	close(start)
 	wg.Wait()
+}
+
+func TestConcurrentRegistrationGetsConsecutiveNumbers(t *testing.T) {
+	env := casetest.New(t, nil)
+	ctx := context.Background()
+	const n = 50
+	nos := make([]string, n)
+	errs := make([]error, n)
+	together(n, func(i int) {
+		// Each goroutine has its own service, as separate processes would.
+		svc := cases.NewService(env.Config)
+		c, _, err := svc.Register(ctx, casetest.Office, casetest.Registration("QH001"), "")
+		nos[i], errs[i] = c.No, err
+	})
 	for _, err := range errs {
 		if err != nil {
 			t.Fatal(err)
@@ -62,20 +69,11 @@ func TestConcurrentTransitionExactlyOneWins(t *testing.T) {
 		t.Fatal(err)
 	}
 	const n = 20
-	var wg sync.WaitGroup
 	errs := make([]error, n)
-	start := make(chan struct{})
-	for i := 0; i < n; i++ {
-		wg.Add(1)
-		go func(i int) {
-			defer wg.Done()
-			<-start
-			svc := cases.NewService(env.Config)
-			_, _, errs[i] = svc.Transition(ctx, c.No, casetest.Office, cases.ActionStartVerification, cases.Input{}, fmt.Sprint("goroutine ", i), 0)
-		}(i)
-	}
-	close(start)
-	wg.Wait()
+	together(n, func(i int) {
+		svc := cases.NewService(env.Config)
+		_, _, errs[i] = svc.Transition(ctx, c.No, casetest.Office, cases.ActionStartVerification, cases.Input{}, fmt.Sprint("goroutine ", i), 0)
+	})
 	wins := 0
 	for _, err := range errs {
 		switch code := cases.ErrorCode(err); code {
@@ -107,20 +105,11 @@ func TestConcurrentTransitionFromSameVersionConflicts(t *testing.T) {
 	ctx := context.Background()
 	c, _, _ := env.Service.Register(ctx, casetest.Office, casetest.Registration("QH001"), "")
 	const n = 20
-	var wg sync.WaitGroup
 	errs := make([]error, n)
-	start := make(chan struct{})
-	for i := 0; i < n; i++ {
-		wg.Add(1)
-		go func(i int) {
-			defer wg.Done()
-			<-start
-			svc := cases.NewService(env.Config)
-			_, _, errs[i] = svc.Transition(ctx, c.No, casetest.Office, cases.ActionAssign, cases.Input{Assignee: fmt.Sprint("承办人", i)}, "", c.Version)
-		}(i)
-	}
-	close(start)
-	wg.Wait()
+	together(n, func(i int) {
+		svc := cases.NewService(env.Config)
+		_, _, errs[i] = svc.Transition(ctx, c.No, casetest.Office, cases.ActionAssign, cases.Input{Assignee: fmt.Sprint("承办人", i)}, "", c.Version)
+	})
 	wins, conflicts := 0, 0
 	for _, err := range errs {
 		switch cases.ErrorCode(err) {
@@ -197,21 +186,15 @@ func TestIdempotentRegistration(t *testing.T) {
 		t.Fatalf("key reused for another request: %v", err)
 	}
 	// Concurrent retries of one request make one case.
-	var wg sync.WaitGroup
 	nos := make(chan string, 10)
-	for i := 0; i < 10; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			c, _, err := cases.NewService(env.Config).Register(ctx, casetest.Office, reg, "key-2")
-			if err == nil {
-				nos <- c.No
-			} else if cases.ErrorCode(err) != cases.ECONFLICT {
-				t.Errorf("concurrent retry: %v", err)
-			}
-		}()
-	}
-	wg.Wait()
+	together(10, func(int) {
+		c, _, err := cases.NewService(env.Config).Register(ctx, casetest.Office, reg, "key-2")
+		if err == nil {
+			nos <- c.No
+		} else if cases.ErrorCode(err) != cases.ECONFLICT {
+			t.Errorf("concurrent retry: %v", err)
+		}
+	})
 	close(nos)
 	seen := map[string]bool{}
 	for no := range nos {
