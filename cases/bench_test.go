@@ -16,7 +16,7 @@ func BenchmarkRegister(b *testing.B) {
 	ctx := context.Background()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, _, err := env.Service.Register(ctx, casetest.Office, casetest.Registration("QH001"), ""); err != nil {
+		if _, _, err := env.Service.Register(ctx, cases.GlobalScope, casetest.Office, casetest.Registration("QH001"), ""); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -32,7 +32,7 @@ func BenchmarkRegisterParallel(b *testing.B) {
 	b.RunParallel(func(pb *testing.PB) {
 		svc := cases.NewService(env.Config)
 		for pb.Next() {
-			if _, _, err := svc.Register(ctx, casetest.Office, casetest.Registration("QH001"), ""); err != nil {
+			if _, _, err := svc.Register(ctx, cases.GlobalScope, casetest.Office, casetest.Registration("QH001"), ""); err != nil {
 				b.Error(err)
 				return
 			}
@@ -45,10 +45,10 @@ func BenchmarkRegisterParallel(b *testing.B) {
 func BenchmarkTransition(b *testing.B) {
 	env := casetest.New(b, nil)
 	ctx := context.Background()
-	c, _, _ := env.Service.Register(ctx, casetest.Office, casetest.Registration("QH001"), "")
+	c, _, _ := env.Service.Register(ctx, cases.GlobalScope, casetest.Office, casetest.Registration("QH001"), "")
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, _, err := env.Service.Transition(ctx, c.No, casetest.Office, cases.ActionAssign, cases.Input{Assignee: fmt.Sprint(i)}, "", 0); err != nil {
+		if _, _, err := env.Service.Transition(ctx, cases.GlobalScope, c.No, casetest.Office, cases.ActionAssign, cases.Input{Assignee: fmt.Sprint(i)}, "", 0); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -60,11 +60,11 @@ func BenchmarkListCases(b *testing.B) {
 	ctx := context.Background()
 	for i := 0; i < 1000; i++ {
 		unit := []string{"QH001", "QH002", "AP001"}[i%3]
-		if _, _, err := env.Service.Register(ctx, casetest.Office, casetest.Registration(unit), ""); err != nil {
+		if _, _, err := env.Service.Register(ctx, cases.GlobalScope, casetest.Office, casetest.Registration(unit), ""); err != nil {
 			b.Fatal(err)
 		}
 	}
-	f := cases.CaseFilter{Region: "江南省/云州市/清河县", States: cases.OpenStates, Light: cases.LightGreen, PerPage: 50}
+	f := cases.CaseFilter{Scope: cases.GlobalScope, Region: "江南省/云州市/清河县", States: cases.OpenStates, Light: cases.LightGreen, PerPage: 50}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		cs, total, err := env.Service.Cases(ctx, f)

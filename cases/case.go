@@ -100,8 +100,10 @@ type Case struct {
 	HeadHash     string    `json:"head_hash"`
 }
 
-// CaseFilter selects cases in a list. Zero fields do not filter.
+// CaseFilter selects cases in a list. Zero fields do not filter, except
+// Scope, which must be valid and is always applied.
 type CaseFilter struct {
+	Scope    Scope
 	States   []State
 	Source   string
 	UnitCode string

@@ -11,7 +11,9 @@ const (
 	ENOTFOUND     = "not_found"       // the thing asked for does not exist
 	ECONFLICT     = "conflict"        // a concurrent or stale write lost
 	EREFUSED      = "refused"         // a rule refuses the request; Rule names it
-	EUNAUTHORIZED = "unauthenticated" // the caller did not say who they are
+	EUNAUTHORIZED = "unauthenticated" // the caller is not (or no longer) authenticated
+	EFORBIDDEN    = "forbidden"       // authenticated, but the route is not for this role
+	ETOOMANY      = "too_many"        // locked out or rate-limited; retry later
 	EINTERNAL     = "internal"        // anything else; the message is not shown to users
 )
 
@@ -23,6 +25,8 @@ type Error struct {
 	Field   string
 	Rule    string
 	Row     int // for file imports: the 1-based row of the file, header included
+	// RetryAfter is, for ETOOMANY, how many seconds to wait.
+	RetryAfter int
 }
 
 // Error implements error.

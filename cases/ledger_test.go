@@ -40,7 +40,7 @@ func TestConcurrentRegistrationGetsConsecutiveNumbers(t *testing.T) {
 	together(n, func(i int) {
 		// Each goroutine has its own service, as separate processes would.
 		svc := cases.NewService(env.Config)
-		c, _, err := svc.Register(ctx, casetest.Office, casetest.Registration("QH001"), "")
+		c, _, err := svc.Register(ctx, cases.GlobalScope, casetest.Office, casetest.Registration("QH001"), "")
 		nos[i], errs[i] = c.No, err
 	})
 	for _, err := range errs {
@@ -64,7 +64,7 @@ func TestConcurrentRegistrationGetsConsecutiveNumbers(t *testing.T) {
 func TestConcurrentTransitionExactlyOneWins(t *testing.T) {
 	env := casetest.New(t, nil)
 	ctx := context.Background()
-	c, _, err := env.Service.Register(ctx, casetest.Office, casetest.Registration("QH001"), "")
+	c, _, err := env.Service.Register(ctx, cases.GlobalScope, casetest.Office, casetest.Registration("QH001"), "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +72,7 @@ func TestConcurrentTransitionExactlyOneWins(t *testing.T) {
 	errs := make([]error, n)
 	together(n, func(i int) {
 		svc := cases.NewService(env.Config)
-		_, _, errs[i] = svc.Transition(ctx, c.No, casetest.Office, cases.ActionStartVerification, cases.Input{}, fmt.Sprint("goroutine ", i), 0)
+		_, _, errs[i] = svc.Transition(ctx, cases.GlobalScope, c.No, casetest.Office, cases.ActionStartVerification, cases.Input{}, fmt.Sprint("goroutine ", i), 0)
 	})
 	wins := 0
 	for _, err := range errs {
@@ -89,11 +89,11 @@ func TestConcurrentTransitionExactlyOneWins(t *testing.T) {
 	if wins != 1 {
 		t.Fatalf("%d transitions won, want exactly 1", wins)
 	}
-	evs, err := env.Service.Events(ctx, c.No)
+	evs, err := env.Service.Events(ctx, cases.GlobalScope, c.No)
 	if err != nil || len(evs) != 2 {
 		t.Fatalf("events: %d, %v; want 2", len(evs), err)
 	}
-	got, _ := env.Service.Case(ctx, c.No)
+	got, _ := env.Service.Case(ctx, cases.GlobalScope, c.No)
 	if got.State != cases.StateVerifying || got.Version != 2 {
 		t.Fatalf("case after race: %s v%d", got.State, got.Version)
 	}
@@ -103,12 +103,12 @@ func TestConcurrentTransitionFromSameVersionConflicts(t *testing.T) {
 	// With expected_version every loser must get a conflict, never a refusal.
 	env := casetest.New(t, nil)
 	ctx := context.Background()
-	c, _, _ := env.Service.Register(ctx, casetest.Office, casetest.Registration("QH001"), "")
+	c, _, _ := env.Service.Register(ctx, cases.GlobalScope, casetest.Office, casetest.Registration("QH001"), "")
 	const n = 20
 	errs := make([]error, n)
 	together(n, func(i int) {
 		svc := cases.NewService(env.Config)
-		_, _, errs[i] = svc.Transition(ctx, c.No, casetest.Office, cases.ActionAssign, cases.Input{Assignee: fmt.Sprint("承办人", i)}, "", c.Version)
+		_, _, errs[i] = svc.Transition(ctx, cases.GlobalScope, c.No, casetest.Office, cases.ActionAssign, cases.Input{Assignee: fmt.Sprint("承办人", i)}, "", c.Version)
 	})
 	wins, conflicts := 0, 0
 	for _, err := range errs {
@@ -130,7 +130,7 @@ func TestLifecycleAndFourEyes(t *testing.T) {
 	env := casetest.New(t, nil)
 	ctx := context.Background()
 	svc := env.Service
-	c, _, err := svc.Register(ctx, casetest.Office, casetest.Registration("QH001"), "")
+	c, _, err := svc.Register(ctx, cases.GlobalScope, casetest.Office, casetest.Registration("QH001"), "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +146,7 @@ func TestLifecycleAndFourEyes(t *testing.T) {
 		{casetest.Office, cases.ActionConfirm, cases.Input{Note: "核验到位"}, cases.StateSubmitted},
 	}
 	for _, st := range steps {
-		if c, _, err = svc.Transition(ctx, c.No, st.actor, st.a, st.in, "", 0); err != nil {
+		if c, _, err = svc.Transition(ctx, cases.GlobalScope, c.No, st.actor, st.a, st.in, "", 0); err != nil {
 			t.Fatalf("%s: %v", st.a, err)
 		}
 		if c.State != st.want {
@@ -155,11 +155,11 @@ func TestLifecycleAndFourEyes(t *testing.T) {
 	}
 	// The verifier, even holding the approver role, may not close.
 	sameAsVerifier := cases.Actor{ID: casetest.Office.ID, Role: cases.RoleApprover}
-	_, _, err = svc.Transition(ctx, c.No, sameAsVerifier, cases.ActionClose, cases.Input{}, "", 0)
+	_, _, err = svc.Transition(ctx, cases.GlobalScope, c.No, sameAsVerifier, cases.ActionClose, cases.Input{}, "", 0)
 	if e, ok := cases.AsError(err); !ok || e.Rule != "four-eyes" {
 		t.Fatalf("verifier closing: %v, want four-eyes refusal", err)
 	}
-	c, _, err = svc.Transition(ctx, c.No, casetest.Approver, cases.ActionClose, cases.Input{Note: "同意销号"}, "", 0)
+	c, _, err = svc.Transition(ctx, cases.GlobalScope, c.No, casetest.Approver, cases.ActionClose, cases.Input{Note: "同意销号"}, "", 0)
 	if err != nil || c.State != cases.StateClosed || c.ClosedAt.IsZero() {
 		t.Fatalf("close: %v %+v", err, c)
 	}
@@ -172,23 +172,23 @@ func TestIdempotentRegistration(t *testing.T) {
 	env := casetest.New(t, nil)
 	ctx := context.Background()
 	reg := casetest.Registration("QH001")
-	first, replayed, err := env.Service.Register(ctx, casetest.Office, reg, "key-1")
+	first, replayed, err := env.Service.Register(ctx, cases.GlobalScope, casetest.Office, reg, "key-1")
 	if err != nil || replayed {
 		t.Fatalf("first: %v replayed=%v", err, replayed)
 	}
-	again, replayed, err := env.Service.Register(ctx, casetest.Office, reg, "key-1")
+	again, replayed, err := env.Service.Register(ctx, cases.GlobalScope, casetest.Office, reg, "key-1")
 	if err != nil || !replayed || again.No != first.No {
 		t.Fatalf("retry: %v replayed=%v %s vs %s", err, replayed, again.No, first.No)
 	}
 	other := reg
 	other.Title = "另一个问题"
-	if _, _, err := env.Service.Register(ctx, casetest.Office, other, "key-1"); cases.ErrorCode(err) != cases.EINVALID {
+	if _, _, err := env.Service.Register(ctx, cases.GlobalScope, casetest.Office, other, "key-1"); cases.ErrorCode(err) != cases.EINVALID {
 		t.Fatalf("key reused for another request: %v", err)
 	}
 	// Concurrent retries of one request make one case.
 	nos := make(chan string, 10)
 	together(10, func(int) {
-		c, _, err := cases.NewService(env.Config).Register(ctx, casetest.Office, reg, "key-2")
+		c, _, err := cases.NewService(env.Config).Register(ctx, cases.GlobalScope, casetest.Office, reg, "key-2")
 		if err == nil {
 			nos <- c.No
 		} else if cases.ErrorCode(err) != cases.ECONFLICT {
@@ -211,15 +211,15 @@ func TestIdempotentRegistration(t *testing.T) {
 func TestProjectionHealsOnRead(t *testing.T) {
 	env := casetest.New(t, nil)
 	ctx := context.Background()
-	c, _, _ := env.Service.Register(ctx, casetest.Office, casetest.Registration("QH001"), "")
-	c, _, _ = env.Service.Transition(ctx, c.No, casetest.Office, cases.ActionStartVerification, cases.Input{}, "", 0)
+	c, _, _ := env.Service.Register(ctx, cases.GlobalScope, casetest.Office, casetest.Registration("QH001"), "")
+	c, _, _ = env.Service.Transition(ctx, cases.GlobalScope, c.No, casetest.Office, cases.ActionStartVerification, cases.Input{}, "", 0)
 	// Simulate a crash between the event insert and the projection write.
 	stale := c
 	stale.State, stale.Version = cases.StateRegistered, 1
 	if err := env.DB.PutCase(ctx, stale); err != nil {
 		t.Fatal(err)
 	}
-	got, err := env.Service.Case(ctx, c.No)
+	got, err := env.Service.Case(ctx, cases.GlobalScope, c.No)
 	if err != nil || got.State != cases.StateVerifying || got.Version != 2 {
 		t.Fatalf("read did not catch up: %v %s v%d", err, got.State, got.Version)
 	}
@@ -234,8 +234,8 @@ func TestVerifyCatchesCorruption(t *testing.T) {
 	ctx := context.Background()
 	var nos []string
 	for i := 0; i < 3; i++ {
-		c, _, _ := env.Service.Register(ctx, casetest.Office, casetest.Registration("QH001"), "")
-		env.Service.Transition(ctx, c.No, casetest.Office, cases.ActionStartVerification, cases.Input{}, "", 0)
+		c, _, _ := env.Service.Register(ctx, cases.GlobalScope, casetest.Office, casetest.Registration("QH001"), "")
+		env.Service.Transition(ctx, cases.GlobalScope, c.No, casetest.Office, cases.ActionStartVerification, cases.Input{}, "", 0)
 		nos = append(nos, c.No)
 	}
 	if rep, _ := env.Service.Verify(ctx, false); !rep.OK() {
@@ -292,15 +292,15 @@ func TestStandingAndListFilters(t *testing.T) {
 	env := casetest.New(t, func() time.Time { return now })
 	ctx := context.Background()
 	svc := env.Service
-	c, _, _ := svc.Register(ctx, casetest.Office, casetest.Registration("QH001"), "")
-	svc.Transition(ctx, c.No, casetest.Office, cases.ActionStartVerification, cases.Input{}, "", 0)
-	c, _, err := svc.Transition(ctx, c.No, casetest.Office, cases.ActionOrderRectification, cases.Input{Requirements: "r", WorkingDays: 5}, "", 0)
+	c, _, _ := svc.Register(ctx, cases.GlobalScope, casetest.Office, casetest.Registration("QH001"), "")
+	svc.Transition(ctx, cases.GlobalScope, c.No, casetest.Office, cases.ActionStartVerification, cases.Input{}, "", 0)
+	c, _, err := svc.Transition(ctx, cases.GlobalScope, c.No, casetest.Office, cases.ActionOrderRectification, cases.Input{Requirements: "r", WorkingDays: 5}, "", 0)
 	if err != nil || c.Deadline != "2026-11-09" {
 		t.Fatalf("deadline %s, %v", c.Deadline, err)
 	}
-	other, _, _ := svc.Register(ctx, casetest.Office, casetest.Registration("AP001"), "")
+	other, _, _ := svc.Register(ctx, cases.GlobalScope, casetest.Office, casetest.Registration("AP001"), "")
 
-	st, _ := svc.Standing(ctx, "QH001")
+	st, _ := svc.Standing(ctx, cases.GlobalScope, "QH001")
 	if st.Suspended {
 		t.Fatalf("suspended before the deadline: %+v", st)
 	}
@@ -308,7 +308,7 @@ func TestStandingAndListFilters(t *testing.T) {
 		t.Fatalf("light %s, want yellow within 5 working days", got)
 	}
 	now = now.AddDate(0, 0, 10) // 2026-11-12: past the deadline
-	st, _ = svc.Standing(ctx, "QH001")
+	st, _ = svc.Standing(ctx, cases.GlobalScope, "QH001")
 	if !st.Suspended || st.Reasons[0].Rule != "overdue-rectification" || st.Reasons[0].Cases[0] != c.No {
 		t.Fatalf("standing after deadline: %+v", st)
 	}
@@ -332,18 +332,18 @@ func TestStandingAndListFilters(t *testing.T) {
 		f    cases.CaseFilter
 		want []string
 	}{
-		{"Red", cases.CaseFilter{Light: cases.LightRed}, []string{c.No}},
-		{"Green", cases.CaseFilter{Light: cases.LightGreen}, []string{other.No}},
-		{"Yellow", cases.CaseFilter{Light: cases.LightYellow}, nil},
-		{"RegionCounty", cases.CaseFilter{Region: "江南省/云州市/安平县"}, []string{other.No}},
-		{"RegionCity", cases.CaseFilter{Region: "江南省/云州市"}, []string{other.No, c.No}},
-		{"State", cases.CaseFilter{States: []cases.State{cases.StateRectifying}}, []string{c.No}},
-		{"Unit", cases.CaseFilter{UnitCode: "AP001"}, []string{other.No}},
-		{"Text", cases.CaseFilter{Text: "新进人员"}, []string{other.No, c.No}},
-		{"TextIsLiteral", cases.CaseFilter{Text: ".*"}, nil},
-		{"Source", cases.CaseFilter{Source: "hotline"}, nil},
-		{"Kind", cases.CaseFilter{Kind: "B01", Year: 2026}, []string{other.No, c.No}},
-		{"OtherYear", cases.CaseFilter{Year: 2025}, nil},
+		{"Red", cases.CaseFilter{Scope: cases.GlobalScope, Light: cases.LightRed}, []string{c.No}},
+		{"Green", cases.CaseFilter{Scope: cases.GlobalScope, Light: cases.LightGreen}, []string{other.No}},
+		{"Yellow", cases.CaseFilter{Scope: cases.GlobalScope, Light: cases.LightYellow}, nil},
+		{"RegionCounty", cases.CaseFilter{Scope: cases.GlobalScope, Region: "江南省/云州市/安平县"}, []string{other.No}},
+		{"RegionCity", cases.CaseFilter{Scope: cases.GlobalScope, Region: "江南省/云州市"}, []string{other.No, c.No}},
+		{"State", cases.CaseFilter{Scope: cases.GlobalScope, States: []cases.State{cases.StateRectifying}}, []string{c.No}},
+		{"Unit", cases.CaseFilter{Scope: cases.GlobalScope, UnitCode: "AP001"}, []string{other.No}},
+		{"Text", cases.CaseFilter{Scope: cases.GlobalScope, Text: "新进人员"}, []string{other.No, c.No}},
+		{"TextIsLiteral", cases.CaseFilter{Scope: cases.GlobalScope, Text: ".*"}, nil},
+		{"Source", cases.CaseFilter{Scope: cases.GlobalScope, Source: "hotline"}, nil},
+		{"Kind", cases.CaseFilter{Scope: cases.GlobalScope, Kind: "B01", Year: 2026}, []string{other.No, c.No}},
+		{"OtherYear", cases.CaseFilter{Scope: cases.GlobalScope, Year: 2025}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -353,15 +353,15 @@ func TestStandingAndListFilters(t *testing.T) {
 			}
 		})
 	}
-	counts, err := env.DB.CountCasesByState(ctx, cases.CaseFilter{})
+	counts, err := env.DB.CountCasesByState(ctx, cases.CaseFilter{Scope: cases.GlobalScope})
 	if err != nil || counts[cases.StateRectifying] != 1 || counts[cases.StateRegistered] != 1 {
 		t.Fatalf("counts %v %v", counts, err)
 	}
 	// AP001 is on the key-management list.
-	if st, _ := svc.Standing(ctx, "AP001"); !st.Suspended || st.Reasons[0].Rule != "key-management" {
+	if st, _ := svc.Standing(ctx, cases.GlobalScope, "AP001"); !st.Suspended || st.Reasons[0].Rule != "key-management" {
 		t.Fatalf("AP001 standing %+v", st)
 	}
-	if _, err := svc.Standing(ctx, "NOPE"); cases.ErrorCode(err) != cases.ENOTFOUND {
+	if _, err := svc.Standing(ctx, cases.GlobalScope, "NOPE"); cases.ErrorCode(err) != cases.ENOTFOUND {
 		t.Fatalf("unknown unit: %v", err)
 	}
 }

@@ -83,16 +83,10 @@ const (
 // hashes, see Seal) or the error that refuses it. It is pure: today is the
 // office's current date (YYYY-MM-DD).
 func Decide(c Case, a Action, actor Actor, in Input, comment string, today string, cal Calendar) (Event, error) {
-	rule, ok := RuleFor(a)
-	if !ok {
-		return Event{}, Invalid("action", "unknown action %q", a)
+	if err := Allowed(c, a, actor); err != nil {
+		return Event{}, err
 	}
-	if !contains(rule.From, c.State) {
-		return Event{}, Refused("from-state", "%s is not allowed while the case is %s", rule.Label, c.State.Label())
-	}
-	if !contains(rule.Roles, actor.Role) {
-		return Event{}, Refused("role", "%s may not be done by role %s", rule.Label, actor.Role)
-	}
+	rule, _ := RuleFor(a)
 	if err := checkText("comment", comment, MaxLongText, false); err != nil {
 		return Event{}, err
 	}
@@ -151,12 +145,6 @@ func decideInput(c Case, a Action, actor Actor, in Input, today string, cal Cale
 		}
 		out.Note = strings.TrimSpace(in.Note)
 	case ActionClose:
-		if c.VerifiedBy == "" {
-			return out, Refused("verification-required", "销号前须由监督检查处室核验并填写核验意见")
-		}
-		if c.VerifiedBy == actor.ID {
-			return out, Refused("four-eyes", "核验人不能审批同一案件的销号")
-		}
 		if err := checkText("note", in.Note, MaxLongText, false); err != nil {
 			return out, err
 		}
@@ -192,10 +180,10 @@ func decideInput(c Case, a Action, actor Actor, in Input, today string, cal Cale
 func resolveDeadline(in Input, base string, cal Calendar) (string, error) {
 	switch {
 	case in.Deadline != "" && in.WorkingDays != 0:
-		return "", Invalid("deadline", "give either deadline or working_days, not both")
+		return "", Invalid("deadline", "整改期限请填写日期或工作日数，二者选一")
 	case in.WorkingDays != 0:
 		if in.WorkingDays < 1 || in.WorkingDays > MaxWorkDays {
-			return "", Invalid("working_days", "working_days must be between 1 and %d", MaxWorkDays)
+			return "", Invalid("working_days", "工作日数须在 1 到 %d 之间", MaxWorkDays)
 		}
 		d, err := cal.AddWorkingDays(base, in.WorkingDays)
 		if err != nil {
@@ -204,14 +192,14 @@ func resolveDeadline(in Input, base string, cal Calendar) (string, error) {
 		return d, nil
 	case in.Deadline != "":
 		if _, err := time.Parse(time.DateOnly, in.Deadline); err != nil {
-			return "", Invalid("deadline", "deadline %q is not a date (YYYY-MM-DD)", in.Deadline)
+			return "", Invalid("deadline", "整改期限「%s」不是有效日期（YYYY-MM-DD）", in.Deadline)
 		}
 		if in.Deadline <= base {
-			return "", Invalid("deadline", "deadline %s must be after %s", in.Deadline, base)
+			return "", Invalid("deadline", "整改期限 %s 须晚于 %s", in.Deadline, base)
 		}
 		return in.Deadline, nil
 	default:
-		return "", Invalid("deadline", "a deadline (deadline or working_days) is required")
+		return "", Invalid("deadline", "请填写整改期限（日期或工作日数）")
 	}
 }
 
@@ -219,21 +207,21 @@ func checkText(field, s string, max int, required bool) error {
 	s = strings.TrimSpace(s)
 	switch {
 	case required && s == "":
-		return Invalid(field, "%s is required", field)
+		return Invalid(field, "请填写%s", label(field))
 	case !utf8.ValidString(s):
-		return Invalid(field, "%s is not valid UTF-8", field)
+		return Invalid(field, "%s含有无效字符", label(field))
 	case utf8.RuneCountInString(s) > max:
-		return Invalid(field, "%s is longer than %d characters", field, max)
+		return Invalid(field, "%s不能超过 %d 字", label(field), max)
 	}
 	return nil
 }
 
 func checkEvidence(refs []string) ([]string, error) {
 	if len(refs) == 0 {
-		return nil, Invalid("evidence", "at least one evidence reference is required")
+		return nil, Invalid("evidence", "请至少提供一项佐证材料")
 	}
 	if len(refs) > MaxEvidence {
-		return nil, Invalid("evidence", "at most %d evidence references", MaxEvidence)
+		return nil, Invalid("evidence", "佐证材料最多 %d 项", MaxEvidence)
 	}
 	out := make([]string, 0, len(refs))
 	for _, r := range refs {

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -97,11 +98,11 @@ const keyPendingTimeout = 2 * time.Minute
 // Register validates r, claims the next ledger number of the current year
 // and records the case's first event. With an idempotency key, a repeated
 // request returns the case the first one created and replayed=true.
-func (s *Service) Register(ctx context.Context, actor Actor, r Registration, key string) (c Case, replayed bool, err error) {
+func (s *Service) Register(ctx context.Context, scope Scope, actor Actor, r Registration, key string) (c Case, replayed bool, err error) {
 	if !contains(RegisterRoles, actor.Role) {
 		return Case{}, false, Refused("role", "登记问题线索须由监督检查处室、举报受理或巡察组人员办理，角色 %s 不可登记", actor.Role)
 	}
-	reg, err := s.validateRegistration(ctx, r)
+	reg, err := s.validateRegistration(ctx, scope, r)
 	if err != nil {
 		return Case{}, false, err
 	}
@@ -111,7 +112,7 @@ func (s *Service) Register(ctx context.Context, actor Actor, r Registration, key
 			return Case{}, false, err
 		}
 		if no != "" {
-			c, err := s.Case(ctx, no)
+			c, err := s.load(ctx, no)
 			return c, true, err
 		}
 		reg.IdempotencyKey = key
@@ -152,20 +153,20 @@ func (s *Service) Register(ctx context.Context, actor Actor, r Registration, key
 	return Case{}, false, Conflict("could not claim a ledger number; try again")
 }
 
-func (s *Service) validateRegistration(ctx context.Context, r Registration) (Registered, error) {
+func (s *Service) validateRegistration(ctx context.Context, scope Scope, r Registration) (Registered, error) {
 	r.Source, r.SourceRef, r.UnitCode = strings.TrimSpace(r.Source), strings.TrimSpace(r.SourceRef), strings.TrimSpace(r.UnitCode)
 	r.Kind, r.Title, r.Facts, r.Assignee = strings.TrimSpace(r.Kind), strings.TrimSpace(r.Title), strings.TrimSpace(r.Facts), strings.TrimSpace(r.Assignee)
 	if !s.cat.HasSource(r.Source) {
-		return Registered{}, Invalid("source", "unknown source %q", r.Source)
+		return Registered{}, Invalid("source", "未知的问题来源「%s」", r.Source)
 	}
 	if err := checkText("source_ref", r.SourceRef, MaxShortText, s.cat.SourceNeedsRef(r.Source)); err != nil {
 		return Registered{}, err
 	}
 	if !ValidUnitCode(r.UnitCode) {
-		return Registered{}, Invalid("unit_code", "unit code %q is malformed", r.UnitCode)
+		return Registered{}, Invalid("unit_code", "单位代码「%s」格式不正确", r.UnitCode)
 	}
 	if !s.cat.HasKind(r.Kind) {
-		return Registered{}, Invalid("violation_kind", "unknown violation kind %q", r.Kind)
+		return Registered{}, Invalid("violation_kind", "未知的问题类型「%s」", r.Kind)
 	}
 	if err := checkText("title", r.Title, MaxShortText, true); err != nil {
 		return Registered{}, err
@@ -174,14 +175,14 @@ func (s *Service) validateRegistration(ctx context.Context, r Registration) (Reg
 		return Registered{}, err
 	}
 	if !r.Level.Valid() {
-		return Registered{}, Invalid("level", "level must be public, internal or secret")
+		return Registered{}, Invalid("level", "密级须为公开、内部或秘密")
 	}
 	if err := checkText("assignee", r.Assignee, MaxShortText, false); err != nil {
 		return Registered{}, err
 	}
 	u, err := s.store.FindUnit(ctx, r.UnitCode)
-	if ErrorCode(err) == ENOTFOUND {
-		return Registered{}, Invalid("unit_code", "no unit with code %q", r.UnitCode)
+	if ErrorCode(err) == ENOTFOUND || (err == nil && !scope.AllowsUnit(u)) {
+		return Registered{}, Invalid("unit_code", "没有代码为「%s」的单位", r.UnitCode)
 	} else if err != nil {
 		return Registered{}, fmt.Errorf("register case: %w", err)
 	}
@@ -324,9 +325,22 @@ func (s *Service) project(ctx context.Context, c Case) Case {
 	}
 }
 
-// Case returns the current view of case no, folding in events its stored
+// Case returns the current view of case no if scope allows it; a case
+// outside the scope is "not found", exactly like a missing one.
+func (s *Service) Case(ctx context.Context, scope Scope, no string) (Case, error) {
+	c, err := s.load(ctx, no)
+	if err != nil {
+		return Case{}, err
+	}
+	if !scope.AllowsCase(c) {
+		return Case{}, NotFound("no case %s", no)
+	}
+	return c, nil
+}
+
+// load returns the current view of case no, folding in events its stored
 // projection has not caught up with.
-func (s *Service) Case(ctx context.Context, no string) (Case, error) {
+func (s *Service) load(ctx context.Context, no string) (Case, error) {
 	if _, _, err := ParseNo(no); err != nil {
 		return Case{}, err
 	}
@@ -355,8 +369,8 @@ func (s *Service) Case(ctx context.Context, no string) (Case, error) {
 // case must be at that version (optimistic concurrency for forms that show
 // a case and post later). Of concurrent transitions from the same version
 // exactly one is recorded; the others get ECONFLICT.
-func (s *Service) Transition(ctx context.Context, no string, actor Actor, a Action, in Input, comment string, expectedVersion int) (Case, Event, error) {
-	c, err := s.Case(ctx, no)
+func (s *Service) Transition(ctx context.Context, scope Scope, no string, actor Actor, a Action, in Input, comment string, expectedVersion int) (Case, Event, error) {
+	c, err := s.Case(ctx, scope, no)
 	if err != nil {
 		return Case{}, Event{}, err
 	}
@@ -379,8 +393,8 @@ func (s *Service) Transition(ctx context.Context, no string, actor Actor, a Acti
 }
 
 // Events returns the events of case no in order.
-func (s *Service) Events(ctx context.Context, no string) ([]Event, error) {
-	if _, err := s.Case(ctx, no); err != nil {
+func (s *Service) Events(ctx context.Context, scope Scope, no string) ([]Event, error) {
+	if _, err := s.Case(ctx, scope, no); err != nil {
 		return nil, err
 	}
 	evs, err := s.store.FindEvents(ctx, no)
@@ -392,6 +406,9 @@ func (s *Service) Events(ctx context.Context, no string) ([]Event, error) {
 
 // Cases lists cases matching f, with the total.
 func (s *Service) Cases(ctx context.Context, f CaseFilter) ([]Case, int, error) {
+	if !f.Scope.Valid() {
+		return nil, 0, fmt.Errorf("list cases: no scope given")
+	}
 	f.Today = s.Today()
 	f.YellowUntil = s.YellowUntil(f.Today)
 	f.Page, f.PerPage = normalizePage(f.Page, f.PerPage)
@@ -417,6 +434,9 @@ func normalizePage(page, per int) (int, int) {
 
 // Units lists units matching f, with the total.
 func (s *Service) Units(ctx context.Context, f UnitFilter) ([]Unit, int, error) {
+	if !f.Scope.Valid() {
+		return nil, 0, fmt.Errorf("list units: no scope given")
+	}
 	f.Page, f.PerPage = normalizePage(f.Page, f.PerPage)
 	us, n, err := s.store.FindUnits(ctx, f)
 	if err != nil {
@@ -425,13 +445,13 @@ func (s *Service) Units(ctx context.Context, f UnitFilter) ([]Unit, int, error) 
 	return us, n, nil
 }
 
-// Unit returns one unit.
-func (s *Service) Unit(ctx context.Context, code string) (Unit, error) {
+// Unit returns one unit if scope allows it.
+func (s *Service) Unit(ctx context.Context, scope Scope, code string) (Unit, error) {
 	if !ValidUnitCode(code) {
 		return Unit{}, Invalid("code", "unit code %q is malformed", code)
 	}
 	u, err := s.store.FindUnit(ctx, code)
-	if ErrorCode(err) == ENOTFOUND {
+	if ErrorCode(err) == ENOTFOUND || (err == nil && !scope.AllowsUnit(u)) {
 		return Unit{}, NotFound("no unit with code %s", code)
 	}
 	return u, err
@@ -460,13 +480,15 @@ func (s *Service) ImportUnits(ctx context.Context, units []Unit) error {
 }
 
 // Standing evaluates whether unit code's applications must be refused.
-func (s *Service) Standing(ctx context.Context, code string) (Standing, error) {
-	u, err := s.Unit(ctx, code)
+func (s *Service) Standing(ctx context.Context, scope Scope, code string) (Standing, error) {
+	u, err := s.Unit(ctx, scope, code)
 	if err != nil {
 		return Standing{}, err
 	}
+	// The standing counts every case of the unit, whatever the viewer's
+	// unit restriction: it is a verdict on the unit, not a case list.
 	var open []Case
-	f := CaseFilter{UnitCode: code, States: OpenStates, PerPage: MaxPerPage}
+	f := CaseFilter{Scope: GlobalScope, UnitCode: code, States: OpenStates, PerPage: MaxPerPage}
 	for page := 1; ; page++ {
 		f.Page = page
 		cs, total, err := s.Cases(ctx, f)
@@ -480,4 +502,45 @@ func (s *Service) Standing(ctx context.Context, code string) (Standing, error) {
 	}
 	today := s.Today()
 	return EvaluateStanding(u, open, today, s.YellowUntil(today)), nil
+}
+
+// CountByState counts the cases matching f (whatever its States) per state.
+func (s *Service) CountByState(ctx context.Context, f CaseFilter) (map[State]int, error) {
+	if !f.Scope.Valid() {
+		return nil, fmt.Errorf("count cases: no scope given")
+	}
+	f.Today = s.Today()
+	f.YellowUntil = s.YellowUntil(f.Today)
+	n, err := s.store.CountCasesByState(ctx, f)
+	if err != nil {
+		return nil, fmt.Errorf("count cases: %w", err)
+	}
+	return n, nil
+}
+
+// Regions lists the region keys (every level) of the units within scope,
+// for region pickers.
+func (s *Service) Regions(ctx context.Context, scope Scope) ([]string, error) {
+	seen := map[string]bool{}
+	var out []string
+	f := UnitFilter{Scope: scope, PerPage: MaxPerPage}
+	for f.Page = 1; ; f.Page++ {
+		us, total, err := s.Units(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range us {
+			for i := range u.Region {
+				if k := RegionKey(u.Region[:i+1]); !seen[k] && scope.AllowsRegion(u.Region[:i+1]) {
+					seen[k] = true
+					out = append(out, k)
+				}
+			}
+		}
+		if len(us) == 0 || f.Page*f.PerPage >= total {
+			break
+		}
+	}
+	sort.Strings(out)
+	return out, nil
 }

@@ -71,6 +71,7 @@ type Unit struct {
 
 // UnitFilter selects units in a list.
 type UnitFilter struct {
+	Scope   Scope
 	Region  string
 	Kind    UnitKind
 	Text    string

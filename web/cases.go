@@ -16,19 +16,31 @@ type caseView struct {
 	StateLabel string      `json:"state_label"`
 }
 
-func (s *Server) view(c cases.Case) caseView {
-	return caseView{Case: c, Light: s.svc.Light(c), StateLabel: c.State.Label()}
+// view is the case as p may see it: unit liaisons get the redacted view.
+func (s *Server) view(p *principal, c cases.Case) caseView {
+	light := s.svc.Light(c)
+	if unitOnly(p) {
+		c = cases.RedactForUnit(c)
+	}
+	return caseView{Case: c, Light: light, StateLabel: c.State.Label()}
+}
+
+// unitOnly reports whether p is a unit liaison (who sees redacted cases).
+func unitOnly(p *principal) bool { return p.user.Has(cases.RoleUnit) }
+
+// who returns the authenticated principal; authorize guarantees one on
+// every non-public route.
+func who(c *gin.Context) *principal {
+	p, _ := principalOf(c)
+	return p
 }
 
 // HeaderIdempotencyKey makes a retried registration return the first result.
 const HeaderIdempotencyKey = "Idempotency-Key"
 
 func (s *Server) handleCaseRegister(c *gin.Context) {
-	actor, err := actorOf(c)
-	if err != nil {
-		s.writeError(c, err)
-		return
-	}
+	p := who(c)
+	actor := p.user.Actor(p.user.ActingRole(cases.RegisterRoles))
 	var r cases.Registration
 	if err := decodeJSON(c, &r); err != nil {
 		s.writeError(c, err)
@@ -39,7 +51,7 @@ func (s *Server) handleCaseRegister(c *gin.Context) {
 		s.invalid(c, HeaderIdempotencyKey, "Idempotency-Key must not start with $")
 		return
 	}
-	kase, replayed, err := s.svc.Register(c, actor, r, key)
+	kase, replayed, err := s.svc.Register(c, p.scope, actor, r, key)
 	if err != nil {
 		s.writeError(c, err)
 		return
@@ -50,43 +62,12 @@ func (s *Server) handleCaseRegister(c *gin.Context) {
 		c.Header("Idempotent-Replayed", "true")
 		status = http.StatusOK
 	}
-	c.JSON(status, s.view(kase))
+	c.JSON(status, s.view(p, kase))
 }
 
 func (s *Server) handleCaseList(c *gin.Context) {
-	q, err := newQuery(c, "state", "source", "unit", "region", "violation_kind", "light", "year", "q", "sort", "page", "per_page")
-	if err != nil {
-		s.writeError(c, err)
-		return
-	}
-	f := cases.CaseFilter{Source: q.str("source"), UnitCode: q.str("unit"), Region: q.str("region"),
-		Kind: q.str("violation_kind"), Light: cases.Light(q.str("light")), Text: q.str("q"), Sort: q.str("sort")}
-	for _, st := range q.list("state") {
-		if !cases.State(st).Valid() {
-			s.invalid(c, "state", "unknown state %q", st)
-			return
-		}
-		f.States = append(f.States, cases.State(st))
-	}
-	switch {
-	case f.Source != "" && !s.cat.HasSource(f.Source):
-		s.invalid(c, "source", "unknown source %q", f.Source)
-		return
-	case f.Kind != "" && !s.cat.HasKind(f.Kind):
-		s.invalid(c, "violation_kind", "unknown violation kind %q", f.Kind)
-		return
-	case f.UnitCode != "" && !cases.ValidUnitCode(f.UnitCode):
-		s.invalid(c, "unit", "unit code %q is malformed", f.UnitCode)
-		return
-	case f.Light != cases.LightNone && !f.Light.Valid():
-		s.invalid(c, "light", "light must be red, yellow or green")
-		return
-	}
-	if f.Year, err = q.int("year", 2000, 2999); err == nil {
-		if f.Page, err = q.int("page", 1, 1000000); err == nil {
-			f.PerPage, err = q.int("per_page", 1, cases.MaxPerPage)
-		}
-	}
+	p := who(c)
+	f, err := s.caseFilter(c, p)
 	if err != nil {
 		s.writeError(c, err)
 		return
@@ -98,26 +79,75 @@ func (s *Server) handleCaseList(c *gin.Context) {
 	}
 	items := make([]caseView, 0, len(cs))
 	for _, k := range cs {
-		items = append(items, s.view(k))
+		items = append(items, s.view(p, k))
 	}
 	page, per := pageOf(f.Page, f.PerPage)
 	c.JSON(http.StatusOK, listBody[caseView]{items, total, page, per})
 }
 
+// caseFilter reads a ledger filter from the query string, for the API and
+// the console alike, always within p's scope.
+func (s *Server) caseFilter(c *gin.Context, p *principal, extra ...string) (cases.CaseFilter, error) {
+	allowed := append([]string{"state", "source", "unit", "region", "violation_kind", "light", "year", "q", "sort", "page", "per_page"}, extra...)
+	q, err := newQuery(c, allowed...)
+	if err != nil {
+		return cases.CaseFilter{}, err
+	}
+	f := cases.CaseFilter{Scope: p.scope, Source: q.str("source"), UnitCode: q.str("unit"), Region: q.str("region"),
+		Kind: q.str("violation_kind"), Light: cases.Light(q.str("light")), Text: q.str("q"), Sort: q.str("sort")}
+	for _, st := range q.list("state") {
+		if !cases.State(st).Valid() {
+			return f, cases.Invalid("state", "unknown state %q", st)
+		}
+		f.States = append(f.States, cases.State(st))
+	}
+	switch {
+	case f.Source != "" && !s.cat.HasSource(f.Source):
+		return f, cases.Invalid("source", "unknown source %q", f.Source)
+	case f.Kind != "" && !s.cat.HasKind(f.Kind):
+		return f, cases.Invalid("violation_kind", "unknown violation kind %q", f.Kind)
+	case f.UnitCode != "" && !cases.ValidUnitCode(f.UnitCode):
+		return f, cases.Invalid("unit", "unit code %q is malformed", f.UnitCode)
+	case f.Light != cases.LightNone && !f.Light.Valid():
+		return f, cases.Invalid("light", "light must be red, yellow or green")
+	}
+	if f.Year, err = q.int("year", 2000, 2999); err == nil {
+		if f.Page, err = q.int("page", 1, 1000000); err == nil {
+			f.PerPage, err = q.int("per_page", 1, cases.MaxPerPage)
+		}
+	}
+	return f, err
+}
+
 func (s *Server) handleCaseGet(c *gin.Context) {
-	k, err := s.svc.Case(c, c.Param("no"))
+	p := who(c)
+	k, err := s.svc.Case(c, p.scope, c.Param("no"))
+	if err == nil {
+		err = s.recordRead(c, p, "read-case", k)
+	}
 	if err != nil {
 		s.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, s.view(k))
+	c.JSON(http.StatusOK, s.view(p, k))
 }
 
 func (s *Server) handleCaseEvents(c *gin.Context) {
-	evs, err := s.svc.Events(c, c.Param("no"))
+	p := who(c)
+	k, err := s.svc.Case(c, p.scope, c.Param("no"))
+	if err == nil {
+		err = s.recordRead(c, p, "read-events", k)
+	}
+	var evs []cases.Event
+	if err == nil {
+		evs, err = s.svc.Events(c, p.scope, k.No)
+	}
 	if err != nil {
 		s.writeError(c, err)
 		return
+	}
+	if unitOnly(p) {
+		evs = cases.RedactEventsForUnit(evs)
 	}
 	c.JSON(http.StatusOK, gin.H{"items": evs})
 }
@@ -131,11 +161,7 @@ type transitionRequest struct {
 }
 
 func (s *Server) handleTransition(c *gin.Context) {
-	actor, err := actorOf(c)
-	if err != nil {
-		s.writeError(c, err)
-		return
-	}
+	p := who(c)
 	var req transitionRequest
 	if err := decodeJSON(c, &req); err != nil {
 		s.writeError(c, err)
@@ -149,10 +175,23 @@ func (s *Server) handleTransition(c *gin.Context) {
 		s.invalid(c, "expected_version", "expected_version must not be negative")
 		return
 	}
-	k, e, err := s.svc.Transition(c, c.Param("no"), actor, req.Action, req.Input, req.Comment, req.ExpectedVersion)
+	k, e, err := s.svc.Transition(c, p.scope, c.Param("no"), actingAs(p, req.Action), req.Action, req.Input, req.Comment, req.ExpectedVersion)
 	if err != nil {
 		s.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"case": s.view(k), "event": e})
+	if unitOnly(p) {
+		e = cases.RedactEventsForUnit([]cases.Event{e})[0]
+	}
+	c.JSON(http.StatusOK, gin.H{"case": s.view(p, k), "event": e})
+}
+
+// actingAs is the actor p is when taking action a: in the first of p's
+// roles that the state machine allows for a.
+func actingAs(p *principal, a cases.Action) cases.Actor {
+	var allowed []cases.Role
+	if r, ok := cases.RuleFor(a); ok {
+		allowed = r.Roles
+	}
+	return p.user.Actor(p.user.ActingRole(allowed))
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -15,6 +16,8 @@ var statusOf = map[string]int{
 	cases.ECONFLICT:     http.StatusConflict,
 	cases.EREFUSED:      http.StatusUnprocessableEntity,
 	cases.EUNAUTHORIZED: http.StatusUnauthorized,
+	cases.EFORBIDDEN:    http.StatusForbidden,
+	cases.ETOOMANY:      http.StatusTooManyRequests,
 	cases.EINTERNAL:     http.StatusInternalServerError,
 }
 
@@ -44,10 +47,41 @@ func (s *Server) writeError(c *gin.Context, err error) {
 		s.log.Error("request failed", "method", c.Request.Method, "path", c.Request.URL.Path, "err", err)
 		e = &cases.Error{Code: cases.EINTERNAL, Message: "服务器内部错误，请稍后重试或联系管理员"}
 	}
+	if e.RetryAfter > 0 {
+		c.Header("Retry-After", strconv.Itoa(e.RetryAfter))
+	}
 	c.AbortWithStatusJSON(status, errorBody{errorDetail{Code: e.Code, Message: e.Message, Field: e.Field, Rule: e.Rule, Row: e.Row}})
 }
 
 // invalid is a shortcut for a 400 naming field.
 func (s *Server) invalid(c *gin.Context, field, format string, args ...any) {
 	s.writeError(c, cases.Invalid(field, format, args...))
+}
+
+// fail answers an error in the form the caller reads: JSON for the API, an
+// HTML page for the console.
+func (s *Server) fail(c *gin.Context, err error) {
+	if isAPI(c) || c.FullPath() == "/healthz" {
+		s.writeError(c, err)
+		return
+	}
+	e, ok := cases.AsError(err)
+	if !ok || e.Code == cases.EINTERNAL {
+		s.log.Error("request failed", "method", c.Request.Method, "path", c.Request.URL.Path, "err", err)
+		e = &cases.Error{Code: cases.EINTERNAL, Message: "服务器内部错误，请稍后重试或联系管理员"}
+	}
+	status := statusOf[e.Code]
+	if status == 0 {
+		status = http.StatusInternalServerError
+	}
+	if e.RetryAfter > 0 {
+		c.Header("Retry-After", strconv.Itoa(e.RetryAfter))
+	}
+	s.render(c, status, "error.html", "出错了", errorPage{Status: status, Message: e.Message})
+	c.Abort()
+}
+
+type errorPage struct {
+	Status  int
+	Message string
 }

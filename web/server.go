@@ -1,6 +1,8 @@
 package web
 
 import (
+	"embed"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"time"
@@ -8,43 +10,93 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"rectify/cases"
+	"rectify/cases/access"
 	"rectify/cases/catalog"
 )
 
-// Server serves the API.
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Server serves the API and the web console.
 type Server struct {
+	cfg    Config
 	svc    *cases.Service
+	access *access.Service
 	cat    *catalog.Catalog
 	log    *slog.Logger
 	engine *gin.Engine
+	pages  map[string]*pageTemplate
 }
 
 // Config wires a Server.
 type Config struct {
 	Service *cases.Service
+	Access  *access.Service
 	Catalog *catalog.Catalog
 	Log     *slog.Logger
+	// SecureCookies marks cookies Secure even when TLS ends at a proxy in
+	// front of the server (cookies are always Secure over direct TLS).
+	SecureCookies bool
+	// LoginPerMinute and PublicPerMinute limit requests per client address
+	// to the login form and to the other public routes (defaults 10, 300).
+	LoginPerMinute, PublicPerMinute int
 }
 
 // NewServer builds the routes.
 func NewServer(cfg Config) *Server {
-	s := &Server{svc: cfg.Service, cat: cfg.Catalog, log: cfg.Log}
+	s := &Server{cfg: cfg, svc: cfg.Service, access: cfg.Access, cat: cfg.Catalog, log: cfg.Log}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
+	s.pages = mustParsePages()
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()
 	e.HandleMethodNotAllowed = true
-	e.Use(s.recoverJSON, s.accessLog)
+	e.Use(s.recoverJSON, s.accessLog, securityHeaders, s.authenticate, s.authorize, s.checkCSRF)
 	e.NoRoute(func(c *gin.Context) {
-		s.writeError(c, cases.NotFound("no such endpoint: %s %s", c.Request.Method, c.Request.URL.Path))
+		s.fail(c, cases.NotFound("no such page or endpoint: %s %s", c.Request.Method, c.Request.URL.Path))
 	})
 	e.NoMethod(func(c *gin.Context) {
 		c.AbortWithStatusJSON(http.StatusMethodNotAllowed, errorBody{errorDetail{Code: "method_not_allowed",
 			Message: c.Request.Method + " is not allowed on " + c.Request.URL.Path}})
 	})
-	e.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
+	if cfg.LoginPerMinute <= 0 {
+		cfg.LoginPerMinute = 10
+	}
+	if cfg.PublicPerMinute <= 0 {
+		cfg.PublicPerMinute = 300
+	}
+	publicLimit := s.rateLimit(newLimiter(cfg.PublicPerMinute, cfg.PublicPerMinute/3+1))
+	loginLimit := s.rateLimit(newLimiter(cfg.LoginPerMinute, cfg.LoginPerMinute))
 
+	e.GET("/healthz", publicLimit, func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
+	static, _ := fs.Sub(staticFS, "static")
+	e.GET("/static/*filepath", publicLimit, func(c *gin.Context) {
+		c.Header("Cache-Control", "public, max-age=3600")
+		c.FileFromFS(c.Param("filepath"), http.FS(static))
+	})
+
+	// The web console.
+	e.GET("/login", publicLimit, s.handleLoginPage)
+	e.POST("/login", loginLimit, s.handleLogin)
+	e.POST("/logout", s.handleLogout)
+	e.GET("/password", s.handlePasswordPage)
+	e.POST("/password", s.handlePassword)
+	e.GET("/", s.handleHome)
+	e.GET("/ledger", s.handleLedger)
+	e.GET("/ledger/export", s.handleLedgerExport)
+	e.GET("/cases/new", s.handleCaseNewPage)
+	e.POST("/cases/new", s.handleCaseNew)
+	e.GET("/cases/:no", s.handleCasePage)
+	e.POST("/cases/:no/actions", s.handleCaseAction)
+	e.GET("/units", s.handleUnitsPage)
+	e.GET("/units/:code", s.handleUnitPage)
+	e.GET("/admin/access-log", s.handleAccessLogPage)
+
+	// The JSON API.
 	api := e.Group("/api/v1")
 	api.GET("/catalog", s.handleCatalog)
 	api.GET("/units", s.handleUnitList)
@@ -56,6 +108,7 @@ func NewServer(cfg Config) *Server {
 	api.GET("/cases/:no", s.handleCaseGet)
 	api.GET("/cases/:no/events", s.handleCaseEvents)
 	api.POST("/cases/:no/transitions", s.handleTransition)
+	api.GET("/access-log", s.handleAccessLogAPI)
 	s.engine = e
 	return s
 }
@@ -70,7 +123,7 @@ func (s *Server) recoverJSON(c *gin.Context) {
 	defer func() {
 		if r := recover(); r != nil {
 			s.log.Error("panic serving request", "path", c.Request.URL.Path, "panic", r)
-			s.writeError(c, &cases.Error{Code: cases.EINTERNAL})
+			s.fail(c, &cases.Error{Code: cases.EINTERNAL})
 		}
 	}()
 	c.Next()
@@ -84,4 +137,13 @@ func (s *Server) accessLog(c *gin.Context) {
 
 func (s *Server) handleCatalog(c *gin.Context) {
 	c.JSON(http.StatusOK, s.cat)
+}
+
+// recordRead writes an access-log entry when p reads a classified case.
+func (s *Server) recordRead(c *gin.Context, p *principal, action string, k cases.Case) error {
+	if k.Level != cases.LevelSecret {
+		return nil
+	}
+	return s.access.RecordAccess(c, access.AccessEntry{UserID: p.user.ID, Role: rolesLabel(p.user.Roles), IP: clientIP(c),
+		Action: action, Target: k.No, Level: string(k.Level)})
 }

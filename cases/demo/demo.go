@@ -80,7 +80,7 @@ func Load(ctx context.Context, cfg cases.Config, dir string) (Summary, error) {
 	sort.SliceStable(f.Cases, func(i, j int) bool { return f.Cases[i].RegisteredAt.Before(f.Cases[j].RegisteredAt) })
 	for _, dc := range f.Cases {
 		clock = dc.RegisteredAt
-		c, replayed, err := svc.Register(ctx, dc.Actor, dc.Registration, dc.Key)
+		c, replayed, err := svc.Register(ctx, cases.GlobalScope, dc.Actor, dc.Registration, dc.Key)
 		if err != nil {
 			return sum, fmt.Errorf("demo case %s: %w", dc.Key, err)
 		}
@@ -92,7 +92,7 @@ func Load(ctx context.Context, cfg cases.Config, dir string) (Summary, error) {
 				continue // already replayed on an earlier start
 			}
 			clock = st.At
-			if c, _, err = svc.Transition(ctx, c.No, st.Actor, st.Action, st.Input, st.Comment, c.Version); err != nil {
+			if c, _, err = svc.Transition(ctx, cases.GlobalScope, c.No, st.Actor, st.Action, st.Input, st.Comment, c.Version); err != nil {
 				return sum, fmt.Errorf("demo case %s step %d (%s): %w", dc.Key, i+1, st.Action, err)
 			}
 			sum.Steps++

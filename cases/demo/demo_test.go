@@ -20,7 +20,7 @@ func TestLoadDemoIsCompleteAndIdempotent(t *testing.T) {
 		t.Fatalf("demo too small: %+v", sum)
 	}
 	svc := cases.NewService(env.Config)
-	counts, err := env.DB.CountCasesByState(ctx, cases.CaseFilter{})
+	counts, err := env.DB.CountCasesByState(ctx, cases.CaseFilter{Scope: cases.GlobalScope})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,14 +30,14 @@ func TestLoadDemoIsCompleteAndIdempotent(t *testing.T) {
 		}
 	}
 	sources := map[string]bool{}
-	cs, _, _ := svc.Cases(ctx, cases.CaseFilter{PerPage: cases.MaxPerPage})
+	cs, _, _ := svc.Cases(ctx, cases.CaseFilter{Scope: cases.GlobalScope, PerPage: cases.MaxPerPage})
 	for _, c := range cs {
 		sources[c.Source] = true
 	}
 	if len(sources) != 6 {
 		t.Errorf("demo covers sources %v, want all 6", sources)
 	}
-	if _, red, _ := svc.Cases(ctx, cases.CaseFilter{Light: cases.LightRed}); red == 0 {
+	if _, red, _ := svc.Cases(ctx, cases.CaseFilter{Scope: cases.GlobalScope, Light: cases.LightRed}); red == 0 {
 		t.Error("no overdue demo cases")
 	}
 	rep, err := svc.Verify(ctx, false)

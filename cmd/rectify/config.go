@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"rectify/cases"
+	"rectify/cases/access"
 	"rectify/cases/calendar"
 	"rectify/cases/catalog"
 	"rectify/storage/embedded"
@@ -57,6 +58,7 @@ type app struct {
 	engine  *embedded.Engine
 	lock    *os.File
 	svc     *cases.Service
+	access  *access.Service
 	cfg     cases.Config
 	catalog *catalog.Catalog
 	log     *slog.Logger
@@ -105,6 +107,7 @@ func (m *Main) open(ctx context.Context, c config) (*app, error) {
 	}
 	a.cfg = cases.Config{Store: a.db, Calendar: cal, Catalog: cat, Location: loc, Log: log}
 	a.svc = cases.NewService(a.cfg)
+	a.access = access.NewService(a.db, nil)
 	return a, nil
 }
 

@@ -46,6 +46,8 @@ Usage:
   rectify import units FILE          import units from CSV or XLSX
   rectify verify [--repair] [--json] check every event chain and projection
   rectify dbserver [flags]           run the MongoDB-wire engine standalone
+  rectify user add|passwd|disable|enable|list   manage accounts
+  rectify token create|revoke|list   manage API tokens for other systems
   rectify version                    print the version
 
 Run "rectify COMMAND -h" for the flags of a command. Every flag can also be
@@ -67,6 +69,10 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.verify(ctx, args[1:])
 	case "dbserver":
 		return m.dbserver(ctx, args[1:])
+	case "user":
+		return m.userCmd(ctx, args[1:])
+	case "token":
+		return m.tokenCmd(ctx, args[1:])
 	case "version", "--version":
 		fmt.Fprintln(m.Stdout, "rectify", version())
 		return nil

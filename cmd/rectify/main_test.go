@@ -8,9 +8,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -132,17 +135,68 @@ func run(t *testing.T, env []string, args ...string) (string, int) {
 	return string(out), code
 }
 
+const testPassword = "Cli#test-2026"
+
+// addUser creates an account with the real command.
+func addUser(t *testing.T, env []string, id, roles string) {
+	t.Helper()
+	out, code := run(t, append(env, "RECTIFY_PASSWORD="+testPassword), "user", "add", "--id", id, "--name", "测试用户", "--roles", roles, "--region", "江南省/云州市")
+	if code != 0 {
+		t.Fatalf("user add %s: %d %s", id, code, out)
+	}
+}
+
 const unitsCSV = "单位代码,单位名称,单位类别,省,市,县,行政编制核定,行政编制实有\n" +
 	"QH001,清河县教育局,政府机关,江南省,云州市,清河县,20,19\n" +
 	"AP001,安平县农业农村局,政府机关,江南省,云州市,安平县,30,28\n"
 
-func post(t *testing.T, url, as string, body any) (int, map[string]any) {
+// session is a logged-in browser session: its cookie and CSRF token.
+type session struct{ cookie, csrf string }
+
+var csrfRE = regexp.MustCompile(`name="csrf_token" value="([0-9a-f]+)"`)
+
+// login logs in through the real login form and reads the session's CSRF
+// token from a page, as a browser would.
+func login(t *testing.T, base, user, password string) session {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar}
+	page, err := client.Get(base + "/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(page.Body)
+	page.Body.Close()
+	m := csrfRE.FindStringSubmatch(string(body))
+	if m == nil {
+		t.Fatalf("no form token on the login page")
+	}
+	res, err := client.PostForm(base+"/login", url.Values{"username": {user}, "password": {password}, "csrf_token": {m[1]}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(res.Body) // followed to the landing page, which has the logout form
+	res.Body.Close()
+	m = csrfRE.FindStringSubmatch(string(body))
+	u, _ := url.Parse(base)
+	var ck string
+	for _, c := range jar.Cookies(u) {
+		if c.Name == "rectify_session" {
+			ck = c.Value
+		}
+	}
+	if m == nil || ck == "" {
+		t.Fatalf("login as %s failed: %d %.300s", user, res.StatusCode, body)
+	}
+	return session{ck, m[1]}
+}
+
+func post(t *testing.T, url string, as session, body any) (int, map[string]any) {
 	b, _ := json.Marshal(body)
 	req, _ := http.NewRequest("POST", url, bytes.NewReader(b))
 	req.Header.Set("Content-Type", "application/json")
-	id, role, _ := strings.Cut(as, ":")
-	req.Header.Set("X-Rectify-Actor", id)
-	req.Header.Set("X-Rectify-Role", role)
+	req.AddCookie(&http.Cookie{Name: "rectify_session", Value: as.cookie})
+	req.Header.Set("X-CSRF-Token", as.csrf)
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Error(err)
@@ -165,9 +219,12 @@ func TestTwoServersShareOneEngine(t *testing.T) {
 	if out, code := run(t, env, "import", "units", csv); code != 0 || !strings.Contains(out, "imported 2 units") {
 		t.Fatalf("import: %d %s", code, out)
 	}
+	addUser(t, env, "li.ming", "office")
 	a := start(t, env, "serve", "--addr", "127.0.0.1:0")
 	b := start(t, env, "serve", "--addr", "127.0.0.1:0")
 	servers := []string{a.url(), b.url()}
+	// One session, stored in the shared database, works on both servers.
+	office := login(t, servers[0], "li.ming", testPassword)
 	reg := map[string]any{"source": "audit", "source_ref": "云审移〔2026〕3号", "unit_code": "QH001", "violation_kind": "C01",
 		"title": "超职数配备领导干部", "facts": "核定领导职数5名，实配7名。", "level": "secret"}
 
@@ -179,7 +236,7 @@ func TestTwoServersShareOneEngine(t *testing.T) {
 		wg.Add(1)
 		go func(i int) {
 			defer wg.Done()
-			status, body := post(t, servers[i%2]+"/api/v1/cases", "li.ming:office", reg)
+			status, body := post(t, servers[i%2]+"/api/v1/cases", office, reg)
 			if status != 201 {
 				t.Errorf("register via server %d: %d %v", i%2, status, body)
 				return
@@ -204,7 +261,7 @@ func TestTwoServersShareOneEngine(t *testing.T) {
 			wg.Add(1)
 			go func(i int, no string) {
 				defer wg.Done()
-				status, body := post(t, servers[i%2]+"/api/v1/cases/"+no+"/transitions", "li.ming:office",
+				status, body := post(t, servers[i%2]+"/api/v1/cases/"+no+"/transitions", office,
 					map[string]any{"action": "assign", "input": map[string]any{"assignee": fmt.Sprint("承办人", i)}, "expected_version": 1})
 				mu.Lock()
 				defer mu.Unlock()
@@ -237,10 +294,12 @@ func TestVerifyCommandFindsCorruption(t *testing.T) {
 	csv := filepath.Join(t.TempDir(), "units.csv")
 	os.WriteFile(csv, []byte(unitsCSV), 0o600)
 	run(t, env, "import", "units", csv)
+	addUser(t, env, "sun.li", "hotline")
 	srv := start(t, env, "serve", "--addr", "127.0.0.1:0")
+	hotline := login(t, srv.url(), "sun.li", testPassword)
 	var nos []string
 	for i := 0; i < 3; i++ {
-		_, body := post(t, srv.url()+"/api/v1/cases", "sun.li:hotline", map[string]any{"source": "hotline", "source_ref": fmt.Sprint("12310-2026-000", i),
+		_, body := post(t, srv.url()+"/api/v1/cases", hotline, map[string]any{"source": "hotline", "source_ref": fmt.Sprint("12310-2026-000", i),
 			"unit_code": "AP001", "violation_kind": "D01", "title": "吃空饷", "facts": "有人长期不上班。", "level": "internal"})
 		nos = append(nos, body["no"].(string))
 	}
@@ -303,5 +362,47 @@ func TestServeEmbeddedLocksDataDir(t *testing.T) {
 	out, code := run(t, []string{"RECTIFY_MONGO_URI="}, "verify", "--data", dir)
 	if code == 0 || !strings.Contains(out, "in use by another rectify process") {
 		t.Fatalf("second process on the same data dir: %d %s", code, out)
+	}
+}
+
+func TestUserAndTokenCommands(t *testing.T) {
+	uri := externalEngine(t)
+	dbName := mongotest.DBName()
+	mongotest.OpenAt(t, uri, dbName)
+	env := []string{"RECTIFY_MONGO_URI=" + uri, "RECTIFY_MONGO_DB=" + dbName}
+	for _, tt := range []struct {
+		name, password, want string
+		args                 []string
+	}{
+		{"ErrWeakPassword", "12345678", "至少", []string{"--id", "x.y", "--name", "某某", "--roles", "office", "--region", "江南省"}},
+		{"ErrCommonPassword", "password123", "常见", []string{"--id", "x.y", "--name", "某某", "--roles", "office", "--region", "江南省"}},
+		{"ErrOwnName", "wangwu-2026!", "登录名", []string{"--id", "wangwu", "--name", "王五", "--roles", "office", "--region", "江南省"}},
+		{"ErrUnknownRole", testPassword, "unknown role", []string{"--id", "x.y", "--name", "某某", "--roles", "boss", "--region", "江南省"}},
+		{"ErrUnitWithoutCode", testPassword, "bound to one unit", []string{"--id", "x.y", "--name", "某某", "--roles", "unit", "--region", "江南省"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			out, code := run(t, append(env, "RECTIFY_PASSWORD="+tt.password), append([]string{"user", "add"}, tt.args...)...)
+			if code == 0 || !strings.Contains(out, tt.want) {
+				t.Fatalf("exit %d: %s", code, out)
+			}
+		})
+	}
+	addUser(t, env, "chen.jing", "approver")
+	if out, code := run(t, env, "user", "list"); code != 0 || !strings.Contains(out, "chen.jing") {
+		t.Fatalf("list: %d %s", code, out)
+	}
+	if out, code := run(t, env, "user", "disable", "chen.jing"); code != 0 || !strings.Contains(out, "disabled") {
+		t.Fatalf("disable: %d %s", code, out)
+	}
+	out, code := run(t, env, "token", "create", "--name", "人社局编制联动系统", "--roles", "liaison", "--region", "江南省/云州市")
+	if code != 0 || !strings.Contains(out, "rct_") {
+		t.Fatalf("token create: %d %s", code, out)
+	}
+	id := strings.Fields(strings.TrimPrefix(out, "token "))[0]
+	if out, code := run(t, env, "token", "revoke", id); code != 0 || !strings.Contains(out, "revoked") {
+		t.Fatalf("revoke: %d %s", code, out)
+	}
+	if out, code := run(t, env, "token", "create", "--name", "x", "--roles", "office", "--region", "江南省"); code == 0 {
+		t.Fatalf("token with a writing role: %s", out)
 	}
 }

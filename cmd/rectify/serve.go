@@ -19,7 +19,8 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	var c config
 	m.bind(fs, &c)
 	addr := fs.String("addr", m.env("RECTIFY_ADDR", "127.0.0.1:8080"), "listen address (RECTIFY_ADDR)")
-	withDemo := fs.Bool("demo", false, "load the demo data set on start (idempotent)")
+	withDemo := fs.Bool("demo", false, "load the demo data set and demo accounts on start (idempotent)")
+	secure := fs.Bool("secure-cookies", m.env("RECTIFY_SECURE_COOKIES", "") == "true", "mark cookies Secure when TLS ends at a proxy in front (RECTIFY_SECURE_COOKIES=true)")
 	demoDir := fs.String("demo-dir", m.env("RECTIFY_DEMO_DIR", "testdata/demo"), "where the demo data set is (RECTIFY_DEMO_DIR)")
 	if err := fs.Parse(args); err != nil {
 		return exitCode(2)
@@ -36,8 +37,16 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 			return err
 		}
 		a.log.Info("demo data loaded", "units", sum.Units, "new_cases", sum.Registered, "new_steps", sum.Steps, "took", time.Since(start).Round(time.Millisecond))
+		if _, err := demo.LoadUsers(ctx, a.access); err != nil {
+			return err
+		}
+		fmt.Fprintf(m.Stdout, "Demo accounts (password %s for all):\n", demo.Password)
+		for _, u := range demo.Users {
+			fmt.Fprintf(m.Stdout, "  %-12s %-10s %s\n", u.ID, u.Roles[0], u.Name)
+		}
 	}
-	srv := web.NewServer(web.Config{Service: a.svc, Catalog: a.catalog, Log: a.log})
+	go m.cleanSessions(ctx, a)
+	srv := web.NewServer(web.Config{Service: a.svc, Access: a.access, Catalog: a.catalog, Log: a.log, SecureCookies: *secure})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
@@ -59,4 +68,23 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// cleanSessions deletes expired sessions every ten minutes: FerretDB has
+// no TTL indexes, so the application does it.
+func (m *Main) cleanSessions(ctx context.Context, a *app) {
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		if n, err := a.access.CleanupSessions(ctx); err != nil && ctx.Err() == nil {
+			a.log.Warn("clean expired sessions", "err", err)
+		} else if n > 0 {
+			a.log.Info("cleaned expired sessions", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }

@@ -94,7 +94,7 @@ func (d *DB) FindCase(ctx context.Context, no string) (cases.Case, error) {
 // (regular expressions are quoted), so no input can act as an operator.
 func caseQuery(f cases.CaseFilter, withStates bool) bson.M {
 	q := bson.M{}
-	var and bson.A
+	and := scopeQueryOn("unitCode", f.Scope)
 	if withStates && len(f.States) > 0 {
 		ss := bson.A{}
 		for _, s := range f.States {
@@ -109,7 +109,7 @@ func caseQuery(f cases.CaseFilter, withStates bool) bson.M {
 		q["unitCode"] = f.UnitCode
 	}
 	if f.Region != "" {
-		q["regionKeys"] = f.Region
+		and = append(and, bson.M{"regionKeys": f.Region})
 	}
 	if f.Kind != "" {
 		q["kind"] = f.Kind
@@ -149,6 +149,26 @@ func caseQuery(f cases.CaseFilter, withStates bool) bson.M {
 		q["$and"] = and
 	}
 	return q
+}
+
+// scopeQuery is the part of every list query that limits it to a viewer's
+// scope. An invalid scope matches nothing rather than everything.
+func scopeQueryOn(unitField string, s cases.Scope) bson.A {
+	switch {
+	case s.Global:
+		return nil
+	case !s.Valid():
+		return bson.A{bson.M{"_id": bson.M{"$exists": false}}}
+	}
+	and := bson.A{bson.M{"regionKeys": s.Region}}
+	if s.Units != nil {
+		units := bson.A{}
+		for _, u := range s.Units {
+			units = append(units, u)
+		}
+		and = append(and, bson.M{unitField: bson.M{"$in": units}})
+	}
+	return and
 }
 
 // caseSorts are the orders a list may ask for.

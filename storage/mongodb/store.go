@@ -106,10 +106,20 @@ func (d *DB) ensureIndexes(ctx context.Context) error {
 		{colCases, "kind_year", asc("kind", "-year"), false},
 		{colUnits, "region_code", asc("regionKeys", "_id"), false},
 		{colUnits, "kind", asc("kind"), false},
+		{colSessions, "user", asc("userId"), false},
+		{colSessions, "last_seen", asc("lastSeen"), false},
+		{colFailures, "key_at", asc("key", "-at"), false},
+		{colAccess, "at", asc("-at"), false},
+		{colAccess, "user_at", asc("userId", "-at"), false},
+		{colAccess, "target_at", asc("target", "-at"), false},
 	}
 	have := map[string]bool{}
-	for _, col := range []string{colEvents, colCases, colUnits} {
+	for _, col := range []string{colEvents, colCases, colUnits, colSessions, colFailures, colAccess} {
 		existing, err := d.db.Collection(col).Indexes().ListSpecifications(ctx)
+		var ce mongo.CommandError
+		if errors.As(err, &ce) && ce.Code == 26 { // NamespaceNotFound: a new collection
+			err = nil
+		}
 		if err != nil {
 			return fmt.Errorf("list indexes on %s: %w", col, err)
 		}

@@ -79,8 +79,12 @@ func (d *DB) FindUnit(ctx context.Context, code string) (cases.Unit, error) {
 // FindUnits returns a page of units ordered by region and code.
 func (d *DB) FindUnits(ctx context.Context, f cases.UnitFilter) ([]cases.Unit, int, error) {
 	q := bson.M{}
+	and := scopeQueryOn("_id", f.Scope)
 	if f.Region != "" {
-		q["regionKeys"] = f.Region
+		and = append(and, bson.M{"regionKeys": f.Region})
+	}
+	if len(and) > 0 {
+		q["$and"] = and
 	}
 	if f.Kind != "" {
 		q["kind"] = string(f.Kind)

@@ -1,0 +1,340 @@
+package access
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"rectify/cases"
+)
+
+// Service manages accounts, sessions and tokens over a Store.
+type Service struct {
+	store Store
+	now   func() time.Time
+}
+
+// NewService returns an access service; now defaults to time.Now.
+func NewService(store Store, now func() time.Time) *Service {
+	if now == nil {
+		now = time.Now
+	}
+	return &Service{store: store, now: now}
+}
+
+// CreateUser validates u and password and adds the account.
+func (s *Service) CreateUser(ctx context.Context, u User, password string) error {
+	if err := u.Validate(); err != nil {
+		return err
+	}
+	if err := CheckPasswordPolicy(u, password); err != nil {
+		return err
+	}
+	h, err := HashPassword(password)
+	if err != nil {
+		return err
+	}
+	u.PasswordHash = h
+	u.CreatedAt = cases.TruncateTime(s.now())
+	u.UpdatedAt = u.CreatedAt
+	if u.PatrolUnits == nil {
+		u.PatrolUnits = []string{}
+	}
+	if err := s.store.InsertUser(ctx, u); err != nil {
+		if cases.ErrorCode(err) == cases.ECONFLICT {
+			return cases.Invalid("id", "login name %s is taken", u.ID)
+		}
+		return fmt.Errorf("create user %s: %w", u.ID, err)
+	}
+	return nil
+}
+
+// User returns an account.
+func (s *Service) User(ctx context.Context, id string) (User, error) {
+	return s.store.FindUser(ctx, id)
+}
+
+// Users lists every account.
+func (s *Service) Users(ctx context.Context) ([]User, error) { return s.store.FindUsers(ctx) }
+
+// SetPassword sets a new password (by an administrator) and ends the
+// user's sessions.
+func (s *Service) SetPassword(ctx context.Context, id, password string) error {
+	u, err := s.store.FindUser(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := CheckPasswordPolicy(u, password); err != nil {
+		return err
+	}
+	if u.PasswordHash, err = HashPassword(password); err != nil {
+		return err
+	}
+	u.UpdatedAt = cases.TruncateTime(s.now())
+	if err := s.store.PutUser(ctx, u); err != nil {
+		return fmt.Errorf("set password of %s: %w", id, err)
+	}
+	return s.store.DeleteUserSessions(ctx, id)
+}
+
+// ChangePassword lets a user change their own password, given the old one.
+// Their other sessions end; keep is the session they stay logged in with.
+func (s *Service) ChangePassword(ctx context.Context, id, old, password, keep string) error {
+	u, err := s.store.FindUser(ctx, id)
+	if err != nil {
+		return err
+	}
+	if !CheckPassword(u.PasswordHash, old) {
+		return cases.Invalid("old_password", "原密码不正确")
+	}
+	if old == password {
+		return cases.Invalid("password", "新密码不能与原密码相同")
+	}
+	if err := CheckPasswordPolicy(u, password); err != nil {
+		return err
+	}
+	if u.PasswordHash, err = HashPassword(password); err != nil {
+		return err
+	}
+	u.UpdatedAt = cases.TruncateTime(s.now())
+	if err := s.store.PutUser(ctx, u); err != nil {
+		return fmt.Errorf("change password of %s: %w", id, err)
+	}
+	sess, err := s.store.FindSession(ctx, keep)
+	if err := s.store.DeleteUserSessions(ctx, id); err != nil {
+		return err
+	}
+	if err == nil {
+		return s.store.InsertSession(ctx, sess)
+	}
+	return nil
+}
+
+// SetDisabled disables or re-enables an account; disabling ends its sessions.
+func (s *Service) SetDisabled(ctx context.Context, id string, disabled bool) error {
+	u, err := s.store.FindUser(ctx, id)
+	if err != nil {
+		return err
+	}
+	u.Disabled = disabled
+	u.UpdatedAt = cases.TruncateTime(s.now())
+	if err := s.store.PutUser(ctx, u); err != nil {
+		return fmt.Errorf("disable %s: %w", id, err)
+	}
+	if disabled {
+		return s.store.DeleteUserSessions(ctx, id)
+	}
+	return nil
+}
+
+// errLogin is the one answer to every failed login, so that it does not
+// tell which of name and password was wrong or that an account is disabled.
+var errLogin = &cases.Error{Code: cases.EUNAUTHORIZED, Field: "password", Message: "用户名或密码错误"}
+
+// Login checks a password and opens a session. Repeated failures lock the
+// account and the client address out for a growing time.
+func (s *Service) Login(ctx context.Context, id, password, ip, userAgent string) (secret string, sess Session, u User, err error) {
+	now := s.now()
+	id = strings.ToLower(strings.TrimSpace(id))
+	keys := []struct {
+		key string
+		l   Lockout
+	}{{"user:" + id, AccountLockout}, {"ip:" + ip, AddressLockout}}
+	for _, k := range keys {
+		n, last, err := s.store.Failures(ctx, k.key, now.Add(-k.l.Window))
+		if err != nil {
+			return "", Session{}, User{}, fmt.Errorf("login: %w", err)
+		}
+		if wait := k.l.Wait(n, last, now); wait > 0 {
+			secs := int(math.Ceil(wait.Seconds()))
+			return "", Session{}, User{}, &cases.Error{Code: cases.ETOOMANY, Field: "password", RetryAfter: secs,
+				Message: fmt.Sprintf("登录失败次数过多，请 %d 秒后再试", secs)}
+		}
+	}
+	u, err = s.store.FindUser(ctx, id)
+	hash := dummyHash
+	if err == nil {
+		hash = u.PasswordHash
+	} else if cases.ErrorCode(err) != cases.ENOTFOUND {
+		return "", Session{}, User{}, fmt.Errorf("login: %w", err)
+	}
+	if !CheckPassword(hash, password) || err != nil || u.Disabled {
+		for _, k := range keys {
+			if err := s.store.InsertFailure(ctx, k.key, now); err != nil {
+				return "", Session{}, User{}, fmt.Errorf("login: %w", err)
+			}
+		}
+		return "", Session{}, User{}, errLogin
+	}
+	if err := s.store.ClearFailures(ctx, keys[0].key); err != nil {
+		return "", Session{}, User{}, fmt.Errorf("login: %w", err)
+	}
+	secret, hashID := NewSecret("")
+	csrf := make([]byte, 32)
+	_, _ = rand.Read(csrf)
+	t := cases.TruncateTime(now)
+	sess = Session{ID: hashID, UserID: u.ID, CSRF: hex.EncodeToString(csrf), CreatedAt: t, LastSeen: t, IP: ip, UserAgent: truncate(userAgent, 200)}
+	if err := s.store.InsertSession(ctx, sess); err != nil {
+		return "", Session{}, User{}, fmt.Errorf("login: %w", err)
+	}
+	return secret, sess, u, nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}
+
+var errSession = &cases.Error{Code: cases.EUNAUTHORIZED, Message: "请先登录（会话不存在或已过期）"}
+
+// Authenticate returns the user and session of a session cookie's secret.
+func (s *Service) Authenticate(ctx context.Context, secret string) (User, Session, error) {
+	if secret == "" {
+		return User{}, Session{}, errSession
+	}
+	sess, err := s.store.FindSession(ctx, HashSecret(secret))
+	if cases.ErrorCode(err) == cases.ENOTFOUND {
+		return User{}, Session{}, errSession
+	} else if err != nil {
+		return User{}, Session{}, fmt.Errorf("authenticate: %w", err)
+	}
+	now := s.now()
+	if sess.Expired(now) {
+		_ = s.store.DeleteSession(ctx, sess.ID)
+		return User{}, Session{}, errSession
+	}
+	u, err := s.store.FindUser(ctx, sess.UserID)
+	if err != nil || u.Disabled {
+		_ = s.store.DeleteSession(ctx, sess.ID)
+		return User{}, Session{}, errSession
+	}
+	// Record activity at most once a minute: the idle timeout is coarse.
+	if now.Sub(sess.LastSeen) > time.Minute {
+		if err := s.store.TouchSession(ctx, sess.ID, cases.TruncateTime(now)); err != nil {
+			return User{}, Session{}, fmt.Errorf("authenticate: %w", err)
+		}
+	}
+	return u, sess, nil
+}
+
+// Logout ends a session.
+func (s *Service) Logout(ctx context.Context, sessionID string) error {
+	return s.store.DeleteSession(ctx, sessionID)
+}
+
+// CleanupSessions deletes expired sessions (FerretDB has no TTL indexes,
+// so the application does it).
+func (s *Service) CleanupSessions(ctx context.Context) (int, error) {
+	now := s.now()
+	return s.store.DeleteSessionsBefore(ctx, now.Add(-SessionIdle), now.Add(-SessionAbsolute))
+}
+
+// TokenRoles are the roles a system token may hold: read-only ones.
+var TokenRoles = []cases.Role{cases.RoleLiaison, cases.RoleReviewer}
+
+// CreateToken makes an API token; the secret is returned once and only its
+// hash is kept.
+func (s *Service) CreateToken(ctx context.Context, by, name string, roles []cases.Role, region []string) (string, Token, error) {
+	name = strings.TrimSpace(name)
+	if name == "" || len([]rune(name)) > 50 {
+		return "", Token{}, cases.Invalid("name", "a token needs a name of at most 50 characters")
+	}
+	if len(roles) == 0 {
+		return "", Token{}, cases.Invalid("roles", "a token needs at least one role")
+	}
+	for _, r := range roles {
+		if !slices.Contains(TokenRoles, r) {
+			return "", Token{}, cases.Invalid("roles", "tokens may hold only read-only roles (%v), not %q", TokenRoles, r)
+		}
+	}
+	probe := User{ID: "token", Name: name, Roles: roles, Region: region}
+	if err := probe.Validate(); err != nil {
+		return "", Token{}, err
+	}
+	secret, hash := NewSecret(TokenPrefix)
+	t := Token{ID: hash, Name: name, Roles: roles, Region: region, CreatedBy: by, CreatedAt: cases.TruncateTime(s.now())}
+	if err := s.store.InsertToken(ctx, t); err != nil {
+		return "", Token{}, fmt.Errorf("create token: %w", err)
+	}
+	return secret, t, nil
+}
+
+// Tokens lists every token.
+func (s *Service) Tokens(ctx context.Context) ([]Token, error) { return s.store.FindTokens(ctx) }
+
+// RevokeToken revokes the token whose id starts with short (at least 8 characters).
+func (s *Service) RevokeToken(ctx context.Context, short string) (Token, error) {
+	if len(short) < 8 {
+		return Token{}, cases.Invalid("id", "give at least 8 characters of the token id")
+	}
+	ts, err := s.store.FindTokens(ctx)
+	if err != nil {
+		return Token{}, err
+	}
+	var match []Token
+	for _, t := range ts {
+		if strings.HasPrefix(t.ID, short) {
+			match = append(match, t)
+		}
+	}
+	switch {
+	case len(match) == 0:
+		return Token{}, cases.NotFound("no token %s", short)
+	case len(match) > 1:
+		return Token{}, cases.Invalid("id", "%s matches %d tokens; give more characters", short, len(match))
+	}
+	t := match[0]
+	if t.RevokedAt.IsZero() {
+		t.RevokedAt = cases.TruncateTime(s.now())
+		if err := s.store.PutToken(ctx, t); err != nil {
+			return Token{}, fmt.Errorf("revoke token: %w", err)
+		}
+	}
+	return t, nil
+}
+
+var errToken = &cases.Error{Code: cases.EUNAUTHORIZED, Message: "API token is unknown or revoked"}
+
+// AuthenticateToken returns the principal of an API token.
+func (s *Service) AuthenticateToken(ctx context.Context, secret string) (User, error) {
+	if !strings.HasPrefix(secret, TokenPrefix) {
+		return User{}, errToken
+	}
+	t, err := s.store.FindToken(ctx, HashSecret(secret))
+	if cases.ErrorCode(err) == cases.ENOTFOUND || (err == nil && !t.RevokedAt.IsZero()) {
+		return User{}, errToken
+	} else if err != nil {
+		return User{}, fmt.Errorf("authenticate token: %w", err)
+	}
+	return t.User(), nil
+}
+
+// RecordAccess appends to the access log.
+func (s *Service) RecordAccess(ctx context.Context, e AccessEntry) error {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	e.At = cases.TruncateTime(s.now())
+	e.ID = e.At.Format("20060102T150405.000Z") + "-" + hex.EncodeToString(b)
+	if err := s.store.InsertAccess(ctx, e); err != nil {
+		return fmt.Errorf("record access: %w", err)
+	}
+	return nil
+}
+
+// SearchAccess searches the access log.
+func (s *Service) SearchAccess(ctx context.Context, f AccessFilter) ([]AccessEntry, int, error) {
+	if f.Page < 1 {
+		f.Page = 1
+	}
+	if f.PerPage < 1 || f.PerPage > 500 {
+		f.PerPage = 100
+	}
+	return s.store.FindAccess(ctx, f)
+}

@@ -1,0 +1,55 @@
+package access
+
+import (
+	"context"
+	"time"
+)
+
+// Store persists accounts, sessions, tokens, login failures and the access
+// log. Errors follow cases.Store: ENOTFOUND, ECONFLICT on an existing key.
+type Store interface {
+	// InsertUser adds a user (ECONFLICT if the login name is taken).
+	InsertUser(ctx context.Context, u User) error
+	// PutUser replaces a user.
+	PutUser(ctx context.Context, u User) error
+	// FindUser returns a user (ENOTFOUND).
+	FindUser(ctx context.Context, id string) (User, error)
+	// FindUsers returns every user, ordered by login name.
+	FindUsers(ctx context.Context) ([]User, error)
+
+	// InsertSession records a new session.
+	InsertSession(ctx context.Context, s Session) error
+	// FindSession returns a session by id (ENOTFOUND).
+	FindSession(ctx context.Context, id string) (Session, error)
+	// TouchSession records activity on a session.
+	TouchSession(ctx context.Context, id string, at time.Time) error
+	// DeleteSession ends a session.
+	DeleteSession(ctx context.Context, id string) error
+	// DeleteUserSessions ends every session of a user.
+	DeleteUserSessions(ctx context.Context, userID string) error
+	// DeleteSessionsBefore removes sessions idle since before idle or
+	// created before created; it returns how many.
+	DeleteSessionsBefore(ctx context.Context, idle, created time.Time) (int, error)
+
+	// InsertToken records a token.
+	InsertToken(ctx context.Context, t Token) error
+	// FindToken returns a token by its hash (ENOTFOUND).
+	FindToken(ctx context.Context, id string) (Token, error)
+	// FindTokens returns every token.
+	FindTokens(ctx context.Context) ([]Token, error)
+	// PutToken replaces a token.
+	PutToken(ctx context.Context, t Token) error
+
+	// InsertFailure records one failed login for key (an account or an
+	// address); an insert, so concurrent failures are all counted.
+	InsertFailure(ctx context.Context, key string, at time.Time) error
+	// Failures counts failures for key since since and returns the last.
+	Failures(ctx context.Context, key string, since time.Time) (int, time.Time, error)
+	// ClearFailures forgets key's failures after a successful login.
+	ClearFailures(ctx context.Context, key string) error
+
+	// InsertAccess appends to the access log (never updated or deleted).
+	InsertAccess(ctx context.Context, e AccessEntry) error
+	// FindAccess searches the access log, newest first, with the total.
+	FindAccess(ctx context.Context, f AccessFilter) ([]AccessEntry, int, error)
+}

@@ -1,0 +1,197 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"rectify/cases"
+	"rectify/cases/access"
+)
+
+// readSecret reads a password from RECTIFY_PASSWORD or the first line of
+// standard input, so that it never appears in the process list.
+func (m *Main) readSecret(stdin io.Reader) (string, error) {
+	if pw := m.Getenv("RECTIFY_PASSWORD"); pw != "" {
+		return pw, nil
+	}
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && line == "" {
+		return "", fmt.Errorf("give the password on standard input (or in RECTIFY_PASSWORD)")
+	}
+	return strings.TrimRight(line, "\r\n"), nil
+}
+
+func parseRoles(s string) []cases.Role {
+	var out []cases.Role
+	for _, r := range strings.Split(s, ",") {
+		if r = strings.TrimSpace(r); r != "" {
+			out = append(out, cases.Role(r))
+		}
+	}
+	return out
+}
+
+func parseRegion(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, "/")
+}
+
+func (m *Main) userCmd(ctx context.Context, args []string) error {
+	usage := "usage: rectify user add --id ID --name NAME --roles r1,r2 --region 省/市[/县] [--unit CODE] [--team T] [--patrol-units A,B]\n" +
+		"       rectify user passwd ID | disable ID | enable ID | list\n" +
+		"Passwords are read from standard input (or RECTIFY_PASSWORD)."
+	if len(args) == 0 {
+		fmt.Fprintln(m.Stderr, usage)
+		return exitCode(2)
+	}
+	fs := flag.NewFlagSet("user "+args[0], flag.ContinueOnError)
+	fs.SetOutput(m.Stderr)
+	var c config
+	m.bind(fs, &c)
+	id := fs.String("id", "", "login name")
+	name := fs.String("name", "", "display name")
+	roles := fs.String("roles", "", "comma-separated roles: "+fmt.Sprint(cases.Roles))
+	region := fs.String("region", "", "region node the user sees, e.g. 江南省/云州市")
+	unit := fs.String("unit", "", "unit code (unit role)")
+	team := fs.String("team", "", "inspection team (patrol role)")
+	patrolUnits := fs.String("patrol-units", "", "units assigned to the team's round (patrol role)")
+	if err := fs.Parse(args[1:]); err != nil {
+		return exitCode(2)
+	}
+	a, err := m.open(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	switch args[0] {
+	case "add":
+		u := access.User{ID: *id, Name: *name, Roles: parseRoles(*roles), Region: parseRegion(*region), UnitCode: *unit, Team: *team}
+		if *patrolUnits != "" {
+			u.PatrolUnits = strings.Split(*patrolUnits, ",")
+		}
+		if err := u.Validate(); err != nil { // before asking for a password
+			return err
+		}
+		pw, err := m.readSecret(os.Stdin)
+		if err != nil {
+			return err
+		}
+		if err := a.access.CreateUser(ctx, u, pw); err != nil {
+			return err
+		}
+		fmt.Fprintf(m.Stdout, "created user %s (%s)\n", u.ID, rolesText(u.Roles))
+	case "passwd", "disable", "enable":
+		if fs.NArg() != 1 {
+			fmt.Fprintln(m.Stderr, usage)
+			return exitCode(2)
+		}
+		uid := fs.Arg(0)
+		switch args[0] {
+		case "passwd":
+			pw, err := m.readSecret(os.Stdin)
+			if err != nil {
+				return err
+			}
+			if err := a.access.SetPassword(ctx, uid, pw); err != nil {
+				return err
+			}
+			fmt.Fprintf(m.Stdout, "password of %s changed; their sessions are ended\n", uid)
+		default:
+			if err := a.access.SetDisabled(ctx, uid, args[0] == "disable"); err != nil {
+				return err
+			}
+			fmt.Fprintf(m.Stdout, "user %s %sd\n", uid, args[0])
+		}
+	case "list":
+		us, err := a.access.Users(ctx)
+		if err != nil {
+			return err
+		}
+		for _, u := range us {
+			state := ""
+			if u.Disabled {
+				state = " (disabled)"
+			}
+			fmt.Fprintf(m.Stdout, "%-14s %-12s %-22s %s %s%s\n", u.ID, u.Name, rolesText(u.Roles), cases.RegionKey(u.Region), u.UnitCode, state)
+		}
+	default:
+		fmt.Fprintln(m.Stderr, usage)
+		return exitCode(2)
+	}
+	return nil
+}
+
+func rolesText(rs []cases.Role) string {
+	var s []string
+	for _, r := range rs {
+		s = append(s, string(r))
+	}
+	return strings.Join(s, ",")
+}
+
+func (m *Main) tokenCmd(ctx context.Context, args []string) error {
+	usage := "usage: rectify token create --name NAME --roles liaison[,reviewer] --region 省/市 [--by ADMIN]\n" +
+		"       rectify token revoke ID | list"
+	if len(args) == 0 {
+		fmt.Fprintln(m.Stderr, usage)
+		return exitCode(2)
+	}
+	fs := flag.NewFlagSet("token "+args[0], flag.ContinueOnError)
+	fs.SetOutput(m.Stderr)
+	var c config
+	m.bind(fs, &c)
+	name := fs.String("name", "", "what the token is for, e.g. 市人社局编制联动系统")
+	roles := fs.String("roles", "liaison", "comma-separated read-only roles")
+	region := fs.String("region", "", "region node the token sees")
+	by := fs.String("by", m.env("USER", "admin"), "the administrator creating it (recorded)")
+	if err := fs.Parse(args[1:]); err != nil {
+		return exitCode(2)
+	}
+	a, err := m.open(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	switch args[0] {
+	case "create":
+		secret, t, err := a.access.CreateToken(ctx, *by, *name, parseRoles(*roles), parseRegion(*region))
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(m.Stdout, "token %s created for %q (%s, %s).\nIt is shown this once; store it now:\n%s\n",
+			t.Short(), t.Name, rolesText(t.Roles), cases.RegionKey(t.Region), secret)
+	case "revoke":
+		if fs.NArg() != 1 {
+			fmt.Fprintln(m.Stderr, usage)
+			return exitCode(2)
+		}
+		t, err := a.access.RevokeToken(ctx, fs.Arg(0))
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(m.Stdout, "token %s (%s) revoked\n", t.Short(), t.Name)
+	case "list":
+		ts, err := a.access.Tokens(ctx)
+		if err != nil {
+			return err
+		}
+		for _, t := range ts {
+			state := "active"
+			if !t.RevokedAt.IsZero() {
+				state = "revoked " + t.RevokedAt.Format("2006-01-02")
+			}
+			fmt.Fprintf(m.Stdout, "%s  %-24s %-16s %-14s %s\n", t.Short(), t.Name, rolesText(t.Roles), cases.RegionKey(t.Region), state)
+		}
+	default:
+		fmt.Fprintln(m.Stderr, usage)
+		return exitCode(2)
+	}
+	return nil
+}

@@ -1,0 +1,196 @@
+package web
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"golang.org/x/time/rate"
+
+	"rectify/cases"
+	"rectify/cases/access"
+)
+
+// Cookie and header names.
+const (
+	SessionCookie   = "rectify_session"
+	loginCSRFCookie = "rectify_login_csrf"
+	CSRFField       = "csrf_token"
+	CSRFHeader      = "X-CSRF-Token"
+)
+
+// principal is who is making a request.
+type principal struct {
+	user    access.User
+	session *access.Session // nil for API tokens
+	scope   cases.Scope
+}
+
+const principalKey = "rectify.principal"
+
+func principalOf(c *gin.Context) (*principal, bool) {
+	v, ok := c.Get(principalKey)
+	if !ok {
+		return nil, false
+	}
+	p, ok := v.(*principal)
+	return p, ok
+}
+
+// authenticate finds the principal from an API token (Authorization:
+// Bearer) or a session cookie. It never refuses by itself: authorize does,
+// so that public routes work without a login.
+func (s *Server) authenticate(c *gin.Context) {
+	if h := c.GetHeader("Authorization"); h != "" {
+		secret, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok {
+			s.fail(c, &cases.Error{Code: cases.EUNAUTHORIZED, Field: "Authorization", Message: "Authorization must be \"Bearer <token>\""})
+			return
+		}
+		u, err := s.access.AuthenticateToken(c, strings.TrimSpace(secret))
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		c.Set(principalKey, &principal{user: u, scope: u.Scope()})
+		c.Next()
+		return
+	}
+	if ck, err := c.Cookie(SessionCookie); err == nil && ck != "" {
+		u, sess, err := s.access.Authenticate(c, ck)
+		switch {
+		case err == nil:
+			c.Set(principalKey, &principal{user: u, session: &sess, scope: u.Scope()})
+		case cases.ErrorCode(err) == cases.EUNAUTHORIZED:
+			s.clearSessionCookie(c) // expired or ended: forget it
+		default:
+			s.fail(c, err)
+			return
+		}
+	}
+	c.Next()
+}
+
+// checkCSRF refuses a state-changing request made with a session cookie
+// unless it carries the session's CSRF token (form field or header).
+// Token-authenticated API calls carry no cookie and need none.
+func (s *Server) checkCSRF(c *gin.Context) {
+	if c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead {
+		c.Next()
+		return
+	}
+	p, ok := principalOf(c)
+	if !ok || p.session == nil {
+		c.Next()
+		return
+	}
+	got := c.GetHeader(CSRFHeader)
+	if got == "" && !isAPI(c) {
+		got = c.PostForm(CSRFField)
+	}
+	if subtle.ConstantTimeCompare([]byte(got), []byte(p.session.CSRF)) != 1 {
+		s.fail(c, &cases.Error{Code: cases.EFORBIDDEN, Field: CSRFField, Message: "表单已失效或来源不明（CSRF 校验失败），请刷新页面后重试"})
+		return
+	}
+	c.Next()
+}
+
+func (s *Server) setSessionCookie(c *gin.Context, secret string) {
+	http.SetCookie(c.Writer, &http.Cookie{Name: SessionCookie, Value: secret, Path: "/", HttpOnly: true,
+		Secure: s.secure(c), SameSite: http.SameSiteLaxMode, MaxAge: int(access.SessionAbsolute.Seconds())})
+}
+
+func (s *Server) clearSessionCookie(c *gin.Context) {
+	http.SetCookie(c.Writer, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", HttpOnly: true,
+		Secure: s.secure(c), SameSite: http.SameSiteLaxMode, MaxAge: -1})
+}
+
+// loginCSRF returns the double-submit token of the login form, setting
+// its cookie if needed (there is no session yet to hold it).
+func (s *Server) loginCSRF(c *gin.Context) string {
+	if v, err := c.Cookie(loginCSRFCookie); err == nil && len(v) == 32 {
+		return v
+	}
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	v := hex.EncodeToString(b)
+	http.SetCookie(c.Writer, &http.Cookie{Name: loginCSRFCookie, Value: v, Path: "/login", HttpOnly: true,
+		Secure: s.secure(c), SameSite: http.SameSiteStrictMode})
+	return v
+}
+
+func (s *Server) secure(c *gin.Context) bool { return c.Request.TLS != nil || s.cfg.SecureCookies }
+
+// securityHeaders sets the headers every answer carries.
+func securityHeaders(c *gin.Context) {
+	h := c.Writer.Header()
+	h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
+		"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "same-origin")
+	h.Set("Cross-Origin-Opener-Policy", "same-origin")
+	if !strings.HasPrefix(c.Request.URL.Path, "/static/") {
+		h.Set("Cache-Control", "no-store")
+	}
+	c.Next()
+}
+
+// clientIP is the address a request came from. Forwarded headers are not
+// trusted: a reverse proxy in front must be configured in gin if used.
+func clientIP(c *gin.Context) string {
+	host, _, err := net.SplitHostPort(c.Request.RemoteAddr)
+	if err != nil {
+		return c.Request.RemoteAddr
+	}
+	return host
+}
+
+// limiter is a per-address token bucket.
+type limiter struct {
+	mu      sync.Mutex
+	every   rate.Limit
+	burst   int
+	buckets map[string]*rate.Limiter
+	reset   time.Time
+}
+
+func newLimiter(perMinute, burst int) *limiter {
+	return &limiter{every: rate.Limit(float64(perMinute) / 60), burst: burst, buckets: map[string]*rate.Limiter{}}
+}
+
+func (l *limiter) allow(key string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	// Forget idle addresses every ten minutes; a full bucket is the same as none.
+	if now := time.Now(); now.After(l.reset) {
+		l.buckets, l.reset = map[string]*rate.Limiter{}, now.Add(10*time.Minute)
+	}
+	b, ok := l.buckets[key]
+	if !ok {
+		b = rate.NewLimiter(l.every, l.burst)
+		l.buckets[key] = b
+	}
+	return b.Allow()
+}
+
+// rateLimit refuses requests over l's rate from one address.
+func (s *Server) rateLimit(l *limiter) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if !l.allow(clientIP(c)) {
+			c.Header("Retry-After", "60")
+			s.fail(c, &cases.Error{Code: cases.ETOOMANY, Message: "请求过于频繁，请稍后再试"})
+			return
+		}
+		c.Next()
+	}
+}
+
+func urlQueryEscape(s string) string { return url.QueryEscape(s) }

@@ -1,0 +1,193 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"rectify/cases"
+	"rectify/cases/access"
+	"rectify/cases/casetest"
+	"rectify/web"
+)
+
+const testPassword = "Test#pass2026"
+
+// testUsers hold one account per role, and county-level office users of
+// both counties of casetest.Units for the scope tests.
+var testUsers = []access.User{
+	{ID: "admin", Name: "管理员", Roles: []cases.Role{cases.RoleAdmin}, Region: []string{"江南省", "云州市"}},
+	{ID: "li.ming", Name: "李明", Roles: []cases.Role{cases.RoleOffice}, Region: []string{"江南省", "云州市"}},
+	{ID: "zhao.lei", Name: "赵磊", Roles: []cases.Role{cases.RoleOffice}, Region: []string{"江南省", "云州市"}},
+	{ID: "wang.fang", Name: "王芳", Roles: []cases.Role{cases.RoleApprover}, Region: []string{"江南省", "云州市"}},
+	{ID: "zhou.qiang", Name: "周强", Roles: []cases.Role{cases.RolePatrol}, Region: []string{"江南省", "云州市"}, PatrolUnits: []string{"QH001"}},
+	{ID: "sun.li", Name: "孙丽", Roles: []cases.Role{cases.RoleHotline}, Region: []string{"江南省", "云州市"}},
+	{ID: "unit.qh001", Name: "清河县教育局联络员", Roles: []cases.Role{cases.RoleUnit}, Region: []string{"江南省", "云州市", "清河县"}, UnitCode: "QH001"},
+	{ID: "he.ping", Name: "何平", Roles: []cases.Role{cases.RoleReviewer}, Region: []string{"江南省", "云州市"}},
+	{ID: "liaison.rsj", Name: "人社局", Roles: []cases.Role{cases.RoleLiaison}, Region: []string{"江南省", "云州市"}},
+	{ID: "qh.office", Name: "清河县编办", Roles: []cases.Role{cases.RoleOffice}, Region: []string{"江南省", "云州市", "清河县"}},
+	{ID: "ap.office", Name: "安平县编办", Roles: []cases.Role{cases.RoleOffice}, Region: []string{"江南省", "云州市", "安平县"}},
+}
+
+// oneOfEachRole maps each role to a user holding only it.
+var oneOfEachRole = map[cases.Role]string{
+	cases.RoleAdmin: "admin", cases.RoleOffice: "li.ming", cases.RoleApprover: "wang.fang", cases.RolePatrol: "zhou.qiang",
+	cases.RoleHotline: "sun.li", cases.RoleUnit: "unit.qh001", cases.RoleReviewer: "he.ping", cases.RoleLiaison: "liaison.rsj",
+}
+
+type testEnv struct {
+	*casetest.Env
+	t      *testing.T
+	Access *access.Service
+	Server *web.Server
+	srv    *httptest.Server
+	clock  *clock
+
+	mu       sync.Mutex
+	sessions map[string][2]string // user → cookie secret, CSRF token
+}
+
+// clock is a settable time source for the access service.
+type clock struct {
+	mu  sync.Mutex
+	off time.Duration
+}
+
+func (c *clock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return time.Now().Add(c.off)
+}
+
+func (c *clock) advance(d time.Duration) {
+	c.mu.Lock()
+	c.off += d
+	c.mu.Unlock()
+}
+
+func newEnv(t *testing.T) *testEnv {
+	t.Helper()
+	env := casetest.New(t, nil)
+	clk := &clock{}
+	acc := access.NewService(env.DB, clk.now)
+	for _, u := range testUsers {
+		if err := acc.CreateUser(context.Background(), u, testPassword); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := web.NewServer(web.Config{Service: env.Service, Access: acc, Catalog: env.Catalog, LoginPerMinute: 1000, PublicPerMinute: 10000})
+	srv := httptest.NewServer(s.Handler())
+	t.Cleanup(srv.Close)
+	return &testEnv{Env: env, t: t, Access: acc, Server: s, srv: srv, clock: clk, sessions: map[string][2]string{}}
+}
+
+// session logs user in once (through the access service) and returns the
+// cookie secret and CSRF token.
+func (e *testEnv) session(user string) (string, string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if s, ok := e.sessions[user]; ok {
+		return s[0], s[1]
+	}
+	secret, sess, _, err := e.Access.Login(context.Background(), user, testPassword, "192.0.2.1", "test")
+	if err != nil {
+		e.t.Fatalf("login %s: %v", user, err)
+	}
+	e.sessions[user] = [2]string{secret, sess.CSRF}
+	return secret, sess.CSRF
+}
+
+// forget drops a user's cached session (after logging it out).
+func (e *testEnv) forget(user string) {
+	e.mu.Lock()
+	delete(e.sessions, user)
+	e.mu.Unlock()
+}
+
+type response struct {
+	Status int
+	Header http.Header
+	Body   map[string]any
+	Raw    string
+}
+
+// req sends a request as user ("" for nobody); extra headers follow.
+func (e *testEnv) req(method, path, user, contentType string, body io.Reader, hdr ...string) response {
+	e.t.Helper()
+	r, err := http.NewRequest(method, e.srv.URL+path, body)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if user != "" {
+		secret, csrf := e.session(user)
+		r.AddCookie(&http.Cookie{Name: web.SessionCookie, Value: secret})
+		r.Header.Set(web.CSRFHeader, csrf)
+	}
+	if contentType != "" {
+		r.Header.Set("Content-Type", contentType)
+	}
+	for i := 0; i+1 < len(hdr); i += 2 {
+		r.Header.Set(hdr[i], hdr[i+1])
+	}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := client.Do(r)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	out := response{Status: res.StatusCode, Header: res.Header, Raw: string(raw)}
+	_ = json.Unmarshal(raw, &out.Body)
+	return out
+}
+
+// json sends a JSON body (a string is sent as is).
+func (e *testEnv) json(method, path, user string, body any, hdr ...string) response {
+	e.t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(b)
+	default:
+		buf, _ := json.Marshal(b)
+		rd = bytes.NewReader(buf)
+	}
+	ct := ""
+	if method == http.MethodPost {
+		ct = "application/json"
+	}
+	return e.req(method, path, user, ct, rd, hdr...)
+}
+
+// register registers a case for unit as li.ming and returns its number.
+func (e *testEnv) register(unit string, level cases.Level) string {
+	e.t.Helper()
+	reg := casetest.Registration(unit)
+	reg.Level = level
+	c, _, err := e.Service.Register(context.Background(), cases.GlobalScope, casetest.Office, reg, "")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return c.No
+}
+
+func errOf(r response) map[string]any {
+	e, _ := r.Body["error"].(map[string]any)
+	return e
+}
+
+// counts returns the database's document counts, leaving out sessions:
+// logging a test user in is not a write made by the request under test.
+func (e *testEnv) counts() map[string]int64 {
+	n := e.Counts(e.t)
+	delete(n, "sessions")
+	return n
+}

@@ -1,0 +1,206 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"rectify/cases"
+)
+
+// formField is one input of an action form.
+type formField struct {
+	Name, Label, Kind, Value, Hint, Error string
+	Required                              bool
+}
+
+// actionForm is the form for one action the user may take now.
+type actionForm struct {
+	Action cases.Action
+	Label  string
+	Fields []formField
+	Open   bool
+}
+
+// actionFields are the inputs each action asks for.
+var actionFields = map[cases.Action][]formField{
+	cases.ActionStartVerification:  {},
+	cases.ActionDismiss:            {{Name: "reason", Label: "不予立案理由", Kind: "textarea", Required: true}},
+	cases.ActionOrderRectification: {{Name: "requirements", Label: "整改要求", Kind: "textarea", Required: true}, {Name: "working_days", Label: "整改期限（工作日数）", Kind: "number", Hint: "按法定节假日和调休计算；或填写下方日期"}, {Name: "deadline", Label: "或整改截止日期", Kind: "date"}},
+	cases.ActionSubmit:             {{Name: "report", Label: "整改情况报告", Kind: "textarea", Required: true}, {Name: "evidence", Label: "佐证材料（每行一项）", Kind: "textarea", Required: true}},
+	cases.ActionReturn:             {{Name: "reason", Label: "退回理由", Kind: "textarea", Required: true}},
+	cases.ActionConfirm:            {{Name: "note", Label: "核验意见", Kind: "textarea", Required: true}},
+	cases.ActionClose:              {{Name: "note", Label: "审批意见", Kind: "textarea"}},
+	cases.ActionReopen:             {{Name: "reason", Label: "回头看发现的问题", Kind: "textarea", Required: true}},
+	cases.ActionTransfer:           {{Name: "reference", Label: "移交文号", Kind: "text", Required: true}},
+	cases.ActionExtend:             {{Name: "reason", Label: "延期理由", Kind: "textarea", Required: true}, {Name: "working_days", Label: "延长工作日数", Kind: "number"}, {Name: "deadline", Label: "或新的截止日期", Kind: "date"}},
+	cases.ActionAssign:             {{Name: "assignee", Label: "承办人", Kind: "text", Required: true}},
+}
+
+// timelineItem is one event as the case page shows it.
+type timelineItem struct {
+	Seq       int
+	Label, To string
+	Who, Hash string
+	Lines     []string
+	At        any
+}
+
+type casePage struct {
+	Case                 cases.Case
+	Light                cases.Light
+	SourceName, RefLabel string
+	KindName             string
+	Events               []timelineItem
+	Actions              []actionForm
+	FormError            string
+}
+
+var actionLabels = func() map[cases.Action]string {
+	m := map[cases.Action]string{cases.ActionRegister: "登记"}
+	for _, r := range cases.Rules {
+		m[r.Action] = r.Label
+	}
+	return m
+}()
+
+func (s *Server) handleCasePage(c *gin.Context) {
+	s.showCase(c, http.StatusOK, "", nil, nil)
+}
+
+// showCase renders the case page; after a failed action it keeps what was
+// typed (posted) and names the error.
+func (s *Server) showCase(c *gin.Context, status int, failed cases.Action, posted map[string]string, ferr *cases.Error) {
+	p := who(c)
+	k, err := s.svc.Case(c, p.scope, c.Param("no"))
+	if err == nil {
+		err = s.recordRead(c, p, "read-case", k)
+	}
+	var evs []cases.Event
+	if err == nil {
+		evs, err = s.svc.Events(c, p.scope, k.No)
+	}
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	page := casePage{Case: k, Light: s.svc.Light(k)}
+	if unitOnly(p) {
+		page.Case = cases.RedactForUnit(k)
+		evs = cases.RedactEventsForUnit(evs)
+	}
+	if src, ok := s.cat.Source(k.Source); ok {
+		page.SourceName, page.RefLabel = src.Name, src.RefLabel
+	}
+	if kind, ok := s.cat.Kind(k.Kind); ok {
+		page.KindName = kind.Code + " " + kind.Name
+	}
+	for i := len(evs) - 1; i >= 0; i-- {
+		page.Events = append(page.Events, timelineOf(evs[i]))
+	}
+	for _, r := range cases.Rules {
+		actor := actingAs(p, r.Action)
+		if cases.Allowed(k, r.Action, actor) != nil {
+			continue
+		}
+		f := actionForm{Action: r.Action, Label: r.Label, Open: r.Action == failed}
+		for _, fld := range actionFields[r.Action] {
+			if r.Action == failed {
+				fld.Value = posted[fld.Name]
+				if ferr != nil && ferr.Field == fld.Name {
+					fld.Error = ferr.Message
+				}
+			}
+			f.Fields = append(f.Fields, fld)
+		}
+		comment := formField{Name: "comment", Label: "备注（内部）", Kind: "textarea"}
+		if unitOnly(p) {
+			comment.Label = "备注"
+		}
+		if r.Action == failed {
+			comment.Value = posted["comment"]
+		}
+		f.Fields = append(f.Fields, comment)
+		page.Actions = append(page.Actions, f)
+	}
+	if ferr != nil {
+		page.FormError = actionLabels[failed] + "未成功：" + ferr.Message
+	}
+	s.render(c, status, "case.html", k.No+" "+k.Title, page)
+}
+
+func timelineOf(e cases.Event) timelineItem {
+	t := timelineItem{Seq: e.Seq, Label: actionLabels[e.Action], At: e.At, Hash: e.Hash}
+	if e.From != e.To && e.To != "" {
+		t.To = e.To.Label()
+	}
+	t.Who = e.Actor.Name
+	if t.Who == "" {
+		t.Who = e.Actor.ID
+	}
+	if e.Actor.Role != "" {
+		t.Who += "（" + roleLabels[e.Actor.Role] + "）"
+	}
+	add := func(label, v string) {
+		if v != "" {
+			t.Lines = append(t.Lines, label+"："+v)
+		}
+	}
+	if in := e.Input; in != nil {
+		add("理由", in.Reason)
+		add("整改要求", in.Requirements)
+		if in.PreviousDeadline != "" {
+			add("期限", in.PreviousDeadline+" → "+in.Deadline)
+		} else {
+			add("整改期限", in.Deadline)
+		}
+		add("整改情况", in.Report)
+		add("佐证材料", strings.Join(in.Evidence, "；"))
+		add("意见", in.Note)
+		add("移交文号", in.Reference)
+		add("承办人", in.Assignee)
+		if in.Late {
+			t.Lines = append(t.Lines, "逾期报送")
+		}
+	}
+	add("备注", e.Comment)
+	return t
+}
+
+func (s *Server) handleCaseAction(c *gin.Context) {
+	p := who(c)
+	a := cases.Action(c.PostForm("action"))
+	posted := map[string]string{}
+	for _, f := range []string{"reason", "requirements", "working_days", "deadline", "report", "evidence", "note", "reference", "assignee", "comment"} {
+		posted[f] = c.PostForm(f)
+	}
+	in := cases.Input{Reason: posted["reason"], Requirements: posted["requirements"], Deadline: posted["deadline"],
+		Report: posted["report"], Note: posted["note"], Reference: posted["reference"], Assignee: posted["assignee"]}
+	var err error
+	if v := strings.TrimSpace(posted["working_days"]); v != "" {
+		if in.WorkingDays, err = strconv.Atoi(v); err != nil {
+			s.showCase(c, http.StatusBadRequest, a, posted, cases.Invalid("working_days", "工作日数须为整数"))
+			return
+		}
+	}
+	for _, line := range strings.Split(posted["evidence"], "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			in.Evidence = append(in.Evidence, line)
+		}
+	}
+	version, _ := strconv.Atoi(c.PostForm("expected_version"))
+	k, _, err := s.svc.Transition(c, p.scope, c.Param("no"), actingAs(p, a), a, in, posted["comment"], version)
+	if err != nil {
+		e, ok := cases.AsError(err)
+		if !ok || e.Code == cases.ENOTFOUND || e.Code == cases.EINTERNAL {
+			s.fail(c, err)
+			return
+		}
+		s.showCase(c, statusOf[e.Code], a, posted, e)
+		return
+	}
+	redirect(c, "/cases/"+k.No, fmt.Sprintf("已%s，案件当前状态：%s", actionLabels[a], k.State.Label()))
+}

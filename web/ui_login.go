@@ -1,0 +1,130 @@
+package web
+
+import (
+	"crypto/subtle"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"rectify/cases"
+)
+
+type loginPage struct {
+	CSRF, Next, Username, Error string
+}
+
+// safeNext keeps a post-login redirect on this site.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return ""
+	}
+	return next
+}
+
+func (s *Server) handleLoginPage(c *gin.Context) {
+	if _, ok := principalOf(c); ok {
+		c.Redirect(http.StatusSeeOther, "/")
+		return
+	}
+	s.render(c, http.StatusOK, "login.html", "登录", loginPage{CSRF: s.loginCSRF(c), Next: safeNext(c.Query("next"))})
+}
+
+func (s *Server) handleLogin(c *gin.Context) {
+	page := loginPage{CSRF: s.loginCSRF(c), Next: safeNext(c.PostForm("next")), Username: c.PostForm("username")}
+	cookie, _ := c.Cookie(loginCSRFCookie)
+	if cookie == "" || subtle.ConstantTimeCompare([]byte(cookie), []byte(c.PostForm(CSRFField))) != 1 {
+		page.Error = "登录表单已失效，请重新输入"
+		s.render(c, http.StatusForbidden, "login.html", "登录", page)
+		return
+	}
+	secret, _, u, err := s.access.Login(c, c.PostForm("username"), c.PostForm("password"), clientIP(c), c.Request.UserAgent())
+	if err != nil {
+		e, ok := cases.AsError(err)
+		if !ok {
+			s.fail(c, err)
+			return
+		}
+		page.Error = e.Message
+		if e.RetryAfter > 0 {
+			c.Header("Retry-After", strconv.Itoa(e.RetryAfter))
+		}
+		s.render(c, statusOf[e.Code], "login.html", "登录", page)
+		return
+	}
+	s.setSessionCookie(c, secret)
+	next := page.Next
+	if next == "" {
+		next = landing(u.Roles)
+	}
+	c.Redirect(http.StatusSeeOther, next)
+}
+
+// landing is the first page each role needs.
+func landing(roles []cases.Role) string {
+	has := func(r cases.Role) bool {
+		for _, x := range roles {
+			if x == r {
+				return true
+			}
+		}
+		return false
+	}
+	switch {
+	case has(cases.RoleOffice), has(cases.RoleApprover):
+		return "/ledger?sort=deadline&light=red" // overdue first
+	case has(cases.RoleUnit):
+		return "/ledger?state=" + strings.Join([]string{"rectifying", "submitted", "reopened"}, ",")
+	case has(cases.RoleHotline):
+		return "/cases/new"
+	case has(cases.RoleAdmin):
+		return "/admin/access-log"
+	case has(cases.RolePatrol), has(cases.RoleReviewer), has(cases.RoleLiaison):
+		return "/ledger"
+	}
+	return "/units"
+}
+
+func (s *Server) handleHome(c *gin.Context) {
+	c.Redirect(http.StatusSeeOther, landing(who(c).user.Roles))
+}
+
+func (s *Server) handleLogout(c *gin.Context) {
+	p := who(c)
+	if p.session != nil {
+		if err := s.access.Logout(c, p.session.ID); err != nil {
+			s.fail(c, err)
+			return
+		}
+	}
+	s.clearSessionCookie(c)
+	redirect(c, "/login", "您已安全退出")
+}
+
+type passwordPage struct{ Error string }
+
+func (s *Server) handlePasswordPage(c *gin.Context) {
+	s.render(c, http.StatusOK, "password.html", "修改密码", passwordPage{})
+}
+
+func (s *Server) handlePassword(c *gin.Context) {
+	p := who(c)
+	if p.session == nil {
+		s.fail(c, &cases.Error{Code: cases.EFORBIDDEN, Message: "接口令牌不能修改密码"})
+		return
+	}
+	if c.PostForm("password") != c.PostForm("password2") {
+		s.render(c, http.StatusBadRequest, "password.html", "修改密码", passwordPage{Error: "两次输入的新密码不一致"})
+		return
+	}
+	err := s.access.ChangePassword(c, p.user.ID, c.PostForm("old_password"), c.PostForm("password"), p.session.ID)
+	if e, ok := cases.AsError(err); ok && e.Code == cases.EINVALID {
+		s.render(c, http.StatusBadRequest, "password.html", "修改密码", passwordPage{Error: e.Message})
+		return
+	} else if err != nil {
+		s.fail(c, err)
+		return
+	}
+	redirect(c, "/", "密码已修改，其他设备上的登录已失效")
+}

@@ -1,0 +1,85 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"rectify/cases"
+	"rectify/cases/access"
+)
+
+type caseNewPage struct {
+	R                     cases.Registration
+	Key                   string
+	Sources, Kinds, Units []option
+	Levels                []option
+	Error                 *cases.Error
+}
+
+func (s *Server) caseNewPage(c *gin.Context, r cases.Registration, key string) (caseNewPage, error) {
+	p := who(c)
+	page := caseNewPage{R: r, Key: key}
+	for _, src := range s.cat.Sources {
+		page.Sources = append(page.Sources, option{src.Code, src.Name, r.Source == src.Code})
+	}
+	for _, k := range s.cat.Kinds {
+		page.Kinds = append(page.Kinds, option{k.Code, k.Code + " " + k.Name, r.Kind == k.Code})
+	}
+	for _, l := range []cases.Level{cases.LevelInternal, cases.LevelPublic, cases.LevelSecret} {
+		page.Levels = append(page.Levels, option{string(l), map[cases.Level]string{"public": "公开", "internal": "内部", "secret": "秘密"}[l], r.Level == l})
+	}
+	f := cases.UnitFilter{Scope: p.scope, PerPage: cases.MaxPerPage}
+	for f.Page = 1; ; f.Page++ {
+		us, total, err := s.svc.Units(c, f)
+		if err != nil {
+			return page, err
+		}
+		for _, u := range us {
+			page.Units = append(page.Units, option{u.Code, u.Name + "（" + u.Code + "）", r.UnitCode == u.Code})
+		}
+		if len(us) == 0 || f.Page*f.PerPage >= total {
+			break
+		}
+	}
+	return page, nil
+}
+
+func (s *Server) handleCaseNewPage(c *gin.Context) {
+	secret, _ := access.NewSecret("form-")
+	page, err := s.caseNewPage(c, cases.Registration{Level: cases.LevelInternal}, secret[:24])
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.render(c, http.StatusOK, "case_new.html", "登记问题", page)
+}
+
+func (s *Server) handleCaseNew(c *gin.Context) {
+	p := who(c)
+	r := cases.Registration{Source: c.PostForm("source"), SourceRef: c.PostForm("source_ref"), UnitCode: c.PostForm("unit_code"),
+		Kind: c.PostForm("violation_kind"), Title: c.PostForm("title"), Facts: c.PostForm("facts"),
+		Level: cases.Level(c.PostForm("level")), Assignee: c.PostForm("assignee")}
+	key := c.PostForm("idempotency_key")
+	if len(key) > cases.MaxIdempotencyKey {
+		key = ""
+	}
+	// The form's key makes a double-submitted form register one case.
+	k, _, err := s.svc.Register(c, p.scope, p.user.Actor(p.user.ActingRole(cases.RegisterRoles)), r, key)
+	if err != nil {
+		e, ok := cases.AsError(err)
+		if !ok || e.Code == cases.EINTERNAL {
+			s.fail(c, err)
+			return
+		}
+		page, perr := s.caseNewPage(c, r, key)
+		if perr != nil {
+			s.fail(c, perr)
+			return
+		}
+		page.Error = e
+		s.render(c, statusOf[e.Code], "case_new.html", "登记问题", page)
+		return
+	}
+	redirect(c, "/cases/"+k.No, "已登记，台账编号 "+k.No)
+}
