@@ -6,6 +6,8 @@
 #      (FerretDB, PostgreSQL backend) in its own non-race process, on a
 #      throwaway PostgreSQL cluster on a free loopback port.
 #   3. go test ./... without -race, against the embedded engine in process.
+# The browser tests drive Debian's Chromium (installed here if missing) and
+# save screenshots of the console to artifacts/screenshots/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -58,7 +60,21 @@ free_port() {
 	die "no free loopback port found"
 }
 
+# --- Chromium for the browser tests ---------------------------------------
+install_chromium() {
+	if command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then return; fi
+	say "installing Chromium and CJK fonts (Debian packages)"
+	local sudo=""
+	[ "$(id -u)" -eq 0 ] || sudo="sudo"
+	$sudo apt-get update -qq || die "apt-get update failed: cannot install Chromium"
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium fonts-noto-cjk >/dev/null || die "apt-get install chromium failed"
+	command -v chromium >/dev/null 2>&1 || die "Chromium installed but not on PATH"
+}
+
 install_postgres
+install_chromium
+export RECTIFY_CHROMIUM=$(command -v chromium)
+mkdir -p artifacts/screenshots
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 say "throwaway PostgreSQL cluster ($PGBIN)"
 mkdir -p "$WORK/pg" "$WORK/pgsock" "$WORK/pglog"
@@ -91,4 +107,4 @@ RECTIFY_TEST_MONGO_URI="$URI" go test -race -count=1 -timeout 30m ./...
 say "go test ./...  (embedded engine in process)"
 RECTIFY_TEST_MONGO_URI= go test -count=1 -timeout 30m ./...
 
-say "all tests passed"
+say "all tests passed (browser screenshots in artifacts/screenshots/)"

@@ -2,6 +2,7 @@ package web
 
 import (
 	"crypto/rand"
+	"errors"
 	"crypto/subtle"
 	"encoding/hex"
 	"net"
@@ -91,6 +92,19 @@ func (s *Server) checkCSRF(c *gin.Context) {
 		c.Next()
 		return
 	}
+	if !isAPI(c) {
+		// Parse the form here, so that one over the limit is refused as
+		// such rather than read short by a handler.
+		if err := c.Request.ParseForm(); err != nil {
+			var mbe *http.MaxBytesError
+			if errors.As(err, &mbe) {
+				s.fail(c, cases.Invalid("body", "提交的内容过大（上限 %d KiB）", MaxFormBody>>10))
+			} else {
+				s.fail(c, cases.Invalid("body", "表单格式错误"))
+			}
+			return
+		}
+	}
 	got := c.GetHeader(CSRFHeader)
 	if got == "" && !isAPI(c) {
 		got = c.PostForm(CSRFField)
@@ -140,6 +154,21 @@ func securityHeaders(c *gin.Context) {
 	if !strings.HasPrefix(c.Request.URL.Path, "/static/") {
 		h.Set("Cache-Control", "no-store")
 	}
+	c.Next()
+}
+
+// MaxFormBody bounds any request body but a units file upload.
+const MaxFormBody = 1 << 20
+
+// limitBody caps request bodies before anything reads them (forms are
+// parsed by the CSRF check), so that no request can make the server read
+// more than it allows.
+func limitBody(c *gin.Context) {
+	limit := int64(MaxFormBody)
+	if c.Request.URL.Path == "/api/v1/units:import" {
+		limit = MaxImportBody
+	}
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
 	c.Next()
 }
 

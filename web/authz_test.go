@@ -442,3 +442,48 @@ func TestLoginIsRateLimited(t *testing.T) {
 		t.Fatalf("login statuses %v: want the 4th and 5th refused with 429", codes)
 	}
 }
+
+func TestChangePasswordForm(t *testing.T) {
+	e := newEnv(t)
+	_, csrf := e.session("zhao.lei")
+	post := func(old, pw, pw2 string) response {
+		form := url.Values{"csrf_token": {csrf}, "old_password": {old}, "password": {pw}, "password2": {pw2}}
+		return e.req("POST", "/password", "zhao.lei", "application/x-www-form-urlencoded", strings.NewReader(form.Encode()))
+	}
+	if r := post(testPassword, "New#pass-2027", "New#pass-2028"); r.Status != 400 || !strings.Contains(r.Raw, "不一致") {
+		t.Fatalf("mismatch: %d", r.Status)
+	}
+	if r := post("wrong", "New#pass-2027", "New#pass-2027"); r.Status != 400 || !strings.Contains(r.Raw, "原密码不正确") {
+		t.Fatalf("wrong old password: %d", r.Status)
+	}
+	if r := post(testPassword, "12345678901", "12345678901"); r.Status != 400 || !strings.Contains(r.Raw, "常见") && !strings.Contains(r.Raw, "两类") {
+		t.Fatalf("weak: %d", r.Status)
+	}
+	if r := post(testPassword, "New#pass-2027", "New#pass-2027"); r.Status != http.StatusSeeOther {
+		t.Fatalf("change: %d %s", r.Status, r.Raw)
+	}
+	// The session that changed it stays; a fresh login needs the new password.
+	if r := e.req("GET", "/api/v1/cases", "zhao.lei", "", nil); r.Status != 200 {
+		t.Fatalf("own session after change: %d", r.Status)
+	}
+	if _, _, _, err := e.Access.Login(context.Background(), "zhao.lei", testPassword, "192.0.2.9", ""); err == nil {
+		t.Fatal("old password still works")
+	}
+	if _, _, _, err := e.Access.Login(context.Background(), "zhao.lei", "New#pass-2027", "192.0.2.9", ""); err != nil {
+		t.Fatalf("new password: %v", err)
+	}
+}
+
+func TestOversizedFormIsRefused(t *testing.T) {
+	e := newEnv(t)
+	no := e.register("QH001", cases.LevelInternal)
+	_, csrf := e.session("li.ming")
+	form := url.Values{"csrf_token": {csrf}, "action": {"assign"}, "assignee": {strings.Repeat("大", web.MaxFormBody)}}
+	r := e.req("POST", "/cases/"+no+"/actions", "li.ming", "application/x-www-form-urlencoded", strings.NewReader(form.Encode()))
+	if r.Status != 400 || !strings.Contains(r.Raw, "过大") {
+		t.Fatalf("oversized form: %d", r.Status)
+	}
+	if k, _ := e.Service.Case(context.Background(), cases.GlobalScope, no); k.Assignee != "" {
+		t.Fatal("oversized form was applied")
+	}
+}

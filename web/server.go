@@ -55,7 +55,7 @@ func NewServer(cfg Config) *Server {
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()
 	e.HandleMethodNotAllowed = true
-	e.Use(s.recoverJSON, s.accessLog, securityHeaders, s.authenticate, s.authorize, s.checkCSRF)
+	e.Use(s.recoverJSON, s.accessLog, securityHeaders, limitBody, s.authenticate, s.authorize, s.checkCSRF)
 	e.NoRoute(func(c *gin.Context) {
 		s.fail(c, cases.NotFound("no such page or endpoint: %s %s", c.Request.Method, c.Request.URL.Path))
 	})
