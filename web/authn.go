@@ -2,9 +2,9 @@ package web
 
 import (
 	"crypto/rand"
-	"errors"
 	"crypto/subtle"
 	"encoding/hex"
+	"errors"
 	"net"
 	"net/http"
 	"net/url"
