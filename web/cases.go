@@ -133,23 +133,32 @@ func (s *Server) handleCaseGet(c *gin.Context) {
 }
 
 func (s *Server) handleCaseEvents(c *gin.Context) {
-	p := who(c)
-	k, err := s.svc.Case(c, p.scope, c.Param("no"))
-	if err == nil {
-		err = s.recordRead(c, p, "read-events", k)
-	}
-	var evs []cases.Event
-	if err == nil {
-		evs, err = s.svc.Events(c, p.scope, k.No)
-	}
+	_, evs, err := s.readCase(c, who(c), "read-events")
 	if err != nil {
 		s.writeError(c, err)
 		return
 	}
-	if unitOnly(p) {
-		evs = cases.RedactEventsForUnit(evs)
-	}
 	c.JSON(http.StatusOK, gin.H{"items": evs})
+}
+
+// readCase reads case :no and its events as p may see them, recording the
+// read in the access log if the case is classified.
+func (s *Server) readCase(c *gin.Context, p *principal, action string) (cases.Case, []cases.Event, error) {
+	k, err := s.svc.Case(c, p.scope, c.Param("no"))
+	if err != nil {
+		return k, nil, err
+	}
+	if err := s.recordRead(c, p, action, k); err != nil {
+		return k, nil, err
+	}
+	evs, err := s.svc.Events(c, p.scope, k.No)
+	if err != nil {
+		return k, nil, err
+	}
+	if unitOnly(p) {
+		k, evs = cases.RedactForUnit(k), cases.RedactEventsForUnit(evs)
+	}
+	return k, evs, nil
 }
 
 // transitionRequest is the body of POST /cases/{no}/transitions.

@@ -75,23 +75,12 @@ func (s *Server) handleCasePage(c *gin.Context) {
 // typed (posted) and names the error.
 func (s *Server) showCase(c *gin.Context, status int, failed cases.Action, posted map[string]string, ferr *cases.Error) {
 	p := who(c)
-	k, err := s.svc.Case(c, p.scope, c.Param("no"))
-	if err == nil {
-		err = s.recordRead(c, p, "read-case", k)
-	}
-	var evs []cases.Event
-	if err == nil {
-		evs, err = s.svc.Events(c, p.scope, k.No)
-	}
+	k, evs, err := s.readCase(c, p, "read-case")
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
 	page := casePage{Case: k, Light: s.svc.Light(k)}
-	if unitOnly(p) {
-		page.Case = cases.RedactForUnit(k)
-		evs = cases.RedactEventsForUnit(evs)
-	}
 	if src, ok := s.cat.Source(k.Source); ok {
 		page.SourceName, page.RefLabel = src.Name, src.RefLabel
 	}

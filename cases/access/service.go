@@ -69,17 +69,26 @@ func (s *Service) SetPassword(ctx context.Context, id, password string) error {
 	if err != nil {
 		return err
 	}
+	if err := s.storePassword(ctx, u, password); err != nil {
+		return err
+	}
+	return s.store.DeleteUserSessions(ctx, id)
+}
+
+// storePassword checks password against the policy and saves its hash.
+func (s *Service) storePassword(ctx context.Context, u User, password string) error {
 	if err := CheckPasswordPolicy(u, password); err != nil {
 		return err
 	}
-	if u.PasswordHash, err = HashPassword(password); err != nil {
+	h, err := HashPassword(password)
+	if err != nil {
 		return err
 	}
-	u.UpdatedAt = cases.TruncateTime(s.now())
+	u.PasswordHash, u.UpdatedAt = h, cases.TruncateTime(s.now())
 	if err := s.store.PutUser(ctx, u); err != nil {
-		return fmt.Errorf("set password of %s: %w", id, err)
+		return fmt.Errorf("save password of %s: %w", u.ID, err)
 	}
-	return s.store.DeleteUserSessions(ctx, id)
+	return nil
 }
 
 // ChangePassword lets a user change their own password, given the old one.
@@ -95,15 +104,8 @@ func (s *Service) ChangePassword(ctx context.Context, id, old, password, keep st
 	if old == password {
 		return cases.Invalid("password", "新密码不能与原密码相同")
 	}
-	if err := CheckPasswordPolicy(u, password); err != nil {
+	if err := s.storePassword(ctx, u, password); err != nil {
 		return err
-	}
-	if u.PasswordHash, err = HashPassword(password); err != nil {
-		return err
-	}
-	u.UpdatedAt = cases.TruncateTime(s.now())
-	if err := s.store.PutUser(ctx, u); err != nil {
-		return fmt.Errorf("change password of %s: %w", id, err)
 	}
 	sess, err := s.store.FindSession(ctx, keep)
 	if err := s.store.DeleteUserSessions(ctx, id); err != nil {
