@@ -1,0 +1,115 @@
+package templates
+
+import (
+	"fmt"
+	"time"
+)
+
+// NoticeItem is one problem on a rectification notice.
+type NoticeItem struct {
+	No, Title, Kind, Facts, Requirements string
+}
+
+// Notice is a rectification notice (整改通知书) to one unit.
+type Notice struct {
+	Letterhead  Letterhead
+	Number      string
+	UnitName    string
+	Items       []NoticeItem
+	Deadline    time.Time
+	WorkingDays int
+	Contact     string // how to report back
+	Date        time.Time
+	CopiesTo    []string
+	VerifyCode  string
+	VerifyURL   string
+	Preview     bool
+}
+
+// Official lays the notice out as an official document.
+func (n Notice) Official() Official {
+	d := Official{Letterhead: n.Letterhead, Number: n.Number, Addressee: n.UnitName, Date: n.Date, PrintedOn: n.Date,
+		CopiesTo: n.CopiesTo, VerifyCode: n.VerifyCode, VerifyURL: n.VerifyURL, Preview: n.Preview,
+		Title: "关于" + n.UnitName + "机构编制问题限期整改的通知"}
+	d.Body = append(d.Body, Block{Text: fmt.Sprintf("经核实，你单位存在下列%s机构编制问题。根据《机构编制工作条例》和机构编制监督检查有关规定，现将问题和整改要求通知如下，请高度重视，认真组织整改。", countCN(len(n.Items)))})
+	for i, it := range n.Items {
+		d.Body = append(d.Body,
+			Block{Text: fmt.Sprintf("%s、%s（台账编号：%s）", numeralCN(i+1), it.Title, it.No), Heading: true},
+			Block{Text: "问题类型：" + it.Kind + "。"},
+			Block{Text: "问题情况：" + it.Facts},
+			Block{Text: "整改要求：" + it.Requirements})
+	}
+	next := len(n.Items) + 1
+	limit := fmt.Sprintf("请于%s前完成整改", DateCN(n.Deadline))
+	if n.WorkingDays > 0 {
+		limit += fmt.Sprintf("（自本通知印发之日起%d个工作日内）", n.WorkingDays)
+	}
+	d.Body = append(d.Body,
+		Block{Text: numeralCN(next) + "、整改期限", Heading: true},
+		Block{Text: limit + "。确有特殊情况不能按期完成的，应在期限届满前书面申请延期，经批准后方可延期。"},
+		Block{Text: numeralCN(next+1) + "、反馈方式", Heading: true},
+		Block{Text: n.Contact},
+		Block{Text: "逾期未整改或整改不到位的，将按照有关规定暂停受理你单位机构编制申请事项，并视情予以通报。"})
+	return d
+}
+
+// FeedbackItem is one referred problem and how it was handled.
+type FeedbackItem struct {
+	No, Title, UnitName, Outcome string
+}
+
+// Feedback is a letter (反馈函) answering a referral.
+type Feedback struct {
+	Letterhead Letterhead
+	Number     string
+	Addressee  string // the referring office
+	Reference  string // their letter's number
+	Items      []FeedbackItem
+	Date       time.Time
+	CopiesTo   []string
+	VerifyCode string
+	VerifyURL  string
+	Preview    bool
+}
+
+// Official lays the letter out in the letter format (信函格式).
+func (f Feedback) Official() Official {
+	d := Official{Letterhead: f.Letterhead, Letter: true, Number: f.Number, Addressee: f.Addressee, Date: f.Date,
+		PrintedOn: f.Date, CopiesTo: f.CopiesTo, VerifyCode: f.VerifyCode, VerifyURL: f.VerifyURL, Preview: f.Preview,
+		Title: "关于" + f.Reference + "移交问题办理情况的函"}
+	d.Body = append(d.Body, Block{Text: fmt.Sprintf("你单位（%s）移交的%s问题已收悉。我办按照“挂号建账、对号结账、销号下账”的要求逐件登记建账、核实办理。现将办理情况函告如下：", f.Reference, countCN(len(f.Items)))})
+	for i, it := range f.Items {
+		d.Body = append(d.Body,
+			Block{Text: fmt.Sprintf("%s、%s（台账编号：%s，涉及单位：%s）", numeralCN(i+1), it.Title, it.No, it.UnitName), Heading: true},
+			Block{Text: "办理情况：" + it.Outcome})
+	}
+	d.Body = append(d.Body, Block{Text: "特此函告。"})
+	return d
+}
+
+var digitsCN = []string{"〇", "一", "二", "三", "四", "五", "六", "七", "八", "九"}
+
+// numeralCN writes 1–99 as Chinese numerals, for headings (一、二、……十一、).
+func numeralCN(n int) string {
+	switch {
+	case n < 10:
+		return digitsCN[n]
+	case n < 20:
+		return "十" + map[bool]string{true: "", false: digitsCN[n%10]}[n%10 == 0]
+	case n < 100:
+		s := digitsCN[n/10] + "十"
+		if n%10 != 0 {
+			s += digitsCN[n%10]
+		}
+		return s
+	}
+	return fmt.Sprint(n)
+}
+
+// countCN is "N项" with a Chinese numeral below 100.
+func countCN(n int) string {
+	if n == 1 {
+		return "1项"
+	}
+	return fmt.Sprintf("%d项", n)
+}

@@ -1,0 +1,66 @@
+package templates
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// fixed measures CJK as 1 and ASCII as 0.5, like a monospaced Chinese font.
+func fixed(s string) float64 {
+	w := 0.0
+	for _, r := range s {
+		if r < 128 {
+			w += 0.5
+		} else {
+			w++
+		}
+	}
+	return w
+}
+
+func TestWrap(t *testing.T) {
+	tests := []struct {
+		name  string
+		text  string
+		width float64
+		want  []string
+	}{
+		{"OK_Plain", "一二三四五六七八九十", 4, []string{"一二三四", "五六七八", "九十"}},
+		{"OK_CommaPullsPreviousDown", "一二三四，五六", 4, []string{"一二三", "四，五六"}},
+		{"OK_FullStopAtEnd", "一二三四。", 4, []string{"一二三", "四。"}},
+		{"OK_OpenBracketMovesDown", "一二三《四五》", 4, []string{"一二三", "《四五》"}},
+		{"OK_NumberKeptWhole", "甲乙丙2026年", 4, []string{"甲乙丙", "2026年"}},
+		{"OK_LongNumberSplits", "12345678901234", 4, []string{"12345678", "901234"}},
+		{"OK_Newlines", "一二\n三四五六七", 4, []string{"一二", "三四五六", "七"}},
+		{"OK_Empty", "", 4, []string{""}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Wrap(tt.text, tt.width, fixed)
+			if strings.Join(got, "|") != strings.Join(tt.want, "|") {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// FuzzWrapKeepsEveryCharacter checks the property gofpdf's MultiCell lacks.
+func FuzzWrapKeepsEveryCharacter(f *testing.F) {
+	f.Add("经巡察发现，该局将3名事业编制人员长期安排在机关科室从事行政管理工作。", 5.0)
+	f.Add("（一）按照《机构编制工作条例》规定，限期整改。", 3.0)
+	f.Fuzz(func(t *testing.T, s string, width float64) {
+		if !utf8.ValidString(s) || width < 1 || width > 100 {
+			return
+		}
+		lines := Wrap(s, width, fixed)
+		if got, want := strings.Join(lines, ""), strings.ReplaceAll(s, "\n", ""); got != want {
+			t.Fatalf("lost characters: %q → %q", want, got)
+		}
+		for _, l := range lines[:max(0, len(lines)-1)] {
+			if utf8.RuneCountInString(l) > 1 && fixed(l) > width {
+				t.Fatalf("line %q wider than %v", l, width)
+			}
+		}
+	})
+}
