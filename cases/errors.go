@@ -14,6 +14,8 @@ const (
 	EUNAUTHORIZED = "unauthenticated" // the caller is not (or no longer) authenticated
 	EFORBIDDEN    = "forbidden"       // authenticated, but the route is not for this role
 	ETOOMANY      = "too_many"        // locked out or rate-limited; retry later
+	EUNAVAILABLE  = "unavailable"     // a storage service cannot be reached; retry later
+	ECORRUPT      = "corrupt"         // stored data failed its integrity check; Message names it
 	EINTERNAL     = "internal"        // anything else; the message is not shown to users
 )
 

@@ -24,6 +24,8 @@ type Input struct {
 	// PreviousDeadline is filled in by Decide for an extension, so the event
 	// itself records what the deadline was before.
 	PreviousDeadline string `json:"previous_deadline,omitempty"`
+	// Document references a document issued with this action.
+	Document string `json:"document,omitempty"`
 	// Late is filled in by Decide on a submission made after the deadline:
 	// a submitted case's light is frozen at the moment the unit reported.
 	Late bool `json:"late,omitempty"`

@@ -23,6 +23,7 @@ const (
 	ActionTransfer           Action = "transfer"            // 移交纪检监察
 	ActionExtend             Action = "extend"              // 批准延期
 	ActionAssign             Action = "assign"              // 指定承办人
+	ActionRecordDocument     Action = "record_document"     // 发文记录 (a document issued on the case)
 )
 
 // Rule says from which states an action may be taken, by whom, and where it
@@ -49,7 +50,15 @@ var Rules = []Rule{
 	{ActionTransfer, OpenStates, StateTransferred, []Role{RoleOffice}, "移交纪检监察"},
 	{ActionExtend, []State{StateRectifying}, "", []Role{RoleApprover}, "批准延期"},
 	{ActionAssign, OpenStates, "", []Role{RoleOffice}, "指定承办人"},
+	{ActionRecordDocument, States, "", []Role{RoleOffice, RoleApprover}, "发文记录"},
 }
+
+// DocumentRef and EvidenceRef prefix references to stored files in event
+// attachments and inputs: "document:notice-2026-0012", "evidence:e7f3…".
+const (
+	DocumentRef = "document:"
+	EvidenceRef = "evidence:"
+)
 
 // RegisterRoles may register cases: the office itself, hotline intake, and
 // patrol teams referring what they found.
@@ -98,9 +107,16 @@ func Decide(c Case, a Action, actor Actor, in Input, comment string, today strin
 	if to == "" {
 		to = c.State
 	}
+	atts := append([]string{}, out.Evidence...)
+	if out.Document != "" {
+		atts = append(atts, out.Document)
+	}
+	if len(atts) == 0 {
+		atts = nil
+	}
 	return Event{
 		CaseNo: c.No, Seq: c.Version + 1, Action: a, From: c.State, To: to,
-		Actor: actor, Comment: strings.TrimSpace(comment), Attachments: out.Evidence, Input: &out,
+		Actor: actor, Comment: strings.TrimSpace(comment), Attachments: atts, Input: &out,
 	}, nil
 }
 
@@ -171,6 +187,21 @@ func decideInput(c Case, a Action, actor Actor, in Input, today string, cal Cale
 			return out, err
 		}
 		out.Assignee = strings.TrimSpace(in.Assignee)
+	case ActionRecordDocument:
+		if in.Document == "" {
+			return out, Invalid("document", "发文记录须指明文件")
+		}
+		if err := checkText("reference", in.Reference, MaxShortText, true); err != nil {
+			return out, err
+		}
+		out.Reference = strings.TrimSpace(in.Reference)
+	}
+	// A document issued with the action (a notice with the order) is kept.
+	if in.Document != "" {
+		if !strings.HasPrefix(in.Document, DocumentRef) || len(in.Document) > 100 {
+			return out, Invalid("document", "文件引用格式不正确")
+		}
+		out.Document = in.Document
 	}
 	return out, nil
 }

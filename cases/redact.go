@@ -42,6 +42,9 @@ func RedactEventsForUnit(evs []Event) []Event {
 		if e.Input != nil {
 			in := Input{Requirements: e.Input.Requirements, Deadline: e.Input.Deadline, PreviousDeadline: e.Input.PreviousDeadline,
 				Report: e.Input.Report, Evidence: e.Input.Evidence, Late: e.Input.Late}
+			if e.Action == ActionOrderRectification {
+				in.Document = e.Input.Document // the notice was sent to the unit
+			}
 			if e.Action == ActionReturn || e.Action == ActionExtend || e.Action == ActionReopen {
 				in.Reason = e.Input.Reason // the unit must know why
 			}
@@ -88,7 +91,7 @@ var FieldLabels = map[string]string{
 	"report": "整改情况报告", "evidence": "佐证材料", "note": "意见", "reference": "移交文号",
 	"assignee": "承办人", "title": "问题标题", "facts": "问题事实", "source": "问题来源",
 	"source_ref": "来源文号", "unit_code": "被监督单位", "violation_kind": "问题类型", "level": "密级",
-	"comment": "备注", "action": "操作",
+	"comment": "备注", "action": "操作", "document": "文件",
 }
 
 func label(field string) string {

@@ -253,19 +253,31 @@ func (s *Service) firstOrdinal(ctx context.Context, year int) (int, error) {
 
 // lastClaimed returns the highest ordinal of year whose first event exists,
 // searching upwards from ordinal from (all below it are known to be taken).
-// Numbers are claimed by inserting their first event, so taken numbers form
-// a prefix 1..n: galloping then bisecting finds n with O(log n) lookups by
-// key, which every engine indexes (FerretDB v1 indexes nothing else). Were a
-// gap ever made by hand, the result would only be low, and the next insert
-// conflict would search again: correctness never depends on it.
 func (s *Service) lastClaimed(ctx context.Context, year, from int) (int, error) {
-	taken := func(ord int) (bool, error) {
+	return LastTaken(from, func(ord int) (bool, error) {
 		_, err := s.store.FindEvent(ctx, FormatNo(year, ord), 1)
 		if ErrorCode(err) == ENOTFOUND {
 			return false, nil
 		}
 		return err == nil, err
+	})
+}
+
+func (s *Service) setNext(year, n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if n > s.next[year] {
+		s.next[year] = n
 	}
+}
+
+// LastTaken returns the highest n ≥ from-1 such that taken(n) holds, given
+// that numbers are claimed by unique inserts and so form a prefix 1..n:
+// galloping then bisecting finds n with O(log n) lookups by key, which every
+// engine indexes (FerretDB v1 indexes nothing else). Were a gap ever made by
+// hand, the result would only be low, and the next insert conflict would
+// search again: correctness never depends on it.
+func LastTaken(from int, taken func(n int) (bool, error)) (int, error) {
 	lo, step := from-1, 1 // lo is taken (or 0)
 	hi := 0               // hi is free
 	for {
@@ -293,14 +305,6 @@ func (s *Service) lastClaimed(ctx context.Context, year, from int) (int, error) 
 		}
 	}
 	return lo, nil
-}
-
-func (s *Service) setNext(year, n int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if n > s.next[year] {
-		s.next[year] = n
-	}
 }
 
 // project writes c's projection, then folds in any event that another

@@ -31,8 +31,8 @@ func sampleNotice() Notice {
 			{No: "2026-0011", Title: "超编进人", Kind: "B01 超编进人", Facts: "核定事业编制32名，实有35人，超编3人。", Requirements: "停止进人，按自然减员逐步消化。"},
 		},
 		Deadline: time.Date(2027, 1, 4, 0, 0, 0, 0, time.UTC), WorkingDays: 30,
-		Contact:  "整改完成后，请通过督改通系统报送整改情况报告及佐证材料，并将加盖公章的书面报告报送我办监督检查科（联系人：李明，电话：0575-88001234）。",
-		Date:     fixed0, CopiesTo: []string{"市委巡察办", "清河县委编办"}, VerifyCode: "K7QM-4XRT", VerifyURL: "https://rectify.example/verify/K7QM4XRT"}
+		Contact: "整改完成后，请通过督改通系统报送整改情况报告及佐证材料，并将加盖公章的书面报告报送我办监督检查科（联系人：李明，电话：0575-88001234）。",
+		Date:    fixed0, CopiesTo: []string{"市委巡察办", "清河县委编办"}, VerifyCode: "K7QM-4XRT", VerifyURL: "https://rectify.example/verify/K7QM4XRT"}
 }
 
 func sampleFeedback() Feedback {

@@ -28,6 +28,7 @@ type inputDoc struct {
 	Reference        string   `bson:"reference,omitempty"`
 	Assignee         string   `bson:"assignee,omitempty"`
 	PreviousDeadline string   `bson:"previousDeadline,omitempty"`
+	Document         string   `bson:"document,omitempty"`
 	Late             bool     `bson:"late,omitempty"`
 }
 

@@ -112,9 +112,12 @@ func (d *DB) ensureIndexes(ctx context.Context) error {
 		{colAccess, "at", asc("-at"), false},
 		{colAccess, "user_at", asc("userId", "-at"), false},
 		{colAccess, "target_at", asc("target", "-at"), false},
+		{colDocuments, "verify_code", asc("verifyCode"), true},
+		{colDocuments, "cases", asc("cases"), false},
+		{colEvidence, "case", asc("caseNo"), false},
 	}
 	have := map[string]bool{}
-	for _, col := range []string{colEvents, colCases, colUnits, colSessions, colFailures, colAccess} {
+	for _, col := range []string{colEvents, colCases, colUnits, colSessions, colFailures, colAccess, colDocuments, colEvidence} {
 		existing, err := d.db.Collection(col).Indexes().ListSpecifications(ctx)
 		var ce mongo.CommandError
 		if errors.As(err, &ce) && ce.Code == 26 { // NamespaceNotFound: a new collection

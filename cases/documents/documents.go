@@ -1,0 +1,153 @@
+// Package documents is how the office acts through paper: numbered official
+// documents (rectification notices, feedback letters, closing approval
+// forms) rendered to PDF, stored write-once with their SHA-256, recorded,
+// and linked to the cases they concern; and the evidence units upload with
+// their reports. Issuing runs in a fixed order — claim the number, render,
+// store the PDF, record the document, append an event to each case — so a
+// failure at any step never leaves an issued record without its stored PDF.
+package documents
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"time"
+
+	"rectify/cases"
+)
+
+// Kind is a kind of document.
+type Kind string
+
+// The kinds of document.
+const (
+	KindNotice   Kind = "notice"   // 整改通知书
+	KindFeedback Kind = "feedback" // 反馈函
+	KindClosing  Kind = "closing"  // 销号审批表
+)
+
+// Kinds maps each kind to its Chinese name, in console order.
+var Kinds = []struct {
+	Kind  Kind
+	Label string
+}{{KindNotice, "整改通知书"}, {KindFeedback, "反馈函"}, {KindClosing, "销号审批表"}}
+
+// Label is the kind's Chinese name.
+func (k Kind) Label() string {
+	for _, x := range Kinds {
+		if x.Kind == k {
+			return x.Label
+		}
+	}
+	return string(k)
+}
+
+// Prefixes are the 机关代字 of each kind's document numbers: 云编督〔2026〕12号.
+type Prefixes map[Kind]string
+
+// DefaultPrefixes are used when none are configured.
+var DefaultPrefixes = Prefixes{KindNotice: "云编督", KindFeedback: "云编督函", KindClosing: "云编销"}
+
+// Number formats a document number (发文字号): prefix〔year〕seq号.
+func Number(prefix string, year, seq int) string { return fmt.Sprintf("%s〔%d〕%d号", prefix, year, seq) }
+
+// ID is a document's identifier and the stem of its object key.
+func ID(k Kind, year, seq int) string { return fmt.Sprintf("%s-%d-%04d", k, year, seq) }
+
+var idRE = regexp.MustCompile(`^(notice|feedback|closing)-\d{4}-\d{4,}$`)
+
+// ValidID reports whether id is a well-formed document id.
+func ValidID(id string) bool { return idRE.MatchString(id) }
+
+// ObjectKey is where a document's PDF is stored. It is built from the id
+// only: no user-supplied text ever reaches a key.
+func ObjectKey(id string, year int) string { return fmt.Sprintf("documents/%d/%s.pdf", year, id) }
+
+// Document is the record of an issued document.
+type Document struct {
+	ID         string      `json:"id"`
+	Kind       Kind        `json:"kind"`
+	Year       int         `json:"year"`
+	Seq        int         `json:"seq"`
+	Number     string      `json:"number"`
+	Title      string      `json:"title"`
+	Addressee  string      `json:"addressee"`
+	UnitCode   string      `json:"unit_code,omitempty"`
+	Region     []string    `json:"region"` // for scope: the region of the cases it concerns
+	Cases      []string    `json:"cases"`
+	ObjectKey  string      `json:"object_key"`
+	SHA256     string      `json:"sha256"`
+	Size       int64       `json:"size"`
+	VerifyCode string      `json:"verify_code"`
+	IssuedBy   cases.Actor `json:"issued_by"`
+	IssuedAt   time.Time   `json:"issued_at"`
+	Replaces   string      `json:"replaces,omitempty"` // the id of the document this one re-issues
+}
+
+// Evidence is a file a unit uploaded with its report.
+type Evidence struct {
+	ID          string      `json:"id"`
+	CaseNo      string      `json:"case_no"`
+	Name        string      `json:"name"` // sanitised, for display only
+	ContentType string      `json:"content_type"`
+	Size        int64       `json:"size"`
+	SHA256      string      `json:"sha256"`
+	ObjectKey   string      `json:"-"`
+	UploadedBy  cases.Actor `json:"uploaded_by"`
+	UploadedAt  time.Time   `json:"uploaded_at"`
+}
+
+// Store persists document records, number claims and evidence records.
+// Errors follow cases.Store.
+type Store interface {
+	// ClaimNumber claims (kind, year, seq); ECONFLICT if taken. Numbers are
+	// claimed before rendering and never released: never reused.
+	ClaimNumber(ctx context.Context, k Kind, year, seq int, at time.Time) error
+	// NumberClaimed reports whether (kind, year, seq) is claimed.
+	NumberClaimed(ctx context.Context, k Kind, year, seq int) (bool, error)
+	// InsertDocument records an issued document.
+	InsertDocument(ctx context.Context, d Document) error
+	// FindDocument returns a document by id (ENOTFOUND).
+	FindDocument(ctx context.Context, id string) (Document, error)
+	// FindDocumentByCode returns a document by verification code (ENOTFOUND).
+	FindDocumentByCode(ctx context.Context, code string) (Document, error)
+	// FindDocumentsOfCase lists the documents that concern a case.
+	FindDocumentsOfCase(ctx context.Context, no string) ([]Document, error)
+	// ObjectKeys lists the object keys of every document and evidence record.
+	ObjectKeys(ctx context.Context) ([]string, error)
+	// InsertEvidence records an uploaded file.
+	InsertEvidence(ctx context.Context, e Evidence) error
+	// FindEvidence returns an evidence record (ENOTFOUND).
+	FindEvidence(ctx context.Context, id string) (Evidence, error)
+	// FindEvidenceOfCase lists a case's evidence.
+	FindEvidenceOfCase(ctx context.Context, no string) ([]Evidence, error)
+}
+
+// BlobInfo describes a stored object.
+type BlobInfo struct {
+	Key         string
+	Size        int64
+	SHA256      string // hex
+	ContentType string
+}
+
+// Blobs stores objects write-once, each with its SHA-256.
+//
+// Put refuses an existing key (ECONFLICT). Get verifies the SHA-256 of the
+// bytes against the one recorded at Put and fails with ECORRUPT, naming the
+// object, on a mismatch, and with ENOTFOUND when the object is missing. An
+// unreachable service is EUNAVAILABLE.
+type Blobs interface {
+	Put(ctx context.Context, key string, data []byte, contentType string) (BlobInfo, error)
+	Get(ctx context.Context, key string) ([]byte, BlobInfo, error)
+	Stat(ctx context.Context, key string) (BlobInfo, error)
+	Keys(ctx context.Context, prefix string) ([]string, error)
+}
+
+var keyRE = regexp.MustCompile(`^[a-z]+(/[A-Za-z0-9][A-Za-z0-9._-]{0,99}){1,4}$`)
+
+// ValidKey reports whether key is an object key this product makes:
+// lower-case top folder, then up to four plain segments, no "..".
+func ValidKey(key string) bool {
+	return keyRE.MatchString(key) && !regexp.MustCompile(`(^|/)\.\.?(/|$)`).MatchString(key)
+}

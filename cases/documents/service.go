@@ -1,0 +1,691 @@
+package documents
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"rectify/cases"
+	"rectify/cases/catalog"
+	"rectify/templates"
+)
+
+// WorkDays is the working-day calendar documents need.
+type WorkDays interface {
+	AddWorkingDays(date string, n int) (string, error)
+	WorkingDaysBetween(from, to string) (int, error)
+}
+
+// Config wires a Service.
+type Config struct {
+	Cases      *cases.Service
+	Store      Store
+	Blobs      Blobs
+	Calendar   WorkDays
+	Catalog    *catalog.Catalog
+	Fonts      templates.Fonts
+	Letterhead templates.Letterhead
+	Prefixes   Prefixes
+	// Contact tells units how to report back, printed on notices.
+	Contact string
+	// VerifyBase is the public address of the verification page, to which
+	// the code is appended, e.g. https://rectify.example.gov.cn/verify/
+	VerifyBase string
+	Location   *time.Location
+	Now        func() time.Time
+}
+
+// Service issues documents and keeps evidence.
+type Service struct{ cfg Config }
+
+// NewService returns a documents service.
+func NewService(cfg Config) *Service {
+	if cfg.Prefixes == nil {
+		cfg.Prefixes = DefaultPrefixes
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Location == nil {
+		cfg.Location = time.FixedZone("CST", 8*3600)
+	}
+	if cfg.Contact == "" {
+		cfg.Contact = "整改完成后，请通过督改通系统报送整改情况报告及佐证材料，并将加盖公章的书面报告报送" + cfg.Letterhead.Office + "。"
+	}
+	return &Service{cfg: cfg}
+}
+
+// Limits on evidence.
+const (
+	MaxEvidenceFile = 20 << 20
+	MaxEvidenceCase = 200 << 20
+	MaxNoticeItems  = 50
+)
+
+// NoticeItem is one case on a notice request, with its requirements.
+type NoticeItem struct {
+	No           string `json:"no"`
+	Requirements string `json:"requirements"`
+}
+
+// NoticeRequest asks for a rectification notice to one unit.
+type NoticeRequest struct {
+	UnitCode    string       `json:"unit_code"`
+	Items       []NoticeItem `json:"items"`
+	Deadline    string       `json:"deadline"`
+	WorkingDays int          `json:"working_days"`
+	CopiesTo    []string     `json:"copies_to"`
+	Replaces    string       `json:"replaces"`
+}
+
+// Issued is the result of issuing: the document, and the cases it moved.
+// Failed lists cases whose event could not be appended (the document is
+// issued regardless; the office sees which cases to act on by hand).
+type Issued struct {
+	Document Document     `json:"document"`
+	Cases    []cases.Case `json:"cases"`
+	Failed   []string     `json:"failed,omitempty"`
+}
+
+func (s *Service) today() string { return s.cfg.Now().In(s.cfg.Location).Format(time.DateOnly) }
+
+// Notice previews (preview=true: rendered, not numbered, nothing stored)
+// or issues a rectification notice: each case is ordered to rectify with the
+// notice attached.
+func (s *Service) Notice(ctx context.Context, scope cases.Scope, actor cases.Actor, req NoticeRequest, preview bool) (Issued, []byte, error) {
+	if len(req.Items) == 0 || len(req.Items) > MaxNoticeItems {
+		return Issued{}, nil, cases.Invalid("items", "一份通知书须列 1 至 %d 个问题", MaxNoticeItems)
+	}
+	unit, err := s.cfg.Cases.Unit(ctx, scope, req.UnitCode)
+	if err != nil {
+		if cases.ErrorCode(err) == cases.ENOTFOUND {
+			return Issued{}, nil, cases.Invalid("unit_code", "没有代码为「%s」的单位", req.UnitCode)
+		}
+		return Issued{}, nil, err
+	}
+	today := s.today()
+	var items []templates.NoticeItem
+	var cs []cases.Case
+	var deadline string
+	seen := map[string]bool{}
+	for i, it := range req.Items {
+		c, err := s.cfg.Cases.Case(ctx, scope, it.No)
+		if err != nil {
+			return Issued{}, nil, fieldErr(err, fmt.Sprintf("items[%d].no", i))
+		}
+		if c.UnitCode != unit.Code || seen[c.No] {
+			return Issued{}, nil, cases.Invalid(fmt.Sprintf("items[%d].no", i), "案件 %s 不属于 %s，或重复列出", c.No, unit.Name)
+		}
+		seen[c.No] = true
+		// The state machine decides now, so that issuing cannot half-fail on
+		// a rule; only a concurrent change can still stop an event.
+		e, err := cases.Decide(c, cases.ActionOrderRectification, actor,
+			cases.Input{Requirements: it.Requirements, Deadline: req.Deadline, WorkingDays: req.WorkingDays}, "", today, s.cfg.Calendar)
+		if err != nil {
+			return Issued{}, nil, fieldErr(err, fmt.Sprintf("items[%d]", i))
+		}
+		deadline = e.Input.Deadline
+		kind, _ := s.cfg.Catalog.Kind(c.Kind)
+		items = append(items, templates.NoticeItem{No: c.No, Title: c.Title, Kind: kind.Code + " " + kind.Name, Facts: c.Facts, Requirements: e.Input.Requirements})
+		cs = append(cs, c)
+	}
+	days := req.WorkingDays
+	if days == 0 {
+		days, _ = s.cfg.Calendar.WorkingDaysBetween(today, deadline)
+	}
+	dl, _ := time.Parse(time.DateOnly, deadline)
+	n := templates.Notice{Letterhead: s.cfg.Letterhead, UnitName: unit.Name, Items: items, Deadline: dl, WorkingDays: days,
+		Contact: s.cfg.Contact, CopiesTo: cleanList(req.CopiesTo)}
+	render := func(number, code string, at time.Time, preview bool) ([]byte, error) {
+		n.Number, n.VerifyCode, n.VerifyURL, n.Date, n.Preview = number, code, s.cfg.VerifyBase+strings.ReplaceAll(code, "-", ""), at, preview
+		var buf bytes.Buffer
+		err := templates.RenderOfficial(&buf, n.Official(), s.cfg.Fonts, at)
+		return buf.Bytes(), err
+	}
+	if preview {
+		pdf, err := render(s.cfg.Prefixes[KindNotice]+"〔"+today[:4]+"〕　号", "", s.cfg.Now(), true)
+		return Issued{}, pdf, err
+	}
+	doc := Document{Kind: KindNotice, Addressee: unit.Name, UnitCode: unit.Code, Region: unit.Region, Replaces: req.Replaces,
+		Title: "关于" + unit.Name + "机构编制问题限期整改的通知"}
+	for _, c := range cs {
+		doc.Cases = append(doc.Cases, c.No)
+	}
+	doc, pdf, err := s.issue(ctx, actor, doc, func(d Document) ([]byte, error) { return render(d.Number, d.VerifyCode, d.IssuedAt, false) })
+	if err != nil {
+		return Issued{}, nil, err
+	}
+	out := Issued{Document: doc}
+	for i, c := range cs {
+		moved, _, err := s.cfg.Cases.Transition(ctx, scope, c.No, actor, cases.ActionOrderRectification,
+			cases.Input{Requirements: req.Items[i].Requirements, Deadline: deadline, Document: cases.DocumentRef + doc.ID}, "", c.Version)
+		if err != nil {
+			out.Failed = append(out.Failed, c.No)
+			continue
+		}
+		out.Cases = append(out.Cases, moved)
+	}
+	return out, pdf, nil
+}
+
+func fieldErr(err error, field string) error {
+	if e, ok := cases.AsError(err); ok && e.Code != cases.EINTERNAL {
+		c := *e
+		if c.Code == cases.ENOTFOUND {
+			c.Code = cases.EINVALID
+		}
+		if c.Field == "" {
+			c.Field = field
+		} else {
+			c.Field = field + "." + c.Field
+		}
+		return &c
+	}
+	return err
+}
+
+func cleanList(xs []string) []string {
+	var out []string
+	for _, x := range xs {
+		if x = strings.TrimSpace(x); x != "" && len([]rune(x)) <= 50 {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// issue claims the next number of the kind and year, renders, stores the
+// PDF and records the document — in that order. A failure after the claim
+// leaves a number that is never used (numbers are never reused) and at most
+// an unreferenced object (`rectify verify` lists those), never a record
+// without its PDF.
+func (s *Service) issue(ctx context.Context, actor cases.Actor, doc Document, render func(Document) ([]byte, error)) (Document, []byte, error) {
+	if doc.Replaces != "" {
+		old, err := s.cfg.Store.FindDocument(ctx, doc.Replaces)
+		if err != nil || old.Kind != doc.Kind {
+			return Document{}, nil, cases.Invalid("replaces", "要替换的文件 %s 不存在或不是同类文件", doc.Replaces)
+		}
+	}
+	now := cases.TruncateTime(s.cfg.Now())
+	doc.Year = now.In(s.cfg.Location).Year()
+	doc.IssuedAt, doc.IssuedBy = now, actor
+	seq, err := s.claim(ctx, doc.Kind, doc.Year, now)
+	if err != nil {
+		return Document{}, nil, err
+	}
+	doc.Seq = seq
+	doc.ID = ID(doc.Kind, doc.Year, seq)
+	doc.Number = Number(s.cfg.Prefixes[doc.Kind], doc.Year, seq)
+	doc.VerifyCode = newCode()
+	doc.ObjectKey = ObjectKey(doc.ID, doc.Year)
+	pdf, err := render(doc)
+	if err != nil {
+		return Document{}, nil, fmt.Errorf("render %s: %w", doc.Number, err)
+	}
+	info, err := s.cfg.Blobs.Put(ctx, doc.ObjectKey, pdf, "application/pdf")
+	if err != nil {
+		return Document{}, nil, storeErr(err, "存储文件 "+doc.Number+" 失败，未发文")
+	}
+	doc.SHA256, doc.Size = info.SHA256, info.Size
+	if err := s.cfg.Store.InsertDocument(ctx, doc); err != nil {
+		return Document{}, nil, fmt.Errorf("record %s: %w", doc.Number, err)
+	}
+	return doc, pdf, nil
+}
+
+// storeErr keeps the blob store's code and says what failed.
+func storeErr(err error, what string) error {
+	if e, ok := cases.AsError(err); ok && e.Code != cases.EINTERNAL {
+		return &cases.Error{Code: e.Code, Message: what + "：" + e.Message}
+	}
+	return &cases.Error{Code: cases.EUNAVAILABLE, Message: what + "：文件存储服务不可用，请稍后重试"}
+}
+
+// claim takes the next free number of a kind and year by unique insert.
+func (s *Service) claim(ctx context.Context, k Kind, year int, at time.Time) (int, error) {
+	taken := func(n int) (bool, error) { return s.cfg.Store.NumberClaimed(ctx, k, year, n) }
+	last, err := cases.LastTaken(1, taken)
+	if err != nil {
+		return 0, fmt.Errorf("find last %s number: %w", k, err)
+	}
+	for n, attempt := last+1, 0; attempt < 1000; attempt++ {
+		err := s.cfg.Store.ClaimNumber(ctx, k, year, n, at)
+		if err == nil {
+			return n, nil
+		}
+		if cases.ErrorCode(err) != cases.ECONFLICT {
+			return 0, fmt.Errorf("claim %s number: %w", k, err)
+		}
+		if last, err = cases.LastTaken(n+1, taken); err != nil {
+			return 0, err
+		}
+		n = last + 1
+	}
+	return 0, cases.Conflict("could not claim a document number; try again")
+}
+
+// newCode is a short verification code printed on the first page: 8
+// characters of Crockford base32 (40 random bits), shown as XXXX-XXXX.
+func newCode() string {
+	const alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	out := make([]byte, 8)
+	for i := range b {
+		out[i] = alphabet[b[i]%32]
+	}
+	return string(out[:4]) + "-" + string(out[4:])
+}
+
+// FeedbackRequest asks for a letter answering a referral.
+type FeedbackRequest struct {
+	Addressee string   `json:"addressee"`
+	Reference string   `json:"reference"` // their letter's number
+	Cases     []string `json:"cases"`
+	CopiesTo  []string `json:"copies_to"`
+	Replaces  string   `json:"replaces"`
+}
+
+// Outcome says in words how a case was handled, for feedback letters.
+func Outcome(c cases.Case) string {
+	switch c.State {
+	case cases.StateRegistered, cases.StateVerifying:
+		return "已登记建账，正在核实。"
+	case cases.StateDismissed:
+		return "经核实，反映问题查无实据，不予立案。理由：" + c.Outcome
+	case cases.StateRectifying:
+		return fmt.Sprintf("经核实，问题属实，已下达整改通知，整改期限至%s，正在整改。", dateCN(c.Deadline))
+	case cases.StateSubmitted:
+		return "经核实，问题属实，已下达整改通知；被监督单位已报送整改情况，正在核验。"
+	case cases.StateClosed:
+		return fmt.Sprintf("经核实，问题属实，已下达整改通知；经核验整改到位，已于%s销号。", templates.DateCN(c.ClosedAt.In(time.FixedZone("CST", 8*3600))))
+	case cases.StateReopened:
+		return "已整改销号，回头看发现问题反弹，已重新打开，将再次督促整改。"
+	case cases.StateTransferred:
+		return "经核实，已移交纪检监察机关处理（" + c.Outcome + "）。"
+	}
+	return ""
+}
+
+func dateCN(d string) string {
+	t, err := time.Parse(time.DateOnly, d)
+	if err != nil {
+		return d
+	}
+	return templates.DateCN(t)
+}
+
+// Feedback previews or issues a feedback letter and records it on each case.
+func (s *Service) Feedback(ctx context.Context, scope cases.Scope, actor cases.Actor, req FeedbackRequest, preview bool) (Issued, []byte, error) {
+	req.Addressee, req.Reference = strings.TrimSpace(req.Addressee), strings.TrimSpace(req.Reference)
+	switch {
+	case req.Addressee == "" || len([]rune(req.Addressee)) > 100:
+		return Issued{}, nil, cases.Invalid("addressee", "请填写主送机关（移交问题的单位）")
+	case req.Reference == "" || len([]rune(req.Reference)) > 100:
+		return Issued{}, nil, cases.Invalid("reference", "请填写移交函文号")
+	case len(req.Cases) == 0 || len(req.Cases) > 200:
+		return Issued{}, nil, cases.Invalid("cases", "反馈函须列 1 至 200 个问题")
+	}
+	if err := cases.Allowed(cases.Case{State: cases.StateRegistered}, cases.ActionRecordDocument, actor); err != nil {
+		return Issued{}, nil, err
+	}
+	var items []templates.FeedbackItem
+	var cs []cases.Case
+	var region []string
+	for i, no := range req.Cases {
+		c, err := s.cfg.Cases.Case(ctx, scope, no)
+		if err != nil {
+			return Issued{}, nil, fieldErr(err, fmt.Sprintf("cases[%d]", i))
+		}
+		items = append(items, templates.FeedbackItem{No: c.No, Title: c.Title, UnitName: c.UnitName, Outcome: Outcome(c)})
+		cs = append(cs, c)
+		region = commonPrefix(region, c.Region, i == 0)
+	}
+	f := templates.Feedback{Letterhead: s.cfg.Letterhead, Addressee: req.Addressee, Reference: req.Reference, Items: items, CopiesTo: cleanList(req.CopiesTo)}
+	render := func(d Document, preview bool) ([]byte, error) {
+		f.Number, f.VerifyCode, f.VerifyURL, f.Date, f.Preview = d.Number, d.VerifyCode, s.cfg.VerifyBase+strings.ReplaceAll(d.VerifyCode, "-", ""), d.IssuedAt, preview
+		var buf bytes.Buffer
+		err := templates.RenderOfficial(&buf, f.Official(), s.cfg.Fonts, d.IssuedAt)
+		return buf.Bytes(), err
+	}
+	if preview {
+		pdf, err := render(Document{Number: s.cfg.Prefixes[KindFeedback] + "〔" + s.today()[:4] + "〕　号", IssuedAt: s.cfg.Now()}, true)
+		return Issued{}, pdf, err
+	}
+	doc := Document{Kind: KindFeedback, Addressee: req.Addressee, Region: region, Replaces: req.Replaces,
+		Title: "关于" + req.Reference + "移交问题办理情况的函"}
+	for _, c := range cs {
+		doc.Cases = append(doc.Cases, c.No)
+	}
+	doc, pdf, err := s.issue(ctx, actor, doc, func(d Document) ([]byte, error) { return render(d, false) })
+	if err != nil {
+		return Issued{}, nil, err
+	}
+	return s.record(ctx, scope, actor, doc, cs), pdf, nil
+}
+
+// record appends a record_document event for doc to each case.
+func (s *Service) record(ctx context.Context, scope cases.Scope, actor cases.Actor, doc Document, cs []cases.Case) Issued {
+	out := Issued{Document: doc}
+	for _, c := range cs {
+		moved, _, err := s.cfg.Cases.Transition(ctx, scope, c.No, actor, cases.ActionRecordDocument,
+			cases.Input{Reference: doc.Number, Document: cases.DocumentRef + doc.ID}, "", 0)
+		if err != nil {
+			out.Failed = append(out.Failed, c.No)
+			continue
+		}
+		out.Cases = append(out.Cases, moved)
+	}
+	return out
+}
+
+// commonPrefix narrows acc to the region both share.
+func commonPrefix(acc, r []string, first bool) []string {
+	if first {
+		return append([]string{}, r...)
+	}
+	n := 0
+	for n < len(acc) && n < len(r) && acc[n] == r[n] {
+		n++
+	}
+	return acc[:n]
+}
+
+// Closing issues the closing approval form of a closed case.
+func (s *Service) Closing(ctx context.Context, scope cases.Scope, actor cases.Actor, no string) (Issued, []byte, error) {
+	c, err := s.cfg.Cases.Case(ctx, scope, no)
+	if err != nil {
+		return Issued{}, nil, err
+	}
+	if c.State != cases.StateClosed {
+		return Issued{}, nil, cases.Refused("from-state", "只有已销号的问题才能生成销号审批表")
+	}
+	if err := cases.Allowed(c, cases.ActionRecordDocument, actor); err != nil {
+		return Issued{}, nil, err
+	}
+	evs, err := s.cfg.Cases.Events(ctx, scope, no)
+	if err != nil {
+		return Issued{}, nil, err
+	}
+	ev, err := s.cfg.Store.FindEvidenceOfCase(ctx, no)
+	if err != nil {
+		return Issued{}, nil, err
+	}
+	kind, _ := s.cfg.Catalog.Kind(c.Kind)
+	rows := [][2]string{{"台账编号", c.No}, {"被监督单位", c.UnitName}, {"问题", c.Title}, {"问题类型", kind.Code + " " + kind.Name},
+		{"问题情况", c.Facts}, {"整改要求", c.Requirements}, {"整改期限", dateCN(c.Deadline)}}
+	var report, verify, approve string
+	var evidence []string
+	for _, e := range evs {
+		at := templates.DateCN(e.At.In(s.cfg.Location))
+		who := e.Actor.Name
+		if who == "" {
+			who = e.Actor.ID
+		}
+		switch e.Action {
+		case cases.ActionSubmit:
+			report = e.Input.Report + "（" + at + "报送）"
+			for _, ref := range e.Input.Evidence {
+				evidence = append(evidence, evidenceLine(ref, ev))
+			}
+		case cases.ActionConfirm:
+			verify = e.Input.Note + "　核验人：" + who + "　" + at
+		case cases.ActionClose:
+			approve = strings.TrimSpace(e.Input.Note+" 同意销号。") + "　审批人：" + who + "　" + at
+		}
+	}
+	for i := range evidence {
+		evidence[i] = fmt.Sprintf("%d．%s", i+1, evidence[i])
+	}
+	rows = append(rows, [2]string{"整改情况", report}, [2]string{"佐证材料", strings.Join(evidence, "\n")},
+		[2]string{"核验意见", verify}, [2]string{"审批意见", approve})
+	doc := Document{Kind: KindClosing, Addressee: c.UnitName, UnitCode: c.UnitCode, Region: c.Region, Cases: []string{c.No},
+		Title: "问题整改销号审批表（" + c.No + "）"}
+	doc, pdf, err := s.issue(ctx, actor, doc, func(d Document) ([]byte, error) {
+		var buf bytes.Buffer
+		err := templates.RenderForm(&buf, templates.Form{Office: s.cfg.Letterhead.Office, Title: "问题整改销号审批表", Number: d.Number,
+			Rows: rows, Date: d.IssuedAt, VerifyCode: d.VerifyCode, VerifyURL: s.cfg.VerifyBase + strings.ReplaceAll(d.VerifyCode, "-", "")}, s.cfg.Fonts, d.IssuedAt)
+		return buf.Bytes(), err
+	})
+	if err != nil {
+		return Issued{}, nil, err
+	}
+	return s.record(ctx, scope, actor, doc, []cases.Case{c}), pdf, nil
+}
+
+func evidenceLine(ref string, ev []Evidence) string {
+	if id, ok := strings.CutPrefix(ref, cases.EvidenceRef); ok {
+		for _, e := range ev {
+			if e.ID == id {
+				return fmt.Sprintf("%s（SHA-256 %s…）", e.Name, e.SHA256[:12])
+			}
+		}
+	}
+	return ref
+}
+
+// visible reports whether scope may see a document.
+func visible(scope cases.Scope, d Document) bool {
+	if scope.Global {
+		return true
+	}
+	if !scope.AllowsRegion(d.Region) {
+		return false
+	}
+	return scope.Units == nil || (d.UnitCode != "" && slices.Contains(scope.Units, d.UnitCode))
+}
+
+// Document returns a document's record if scope may see it.
+func (s *Service) Document(ctx context.Context, scope cases.Scope, id string) (Document, error) {
+	if !ValidID(id) {
+		return Document{}, cases.NotFound("no document %s", id)
+	}
+	d, err := s.cfg.Store.FindDocument(ctx, id)
+	if err != nil {
+		return Document{}, err
+	}
+	if !visible(scope, d) {
+		return Document{}, cases.NotFound("no document %s", id)
+	}
+	return d, nil
+}
+
+// Documents lists the documents of a case.
+func (s *Service) Documents(ctx context.Context, scope cases.Scope, no string) ([]Document, error) {
+	if _, err := s.cfg.Cases.Case(ctx, scope, no); err != nil {
+		return nil, err
+	}
+	ds, err := s.cfg.Store.FindDocumentsOfCase(ctx, no)
+	if err != nil {
+		return nil, err
+	}
+	out := ds[:0]
+	for _, d := range ds {
+		if visible(scope, d) {
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
+
+// Download returns a document's PDF, verified against its recorded hash.
+func (s *Service) Download(ctx context.Context, scope cases.Scope, id string) ([]byte, Document, error) {
+	d, err := s.Document(ctx, scope, id)
+	if err != nil {
+		return nil, Document{}, err
+	}
+	b, err := s.verified(ctx, d.ObjectKey, d.SHA256, "文件 "+d.Number)
+	return b, d, err
+}
+
+// verified reads an object and checks it against the recorded hash.
+func (s *Service) verified(ctx context.Context, key, want, what string) ([]byte, error) {
+	b, _, err := s.cfg.Blobs.Get(ctx, key)
+	if err != nil {
+		if e, ok := cases.AsError(err); ok && e.Code == cases.ENOTFOUND {
+			return nil, &cases.Error{Code: cases.ECORRUPT, Message: fmt.Sprintf("%s 的存储对象 %s 缺失", what, key)}
+		}
+		return nil, storeErr(err, what+" 读取失败")
+	}
+	sum := sha256.Sum256(b)
+	if hex.EncodeToString(sum[:]) != want {
+		return nil, &cases.Error{Code: cases.ECORRUPT, Message: fmt.Sprintf("%s 的存储对象 %s 已损坏或被改动（SHA-256 与发文记录不符）", what, key)}
+	}
+	return b, nil
+}
+
+// Verification is what the public verification page shows: nothing more.
+type Verification struct {
+	Number   string    `json:"number"`
+	Kind     string    `json:"kind"`
+	IssuedAt time.Time `json:"issued_at"`
+	Intact   bool      `json:"intact"`
+}
+
+// Verify looks a verification code up and checks the stored file's hash.
+func (s *Service) Verify(ctx context.Context, code string) (Verification, error) {
+	code = strings.ToUpper(strings.ReplaceAll(strings.TrimSpace(code), "-", ""))
+	if len(code) != 8 || strings.Trim(code, "0123456789ABCDEFGHJKMNPQRSTVWXYZ") != "" {
+		return Verification{}, cases.NotFound("no document with that code")
+	}
+	d, err := s.cfg.Store.FindDocumentByCode(ctx, code[:4]+"-"+code[4:])
+	if err != nil {
+		return Verification{}, err
+	}
+	v := Verification{Number: d.Number, Kind: d.Kind.Label(), IssuedAt: d.IssuedAt}
+	_, err = s.verified(ctx, d.ObjectKey, d.SHA256, d.Number)
+	v.Intact = err == nil
+	if err != nil && cases.ErrorCode(err) != cases.ECORRUPT {
+		return Verification{}, err
+	}
+	return v, nil
+}
+
+// Upload is one file a unit sends with its report.
+type Upload struct {
+	Name string
+	Data []byte
+}
+
+// AddEvidence stores uploaded files for a case the actor may report on.
+// Every file is checked before any is stored.
+func (s *Service) AddEvidence(ctx context.Context, scope cases.Scope, actor cases.Actor, no string, files []Upload) ([]Evidence, error) {
+	c, err := s.cfg.Cases.Case(ctx, scope, no)
+	if err != nil {
+		return nil, err
+	}
+	if err := cases.Allowed(c, cases.ActionSubmit, actor); err != nil {
+		return nil, err
+	}
+	if len(files) == 0 || len(files) > cases.MaxEvidence {
+		return nil, cases.Invalid("file", "请选择 1 至 %d 个文件", cases.MaxEvidence)
+	}
+	have, err := s.cfg.Store.FindEvidenceOfCase(ctx, no)
+	if err != nil {
+		return nil, err
+	}
+	var total int64
+	for _, e := range have {
+		total += e.Size
+	}
+	types := make([]string, len(files))
+	for i, f := range files {
+		if len(f.Data) == 0 {
+			return nil, cases.Invalid("file", "文件「%s」是空的", SanitizeName(f.Name, ""))
+		}
+		if len(f.Data) > MaxEvidenceFile {
+			return nil, cases.Invalid("file", "文件「%s」超过 %d MiB", SanitizeName(f.Name, ""), MaxEvidenceFile>>20)
+		}
+		if types[i] = Sniff(f.Data); types[i] == "" {
+			return nil, cases.Invalid("file", "文件「%s」不是允许的类型（PDF、JPEG、PNG、DOCX、XLSX、OFD）", SanitizeName(f.Name, ""))
+		}
+		total += int64(len(f.Data))
+	}
+	if total > MaxEvidenceCase {
+		return nil, cases.Invalid("file", "每个问题的佐证材料合计不能超过 %d MiB", MaxEvidenceCase>>20)
+	}
+	var out []Evidence
+	for i, f := range files {
+		b := make([]byte, 8)
+		_, _ = rand.Read(b)
+		id := hex.EncodeToString(b)
+		key := fmt.Sprintf("evidence/%s/%s%s", no, id, Extension(types[i]))
+		info, err := s.cfg.Blobs.Put(ctx, key, f.Data, types[i])
+		if err != nil {
+			return out, storeErr(err, "存储佐证材料失败")
+		}
+		e := Evidence{ID: id, CaseNo: no, Name: SanitizeName(f.Name, types[i]), ContentType: types[i], Size: info.Size,
+			SHA256: info.SHA256, ObjectKey: key, UploadedBy: actor, UploadedAt: cases.TruncateTime(s.cfg.Now())}
+		if err := s.cfg.Store.InsertEvidence(ctx, e); err != nil {
+			return out, fmt.Errorf("record evidence: %w", err)
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// EvidenceOf lists a case's evidence.
+func (s *Service) EvidenceOf(ctx context.Context, scope cases.Scope, no string) ([]Evidence, error) {
+	if _, err := s.cfg.Cases.Case(ctx, scope, no); err != nil {
+		return nil, err
+	}
+	return s.cfg.Store.FindEvidenceOfCase(ctx, no)
+}
+
+// CheckEvidenceRefs makes sure every evidence:ID reference belongs to case no.
+func (s *Service) CheckEvidenceRefs(ctx context.Context, no string, refs []string) error {
+	for _, r := range refs {
+		id, ok := strings.CutPrefix(r, cases.EvidenceRef)
+		if !ok {
+			continue
+		}
+		e, err := s.cfg.Store.FindEvidence(ctx, id)
+		if err != nil || e.CaseNo != no {
+			return cases.Invalid("evidence", "佐证材料 %s 不属于本问题", id)
+		}
+	}
+	return nil
+}
+
+// EvidenceFile returns one evidence file of a case, verified.
+func (s *Service) EvidenceFile(ctx context.Context, scope cases.Scope, no, id string) ([]byte, Evidence, error) {
+	if _, err := s.cfg.Cases.Case(ctx, scope, no); err != nil {
+		return nil, Evidence{}, err
+	}
+	e, err := s.cfg.Store.FindEvidence(ctx, id)
+	if err != nil || e.CaseNo != no {
+		return nil, Evidence{}, cases.NotFound("no evidence %s", id)
+	}
+	b, err := s.verified(ctx, e.ObjectKey, e.SHA256, "佐证材料「"+e.Name+"」")
+	return b, e, err
+}
+
+// Unreferenced lists stored objects no document or evidence record points
+// to: what an interrupted issue may leave behind.
+func (s *Service) Unreferenced(ctx context.Context) ([]string, error) {
+	keys, err := s.cfg.Blobs.Keys(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	refs, err := s.cfg.Store.ObjectKeys(ctx)
+	if err != nil {
+		return nil, err
+	}
+	known := map[string]bool{}
+	for _, k := range refs {
+		known[k] = true
+	}
+	var out []string
+	for _, k := range keys {
+		if !known[k] {
+			out = append(out, k)
+		}
+	}
+	return out, nil
+}
