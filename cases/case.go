@@ -103,18 +103,19 @@ type Case struct {
 // CaseFilter selects cases in a list. Zero fields do not filter, except
 // Scope, which must be valid and is always applied.
 type CaseFilter struct {
-	Scope    Scope
-	States   []State
-	Source   string
-	UnitCode string
-	Region   string // a region path prefix such as 江南省/云州市
-	Kind     string
-	Light    Light
-	Year     int
-	Text     string // substring of title, facts or number
-	Sort     string // no, -no (default), deadline, -deadline, updated, -updated, unit, state
-	Page     int    // 1-based
-	PerPage  int
+	Scope     Scope
+	States    []State
+	Source    string
+	SourceRef string // exact source reference, e.g. a referral letter's number
+	UnitCode  string
+	Region    string // a region path prefix such as 江南省/云州市
+	Kind      string
+	Light     Light
+	Year      int
+	Text      string // substring of title, facts or number
+	Sort      string // no, -no (default), deadline, -deadline, updated, -updated, unit, state
+	Page      int    // 1-based
+	PerPage   int
 	// Today and YellowUntil are set by the service from the calendar so that
 	// storage can turn Light into date comparisons.
 	Today       string

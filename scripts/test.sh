@@ -7,7 +7,9 @@
 #      throwaway PostgreSQL cluster on a free loopback port.
 #   3. go test ./... without -race, against the embedded engine in process.
 # The browser tests drive Debian's Chromium (installed here if missing) and
-# save screenshots of the console to artifacts/screenshots/.
+# save screenshots of the console to artifacts/screenshots/. Documents are
+# read back with poppler's pdftotext; the blob tests run against a real
+# MinIO built with go install at a pinned version and started here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,9 +19,11 @@ die() { printf '\nFAIL: %s\n' "$*" >&2; exit 1; }
 WORK=$(mktemp -d /tmp/rectify-test.XXXXXX)
 chmod 755 "$WORK"
 DBSERVER_PID=""
+MINIO_PID=""
 PGBIN=""
 cleanup() {
 	[ -n "$DBSERVER_PID" ] && kill "$DBSERVER_PID" 2>/dev/null && wait "$DBSERVER_PID" 2>/dev/null || true
+	[ -n "$MINIO_PID" ] && kill "$MINIO_PID" 2>/dev/null && wait "$MINIO_PID" 2>/dev/null || true
 	if [ -n "$PGBIN" ] && [ -f "$WORK/pg/postmaster.pid" ]; then
 		as_pg "$PGBIN/pg_ctl" -D "$WORK/pg" -m immediate stop >/dev/null 2>&1 || true
 	fi
@@ -51,6 +55,10 @@ install_postgres() {
 as_pg() {
 	if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
+# http_ok PORT PATH: a GET answered 200 (bash's /dev/tcp: no curl needed).
+http_ok() {
+	(exec 3<>"/dev/tcp/127.0.0.1/$1" && printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' "$2" >&3 && head -n 1 <&3 | grep -q " 200") 2>/dev/null
+}
 free_port() {
 	local p
 	for _ in $(seq 1 200); do
@@ -60,20 +68,38 @@ free_port() {
 	die "no free loopback port found"
 }
 
-# --- Chromium for the browser tests ---------------------------------------
+# --- Chromium for the browser tests, poppler for reading PDFs back --------
 install_chromium() {
-	if command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then return; fi
-	say "installing Chromium and CJK fonts (Debian packages)"
+	if command -v chromium >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then return; fi
+	say "installing Chromium, CJK fonts and poppler-utils (Debian packages)"
 	local sudo=""
 	[ "$(id -u)" -eq 0 ] || sudo="sudo"
 	$sudo apt-get update -qq || die "apt-get update failed: cannot install Chromium"
-	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium fonts-noto-cjk >/dev/null || die "apt-get install chromium failed"
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium fonts-noto-cjk poppler-utils >/dev/null || die "apt-get install chromium poppler-utils failed"
 	command -v chromium >/dev/null 2>&1 || die "Chromium installed but not on PATH"
+	command -v pdftotext >/dev/null 2>&1 || die "poppler-utils installed but pdftotext not on PATH"
+}
+
+# --- MinIO, built from the Go module proxy at a pinned version --------------
+MINIO_VERSION=v0.0.0-20260212201848-7aac2a2c5b7c
+install_minio() {
+	local bin
+	bin="$(go env GOPATH)/bin/minio"
+	if [ -x "$bin" ] && [ "$(cat "$bin.version" 2>/dev/null)" = "$MINIO_VERSION" ]; then
+		MINIO_BIN=$bin
+		return
+	fi
+	say "building MinIO $MINIO_VERSION (go install; takes a few minutes once)"
+	go install "github.com/minio/minio@$MINIO_VERSION" || die "go install github.com/minio/minio@$MINIO_VERSION failed"
+	echo "$MINIO_VERSION" >"$bin.version"
+	MINIO_BIN=$bin
 }
 
 install_postgres
 install_chromium
+install_minio
 export RECTIFY_CHROMIUM=$(command -v chromium)
+export RECTIFY_MINIO_BIN=$MINIO_BIN
 mkdir -p artifacts/screenshots
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 say "throwaway PostgreSQL cluster ($PGBIN)"
@@ -100,6 +126,22 @@ for _ in $(seq 1 300); do
 done
 [ -n "$URI" ] || die "rectify dbserver did not report its address"
 echo "engine at $URI (PostgreSQL on 127.0.0.1:$PGPORT)"
+
+say "MinIO server for the tests"
+MINIO_PORT=$(free_port)
+mkdir -p "$WORK/minio"
+MINIO_ROOT_USER=rectify MINIO_ROOT_PASSWORD=rectify-test-secret MINIO_BROWSER=off MINIO_UPDATE=off \
+	"$MINIO_BIN" server "$WORK/minio" --address "127.0.0.1:$MINIO_PORT" --console-address "127.0.0.1:$(free_port)" --quiet \
+	>"$WORK/minio.log" 2>&1 &
+MINIO_PID=$!
+for _ in $(seq 1 300); do
+	http_ok "$MINIO_PORT" /minio/health/ready && break
+	kill -0 "$MINIO_PID" 2>/dev/null || { cat "$WORK/minio.log"; die "MinIO exited"; }
+	sleep 0.2
+done
+http_ok "$MINIO_PORT" /minio/health/ready || { cat "$WORK/minio.log"; die "MinIO did not become ready"; }
+export RECTIFY_TEST_MINIO_ENDPOINT=127.0.0.1:$MINIO_PORT RECTIFY_TEST_MINIO_ACCESS_KEY=rectify RECTIFY_TEST_MINIO_SECRET_KEY=rectify-test-secret
+echo "MinIO at $RECTIFY_TEST_MINIO_ENDPOINT ($MINIO_BIN)"
 
 say "go test -race ./...  (external engine: $URI)"
 RECTIFY_TEST_MONGO_URI="$URI" go test -race -count=1 -timeout 30m ./...

@@ -95,7 +95,7 @@ func (s *Server) checkCSRF(c *gin.Context) {
 	if !isAPI(c) {
 		// Parse the form here, so that one over the limit is refused as
 		// such rather than read short by a handler.
-		if err := c.Request.ParseForm(); err != nil {
+		if err := parseForm(c); err != nil {
 			var mbe *http.MaxBytesError
 			if errors.As(err, &mbe) {
 				s.fail(c, cases.Invalid("body", "提交的内容过大（上限 %d KiB）", MaxFormBody>>10))
@@ -165,8 +165,12 @@ const MaxFormBody = 1 << 20
 // more than it allows.
 func limitBody(c *gin.Context) {
 	limit := int64(MaxFormBody)
-	if c.Request.URL.Path == "/api/v1/units:import" {
+	switch {
+	case c.Request.URL.Path == "/api/v1/units:import":
 		limit = MaxImportBody
+	case strings.HasPrefix(c.ContentType(), "multipart/") &&
+		(strings.HasSuffix(c.Request.URL.Path, "/evidence") || strings.HasSuffix(c.Request.URL.Path, "/actions")):
+		limit = MaxEvidenceBody // a submission carries its evidence files
 	}
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
 	c.Next()
@@ -223,3 +227,11 @@ func (s *Server) rateLimit(l *limiter) gin.HandlerFunc {
 }
 
 func urlQueryEscape(s string) string { return url.QueryEscape(s) }
+
+// parseForm parses a urlencoded or multipart console form.
+func parseForm(c *gin.Context) error {
+	if strings.HasPrefix(c.ContentType(), "multipart/") {
+		return c.Request.ParseMultipartForm(32 << 20)
+	}
+	return c.Request.ParseForm()
+}

@@ -6,6 +6,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -24,7 +27,7 @@ import (
 func TestEveryRouteHasAnAccessRule(t *testing.T) {
 	e := newEnv(t)
 	no := e.register("QH001", cases.LevelInternal)
-	fill := strings.NewReplacer(":no", no, ":code", "QH001", "*filepath", "app.css")
+	fill := strings.NewReplacer(":no", no, ":code", "QH001", "*filepath", "app.css", ":id", "notice-2026-0001")
 	for _, r := range e.Server.Routes() {
 		key := r.Method + " " + r.Path
 		roles, public, known := web.RouteRoles(strings.ReplaceAll(key, `\:`, ":"))
@@ -376,10 +379,17 @@ func TestLedgerExport(t *testing.T) {
 	if r := e.req("GET", "/ledger/export?format=csv", unit, "", nil); strings.Count(strings.TrimSpace(r.Raw), "\n") != 1 {
 		t.Fatalf("unit export holds other units: %s", r.Raw)
 	}
-	if r := e.req("GET", "/ledger/export?format=pdf", "li.ming", "", nil); r.Status != 400 {
+	if r := e.req("GET", "/ledger/export?format=doc", "li.ming", "", nil); r.Status != 400 {
 		t.Fatalf("bad format: %d", r.Status)
 	}
-	if r := e.json("GET", "/api/v1/access-log?user=li.ming", "admin", nil); r.Body["total"].(float64) != 2 {
+	pdf := e.req("GET", "/ledger/export?format=pdf&unit=QH002", "li.ming", "", nil)
+	if pdf.Status != 200 || !strings.HasPrefix(pdf.Raw, "%PDF-") {
+		t.Fatalf("printable ledger: %d", pdf.Status)
+	}
+	if text := pdfText(t, []byte(pdf.Raw)); !strings.Contains(text, "问题整改台账") || !strings.Contains(text, "清河县人民医院") || !strings.Contains(text, "单位QH002") {
+		t.Fatalf("printable ledger text: %s", text)
+	}
+	if r := e.json("GET", "/api/v1/access-log?user=li.ming", "admin", nil); r.Body["total"].(float64) != 3 {
 		t.Fatalf("exports not logged: %s", r.Raw)
 	}
 }
@@ -486,4 +496,15 @@ func TestOversizedFormIsRefused(t *testing.T) {
 	if k, _ := e.Service.Case(context.Background(), cases.GlobalScope, no); k.Assignee != "" {
 		t.Fatal("oversized form was applied")
 	}
+}
+
+func pdfText(t *testing.T, pdf []byte) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "d.pdf")
+	os.WriteFile(p, pdf, 0o644)
+	out, err := exec.Command("pdftotext", p, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	return strings.Join(strings.Fields(string(out)), "")
 }

@@ -114,7 +114,8 @@ func act(t *testing.T, ctx context.Context, action cases.Action, fields map[stri
 	form := `#act-` + string(action) + ` form`
 	steps := []chromedp.Action{
 		chromedp.WaitVisible(`#timeline`, chromedp.ByQuery),
-		chromedp.Click(`#act-`+string(action)+` summary`, chromedp.ByQuery),
+		// Open the action's block (idempotent, unlike clicking its summary).
+		chromedp.Evaluate(`document.querySelector('#act-`+string(action)+`').open = true`, nil),
 		chromedp.WaitVisible(form+` button`, chromedp.ByQuery),
 	}
 	for name, v := range fields {
@@ -186,12 +187,24 @@ func TestBrowserCaseJourney(t *testing.T) {
 	if s := text(t, b, "dl.facts"); !strings.Contains(s, "整改中") {
 		t.Fatalf("case after ordering: %s", s)
 	}
+	// Ordering issued the notice: it is listed with its number.
+	if s := text(t, b, "#documents"); !strings.Contains(s, "云编督〔") {
+		t.Fatalf("no notice on the case: %s", s)
+	}
 	e.browserLogout(t, b)
 
 	// The unit reports back.
 	e.browserLogin(t, b, "unit.qh001")
 	run(t, b, "unit opens the case", chromedp.Navigate(e.srv.URL+"/cases/"+no))
-	act(t, b, cases.ActionSubmit, map[string]string{"report": "已将3名人员调整回事业岗位", "evidence": "岗位调整文件.pdf"})
+	evidence := filepath.Join(t.TempDir(), "岗位调整文件.pdf")
+	os.WriteFile(evidence, []byte("%PDF-1.4 岗位调整文件"), 0o644)
+	run(t, b, "attach evidence", chromedp.WaitVisible(`#timeline`, chromedp.ByQuery),
+		chromedp.Evaluate(`document.querySelector('#act-submit').open = true`, nil),
+		chromedp.SetUploadFiles(`#act-submit input[type=file]`, []string{evidence}, chromedp.ByQuery))
+	act(t, b, cases.ActionSubmit, map[string]string{"report": "已将3名人员调整回事业岗位"})
+	if s := text(t, b, "#evidence"); !strings.Contains(s, "岗位调整文件.pdf") {
+		t.Fatalf("evidence not listed: %s", s)
+	}
 	e.browserLogout(t, b)
 
 	// The office verifies; the verifier cannot close.

@@ -18,6 +18,8 @@ var statusOf = map[string]int{
 	cases.EUNAUTHORIZED: http.StatusUnauthorized,
 	cases.EFORBIDDEN:    http.StatusForbidden,
 	cases.ETOOMANY:      http.StatusTooManyRequests,
+	cases.EUNAVAILABLE:  http.StatusServiceUnavailable,
+	cases.ECORRUPT:      http.StatusInternalServerError,
 	cases.EINTERNAL:     http.StatusInternalServerError,
 }
 

@@ -14,7 +14,11 @@ import (
 
 	"rectify/cases"
 	"rectify/cases/access"
+	"rectify/cases/calendar"
 	"rectify/cases/casetest"
+	"rectify/cases/documents"
+	"rectify/storage/blob/localblob"
+	"rectify/templates"
 	"rectify/web"
 )
 
@@ -44,11 +48,14 @@ var oneOfEachRole = map[cases.Role]string{
 
 type testEnv struct {
 	*casetest.Env
-	t      *testing.T
-	Access *access.Service
-	Server *web.Server
-	srv    *httptest.Server
-	clock  *clock
+	Docs *documents.Service
+	// blobDir is the local blob store's directory, for tests that corrupt files.
+	blobDir string
+	t       *testing.T
+	Access  *access.Service
+	Server  *web.Server
+	srv     *httptest.Server
+	clock   *clock
 
 	mu       sync.Mutex
 	sessions map[string][2]string // user → cookie secret, CSRF token
@@ -82,10 +89,18 @@ func newEnv(t *testing.T) *testEnv {
 			t.Fatal(err)
 		}
 	}
-	s := web.NewServer(web.Config{Service: env.Service, Access: acc, Catalog: env.Catalog, LoginPerMinute: 1000, PublicPerMinute: 10000})
+	blobDir := t.TempDir()
+	blobs, err := localblob.Open(blobDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cal, _ := calendar.Builtin()
+	docs := documents.NewService(documents.Config{Cases: env.Service, Store: env.DB, Blobs: blobs, Calendar: cal, Catalog: env.Catalog,
+		Fonts: templates.EmbeddedFonts(), Letterhead: templates.Letterhead{Office: "中共云州市委机构编制委员会办公室"}, VerifyBase: "/verify/"})
+	s := web.NewServer(web.Config{Service: env.Service, Access: acc, Documents: docs, Catalog: env.Catalog, LoginPerMinute: 1000, PublicPerMinute: 10000})
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
-	return &testEnv{Env: env, t: t, Access: acc, Server: s, srv: srv, clock: clk, sessions: map[string][2]string{}}
+	return &testEnv{Env: env, Docs: docs, blobDir: blobDir, t: t, Access: acc, Server: s, srv: srv, clock: clk, sessions: map[string][2]string{}}
 }
 
 // session logs user in once (through the access service) and returns the

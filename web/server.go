@@ -12,6 +12,8 @@ import (
 	"rectify/cases"
 	"rectify/cases/access"
 	"rectify/cases/catalog"
+	"rectify/cases/documents"
+	"rectify/templates"
 )
 
 //go:embed templates/*.html
@@ -25,6 +27,7 @@ type Server struct {
 	cfg    Config
 	svc    *cases.Service
 	access *access.Service
+	docs   *documents.Service
 	cat    *catalog.Catalog
 	log    *slog.Logger
 	engine *gin.Engine
@@ -33,13 +36,18 @@ type Server struct {
 
 // Config wires a Server.
 type Config struct {
-	Service *cases.Service
-	Access  *access.Service
-	Catalog *catalog.Catalog
-	Log     *slog.Logger
+	Service   *cases.Service
+	Access    *access.Service
+	Documents *documents.Service
+	Catalog   *catalog.Catalog
+	Log       *slog.Logger
 	// SecureCookies marks cookies Secure even when TLS ends at a proxy in
 	// front of the server (cookies are always Secure over direct TLS).
 	SecureCookies bool
+	// Office is the office named on printed sheets; Fonts set them (default
+	// the embedded fonts).
+	Office string
+	Fonts  *templates.Fonts
 	// LoginPerMinute and PublicPerMinute limit requests per client address
 	// to the login form and to the other public routes (defaults 10, 300).
 	LoginPerMinute, PublicPerMinute int
@@ -47,7 +55,7 @@ type Config struct {
 
 // NewServer builds the routes.
 func NewServer(cfg Config) *Server {
-	s := &Server{cfg: cfg, svc: cfg.Service, access: cfg.Access, cat: cfg.Catalog, log: cfg.Log}
+	s := &Server{cfg: cfg, svc: cfg.Service, access: cfg.Access, docs: cfg.Documents, cat: cfg.Catalog, log: cfg.Log}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -95,6 +103,13 @@ func NewServer(cfg Config) *Server {
 	e.GET("/units", s.handleUnitsPage)
 	e.GET("/units/:code", s.handleUnitPage)
 	e.GET("/admin/access-log", s.handleAccessLogPage)
+	e.POST("/cases/:no/notice-preview", s.handleNoticePreviewPage)
+	e.POST("/cases/:no/closing-form", s.handleClosingFormPage)
+	e.GET("/cases/:no/evidence/:id", s.handleEvidenceFile)
+	e.GET("/documents/:id", s.handleDocumentPDF)
+	e.GET("/feedback/new", s.handleFeedbackPage)
+	e.POST("/feedback/new", s.handleFeedbackIssue)
+	e.GET("/verify/:code", publicLimit, s.handleVerify)
 
 	// The JSON API.
 	api := e.Group("/api/v1")
@@ -109,6 +124,14 @@ func NewServer(cfg Config) *Server {
 	api.GET("/cases/:no/events", s.handleCaseEvents)
 	api.POST("/cases/:no/transitions", s.handleTransition)
 	api.GET("/access-log", s.handleAccessLogAPI)
+	api.POST("/notices", s.handleNoticeAPI)
+	api.POST("/feedback-letters", s.handleFeedbackAPI)
+	api.POST("/cases/:no/closing-form", s.handleClosingFormAPI)
+	api.GET("/cases/:no/documents", s.handleCaseDocuments)
+	api.GET("/cases/:no/evidence", s.handleEvidenceList)
+	api.POST("/cases/:no/evidence", s.handleEvidenceUpload)
+	api.GET("/documents/:id", s.handleDocumentGet)
+	api.GET("/documents/:id/pdf", s.handleDocumentPDF)
 	s.engine = e
 	return s
 }
@@ -144,6 +167,18 @@ func (s *Server) recordRead(c *gin.Context, p *principal, action string, k cases
 	if k.Level != cases.LevelSecret {
 		return nil
 	}
-	return s.access.RecordAccess(c, access.AccessEntry{UserID: p.user.ID, Role: rolesLabel(p.user.Roles), IP: clientIP(c),
-		Action: action, Target: k.No, Level: string(k.Level)})
+	e := accessEntry(c, p, action, k.No)
+	e.Level = string(k.Level)
+	return s.access.RecordAccess(c, e)
+}
+
+func accessEntry(c *gin.Context, p *principal, action, target string) access.AccessEntry {
+	return access.AccessEntry{UserID: p.user.ID, Role: rolesLabel(p.user.Roles), IP: clientIP(c), Action: action, Target: target}
+}
+
+func (s *Server) fonts() templates.Fonts {
+	if s.cfg.Fonts != nil {
+		return *s.cfg.Fonts
+	}
+	return templates.EmbeddedFonts()
 }

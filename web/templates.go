@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -58,7 +59,13 @@ var funcs = template.FuncMap{
 	"join":   strings.Join,
 	"add":    func(a, b int) int { return a + b },
 	"neg":    func(a int) int { return -a },
-	"field":  func(e *cases.Error, f string) string { return fieldMsg(e, f) },
+	"kib": func(n int64) string {
+		if n < 1024*1024 {
+			return fmt.Sprintf("%.1f KiB", float64(n)/1024)
+		}
+		return fmt.Sprintf("%.1f MiB", float64(n)/1024/1024)
+	},
+	"field": func(e *cases.Error, f string) string { return fieldMsg(e, f) },
 }
 
 func fieldMsg(e *cases.Error, f string) string {
@@ -111,6 +118,7 @@ func nav(u access.User, path string) []navItem {
 	}
 	add("/ledger", "问题台账", readers...)
 	add("/cases/new", "登记问题", registrars...)
+	add("/feedback/new", "反馈函", officeOnly...)
 	add("/units", "被监督单位", everyone...)
 	add("/admin/access-log", "访问日志", admins...)
 	return items

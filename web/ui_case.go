@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"rectify/cases"
+	"rectify/cases/documents"
 )
 
 // formField is one input of an action form.
@@ -29,8 +30,8 @@ type actionForm struct {
 var actionFields = map[cases.Action][]formField{
 	cases.ActionStartVerification:  {},
 	cases.ActionDismiss:            {{Name: "reason", Label: "不予立案理由", Kind: "textarea", Required: true}},
-	cases.ActionOrderRectification: {{Name: "requirements", Label: "整改要求", Kind: "textarea", Required: true}, {Name: "working_days", Label: "整改期限（工作日数）", Kind: "number", Hint: "按法定节假日和调休计算；或填写下方日期"}, {Name: "deadline", Label: "或整改截止日期", Kind: "date"}},
-	cases.ActionSubmit:             {{Name: "report", Label: "整改情况报告", Kind: "textarea", Required: true}, {Name: "evidence", Label: "佐证材料（每行一项）", Kind: "textarea", Required: true}},
+	cases.ActionOrderRectification: {{Name: "requirements", Label: "整改要求", Kind: "textarea", Required: true}, {Name: "working_days", Label: "整改期限（工作日数）", Kind: "number", Hint: "按法定节假日和调休计算；或填写下方日期"}, {Name: "deadline", Label: "或整改截止日期", Kind: "date"}, {Name: "copies_to", Label: "抄送（用逗号分隔）", Kind: "text"}},
+	cases.ActionSubmit:             {{Name: "report", Label: "整改情况报告", Kind: "textarea", Required: true}, {Name: "file", Label: "佐证材料文件（PDF、图片、Word、Excel、OFD，单个不超过 20 MiB）", Kind: "file"}, {Name: "evidence", Label: "其他佐证材料说明（每行一项，无文件时必填）", Kind: "textarea"}},
 	cases.ActionReturn:             {{Name: "reason", Label: "退回理由", Kind: "textarea", Required: true}},
 	cases.ActionConfirm:            {{Name: "note", Label: "核验意见", Kind: "textarea", Required: true}},
 	cases.ActionClose:              {{Name: "note", Label: "审批意见", Kind: "textarea"}},
@@ -50,6 +51,9 @@ type timelineItem struct {
 }
 
 type casePage struct {
+	Documents            []documents.Document
+	Evidence             []documents.Evidence
+	CanCloseForm         bool
 	Case                 cases.Case
 	Light                cases.Light
 	SourceName, RefLabel string
@@ -121,6 +125,15 @@ func (s *Server) showCase(c *gin.Context, status int, failed cases.Action, poste
 	if ferr != nil {
 		page.FormError = actionLabels[failed] + "未成功：" + ferr.Message
 	}
+	if page.Documents, err = s.docs.Documents(c, p.scope, k.No); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if page.Evidence, err = s.docs.EvidenceOf(c, p.scope, k.No); err != nil {
+		s.fail(c, err)
+		return
+	}
+	page.CanCloseForm = k.State == cases.StateClosed && cases.Allowed(k, cases.ActionRecordDocument, actingAs(p, cases.ActionRecordDocument)) == nil
 	s.render(c, status, "case.html", k.No+" "+k.Title, page)
 }
 
@@ -165,10 +178,7 @@ func timelineOf(e cases.Event) timelineItem {
 func (s *Server) handleCaseAction(c *gin.Context) {
 	p := who(c)
 	a := cases.Action(c.PostForm("action"))
-	posted := map[string]string{}
-	for _, f := range []string{"reason", "requirements", "working_days", "deadline", "report", "evidence", "note", "reference", "assignee", "comment"} {
-		posted[f] = c.PostForm(f)
-	}
+	posted := posted(c)
 	in := cases.Input{Reason: posted["reason"], Requirements: posted["requirements"], Deadline: posted["deadline"],
 		Report: posted["report"], Note: posted["note"], Reference: posted["reference"], Assignee: posted["assignee"]}
 	var err error
@@ -184,6 +194,24 @@ func (s *Server) handleCaseAction(c *gin.Context) {
 		}
 	}
 	version, _ := strconv.Atoi(c.PostForm("expected_version"))
+	switch a {
+	case cases.ActionOrderRectification, cases.ActionSubmit:
+		k, err := s.svc.Case(c, p.scope, c.Param("no"))
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		if version != 0 && version != k.Version {
+			s.actionFailed(c, a, cases.Conflict("案件 %s 已被他人更新，请刷新后重试", k.No))
+			return
+		}
+		if a == cases.ActionOrderRectification {
+			s.issueNotice(c, p, k)
+		} else {
+			s.submitWithEvidence(c, p, k, in, posted["comment"], version)
+		}
+		return
+	}
 	k, _, err := s.svc.Transition(c, p.scope, c.Param("no"), actingAs(p, a), a, in, posted["comment"], version)
 	if err != nil {
 		e, ok := cases.AsError(err)

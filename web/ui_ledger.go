@@ -15,6 +15,7 @@ import (
 
 	"rectify/cases"
 	"rectify/cases/access"
+	"rectify/templates"
 )
 
 // option is one choice of a select.
@@ -53,6 +54,7 @@ type ledgerPage struct {
 	Sort                  struct{ No, State, Unit, Deadline, Updated sortLink }
 	Prev, Next            string
 	ExportCSV, ExportXLSX string
+	ExportPDF             string
 	Error                 string
 	query                 url.Values
 }
@@ -166,6 +168,7 @@ func (s *Server) handleLedger(c *gin.Context) {
 	page.Sort.Deadline, page.Sort.Updated = sl("整改期限", "deadline"), sl("最近办理", "updated")
 	page.ExportCSV = strings.Replace(page.link("format", "csv", "page", ""), "/ledger", "/ledger/export", 1)
 	page.ExportXLSX = strings.Replace(page.link("format", "xlsx", "page", ""), "/ledger", "/ledger/export", 1)
+	page.ExportPDF = strings.Replace(page.link("format", "pdf", "page", ""), "/ledger", "/ledger/export", 1)
 	s.render(c, http.StatusOK, "ledger.html", "问题台账", page)
 }
 
@@ -184,8 +187,8 @@ func (s *Server) handleLedgerExport(c *gin.Context) {
 		return
 	}
 	format := c.Query("format")
-	if format != "csv" && format != "xlsx" {
-		s.fail(c, cases.Invalid("format", "导出格式须为 csv 或 xlsx"))
+	if format != "csv" && format != "xlsx" && format != "pdf" {
+		s.fail(c, cases.Invalid("format", "导出格式须为 csv、xlsx 或 pdf"))
 		return
 	}
 	var rows [][]string
@@ -235,6 +238,26 @@ func (s *Server) handleLedgerExport(c *gin.Context) {
 		_ = w.WriteAll(rows)
 		c.Header("Content-Disposition", contentDisposition(name+".csv"))
 		c.Data(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
+	case "pdf":
+		// The printable ledger: the columns that fit a landscape page.
+		var sheet [][]string
+		for _, r := range rows {
+			sheet = append(sheet, []string{r[1], r[5], r[7], r[8], r[11], r[12], r[15], r[16]})
+		}
+		desc := "全部问题"
+		if c.Request.URL.RawQuery != "" {
+			desc = "筛选条件：" + describeFilter(f)
+		}
+		err := templates.RenderSheet(&buf, templates.Sheet{Office: s.cfg.Office, Title: "问题整改台账", Filter: desc, Rows: sheet, Printed: time.Now().In(cst),
+			Columns: []templates.Column{{Header: "台账编号", Width: 22}, {Header: "被监督单位", Width: 36}, {Header: "问题类型", Width: 32},
+				{Header: "问题", Width: 72}, {Header: "整改要求", Width: 50}, {Header: "整改期限", Width: 22}, {Header: "状态", Width: 18}, {Header: "预警", Width: 15}}},
+			s.fonts(), time.Now())
+		if err != nil {
+			s.fail(c, fmt.Errorf("render ledger: %w", err))
+			return
+		}
+		c.Header("Content-Disposition", "inline"+contentDisposition(name + ".pdf")[len("attachment"):])
+		c.Data(http.StatusOK, "application/pdf", buf.Bytes())
 	case "xlsx":
 		x := excelize.NewFile()
 		defer x.Close()
@@ -267,4 +290,28 @@ func (s *Server) handleLedgerExport(c *gin.Context) {
 // contentDisposition names a download, with a UTF-8 file name (RFC 6266).
 func contentDisposition(name string) string {
 	return `attachment; filename="ledger` + name[strings.LastIndex(name, "."):] + `"; filename*=UTF-8''` + url.PathEscape(name)
+}
+
+// describeFilter says in words what a ledger filter selects.
+func describeFilter(f cases.CaseFilter) string {
+	var parts []string
+	if len(f.States) > 0 {
+		var ss []string
+		for _, st := range f.States {
+			ss = append(ss, st.Label())
+		}
+		parts = append(parts, "状态 "+strings.Join(ss, "、"))
+	}
+	for _, kv := range [][2]string{{"地区 ", f.Region}, {"单位 ", f.UnitCode}, {"来源 ", f.Source}, {"类型 ", f.Kind}, {"关键词 ", f.Text}, {"预警 ", string(f.Light)}} {
+		if kv[1] != "" {
+			parts = append(parts, kv[0]+kv[1])
+		}
+	}
+	if f.Year != 0 {
+		parts = append(parts, fmt.Sprintf("年度 %d", f.Year))
+	}
+	if len(parts) == 0 {
+		return "全部"
+	}
+	return strings.Join(parts, "；")
 }

@@ -49,7 +49,9 @@ type Prefixes map[Kind]string
 var DefaultPrefixes = Prefixes{KindNotice: "云编督", KindFeedback: "云编督函", KindClosing: "云编销"}
 
 // Number formats a document number (发文字号): prefix〔year〕seq号.
-func Number(prefix string, year, seq int) string { return fmt.Sprintf("%s〔%d〕%d号", prefix, year, seq) }
+func Number(prefix string, year, seq int) string {
+	return fmt.Sprintf("%s〔%d〕%d号", prefix, year, seq)
+}
 
 // ID is a document's identifier and the stem of its object key.
 func ID(k Kind, year, seq int) string { return fmt.Sprintf("%s-%d-%04d", k, year, seq) }

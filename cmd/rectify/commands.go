@@ -72,6 +72,15 @@ func (m *Main) verify(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	// Objects no record points to: left by an interrupted issue. Listed,
+	// not faults: nothing was issued with them.
+	orphans, err := a.docs.Unreferenced(ctx)
+	if err != nil {
+		return err
+	}
+	for _, k := range orphans {
+		rep.Warnings = append(rep.Warnings, "unreferenced object "+k+" (no document or evidence record points to it)")
+	}
 	if *asJSON {
 		enc := json.NewEncoder(m.Stdout)
 		enc.SetIndent("", "  ")

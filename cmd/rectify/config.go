@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"strings"
 	"syscall"
 	"time"
 
@@ -15,8 +16,12 @@ import (
 	"rectify/cases/access"
 	"rectify/cases/calendar"
 	"rectify/cases/catalog"
+	"rectify/cases/documents"
+	"rectify/storage/blob/localblob"
+	"rectify/storage/blob/minioblob"
 	"rectify/storage/embedded"
 	"rectify/storage/mongodb"
+	"rectify/templates"
 )
 
 // config is what every database-using command shares.
@@ -26,6 +31,13 @@ type config struct {
 	MongoDB  string
 	TimeZone string
 	LogLevel string
+
+	MinioEndpoint, MinioAccessKey, MinioSecretKey, MinioBucket string
+	MinioTLS                                                   bool
+
+	Office, Masthead, PrefixNotice, PrefixFeedback, PrefixClosing, Contact string
+	FontRegular, FontBold                                                  string
+	PublicURL                                                              string
 }
 
 // bind registers the shared flags, defaulting from RECTIFY_* variables.
@@ -35,6 +47,20 @@ func (m *Main) bind(fs *flag.FlagSet, c *config) {
 	fs.StringVar(&c.MongoDB, "mongo-db", m.env("RECTIFY_MONGO_DB", "rectify"), "database name (RECTIFY_MONGO_DB)")
 	fs.StringVar(&c.TimeZone, "timezone", m.env("RECTIFY_TIMEZONE", "Asia/Shanghai"), "the office's time zone, for dates and ledger years (RECTIFY_TIMEZONE)")
 	fs.StringVar(&c.LogLevel, "log-level", m.env("RECTIFY_LOG_LEVEL", "info"), "debug, info, warn or error (RECTIFY_LOG_LEVEL)")
+	fs.StringVar(&c.MinioEndpoint, "minio-endpoint", m.env("RECTIFY_MINIO_ENDPOINT", ""), "MinIO host:port; empty stores files under the data directory (RECTIFY_MINIO_ENDPOINT)")
+	fs.StringVar(&c.MinioAccessKey, "minio-access-key", m.env("RECTIFY_MINIO_ACCESS_KEY", ""), "(RECTIFY_MINIO_ACCESS_KEY)")
+	fs.StringVar(&c.MinioSecretKey, "minio-secret-key", m.env("RECTIFY_MINIO_SECRET_KEY", ""), "(RECTIFY_MINIO_SECRET_KEY)")
+	fs.StringVar(&c.MinioBucket, "minio-bucket", m.env("RECTIFY_MINIO_BUCKET", "rectify"), "bucket, created with object lock if missing (RECTIFY_MINIO_BUCKET)")
+	fs.BoolVar(&c.MinioTLS, "minio-tls", m.env("RECTIFY_MINIO_TLS", "") == "true", "use TLS to MinIO (RECTIFY_MINIO_TLS=true)")
+	fs.StringVar(&c.Office, "office", m.env("RECTIFY_OFFICE", "中共云州市委机构编制委员会办公室"), "issuing office printed on documents (RECTIFY_OFFICE)")
+	fs.StringVar(&c.Masthead, "masthead", m.env("RECTIFY_MASTHEAD", ""), "red masthead text; default office + 文件 (RECTIFY_MASTHEAD)")
+	fs.StringVar(&c.PrefixNotice, "prefix-notice", m.env("RECTIFY_PREFIX_NOTICE", documents.DefaultPrefixes[documents.KindNotice]), "number prefix of notices, as in 云编督〔2026〕12号 (RECTIFY_PREFIX_NOTICE)")
+	fs.StringVar(&c.PrefixFeedback, "prefix-feedback", m.env("RECTIFY_PREFIX_FEEDBACK", documents.DefaultPrefixes[documents.KindFeedback]), "number prefix of feedback letters (RECTIFY_PREFIX_FEEDBACK)")
+	fs.StringVar(&c.PrefixClosing, "prefix-closing", m.env("RECTIFY_PREFIX_CLOSING", documents.DefaultPrefixes[documents.KindClosing]), "number prefix of closing forms (RECTIFY_PREFIX_CLOSING)")
+	fs.StringVar(&c.Contact, "contact", m.env("RECTIFY_CONTACT", ""), "how units report back, printed on notices (RECTIFY_CONTACT)")
+	fs.StringVar(&c.FontRegular, "font-regular", m.env("RECTIFY_FONT_REGULAR", ""), "TrueType font for documents; default the embedded LXGW WenKai (RECTIFY_FONT_REGULAR)")
+	fs.StringVar(&c.FontBold, "font-bold", m.env("RECTIFY_FONT_BOLD", ""), "TrueType bold font (RECTIFY_FONT_BOLD)")
+	fs.StringVar(&c.PublicURL, "public-url", m.env("RECTIFY_PUBLIC_URL", ""), "the address people reach the server at, printed in verification links (RECTIFY_PUBLIC_URL)")
 }
 
 func (m *Main) env(k, def string) string {
@@ -59,6 +85,11 @@ type app struct {
 	lock    *os.File
 	svc     *cases.Service
 	access  *access.Service
+	docs    *documents.Service
+	blobs   documents.Blobs
+	fonts   templates.Fonts
+	cal     *calendar.Calendar
+	loc     *time.Location
 	cfg     cases.Config
 	catalog *catalog.Catalog
 	log     *slog.Logger
@@ -108,7 +139,35 @@ func (m *Main) open(ctx context.Context, c config) (*app, error) {
 	a.cfg = cases.Config{Store: a.db, Calendar: cal, Catalog: cat, Location: loc, Log: log}
 	a.svc = cases.NewService(a.cfg)
 	a.access = access.NewService(a.db, nil)
+	if c.MinioEndpoint != "" {
+		a.blobs, err = minioblob.Open(ctx, minioblob.Config{Endpoint: c.MinioEndpoint, AccessKey: c.MinioAccessKey,
+			SecretKey: c.MinioSecretKey, Bucket: c.MinioBucket, TLS: c.MinioTLS})
+	} else {
+		a.blobs, err = localblob.Open(filepath.Join(c.DataDir, "blobs"))
+	}
+	if err != nil {
+		a.close()
+		return nil, fmt.Errorf("file storage: %w", err)
+	}
+	a.fonts = templates.EmbeddedFonts()
+	if c.FontRegular != "" {
+		if a.fonts, err = templates.LoadFonts(c.FontRegular, c.FontBold); err != nil {
+			a.close()
+			return nil, err
+		}
+	}
+	a.cal, a.loc = cal, loc
+	a.docs = m.documentsFor(a, c)
 	return a, nil
+}
+
+// documentsFor builds the documents service of a (again, once the public
+// address is known).
+func (m *Main) documentsFor(a *app, c config) *documents.Service {
+	return documents.NewService(documents.Config{Cases: a.svc, Store: a.db, Blobs: a.blobs, Calendar: a.cal, Catalog: a.catalog,
+		Fonts: a.fonts, Letterhead: templates.Letterhead{Office: c.Office, Masthead: c.Masthead},
+		Prefixes: documents.Prefixes{documents.KindNotice: c.PrefixNotice, documents.KindFeedback: c.PrefixFeedback, documents.KindClosing: c.PrefixClosing},
+		Contact:  c.Contact, VerifyBase: strings.TrimSuffix(c.PublicURL, "/") + "/verify/", Location: a.loc})
 }
 
 func (a *app) close() {

@@ -21,8 +21,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/minio/minio-go/v7"
+	"github.com/minio/minio-go/v7/pkg/credentials"
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"rectify/storage/blob/miniotest"
 	"rectify/storage/mongodb"
 	"rectify/storage/mongotest"
 )
@@ -405,4 +408,76 @@ func TestUserAndTokenCommands(t *testing.T) {
 	if out, code := run(t, env, "token", "create", "--name", "x", "--roles", "office", "--region", "江南省"); code == 0 {
 		t.Fatalf("token with a writing role: %s", out)
 	}
+}
+
+func get(t *testing.T, url string, as *session) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", url, nil)
+	if as != nil {
+		req.AddCookie(&http.Cookie{Name: "rectify_session", Value: as.cookie})
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
+}
+
+// TestServeIssuesNoticesIntoMinIO runs the binary configured for MinIO:
+// a notice issued through the API is stored there, downloads intact, and
+// its public verification page answers.
+func TestServeIssuesNoticesIntoMinIO(t *testing.T) {
+	uri := externalEngine(t)
+	dbName := mongotest.DBName()
+	mongotest.OpenAt(t, uri, dbName)
+	m := miniotest.Shared(t)
+	bucket := m.Config().Bucket
+	env := []string{"RECTIFY_MONGO_URI=" + uri, "RECTIFY_MONGO_DB=" + dbName, "RECTIFY_MINIO_ENDPOINT=" + m.Endpoint,
+		"RECTIFY_MINIO_ACCESS_KEY=" + m.AccessKey, "RECTIFY_MINIO_SECRET_KEY=" + m.SecretKey, "RECTIFY_MINIO_BUCKET=" + bucket}
+	csv := filepath.Join(t.TempDir(), "units.csv")
+	os.WriteFile(csv, []byte(unitsCSV), 0o600)
+	run(t, env, "import", "units", csv)
+	addUser(t, env, "li.ming", "office")
+	srv := start(t, env, "serve", "--addr", "127.0.0.1:0")
+	office := login(t, srv.url(), "li.ming", testPassword)
+	_, c := post(t, srv.url()+"/api/v1/cases", office, map[string]any{"source": "audit", "source_ref": "云审移〔2026〕5号", "unit_code": "QH001",
+		"violation_kind": "B01", "title": "超编进人", "facts": "超编2人。", "level": "internal"})
+	no := c["no"].(string)
+	post(t, srv.url()+"/api/v1/cases/"+no+"/transitions", office, map[string]any{"action": "start_verification"})
+	status, out := post(t, srv.url()+"/api/v1/notices", office, map[string]any{"unit_code": "QH001", "working_days": 15,
+		"items": []map[string]any{{"no": no, "requirements": "清退超编人员"}}})
+	if status != 201 {
+		t.Fatalf("notice: %d %v", status, out)
+	}
+	doc := out["document"].(map[string]any)
+	status, pdf := get(t, srv.url()+"/api/v1/documents/"+doc["id"].(string)+"/pdf", &office)
+	if status != 200 || !strings.HasPrefix(pdf, "%PDF-") {
+		t.Fatalf("download: %d", status)
+	}
+	st, err := minio.New(m.Endpoint, &minio.Options{Creds: credentials.NewStaticV4(m.AccessKey, m.SecretKey, "")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.StatObject(context.Background(), bucket, doc["object_key"].(string), minio.StatObjectOptions{}); err != nil {
+		t.Fatalf("the PDF is not in MinIO: %v", err)
+	}
+	code := strings.ReplaceAll(doc["verify_code"].(string), "-", "")
+	if status, page := get(t, srv.url()+"/verify/"+code, nil); status != 200 || !strings.Contains(page, doc["number"].(string)) || !strings.Contains(page, "存档文件完好") {
+		t.Fatalf("verification page: %d", status)
+	}
+	if !strings.Contains(strings.Join(strings.Fields(pdfText(t, []byte(pdf))), ""), srv.url()+"/verify/"+code) {
+		t.Fatal("the printed verification link does not point at this server")
+	}
+}
+
+func pdfText(t *testing.T, pdf []byte) string {
+	p := filepath.Join(t.TempDir(), "d.pdf")
+	os.WriteFile(p, pdf, 0o644)
+	out, err := exec.Command("pdftotext", p, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	return string(out)
 }

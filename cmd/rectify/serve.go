@@ -46,11 +46,17 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		}
 	}
 	go m.cleanSessions(ctx, a)
-	srv := web.NewServer(web.Config{Service: a.svc, Access: a.access, Catalog: a.catalog, Log: a.log, SecureCookies: *secure})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
 	}
+	if c.PublicURL == "" {
+		// Verification links printed on documents point here unless told otherwise.
+		c.PublicURL = "http://" + ln.Addr().String()
+		a.docs = m.documentsFor(a, c)
+	}
+	srv := web.NewServer(web.Config{Service: a.svc, Access: a.access, Documents: a.docs, Catalog: a.catalog, Log: a.log,
+		SecureCookies: *secure, Office: c.Office, Fonts: &a.fonts})
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 2 * time.Minute,
 		WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
 	fmt.Fprintf(m.Stdout, "Rectify 督改通 listening on http://%s\n", ln.Addr())

@@ -105,6 +105,9 @@ func caseQuery(f cases.CaseFilter, withStates bool) bson.M {
 	if f.Source != "" {
 		q["source"] = f.Source
 	}
+	if f.SourceRef != "" {
+		q["sourceRef"] = f.SourceRef
+	}
 	if f.UnitCode != "" {
 		q["unitCode"] = f.UnitCode
 	}

@@ -1,0 +1,205 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"rectify/cases"
+	"rectify/cases/documents"
+)
+
+// MaxEvidenceBody bounds one evidence upload request.
+const MaxEvidenceBody = 100 << 20
+
+// writePDF answers with a PDF, inline (to view) or as an attachment.
+func writePDF(c *gin.Context, name string, pdf []byte, inline bool) {
+	disp := contentDisposition(name)
+	if inline {
+		disp = "inline" + disp[len("attachment"):]
+	}
+	c.Header("Content-Disposition", disp)
+	c.Data(http.StatusOK, "application/pdf", pdf)
+}
+
+func (s *Server) handleNoticeAPI(c *gin.Context) {
+	p := who(c)
+	var req documents.NoticeRequest
+	if err := decodeJSON(c, &req); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	preview := c.Query("preview") == "true"
+	out, pdf, err := s.docs.Notice(c, p.scope, actingAs(p, cases.ActionOrderRectification), req, preview)
+	s.answerIssued(c, out, pdf, preview, err, "整改通知书预览.pdf")
+}
+
+func (s *Server) handleFeedbackAPI(c *gin.Context) {
+	p := who(c)
+	var req documents.FeedbackRequest
+	if err := decodeJSON(c, &req); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	preview := c.Query("preview") == "true"
+	out, pdf, err := s.docs.Feedback(c, p.scope, actingAs(p, cases.ActionRecordDocument), req, preview)
+	s.answerIssued(c, out, pdf, preview, err, "反馈函预览.pdf")
+}
+
+func (s *Server) handleClosingFormAPI(c *gin.Context) {
+	p := who(c)
+	out, pdf, err := s.docs.Closing(c, p.scope, actingAs(p, cases.ActionRecordDocument), c.Param("no"))
+	s.answerIssued(c, out, pdf, false, err, "")
+}
+
+func (s *Server) answerIssued(c *gin.Context, out documents.Issued, pdf []byte, preview bool, err error, name string) {
+	switch {
+	case err != nil:
+		s.writeError(c, err)
+	case preview:
+		writePDF(c, name, pdf, true)
+	default:
+		c.Header("Location", "/api/v1/documents/"+out.Document.ID)
+		c.JSON(http.StatusCreated, out)
+	}
+}
+
+func (s *Server) handleDocumentGet(c *gin.Context) {
+	d, err := s.docs.Document(c, who(c).scope, c.Param("id"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, d)
+}
+
+func (s *Server) handleDocumentPDF(c *gin.Context) {
+	p := who(c)
+	id := strings.TrimSuffix(c.Param("id"), ".pdf")
+	b, d, err := s.docs.Download(c, p.scope, id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if err := s.access.RecordAccess(c, accessEntry(c, p, "download-document", d.Number)); err != nil {
+		s.fail(c, err)
+		return
+	}
+	writePDF(c, d.Number+".pdf", b, c.Query("download") == "")
+}
+
+func (s *Server) handleCaseDocuments(c *gin.Context) {
+	ds, err := s.docs.Documents(c, who(c).scope, c.Param("no"))
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"items": ds})
+}
+
+func (s *Server) handleEvidenceList(c *gin.Context) {
+	es, err := s.docs.EvidenceOf(c, who(c).scope, c.Param("no"))
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"items": es})
+}
+
+// readUploads reads the "file" parts of a multipart form.
+func readUploads(c *gin.Context) ([]documents.Upload, error) {
+	form, err := c.MultipartForm()
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, cases.Invalid("file", "上传内容超过 %d MiB", MaxEvidenceBody>>20)
+		}
+		if errors.Is(err, http.ErrNotMultipart) {
+			return nil, cases.Invalid("Content-Type", "请以 multipart/form-data 上传，文件字段名为 file")
+		}
+		return nil, cases.Invalid("file", "无法读取上传的文件")
+	}
+	var out []documents.Upload
+	for _, fh := range form.File["file"] {
+		b, err := readPart(fh)
+		if err != nil {
+			return nil, cases.Invalid("file", "无法读取文件「%s」", documents.SanitizeName(fh.Filename, ""))
+		}
+		out = append(out, documents.Upload{Name: fh.Filename, Data: b})
+	}
+	return out, nil
+}
+
+func readPart(fh *multipart.FileHeader) ([]byte, error) {
+	f, err := fh.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, documents.MaxEvidenceFile+1))
+}
+
+func (s *Server) handleEvidenceUpload(c *gin.Context) {
+	p := who(c)
+	files, err := readUploads(c)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	es, err := s.docs.AddEvidence(c, p.scope, actingAs(p, cases.ActionSubmit), c.Param("no"), files)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	refs := make([]string, len(es))
+	for i, e := range es {
+		refs[i] = cases.EvidenceRef + e.ID
+	}
+	c.JSON(http.StatusCreated, gin.H{"items": es, "refs": refs})
+}
+
+func (s *Server) handleEvidenceFile(c *gin.Context) {
+	p := who(c)
+	b, e, err := s.docs.EvidenceFile(c, p.scope, c.Param("no"), c.Param("id"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Header("Content-Disposition", contentDisposition(e.Name))
+	c.Header("Content-Security-Policy", "sandbox; default-src 'none'")
+	c.Data(http.StatusOK, e.ContentType, b)
+}
+
+type verifyPage struct {
+	Code  string
+	Found bool
+	V     documents.Verification
+}
+
+// handleVerify is the public verification page: number, kind, date and
+// whether the stored file is intact — nothing else.
+func (s *Server) handleVerify(c *gin.Context) {
+	code := c.Param("code")
+	v, err := s.docs.Verify(c, code)
+	page := verifyPage{Code: strings.ToUpper(code)}
+	switch {
+	case err == nil:
+		page.Found, page.V = true, v
+	case cases.ErrorCode(err) == cases.ENOTFOUND:
+	default:
+		s.fail(c, err)
+		return
+	}
+	status := http.StatusOK
+	if !page.Found {
+		status = http.StatusNotFound
+	}
+	s.render(c, status, "verify.html", "文件核验", page)
+}
+
+var _ = fmt.Sprint

@@ -1,0 +1,215 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"rectify/cases"
+	"rectify/cases/documents"
+)
+
+// noticeFromForm is the single-case notice the order form describes.
+func noticeFromForm(c *gin.Context, k cases.Case) (documents.NoticeRequest, error) {
+	req := documents.NoticeRequest{UnitCode: k.UnitCode, Deadline: strings.TrimSpace(c.PostForm("deadline")),
+		Items: []documents.NoticeItem{{No: k.No, Requirements: c.PostForm("requirements")}}}
+	if v := strings.TrimSpace(c.PostForm("working_days")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return req, cases.Invalid("working_days", "工作日数须为整数")
+		}
+		req.WorkingDays = n
+	}
+	for _, cc := range strings.Split(c.PostForm("copies_to"), "，") {
+		req.CopiesTo = append(req.CopiesTo, strings.Split(cc, ",")...)
+	}
+	return req, nil
+}
+
+// formFields are the text fields of an action form, kept to refill it.
+var formFields = []string{"reason", "requirements", "working_days", "deadline", "report", "evidence", "note", "reference", "assignee", "comment", "copies_to"}
+
+func posted(c *gin.Context) map[string]string {
+	m := map[string]string{}
+	for _, f := range formFields {
+		m[f] = c.PostForm(f)
+	}
+	return m
+}
+
+// issueNotice handles the order form: ordering rectification issues the
+// notice, whose PDF the case then carries.
+func (s *Server) issueNotice(c *gin.Context, p *principal, k cases.Case) {
+	req, err := noticeFromForm(c, k)
+	if err == nil {
+		var out documents.Issued
+		out, _, err = s.docs.Notice(c, p.scope, actingAs(p, cases.ActionOrderRectification), req, false)
+		if err == nil {
+			msg := "已印发整改通知书 " + out.Document.Number
+			if len(out.Failed) > 0 {
+				msg += "；但案件 " + strings.Join(out.Failed, "、") + " 未能记录，请刷新后处理"
+			}
+			redirect(c, "/cases/"+k.No, msg)
+			return
+		}
+	}
+	s.actionFailed(c, cases.ActionOrderRectification, err)
+}
+
+// actionFailed shows the case again with the error and what was typed.
+func (s *Server) actionFailed(c *gin.Context, a cases.Action, err error) {
+	e, ok := cases.AsError(err)
+	if !ok || e.Code == cases.ENOTFOUND || e.Code == cases.EINTERNAL {
+		s.fail(c, err)
+		return
+	}
+	status := statusOf[e.Code]
+	if status == 0 {
+		status = http.StatusInternalServerError
+	}
+	// A field inside a notice item ("items[0].requirements") is the form's field.
+	if i := strings.LastIndex(e.Field, "."); i >= 0 {
+		c2 := *e
+		c2.Field = e.Field[i+1:]
+		e = &c2
+	}
+	s.showCase(c, status, a, posted(c), e)
+}
+
+func (s *Server) handleNoticePreviewPage(c *gin.Context) {
+	p := who(c)
+	k, err := s.svc.Case(c, p.scope, c.Param("no"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	req, err := noticeFromForm(c, k)
+	var pdf []byte
+	if err == nil {
+		_, pdf, err = s.docs.Notice(c, p.scope, actingAs(p, cases.ActionOrderRectification), req, true)
+	}
+	if err != nil {
+		s.actionFailed(c, cases.ActionOrderRectification, err)
+		return
+	}
+	writePDF(c, "整改通知书预览.pdf", pdf, true)
+}
+
+// submitWithEvidence stores the uploaded files, then records the
+// submission referencing them (files first: a submission never points at
+// evidence that is not stored).
+func (s *Server) submitWithEvidence(c *gin.Context, p *principal, k cases.Case, in cases.Input, comment string, version int) {
+	actor := actingAs(p, cases.ActionSubmit)
+	if err := cases.Allowed(k, cases.ActionSubmit, actor); err != nil {
+		s.actionFailed(c, cases.ActionSubmit, err)
+		return
+	}
+	var files []documents.Upload
+	if form, err := c.MultipartForm(); err == nil {
+		for _, fh := range form.File["file"] {
+			if fh.Size == 0 && fh.Filename == "" {
+				continue
+			}
+			b, err := readPart(fh)
+			if err != nil {
+				s.actionFailed(c, cases.ActionSubmit, cases.Invalid("file", "无法读取文件"))
+				return
+			}
+			files = append(files, documents.Upload{Name: fh.Filename, Data: b})
+		}
+	}
+	if len(files) > 0 {
+		es, err := s.docs.AddEvidence(c, p.scope, actor, k.No, files)
+		if err != nil {
+			s.actionFailed(c, cases.ActionSubmit, err)
+			return
+		}
+		for _, e := range es {
+			in.Evidence = append(in.Evidence, cases.EvidenceRef+e.ID)
+		}
+	}
+	k, _, err := s.svc.Transition(c, p.scope, k.No, actor, cases.ActionSubmit, in, comment, version)
+	if err != nil {
+		s.actionFailed(c, cases.ActionSubmit, err)
+		return
+	}
+	redirect(c, "/cases/"+k.No, "已报送整改情况，等待核验")
+}
+
+func (s *Server) handleClosingFormPage(c *gin.Context) {
+	p := who(c)
+	out, _, err := s.docs.Closing(c, p.scope, actingAs(p, cases.ActionRecordDocument), c.Param("no"))
+	if err != nil {
+		s.actionFailed(c, cases.ActionRecordDocument, err)
+		return
+	}
+	redirect(c, "/cases/"+c.Param("no"), "已生成销号审批表 "+out.Document.Number)
+}
+
+type feedbackPage struct {
+	Ref, Addressee, CopiesTo string
+	Rows                     []ledgerRow
+	Error                    string
+	Issued                   *documents.Document
+}
+
+// referrers suggests the addressee of a feedback letter by source.
+var referrers = map[string]string{"patrol": "中共云州市委巡察工作领导小组办公室", "audit": "云州市审计局"}
+
+func (s *Server) feedbackRows(c *gin.Context, p *principal, ref string) ([]ledgerRow, error) {
+	if ref == "" {
+		return nil, nil
+	}
+	cs, _, err := s.svc.Cases(c, cases.CaseFilter{Scope: p.scope, SourceRef: ref, PerPage: cases.MaxPerPage, Sort: "no"})
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]ledgerRow, 0, len(cs))
+	for _, k := range cs {
+		rows = append(rows, s.rowOf(p, k))
+	}
+	return rows, nil
+}
+
+func (s *Server) handleFeedbackPage(c *gin.Context) {
+	p := who(c)
+	page := feedbackPage{Ref: strings.TrimSpace(c.Query("ref"))}
+	rows, err := s.feedbackRows(c, p, page.Ref)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	page.Rows = rows
+	if len(rows) > 0 {
+		page.Addressee = referrers[rows[0].Source]
+	}
+	s.render(c, http.StatusOK, "feedback.html", "反馈函", page)
+}
+
+func (s *Server) handleFeedbackIssue(c *gin.Context) {
+	p := who(c)
+	req := documents.FeedbackRequest{Addressee: c.PostForm("addressee"), Reference: c.PostForm("ref"), Cases: c.PostFormArray("case")}
+	for _, cc := range strings.Split(strings.ReplaceAll(c.PostForm("copies_to"), ",", "，"), "，") {
+		req.CopiesTo = append(req.CopiesTo, cc)
+	}
+	preview := c.PostForm("preview") != ""
+	out, pdf, err := s.docs.Feedback(c, p.scope, actingAs(p, cases.ActionRecordDocument), req, preview)
+	if err == nil && preview {
+		writePDF(c, "反馈函预览.pdf", pdf, true)
+		return
+	}
+	if err == nil {
+		redirect(c, "/feedback/new?ref="+urlQueryEscape(req.Reference), "已印发反馈函 "+out.Document.Number)
+		return
+	}
+	e, ok := cases.AsError(err)
+	if !ok || e.Code == cases.EINTERNAL {
+		s.fail(c, err)
+		return
+	}
+	rows, _ := s.feedbackRows(c, p, req.Reference)
+	s.render(c, statusOf[e.Code], "feedback.html", "反馈函", feedbackPage{Ref: req.Reference, Addressee: req.Addressee,
+		CopiesTo: c.PostForm("copies_to"), Rows: rows, Error: e.Message})
+}
