@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jung-kurt/gofpdf"
@@ -71,6 +72,14 @@ type writer struct {
 	bottom float64
 }
 
+// renderMu serialises rendering. gofpdf writes into the font bytes it is
+// given (utf8FontFile.generateChecksum appends padding to a sub-slice of the
+// font, landing in the shared array past the table), so two documents
+// rendered at once with the same fonts race on that memory. Rendering is
+// CPU-bound, so serialising costs little; copying 31 MB of fonts per
+// document would cost more.
+var renderMu sync.Mutex
+
 func newPDF(fonts Fonts, orientation string, created time.Time) *gofpdf.Fpdf {
 	pdf := gofpdf.New(orientation, "mm", "A4", "")
 	pdf.AddUTF8FontFromBytes("wk", "", fonts.Regular)
@@ -130,6 +139,8 @@ func (w *writer) paragraph(text string, indent int, h float64) {
 // and date would stand alone on a page, it lays the document out again
 // with slightly tighter lines, as GB/T 9704 (7.3.5.1) advises.
 func RenderOfficial(out io.Writer, d Official, fonts Fonts, created time.Time) error {
+	renderMu.Lock()
+	defer renderMu.Unlock()
 	var pdf *gofpdf.Fpdf
 	for _, f := range []float64{1, 0.97, 0.94, 0.91} {
 		var alone bool

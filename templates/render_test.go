@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -193,5 +194,24 @@ func TestNumeralCN(t *testing.T) {
 		if got := numeralCN(n); got != want {
 			t.Errorf("%d → %s, want %s", n, got, want)
 		}
+	}
+}
+
+// TestConcurrentRendersDoNotRace renders from several goroutines at once
+// (run under -race): gofpdf mutates the shared font bytes, so rendering
+// must be serialised.
+func TestConcurrentRendersDoNotRace(t *testing.T) {
+	var wg sync.WaitGroup
+	out := make([][]byte, 4)
+	for i := range out {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			out[i] = render(t, []string{"notice", "feedback", "closing", "ledger"}[i])
+		}(i)
+	}
+	wg.Wait()
+	if !bytes.Equal(out[0], render(t, "notice")) {
+		t.Fatal("a concurrent render differs from a lone one")
 	}
 }

@@ -88,6 +88,8 @@ type Form struct {
 
 // RenderForm lays out a form on A4 portrait.
 func RenderForm(out io.Writer, f Form, fonts Fonts, created time.Time) error {
+	renderMu.Lock()
+	defer renderMu.Unlock()
 	pdf := newPDF(fonts, "P", created)
 	pdf.SetTitle(f.Title, true)
 	pdf.SetSubject(f.Number, true)
@@ -156,6 +158,8 @@ type Sheet struct {
 
 // RenderSheet lays out a sheet on A4 landscape with page numbers.
 func RenderSheet(out io.Writer, s Sheet, fonts Fonts, created time.Time) error {
+	renderMu.Lock()
+	defer renderMu.Unlock()
 	pdf := newPDF(fonts, "L", created)
 	pdf.SetTitle(s.Title, true)
 	const left, top, width, bottom = 15.0, 15.0, 267.0, 195.0

@@ -216,7 +216,7 @@ func TestTwoServersShareOneEngine(t *testing.T) {
 	uri := externalEngine(t)
 	dbName := mongotest.DBName()
 	db := mongotest.OpenAt(t, uri, dbName) // dropped at the end
-	env := []string{"RECTIFY_MONGO_URI=" + uri, "RECTIFY_MONGO_DB=" + dbName}
+	env := []string{"RECTIFY_MONGO_URI=" + uri, "RECTIFY_MONGO_DB=" + dbName, "RECTIFY_DATA=" + t.TempDir()}
 	csv := filepath.Join(t.TempDir(), "units.csv")
 	os.WriteFile(csv, []byte(unitsCSV), 0o600)
 	if out, code := run(t, env, "import", "units", csv); code != 0 || !strings.Contains(out, "imported 2 units") {
@@ -293,7 +293,8 @@ func TestVerifyCommandFindsCorruption(t *testing.T) {
 	uri := externalEngine(t)
 	dbName := mongotest.DBName()
 	db := mongotest.OpenAt(t, uri, dbName)
-	env := []string{"RECTIFY_MONGO_URI=" + uri, "RECTIFY_MONGO_DB=" + dbName}
+	data := t.TempDir()
+	env := []string{"RECTIFY_MONGO_URI=" + uri, "RECTIFY_MONGO_DB=" + dbName, "RECTIFY_DATA=" + data}
 	csv := filepath.Join(t.TempDir(), "units.csv")
 	os.WriteFile(csv, []byte(unitsCSV), 0o600)
 	run(t, env, "import", "units", csv)
@@ -330,13 +331,21 @@ func TestVerifyCommandFindsCorruption(t *testing.T) {
 	if out, code = run(t, env, "verify"); code != 0 {
 		t.Fatalf("after repair: exit %d\n%s", code, out)
 	}
+	// An object no record points to (as an interrupted issue leaves) is
+	// listed, and is not a fault.
+	orphan := filepath.Join(data, "blobs", "documents", "2026", "notice-2026-0099.pdf")
+	os.MkdirAll(filepath.Dir(orphan), 0o700)
+	os.WriteFile(orphan, []byte("%PDF"), 0o600)
+	if out, code = run(t, env, "verify"); code != 0 || !strings.Contains(out, "unreferenced object documents/2026/notice-2026-0099.pdf") {
+		t.Fatalf("unreferenced object: exit %d\n%s", code, out)
+	}
 }
 
 func TestImportCommandRejectsBadRowAndWritesNothing(t *testing.T) {
 	uri := externalEngine(t)
 	dbName := mongotest.DBName()
 	db := mongotest.OpenAt(t, uri, dbName)
-	env := []string{"RECTIFY_MONGO_URI=" + uri, "RECTIFY_MONGO_DB=" + dbName}
+	env := []string{"RECTIFY_MONGO_URI=" + uri, "RECTIFY_MONGO_DB=" + dbName, "RECTIFY_DATA=" + t.TempDir()}
 	csv := filepath.Join(t.TempDir(), "units.csv")
 	os.WriteFile(csv, []byte(unitsCSV+"MS001,梅山区财政局,政府机关,江南省,云州市,梅山区,30,abc\n"), 0o600)
 	out, code := run(t, env, "import", "units", csv)
@@ -372,7 +381,7 @@ func TestUserAndTokenCommands(t *testing.T) {
 	uri := externalEngine(t)
 	dbName := mongotest.DBName()
 	mongotest.OpenAt(t, uri, dbName)
-	env := []string{"RECTIFY_MONGO_URI=" + uri, "RECTIFY_MONGO_DB=" + dbName}
+	env := []string{"RECTIFY_MONGO_URI=" + uri, "RECTIFY_MONGO_DB=" + dbName, "RECTIFY_DATA=" + t.TempDir()}
 	for _, tt := range []struct {
 		name, password, want string
 		args                 []string
@@ -434,7 +443,7 @@ func TestServeIssuesNoticesIntoMinIO(t *testing.T) {
 	mongotest.OpenAt(t, uri, dbName)
 	m := miniotest.Shared(t)
 	bucket := m.Config().Bucket
-	env := []string{"RECTIFY_MONGO_URI=" + uri, "RECTIFY_MONGO_DB=" + dbName, "RECTIFY_MINIO_ENDPOINT=" + m.Endpoint,
+	env := []string{"RECTIFY_MONGO_URI=" + uri, "RECTIFY_MONGO_DB=" + dbName, "RECTIFY_DATA=" + t.TempDir(), "RECTIFY_MINIO_ENDPOINT=" + m.Endpoint,
 		"RECTIFY_MINIO_ACCESS_KEY=" + m.AccessKey, "RECTIFY_MINIO_SECRET_KEY=" + m.SecretKey, "RECTIFY_MINIO_BUCKET=" + bucket}
 	csv := filepath.Join(t.TempDir(), "units.csv")
 	os.WriteFile(csv, []byte(unitsCSV), 0o600)
