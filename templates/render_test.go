@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"rectify/templates/pdftest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -75,23 +77,6 @@ func render(t *testing.T, kind string) []byte {
 	return buf.Bytes()
 }
 
-// pdftotext runs poppler's pdftotext (make test installs poppler-utils).
-func pdftotext(t *testing.T, pdf []byte, layout bool) string {
-	t.Helper()
-	dir := t.TempDir()
-	in := filepath.Join(dir, "doc.pdf")
-	os.WriteFile(in, pdf, 0o644)
-	args := []string{in, "-"}
-	if layout {
-		args = append([]string{"-layout"}, args...)
-	}
-	out, err := exec.Command("pdftotext", args...).Output()
-	if err != nil {
-		t.Fatalf("pdftotext (install poppler-utils): %v", err)
-	}
-	return string(out)
-}
-
 func pdfinfo(t *testing.T, pdf []byte) string {
 	dir := t.TempDir()
 	in := filepath.Join(dir, "doc.pdf")
@@ -131,7 +116,7 @@ func TestTextRoundTrips(t *testing.T) {
 	} {
 		t.Run(tt.kind, func(t *testing.T) {
 			pdf := render(t, tt.kind)
-			text := squash(pdftotext(t, pdf, false))
+			text := squash(pdftest.Raw(t, pdf, false))
 			for _, w := range tt.want {
 				if !strings.Contains(text, squash(w)) && !strings.Contains(body(text), squash(w)) {
 					t.Errorf("%s: %q not found in the text:\n%s", tt.kind, w, text)
@@ -158,7 +143,7 @@ func TestRenderIsDeterministic(t *testing.T) {
 func TestGoldenLayout(t *testing.T) {
 	for _, kind := range []string{"notice", "feedback", "closing", "ledger"} {
 		t.Run(kind, func(t *testing.T) {
-			got := pdftotext(t, render(t, kind), true)
+			got := pdftest.Raw(t, render(t, kind), true)
 			path := filepath.Join("testdata", kind+".golden.txt")
 			if *update {
 				os.MkdirAll("testdata", 0o755)

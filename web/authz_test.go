@@ -6,9 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -17,6 +14,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"rectify/cases"
+	"rectify/templates/pdftest"
 	"rectify/web"
 )
 
@@ -386,7 +384,7 @@ func TestLedgerExport(t *testing.T) {
 	if pdf.Status != 200 || !strings.HasPrefix(pdf.Raw, "%PDF-") {
 		t.Fatalf("printable ledger: %d", pdf.Status)
 	}
-	if text := pdfText(t, []byte(pdf.Raw)); !strings.Contains(text, "问题整改台账") || !strings.Contains(text, "清河县人民医院") || !strings.Contains(text, "单位QH002") {
+	if text := pdftest.Text(t, []byte(pdf.Raw)); !strings.Contains(text, "问题整改台账") || !strings.Contains(text, "清河县人民医院") || !strings.Contains(text, "单位QH002") {
 		t.Fatalf("printable ledger text: %s", text)
 	}
 	if r := e.json("GET", "/api/v1/access-log?user=li.ming", "admin", nil); r.Body["total"].(float64) != 3 {
@@ -496,15 +494,4 @@ func TestOversizedFormIsRefused(t *testing.T) {
 	if k, _ := e.Service.Case(context.Background(), cases.GlobalScope, no); k.Assignee != "" {
 		t.Fatal("oversized form was applied")
 	}
-}
-
-func pdfText(t *testing.T, pdf []byte) string {
-	t.Helper()
-	p := filepath.Join(t.TempDir(), "d.pdf")
-	os.WriteFile(p, pdf, 0o644)
-	out, err := exec.Command("pdftotext", p, "-").Output()
-	if err != nil {
-		t.Fatalf("pdftotext: %v", err)
-	}
-	return strings.Join(strings.Fields(string(out)), "")
 }

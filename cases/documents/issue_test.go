@@ -2,9 +2,6 @@ package documents_test
 
 import (
 	"context"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,6 +15,7 @@ import (
 	"rectify/storage/blob/minioblob"
 	"rectify/storage/blob/miniotest"
 	"rectify/templates"
+	"rectify/templates/pdftest"
 )
 
 type env struct {
@@ -78,16 +76,6 @@ func notice(nos []string) documents.NoticeRequest {
 	return r
 }
 
-func pdftext(t *testing.T, pdf []byte) string {
-	p := filepath.Join(t.TempDir(), "d.pdf")
-	os.WriteFile(p, pdf, 0o644)
-	out, err := exec.Command("pdftotext", p, "-").Output()
-	if err != nil {
-		t.Fatalf("pdftotext: %v", err)
-	}
-	return strings.Join(strings.Fields(string(out)), "")
-}
-
 func TestIssueNoticeEndToEnd(t *testing.T) {
 	for name, blobs := range map[string]func(*testing.T) documents.Blobs{
 		"local": local,
@@ -106,7 +94,7 @@ func TestIssueNoticeEndToEnd(t *testing.T) {
 			if d.Number != "云编督〔"+strconv.Itoa(year)+"〕1号" || len(out.Cases) != 2 || len(out.Failed) != 0 {
 				t.Fatalf("issued %+v", out)
 			}
-			text := pdftext(t, pdf)
+			text := pdftest.Text(t, pdf)
 			for _, want := range []string{d.Number, nos[0], nos[1], "清河县教育局：", "15个工作日", strings.ReplaceAll(d.VerifyCode, "-", "")[:4]} {
 				if !strings.Contains(text, want) {
 					t.Errorf("PDF lacks %q", want)
@@ -182,7 +170,7 @@ func TestNoticeRefusals(t *testing.T) {
 	}
 	// A preview renders but numbers and stores nothing.
 	_, pdf, err := e.Docs.Notice(ctx, cases.GlobalScope, casetest.Office, notice(nos), true)
-	if err != nil || !strings.Contains(pdftext(t, pdf), "预览稿") {
+	if err != nil || !strings.Contains(pdftest.Text(t, pdf), "预览稿") {
 		t.Fatalf("preview: %v", err)
 	}
 	if after := e.Counts(t); after["document_numbers"] != before["document_numbers"] {
@@ -269,7 +257,7 @@ func TestFeedbackAndClosing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	text := pdftext(t, pdf)
+	text := pdftest.Text(t, pdf)
 	for _, w := range []string{"关于云巡办移〔2026〕12号移交问题办理情况的函", "正在整改", "查无实据", out.Document.Number} {
 		if !strings.Contains(text, w) {
 			t.Errorf("feedback lacks %q", w)
@@ -303,7 +291,7 @@ func TestFeedbackAndClosing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	text = pdftext(t, pdf)
+	text = pdftest.Text(t, pdf)
 	for _, w := range []string{"问题整改销号审批表", cl.Document.Number, "岗位调整文件.pdf", ev[0].SHA256[:12], "核验人：李明", "审批人：王芳"} {
 		if !strings.Contains(text, w) {
 			t.Errorf("closing form lacks %q", w)

@@ -28,6 +28,7 @@ import (
 	"rectify/storage/blob/miniotest"
 	"rectify/storage/mongodb"
 	"rectify/storage/mongotest"
+	"rectify/templates/pdftest"
 )
 
 var binary string
@@ -476,17 +477,7 @@ func TestServeIssuesNoticesIntoMinIO(t *testing.T) {
 	if status, page := get(t, srv.url()+"/verify/"+code, nil); status != 200 || !strings.Contains(page, doc["number"].(string)) || !strings.Contains(page, "存档文件完好") {
 		t.Fatalf("verification page: %d", status)
 	}
-	if !strings.Contains(strings.Join(strings.Fields(pdfText(t, []byte(pdf))), ""), srv.url()+"/verify/"+code) {
+	if !strings.Contains(pdftest.Text(t, []byte(pdf)), srv.url()+"/verify/"+code) {
 		t.Fatal("the printed verification link does not point at this server")
 	}
-}
-
-func pdfText(t *testing.T, pdf []byte) string {
-	p := filepath.Join(t.TempDir(), "d.pdf")
-	os.WriteFile(p, pdf, 0o644)
-	out, err := exec.Command("pdftotext", p, "-").Output()
-	if err != nil {
-		t.Fatalf("pdftotext: %v", err)
-	}
-	return string(out)
 }

@@ -85,19 +85,7 @@ func (d *DB) FindUser(ctx context.Context, id string) (access.User, error) {
 
 // FindUsers returns every user.
 func (d *DB) FindUsers(ctx context.Context) ([]access.User, error) {
-	cur, err := d.db.Collection(colUsers).Find(ctx, bson.M{}, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
-	if err != nil {
-		return nil, fmt.Errorf("find users: %w", err)
-	}
-	var docs []userDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, fmt.Errorf("read users: %w", err)
-	}
-	out := make([]access.User, 0, len(docs))
-	for _, doc := range docs {
-		out = append(out, doc.user())
-	}
-	return out, nil
+	return findAll(ctx, d.db.Collection(colUsers), bson.M{}, bson.D{{Key: "_id", Value: 1}}, userDoc.user, "users")
 }
 
 type sessionDoc struct {
@@ -200,19 +188,7 @@ func (d *DB) FindToken(ctx context.Context, id string) (access.Token, error) {
 
 // FindTokens returns every token.
 func (d *DB) FindTokens(ctx context.Context) ([]access.Token, error) {
-	cur, err := d.db.Collection(colTokens).Find(ctx, bson.M{}, options.Find().SetSort(bson.D{{Key: "createdAt", Value: 1}}))
-	if err != nil {
-		return nil, fmt.Errorf("find tokens: %w", err)
-	}
-	var docs []tokenDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, fmt.Errorf("read tokens: %w", err)
-	}
-	out := make([]access.Token, 0, len(docs))
-	for _, doc := range docs {
-		out = append(out, doc.token())
-	}
-	return out, nil
+	return findAll(ctx, d.db.Collection(colTokens), bson.M{}, bson.D{{Key: "createdAt", Value: 1}}, tokenDoc.token, "tokens")
 }
 
 // InsertFailure records a failed login: each failure is its own document,

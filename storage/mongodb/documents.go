@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"rectify/cases"
 	"rectify/cases/documents"
@@ -92,19 +91,7 @@ func (d *DB) FindDocumentByCode(ctx context.Context, code string) (documents.Doc
 
 // FindDocumentsOfCase lists a case's documents, oldest first.
 func (d *DB) FindDocumentsOfCase(ctx context.Context, no string) ([]documents.Document, error) {
-	cur, err := d.db.Collection(colDocuments).Find(ctx, bson.M{"cases": no}, options.Find().SetSort(bson.D{{Key: "issuedAt", Value: 1}}))
-	if err != nil {
-		return nil, fmt.Errorf("find documents of %s: %w", no, err)
-	}
-	var docs []documentDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, fmt.Errorf("read documents of %s: %w", no, err)
-	}
-	out := make([]documents.Document, 0, len(docs))
-	for _, x := range docs {
-		out = append(out, x.document())
-	}
-	return out, nil
+	return findAll(ctx, d.db.Collection(colDocuments), bson.M{"cases": no}, bson.D{{Key: "issuedAt", Value: 1}}, documentDoc.document, "documents of "+no)
 }
 
 // ObjectKeys lists the object keys of every document and evidence record.
@@ -154,19 +141,7 @@ func (d *DB) FindEvidence(ctx context.Context, id string) (documents.Evidence, e
 
 // FindEvidenceOfCase lists a case's evidence, oldest first.
 func (d *DB) FindEvidenceOfCase(ctx context.Context, no string) ([]documents.Evidence, error) {
-	cur, err := d.db.Collection(colEvidence).Find(ctx, bson.M{"caseNo": no}, options.Find().SetSort(bson.D{{Key: "uploadedAt", Value: 1}}))
-	if err != nil {
-		return nil, fmt.Errorf("find evidence of %s: %w", no, err)
-	}
-	var es []evidenceDoc
-	if err := cur.All(ctx, &es); err != nil {
-		return nil, fmt.Errorf("read evidence of %s: %w", no, err)
-	}
-	out := make([]documents.Evidence, 0, len(es))
-	for _, e := range es {
-		out = append(out, e.evidence())
-	}
-	return out, nil
+	return findAll(ctx, d.db.Collection(colEvidence), bson.M{"caseNo": no}, bson.D{{Key: "uploadedAt", Value: 1}}, evidenceDoc.evidence, "evidence of "+no)
 }
 
 var _ documents.Store = (*DB)(nil)

@@ -121,19 +121,7 @@ func (d *DB) FindEvent(ctx context.Context, no string, seq int) (cases.Event, er
 
 // FindEvents returns a case's events in order.
 func (d *DB) FindEvents(ctx context.Context, no string) ([]cases.Event, error) {
-	cur, err := d.db.Collection(colEvents).Find(ctx, bson.M{"caseNo": no}, options.Find().SetSort(bson.D{{Key: "seq", Value: 1}}))
-	if err != nil {
-		return nil, fmt.Errorf("find events of %s: %w", no, err)
-	}
-	var docs []eventDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, fmt.Errorf("read events of %s: %w", no, err)
-	}
-	out := make([]cases.Event, 0, len(docs))
-	for _, doc := range docs {
-		out = append(out, doc.event())
-	}
-	return out, nil
+	return findAll(ctx, d.db.Collection(colEvents), bson.M{"caseNo": no}, bson.D{{Key: "seq", Value: 1}}, eventDoc.event, "events of "+no)
 }
 
 // FindRegistrationByKey finds the case registered with an idempotency key.

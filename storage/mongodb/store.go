@@ -171,3 +171,21 @@ func regionKeys(path []string) []string {
 func pageOpts(page, per int) (skip, limit int64) {
 	return int64((page - 1) * per), int64(per)
 }
+
+// findAll runs a find and converts every document: the shape of every list
+// read of this store.
+func findAll[D any, T any](ctx context.Context, col *mongo.Collection, q any, sort bson.D, conv func(D) T, what string) ([]T, error) {
+	cur, err := col.Find(ctx, q, options.Find().SetSort(sort))
+	if err != nil {
+		return nil, fmt.Errorf("find %s: %w", what, err)
+	}
+	var docs []D
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, fmt.Errorf("read %s: %w", what, err)
+	}
+	out := make([]T, 0, len(docs))
+	for _, d := range docs {
+		out = append(out, conv(d))
+	}
+	return out, nil
+}
