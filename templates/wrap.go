@@ -73,6 +73,8 @@ func adjustBreak(rs []rune, start, end int) int {
 	return e
 }
 
+// isWordRune is a rune of a Latin word or number that should not be split;
+// a hyphen counts, so that ledger numbers (2026-0171) stay whole.
 func isWordRune(r rune) bool {
-	return r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r))
+	return r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-')
 }
