@@ -19,6 +19,7 @@ type Notice struct {
 	Deadline    time.Time
 	WorkingDays int
 	Contact     string // how to report back
+	Replaces    string // the number of the notice this one replaces
 	Date        time.Time
 	CopiesTo    []string
 	VerifyCode  string
@@ -31,6 +32,9 @@ func (n Notice) Official() Official {
 	d := Official{Letterhead: n.Letterhead, Number: n.Number, Addressee: n.UnitName, Date: n.Date, PrintedOn: n.Date,
 		CopiesTo: n.CopiesTo, VerifyCode: n.VerifyCode, VerifyURL: n.VerifyURL, Preview: n.Preview,
 		Title: "关于" + n.UnitName + "机构编制问题限期整改的通知"}
+	if n.Replaces != "" {
+		d.Body = append(d.Body, Block{Text: "本通知替代" + n.Replaces + "，原通知同时作废，整改期限不变。"})
+	}
 	d.Body = append(d.Body, Block{Text: fmt.Sprintf("经核实，你单位存在下列%s机构编制问题。根据《机构编制工作条例》和机构编制监督检查有关规定，现将问题和整改要求通知如下，请高度重视，认真组织整改。", countCN(len(n.Items)))})
 	for i, it := range n.Items {
 		d.Body = append(d.Body,

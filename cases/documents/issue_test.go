@@ -305,3 +305,37 @@ func TestFeedbackAndClosing(t *testing.T) {
 		t.Fatalf("unreferenced objects: %v %v", orphans, err)
 	}
 }
+
+func TestReissuedNoticePointsToTheOneItReplaces(t *testing.T) {
+	e := newEnv(t, local(t))
+	ctx := context.Background()
+	nos := e.verifying(t, 1)
+	first, _, err := e.Docs.Notice(ctx, cases.GlobalScope, casetest.Office, notice(nos), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, _ := e.Service.Case(ctx, cases.GlobalScope, nos[0])
+	req := documents.NoticeRequest{UnitCode: "QH001", Replaces: first.Document.ID,
+		Items: []documents.NoticeItem{{No: nos[0], Requirements: "（更正）清退超编人员2名，30日内报送整改情况。"}}}
+	if _, _, err := e.Docs.Notice(ctx, cases.GlobalScope, casetest.Office, documents.NoticeRequest{UnitCode: "QH001", Replaces: first.Document.ID, WorkingDays: 5, Items: req.Items}, false); cases.ErrorCode(err) != cases.EINVALID {
+		t.Fatalf("re-issue changing the deadline: %v", err)
+	}
+	second, pdf, err := e.Docs.Notice(ctx, cases.GlobalScope, casetest.Office, req, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := second.Document
+	if d.Replaces != first.Document.ID || d.Number == first.Document.Number || d.Seq != first.Document.Seq+1 {
+		t.Fatalf("re-issued %+v", d)
+	}
+	if text := pdftest.Text(t, pdf); !strings.Contains(text, "本通知替代"+first.Document.Number) || !strings.Contains(text, "（更正）") {
+		t.Fatal("the re-issued notice does not name the one it replaces")
+	}
+	after, _ := e.Service.Case(ctx, cases.GlobalScope, nos[0])
+	if after.State != cases.StateRectifying || after.Deadline != before.Deadline || after.Version != before.Version+1 {
+		t.Fatalf("case after re-issue: %s %s v%d (before %s v%d)", after.State, after.Deadline, after.Version, before.Deadline, before.Version)
+	}
+	if _, _, err := e.Docs.Notice(ctx, cases.GlobalScope, casetest.Office, documents.NoticeRequest{UnitCode: "QH001", Replaces: "notice-2099-0001", Items: req.Items}, false); cases.ErrorCode(err) != cases.EINVALID {
+		t.Fatalf("replacing an unknown notice: %v", err)
+	}
+}

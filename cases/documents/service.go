@@ -110,6 +110,19 @@ func (s *Service) Notice(ctx context.Context, scope cases.Scope, actor cases.Act
 		return Issued{}, nil, err
 	}
 	today := s.today()
+	// A re-issued notice (a corrected reprint) covers cases the notice it
+	// replaces already ordered: they keep their deadline and are not
+	// ordered again; the new document is recorded on them.
+	reissue := req.Replaces != ""
+	var replaced Document
+	if reissue {
+		if replaced, err = s.Document(ctx, scope, req.Replaces); err != nil || replaced.Kind != KindNotice {
+			return Issued{}, nil, cases.Invalid("replaces", "要替换的通知书 %s 不存在", req.Replaces)
+		}
+		if req.Deadline != "" || req.WorkingDays != 0 {
+			return Issued{}, nil, cases.Invalid("deadline", "重新印发不改变整改期限；延期须经审批（延期）")
+		}
+	}
 	var items []templates.NoticeItem
 	var cs []cases.Case
 	var deadline string
@@ -123,25 +136,39 @@ func (s *Service) Notice(ctx context.Context, scope cases.Scope, actor cases.Act
 			return Issued{}, nil, cases.Invalid(fmt.Sprintf("items[%d].no", i), "案件 %s 不属于 %s，或重复列出", c.No, unit.Name)
 		}
 		seen[c.No] = true
-		// The state machine decides now, so that issuing cannot half-fail on
-		// a rule; only a concurrent change can still stop an event.
-		e, err := cases.Decide(c, cases.ActionOrderRectification, actor,
-			cases.Input{Requirements: it.Requirements, Deadline: req.Deadline, WorkingDays: req.WorkingDays}, "", today, s.cfg.Calendar)
-		if err != nil {
-			return Issued{}, nil, fieldErr(err, fmt.Sprintf("items[%d]", i))
+		requirements := strings.TrimSpace(it.Requirements)
+		if reissue {
+			if !slices.Contains(replaced.Cases, c.No) || c.State != cases.StateRectifying {
+				return Issued{}, nil, cases.Invalid(fmt.Sprintf("items[%d].no", i), "案件 %s 不在被替换的通知书中，或已不在整改中", c.No)
+			}
+			if err := cases.Allowed(c, cases.ActionRecordDocument, actor); err != nil {
+				return Issued{}, nil, err
+			}
+			if requirements == "" {
+				return Issued{}, nil, cases.Invalid(fmt.Sprintf("items[%d].requirements", i), "请填写整改要求")
+			}
+			deadline = c.Deadline
+		} else {
+			// The state machine decides now, so that issuing cannot half-fail
+			// on a rule; only a concurrent change can still stop an event.
+			e, err := cases.Decide(c, cases.ActionOrderRectification, actor,
+				cases.Input{Requirements: it.Requirements, Deadline: req.Deadline, WorkingDays: req.WorkingDays}, "", today, s.cfg.Calendar)
+			if err != nil {
+				return Issued{}, nil, fieldErr(err, fmt.Sprintf("items[%d]", i))
+			}
+			deadline, requirements = e.Input.Deadline, e.Input.Requirements
 		}
-		deadline = e.Input.Deadline
 		kind, _ := s.cfg.Catalog.Kind(c.Kind)
-		items = append(items, templates.NoticeItem{No: c.No, Title: c.Title, Kind: kind.Code + " " + kind.Name, Facts: c.Facts, Requirements: e.Input.Requirements})
+		items = append(items, templates.NoticeItem{No: c.No, Title: c.Title, Kind: kind.Code + " " + kind.Name, Facts: c.Facts, Requirements: requirements})
 		cs = append(cs, c)
 	}
 	days := req.WorkingDays
-	if days == 0 {
+	if days == 0 && !reissue {
 		days, _ = s.cfg.Calendar.WorkingDaysBetween(today, deadline)
 	}
 	dl, _ := time.Parse(time.DateOnly, deadline)
 	n := templates.Notice{Letterhead: s.cfg.Letterhead, UnitName: unit.Name, Items: items, Deadline: dl, WorkingDays: days,
-		Contact: s.cfg.Contact, CopiesTo: cleanList(req.CopiesTo)}
+		Contact: s.cfg.Contact, CopiesTo: cleanList(req.CopiesTo), Replaces: replaced.Number}
 	render := func(number, code string, at time.Time, preview bool) ([]byte, error) {
 		n.Number, n.VerifyCode, n.VerifyURL, n.Date, n.Preview = number, code, s.cfg.VerifyBase+strings.ReplaceAll(code, "-", ""), at, preview
 		var buf bytes.Buffer
@@ -160,6 +187,9 @@ func (s *Service) Notice(ctx context.Context, scope cases.Scope, actor cases.Act
 	doc, pdf, err := s.issue(ctx, actor, doc, func(d Document) ([]byte, error) { return render(d.Number, d.VerifyCode, d.IssuedAt, false) })
 	if err != nil {
 		return Issued{}, nil, err
+	}
+	if reissue {
+		return s.record(ctx, scope, actor, doc, cs), pdf, nil
 	}
 	out := Issued{Document: doc}
 	for i, c := range cs {
