@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -51,10 +50,7 @@ func (m *Main) userCmd(ctx context.Context, args []string) error {
 		fmt.Fprintln(m.Stderr, usage)
 		return exitCode(2)
 	}
-	fs := flag.NewFlagSet("user "+args[0], flag.ContinueOnError)
-	fs.SetOutput(m.Stderr)
-	var c config
-	m.bind(fs, &c)
+	fs, c := m.flags("user " + args[0])
 	id := fs.String("id", "", "login name")
 	name := fs.String("name", "", "display name")
 	roles := fs.String("roles", "", "comma-separated roles: "+fmt.Sprint(cases.Roles))
@@ -65,7 +61,7 @@ func (m *Main) userCmd(ctx context.Context, args []string) error {
 	if err := fs.Parse(args[1:]); err != nil {
 		return exitCode(2)
 	}
-	a, err := m.open(ctx, c)
+	a, err := m.open(ctx, *c)
 	if err != nil {
 		return err
 	}
@@ -143,10 +139,7 @@ func (m *Main) tokenCmd(ctx context.Context, args []string) error {
 		fmt.Fprintln(m.Stderr, usage)
 		return exitCode(2)
 	}
-	fs := flag.NewFlagSet("token "+args[0], flag.ContinueOnError)
-	fs.SetOutput(m.Stderr)
-	var c config
-	m.bind(fs, &c)
+	fs, c := m.flags("token " + args[0])
 	name := fs.String("name", "", "what the token is for, e.g. 市人社局编制联动系统")
 	roles := fs.String("roles", "liaison", "comma-separated read-only roles")
 	region := fs.String("region", "", "region node the token sees")
@@ -154,7 +147,7 @@ func (m *Main) tokenCmd(ctx context.Context, args []string) error {
 	if err := fs.Parse(args[1:]); err != nil {
 		return exitCode(2)
 	}
-	a, err := m.open(ctx, c)
+	a, err := m.open(ctx, *c)
 	if err != nil {
 		return err
 	}

@@ -13,10 +13,7 @@ import (
 )
 
 func (m *Main) importCmd(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("import", flag.ContinueOnError)
-	fs.SetOutput(m.Stderr)
-	var c config
-	m.bind(fs, &c)
+	fs, c := m.flags("import")
 	fs.Usage = func() {
 		fmt.Fprintln(m.Stderr, "usage: rectify import units [flags] FILE.csv|FILE.xlsx")
 		fs.PrintDefaults()
@@ -41,7 +38,7 @@ func (m *Main) importCmd(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", fs.Arg(0), err)
 	}
-	a, err := m.open(ctx, c)
+	a, err := m.open(ctx, *c)
 	if err != nil {
 		return err
 	}
@@ -54,16 +51,13 @@ func (m *Main) importCmd(ctx context.Context, args []string) error {
 }
 
 func (m *Main) verify(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
-	fs.SetOutput(m.Stderr)
-	var c config
-	m.bind(fs, &c)
+	fs, c := m.flags("verify")
 	repair := fs.Bool("repair", false, "rebuild missing or stale projections from the events")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	if err := fs.Parse(args); err != nil {
 		return exitCode(2)
 	}
-	a, err := m.open(ctx, c)
+	a, err := m.open(ctx, *c)
 	if err != nil {
 		return err
 	}

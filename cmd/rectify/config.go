@@ -40,6 +40,15 @@ type config struct {
 	PublicURL                                                              string
 }
 
+// flags returns a command's flag set with the shared configuration bound.
+func (m *Main) flags(name string) (*flag.FlagSet, *config) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(m.Stderr)
+	c := &config{}
+	m.bind(fs, c)
+	return fs, c
+}
+
 // bind registers the shared flags, defaulting from RECTIFY_* variables.
 func (m *Main) bind(fs *flag.FlagSet, c *config) {
 	fs.StringVar(&c.DataDir, "data", m.env("RECTIFY_DATA", "data"), "data directory for the embedded database (RECTIFY_DATA)")

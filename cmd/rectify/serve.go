@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"net"
 	"net/http"
@@ -14,10 +13,7 @@ import (
 )
 
 func (m *Main) serve(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(m.Stderr)
-	var c config
-	m.bind(fs, &c)
+	fs, c := m.flags("serve")
 	addr := fs.String("addr", m.env("RECTIFY_ADDR", "127.0.0.1:8080"), "listen address (RECTIFY_ADDR)")
 	withDemo := fs.Bool("demo", false, "load the demo data set and demo accounts on start (idempotent)")
 	secure := fs.Bool("secure-cookies", m.env("RECTIFY_SECURE_COOKIES", "") == "true", "mark cookies Secure when TLS ends at a proxy in front (RECTIFY_SECURE_COOKIES=true)")
@@ -25,7 +21,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return exitCode(2)
 	}
-	a, err := m.open(ctx, c)
+	a, err := m.open(ctx, *c)
 	if err != nil {
 		return err
 	}
@@ -53,7 +49,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if c.PublicURL == "" {
 		// Verification links printed on documents point here unless told otherwise.
 		c.PublicURL = "http://" + ln.Addr().String()
-		a.docs = m.documentsFor(a, c)
+		a.docs = m.documentsFor(a, *c)
 	}
 	srv := web.NewServer(web.Config{Service: a.svc, Access: a.access, Documents: a.docs, Catalog: a.catalog, Log: a.log,
 		SecureCookies: *secure, Office: c.Office, Fonts: &a.fonts})
