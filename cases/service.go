@@ -20,16 +20,11 @@ type Catalog interface {
 	HasKind(code string) bool
 }
 
-// WorkCalendar is the working-day calendar the service needs.
-type WorkCalendar interface {
-	Calendar
-}
-
 // Service runs the ledger: registration with gapless numbering, transitions
 // through the state machine, projections kept in step with events.
 type Service struct {
 	store Store
-	cal   WorkCalendar
+	cal   Calendar
 	cat   Catalog
 	loc   *time.Location
 	now   func() time.Time
@@ -43,7 +38,7 @@ type Service struct {
 // slog.Default().
 type Config struct {
 	Store    Store
-	Calendar WorkCalendar
+	Calendar Calendar
 	Catalog  Catalog
 	Location *time.Location
 	Now      func() time.Time
@@ -65,9 +60,6 @@ func NewService(cfg Config) *Service {
 	return s
 }
 
-// Store returns the store the service uses.
-func (s *Service) Store() Store { return s.store }
-
 // Today is the office's current date, YYYY-MM-DD.
 func (s *Service) Today() string { return s.now().In(s.loc).Format(time.DateOnly) }
 
@@ -83,9 +75,14 @@ func (s *Service) YellowUntil(today string) string {
 }
 
 // Light is the current light of c.
-func (s *Service) Light(c Case) Light {
+func (s *Service) Light(c Case) Light { return s.Lighter()(c) }
+
+// Lighter fixes today's date and the yellow limit once and returns the
+// light of any case against them: for lights of many cases at one moment.
+func (s *Service) Lighter() func(Case) Light {
 	today := s.Today()
-	return LightOf(c, today, s.YellowUntil(today))
+	until := s.YellowUntil(today)
+	return func(c Case) Light { return LightOf(c, today, until) }
 }
 
 // MaxIdempotencyKey is the longest Idempotency-Key accepted.

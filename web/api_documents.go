@@ -2,7 +2,6 @@ package web
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -201,5 +200,3 @@ func (s *Server) handleVerify(c *gin.Context) {
 	}
 	s.render(c, status, "verify.html", "文件核验", page)
 }
-
-var _ = fmt.Sprint

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"net"
 	"net/http"
-	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -225,8 +224,6 @@ func (s *Server) rateLimit(l *limiter) gin.HandlerFunc {
 		c.Next()
 	}
 }
-
-func urlQueryEscape(s string) string { return url.QueryEscape(s) }
 
 // parseForm parses a urlencoded or multipart console form.
 func parseForm(c *gin.Context) error {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -107,7 +108,7 @@ func (s *Server) authorize(c *gin.Context) {
 	p, ok := principalOf(c)
 	if !ok {
 		if !isAPI(c) && c.Request.Method == http.MethodGet {
-			c.Redirect(http.StatusSeeOther, "/login?next="+urlQueryEscape(c.Request.URL.RequestURI()))
+			c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(c.Request.URL.RequestURI()))
 			c.Abort()
 			return
 		}

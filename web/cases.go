@@ -16,13 +16,27 @@ type caseView struct {
 	StateLabel string      `json:"state_label"`
 }
 
-// view is the case as p may see it: unit liaisons get the redacted view.
-func (s *Server) view(p *principal, c cases.Case) caseView {
-	light := s.svc.Light(c)
-	if unitOnly(p) {
-		c = cases.RedactForUnit(c)
+// view is case k as the caller may see it (unit liaisons get the redacted
+// view), with its light.
+func (s *Server) view(c *gin.Context, k cases.Case) caseView {
+	light := s.lighter(c)(k)
+	if unitOnly(who(c)) {
+		k = cases.RedactForUnit(k)
 	}
-	return caseView{Case: c, Light: light, StateLabel: c.State.Label()}
+	return caseView{Case: k, Light: light, StateLabel: k.State.Label()}
+}
+
+const lighterKey = "rectify.lighter"
+
+// lighter is the request's light function: today's date and the yellow
+// limit are fixed once per request, not per case of a list.
+func (s *Server) lighter(c *gin.Context) func(cases.Case) cases.Light {
+	if v, ok := c.Get(lighterKey); ok {
+		return v.(func(cases.Case) cases.Light)
+	}
+	l := s.svc.Lighter()
+	c.Set(lighterKey, l)
+	return l
 }
 
 // unitOnly reports whether p is a unit liaison (who sees redacted cases).
@@ -62,7 +76,7 @@ func (s *Server) handleCaseRegister(c *gin.Context) {
 		c.Header("Idempotent-Replayed", "true")
 		status = http.StatusOK
 	}
-	c.JSON(status, s.view(p, kase))
+	c.JSON(status, s.view(c, kase))
 }
 
 func (s *Server) handleCaseList(c *gin.Context) {
@@ -79,7 +93,7 @@ func (s *Server) handleCaseList(c *gin.Context) {
 	}
 	items := make([]caseView, 0, len(cs))
 	for _, k := range cs {
-		items = append(items, s.view(p, k))
+		items = append(items, s.view(c, k))
 	}
 	page, per := pageOf(f.Page, f.PerPage)
 	c.JSON(http.StatusOK, listBody[caseView]{items, total, page, per})
@@ -129,7 +143,7 @@ func (s *Server) handleCaseGet(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, s.view(p, k))
+	c.JSON(http.StatusOK, s.view(c, k))
 }
 
 func (s *Server) handleCaseEvents(c *gin.Context) {
@@ -192,7 +206,7 @@ func (s *Server) handleTransition(c *gin.Context) {
 	if unitOnly(p) {
 		e = cases.RedactEventsForUnit([]cases.Event{e})[0]
 	}
-	c.JSON(http.StatusOK, gin.H{"case": s.view(p, k), "event": e})
+	c.JSON(http.StatusOK, gin.H{"case": s.view(c, k), "event": e})
 }
 
 // actingAs is the actor p is when taking action a: in the first of p's

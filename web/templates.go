@@ -47,8 +47,6 @@ var funcs = template.FuncMap{
 		}
 		return t.In(cst).Format("2006-01-02")
 	},
-	"roleLabel":  func(r cases.Role) string { return roleLabels[r] },
-	"rolesLabel": rolesLabel,
 	"lightLabel": func(l cases.Light) string {
 		return map[cases.Light]string{cases.LightRed: "红灯", cases.LightYellow: "黄灯", cases.LightGreen: "绿灯"}[l]
 	},
@@ -56,7 +54,6 @@ var funcs = template.FuncMap{
 		return map[cases.Level]string{cases.LevelPublic: "公开", cases.LevelInternal: "内部", cases.LevelSecret: "秘密"}[l]
 	},
 	"region": func(r []string) string { return strings.Join(r, " / ") },
-	"join":   strings.Join,
 	"add":    func(a, b int) int { return a + b },
 	"neg":    func(a int) int { return -a },
 	"kib": func(n int64) string {

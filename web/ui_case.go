@@ -84,7 +84,7 @@ func (s *Server) showCase(c *gin.Context, status int, failed cases.Action, poste
 		s.fail(c, err)
 		return
 	}
-	page := casePage{Case: k, Light: s.svc.Light(k)}
+	page := casePage{Case: k, Light: s.lighter(c)(k)}
 	if src, ok := s.cat.Source(k.Source); ok {
 		page.SourceName, page.RefLabel = src.Name, src.RefLabel
 	}

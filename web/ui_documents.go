@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -168,7 +169,7 @@ func (s *Server) feedbackRows(c *gin.Context, p *principal, ref string) ([]ledge
 	}
 	rows := make([]ledgerRow, 0, len(cs))
 	for _, k := range cs {
-		rows = append(rows, s.rowOf(p, k))
+		rows = append(rows, s.rowOf(c, k))
 	}
 	return rows, nil
 }
@@ -201,7 +202,7 @@ func (s *Server) handleFeedbackIssue(c *gin.Context) {
 		return
 	}
 	if err == nil {
-		redirect(c, "/feedback/new?ref="+urlQueryEscape(req.Reference), "已印发反馈函 "+out.Document.Number)
+		redirect(c, "/feedback/new?ref="+url.QueryEscape(req.Reference), "已印发反馈函 "+out.Document.Number)
 		return
 	}
 	e, ok := cases.AsError(err)

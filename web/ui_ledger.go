@@ -80,8 +80,8 @@ func (l ledgerPage) link(kv ...string) string {
 	return "/ledger?" + q.Encode()
 }
 
-func (s *Server) rowOf(p *principal, k cases.Case) ledgerRow {
-	r := ledgerRow{caseView: s.view(p, k)}
+func (s *Server) rowOf(c *gin.Context, k cases.Case) ledgerRow {
+	r := ledgerRow{caseView: s.view(c, k)}
 	if src, ok := s.cat.Source(k.Source); ok {
 		r.SourceName = src.Name
 	}
@@ -114,7 +114,7 @@ func (s *Server) handleLedger(c *gin.Context) {
 		return
 	}
 	for _, k := range cs {
-		page.Rows = append(page.Rows, s.rowOf(p, k))
+		page.Rows = append(page.Rows, s.rowOf(c, k))
 	}
 	page.Total = total
 	page.Pages = max(1, (total+f.PerPage-1)/f.PerPage)
@@ -204,7 +204,7 @@ func (s *Server) handleLedgerExport(c *gin.Context) {
 			return
 		}
 		for _, k := range cs {
-			r := s.rowOf(p, k)
+			r := s.rowOf(c, k)
 			closed := ""
 			if !r.ClosedAt.IsZero() {
 				closed = r.ClosedAt.In(cst).Format(time.DateOnly)

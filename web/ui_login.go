@@ -3,6 +3,7 @@ package web
 import (
 	"crypto/subtle"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -63,14 +64,7 @@ func (s *Server) handleLogin(c *gin.Context) {
 
 // landing is the first page each role needs.
 func landing(roles []cases.Role) string {
-	has := func(r cases.Role) bool {
-		for _, x := range roles {
-			if x == r {
-				return true
-			}
-		}
-		return false
-	}
+	has := func(r cases.Role) bool { return slices.Contains(roles, r) }
 	switch {
 	case has(cases.RoleOffice), has(cases.RoleApprover):
 		return "/ledger?sort=deadline&light=red" // overdue first

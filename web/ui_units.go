@@ -66,7 +66,7 @@ func (s *Server) handleUnitPage(c *gin.Context) {
 			return
 		}
 		for _, k := range cs {
-			page.Cases = append(page.Cases, s.view(p, k))
+			page.Cases = append(page.Cases, s.view(c, k))
 		}
 	}
 	s.render(c, http.StatusOK, "unit.html", u.Name, page)
