@@ -186,6 +186,9 @@ func (s *Server) handleVerify(c *gin.Context) {
 	code := c.Param("code")
 	v, err := s.docs.Verify(c, code)
 	page := verifyPage{Code: strings.ToUpper(code)}
+	if len(page.Code) == 8 {
+		page.Code = page.Code[:4] + "-" + page.Code[4:] // as printed on the document
+	}
 	switch {
 	case err == nil:
 		page.Found, page.V = true, v

@@ -305,6 +305,9 @@ func TestCSRFAndSecurityHeaders(t *testing.T) {
 	if got := post(true); got != http.StatusSeeOther {
 		t.Fatalf("form post with token: %d", got)
 	}
+	if r := e.req("GET", "/logout", "li.ming", "", nil); r.Status != 405 || !strings.Contains(r.Raw, "<html") {
+		t.Fatalf("wrong method on a console page: %d %.80s", r.Status, r.Raw)
+	}
 	r := e.req("GET", "/login", "", "", nil)
 	for h, want := range map[string]string{"X-Frame-Options": "DENY", "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin"} {
 		if got := r.Header.Get(h); got != want {

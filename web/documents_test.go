@@ -54,6 +54,9 @@ func TestDocumentsOverHTTP(t *testing.T) {
 	if v.Status != 200 || !strings.Contains(v.Raw, number) || !strings.Contains(v.Raw, "存档文件完好") || strings.Contains(v.Raw, "清河县教育局") {
 		t.Fatalf("verify page: %d", v.Status)
 	}
+	if !strings.Contains(v.Raw, code) {
+		t.Fatalf("verification page does not show the code as printed (%s)", code)
+	}
 	if r := e.req("GET", "/verify/ZZZZZZZZ", "", "", nil); r.Status != 404 {
 		t.Fatalf("unknown code: %d", r.Status)
 	}

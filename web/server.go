@@ -68,8 +68,13 @@ func NewServer(cfg Config) *Server {
 		s.fail(c, cases.NotFound("no such page or endpoint: %s %s", c.Request.Method, c.Request.URL.Path))
 	})
 	e.NoMethod(func(c *gin.Context) {
-		c.AbortWithStatusJSON(http.StatusMethodNotAllowed, errorBody{errorDetail{Code: "method_not_allowed",
-			Message: c.Request.Method + " is not allowed on " + c.Request.URL.Path}})
+		msg := c.Request.Method + " is not allowed on " + c.Request.URL.Path
+		if !isAPI(c) {
+			s.render(c, http.StatusMethodNotAllowed, "error.html", "出错了", errorPage{Status: http.StatusMethodNotAllowed, Message: "此页面不支持该操作（" + msg + "）"})
+			c.Abort()
+			return
+		}
+		c.AbortWithStatusJSON(http.StatusMethodNotAllowed, errorBody{errorDetail{Code: "method_not_allowed", Message: msg}})
 	})
 	if cfg.LoginPerMinute <= 0 {
 		cfg.LoginPerMinute = 10

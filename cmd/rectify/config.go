@@ -97,8 +97,6 @@ type app struct {
 	docs    *documents.Service
 	blobs   documents.Blobs
 	fonts   templates.Fonts
-	cal     *calendar.Calendar
-	loc     *time.Location
 	cfg     cases.Config
 	catalog *catalog.Catalog
 	log     *slog.Logger
@@ -165,18 +163,11 @@ func (m *Main) open(ctx context.Context, c config) (*app, error) {
 			return nil, err
 		}
 	}
-	a.cal, a.loc = cal, loc
-	a.docs = m.documentsFor(a, c)
-	return a, nil
-}
-
-// documentsFor builds the documents service of a (again, once the public
-// address is known).
-func (m *Main) documentsFor(a *app, c config) *documents.Service {
-	return documents.NewService(documents.Config{Cases: a.svc, Store: a.db, Blobs: a.blobs, Calendar: a.cal, Catalog: a.catalog,
+	a.docs = documents.NewService(documents.Config{Cases: a.svc, Store: a.db, Blobs: a.blobs, Calendar: cal, Catalog: cat,
 		Fonts: a.fonts, Letterhead: templates.Letterhead{Office: c.Office, Masthead: c.Masthead},
 		Prefixes: documents.Prefixes{documents.KindNotice: c.PrefixNotice, documents.KindFeedback: c.PrefixFeedback, documents.KindClosing: c.PrefixClosing},
-		Contact:  c.Contact, VerifyBase: strings.TrimSuffix(c.PublicURL, "/") + "/verify/", Location: a.loc})
+		Contact:  c.Contact, VerifyBase: strings.TrimSuffix(c.PublicURL, "/") + "/verify/", Location: loc})
+	return a, nil
 }
 
 func (a *app) close() {

@@ -21,6 +21,16 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return exitCode(2)
 	}
+	// Listen first: a taken port fails at once, and the address is known
+	// before the documents service prints it in verification links.
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", *addr, err)
+	}
+	defer ln.Close()
+	if c.PublicURL == "" {
+		c.PublicURL = "http://" + ln.Addr().String()
+	}
 	a, err := m.open(ctx, *c)
 	if err != nil {
 		return err
@@ -42,15 +52,6 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		}
 	}
 	go m.cleanSessions(ctx, a)
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", *addr, err)
-	}
-	if c.PublicURL == "" {
-		// Verification links printed on documents point here unless told otherwise.
-		c.PublicURL = "http://" + ln.Addr().String()
-		a.docs = m.documentsFor(a, *c)
-	}
 	srv := web.NewServer(web.Config{Service: a.svc, Access: a.access, Documents: a.docs, Catalog: a.catalog, Log: a.log,
 		SecureCookies: *secure, Office: c.Office, Fonts: &a.fonts})
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 2 * time.Minute,
