@@ -9,8 +9,8 @@ import (
 	"rectify/cases/casetest"
 )
 
-// BenchmarkRegister measures registering one case (number claim, event,
-// projection) on the test engine.
+// BenchmarkRegister measures registering one case (number claim by event
+// insert, view, journal entry) on the test engine.
 func BenchmarkRegister(b *testing.B) {
 	env := casetest.New(b, nil)
 	ctx := context.Background()
@@ -30,7 +30,7 @@ func BenchmarkRegisterParallel(b *testing.B) {
 	b.SetParallelism(4)
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
-		svc := cases.NewService(env.Config)
+		svc := casetest.Open(b, env.Config)
 		for pb.Next() {
 			if _, _, err := svc.Register(ctx, cases.GlobalScope, casetest.Office, casetest.Registration("QH001"), ""); err != nil {
 				b.Error(err)
@@ -40,8 +40,8 @@ func BenchmarkRegisterParallel(b *testing.B) {
 	})
 }
 
-// BenchmarkTransition measures one transition (read with catch-up, decide,
-// event insert, projection write).
+// BenchmarkTransition measures one transition (decide on the view, event
+// insert, journal entry).
 func BenchmarkTransition(b *testing.B) {
 	env := casetest.New(b, nil)
 	ctx := context.Background()

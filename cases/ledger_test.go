@@ -12,6 +12,7 @@ import (
 
 	"rectify/cases"
 	"rectify/cases/casetest"
+	"rectify/cases/documents"
 	"rectify/storage/mongodb"
 )
 
@@ -39,7 +40,7 @@ func TestConcurrentRegistrationGetsConsecutiveNumbers(t *testing.T) {
 	errs := make([]error, n)
 	together(n, func(i int) {
 		// Each goroutine has its own service, as separate processes would.
-		svc := cases.NewService(env.Config)
+		svc := casetest.Open(t, env.Config)
 		c, _, err := svc.Register(ctx, cases.GlobalScope, casetest.Office, casetest.Registration("QH001"), "")
 		nos[i], errs[i] = c.No, err
 	})
@@ -71,7 +72,7 @@ func TestConcurrentTransitionExactlyOneWins(t *testing.T) {
 	const n = 20
 	errs := make([]error, n)
 	together(n, func(i int) {
-		svc := cases.NewService(env.Config)
+		svc := casetest.Open(t, env.Config)
 		_, _, errs[i] = svc.Transition(ctx, cases.GlobalScope, c.No, casetest.Office, cases.ActionStartVerification, cases.Input{}, fmt.Sprint("goroutine ", i), 0)
 	})
 	wins := 0
@@ -107,7 +108,7 @@ func TestConcurrentTransitionFromSameVersionConflicts(t *testing.T) {
 	const n = 20
 	errs := make([]error, n)
 	together(n, func(i int) {
-		svc := cases.NewService(env.Config)
+		svc := casetest.Open(t, env.Config)
 		_, _, errs[i] = svc.Transition(ctx, cases.GlobalScope, c.No, casetest.Office, cases.ActionAssign, cases.Input{Assignee: fmt.Sprint("承办人", i)}, "", c.Version)
 	})
 	wins, conflicts := 0, 0
@@ -188,7 +189,7 @@ func TestIdempotentRegistration(t *testing.T) {
 	// Concurrent retries of one request make one case.
 	nos := make(chan string, 10)
 	together(10, func(int) {
-		c, _, err := cases.NewService(env.Config).Register(ctx, cases.GlobalScope, casetest.Office, reg, "key-2")
+		c, _, err := casetest.Open(t, env.Config).Register(ctx, cases.GlobalScope, casetest.Office, reg, "key-2")
 		if err == nil {
 			nos <- c.No
 		} else if cases.ErrorCode(err) != cases.ECONFLICT {
@@ -208,37 +209,90 @@ func TestIdempotentRegistration(t *testing.T) {
 	}
 }
 
-func TestProjectionHealsOnRead(t *testing.T) {
-	env := casetest.New(t, nil)
-	ctx := context.Background()
-	c, _, _ := env.Service.Register(ctx, cases.GlobalScope, casetest.Office, casetest.Registration("QH001"), "")
-	c, _, _ = env.Service.Transition(ctx, cases.GlobalScope, c.No, casetest.Office, cases.ActionStartVerification, cases.Input{}, "", 0)
-	// Simulate a crash between the event insert and the projection write.
-	stale := c
-	stale.State, stale.Version = cases.StateRegistered, 1
-	if err := env.DB.PutCase(ctx, stale); err != nil {
+// record inserts e as a process would that stopped before journaling it.
+func record(t *testing.T, env *casetest.Env, c cases.Case, a cases.Action, in cases.Input) cases.Event {
+	t.Helper()
+	e, err := cases.Decide(c, a, casetest.Office, in, "", "2026-11-02", nil)
+	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := env.Service.Case(ctx, cases.GlobalScope, c.No)
-	if err != nil || got.State != cases.StateVerifying || got.Version != 2 {
-		t.Fatalf("read did not catch up: %v %s v%d", err, got.State, got.Version)
+	e.At = time.Now()
+	e = cases.Seal(e, c.HeadHash)
+	if errs := env.DB.InsertEvents(context.Background(), []cases.Event{e}, false); errs[0] != nil {
+		t.Fatal(errs[0])
 	}
-	stored, _ := env.DB.FindCase(ctx, c.No)
-	if stored.Version != 2 {
-		t.Fatalf("stored projection not healed: v%d", stored.Version)
+	return e
+}
+
+func TestViewCatchesUpWithUnjournaledEvents(t *testing.T) {
+	env := casetest.New(t, nil)
+	ctx := context.Background()
+	svc := env.Service
+	c, _, _ := svc.Register(ctx, cases.GlobalScope, casetest.Office, casetest.Registration("QH001"), "")
+	c, _, _ = svc.Transition(ctx, cases.GlobalScope, c.No, casetest.Office, cases.ActionStartVerification, cases.Input{}, "", 0)
+	// An assignment recorded by a process that died before journaling it.
+	record(t, env, c, cases.ActionAssign, cases.Input{Assignee: "甲"})
+	if got, _ := svc.Case(ctx, cases.GlobalScope, c.No); got.Version != 2 {
+		t.Fatalf("the view knew of the unjournaled event: v%d", got.Version)
 	}
+	t.Run("ReadingEventsCatchesUp", func(t *testing.T) {
+		evs, err := svc.Events(ctx, cases.GlobalScope, c.No)
+		if err != nil || len(evs) != 3 {
+			t.Fatalf("events: %d, %v", len(evs), err)
+		}
+		if got, _ := svc.Case(ctx, cases.GlobalScope, c.No); got.Version != 3 || got.Assignee != "甲" {
+			t.Fatalf("after reading the events: v%d %q", got.Version, got.Assignee)
+		}
+	})
+	t.Run("ATransitionFromTheOldVersionConflictsAndCatchesUp", func(t *testing.T) {
+		now, _ := svc.Case(ctx, cases.GlobalScope, c.No)
+		record(t, env, now, cases.ActionAssign, cases.Input{Assignee: "乙"})
+		_, _, err := svc.Transition(ctx, cases.GlobalScope, c.No, casetest.Office, cases.ActionAssign, cases.Input{Assignee: "丙"}, "", 0)
+		if cases.ErrorCode(err) != cases.ECONFLICT {
+			t.Fatalf("transition from a stale view: %v, want a conflict", err)
+		}
+		if got, _ := svc.Case(ctx, cases.GlobalScope, c.No); got.Version != 4 || got.Assignee != "乙" {
+			t.Fatalf("after the conflict: v%d %q", got.Version, got.Assignee)
+		}
+	})
+	t.Run("AStartAfterAnUncleanStopReconciles", func(t *testing.T) {
+		now, _ := svc.Case(ctx, cases.GlobalScope, c.No)
+		// A process stops cleanly: its snapshot says nothing is unjournaled.
+		if err := casetest.Open(t, env.Config).Close(ctx); err != nil {
+			t.Fatal(err)
+		}
+		// Another starts (it journals that it did), records, and dies.
+		casetest.Open(t, env.Config)
+		record(t, env, now, cases.ActionAssign, cases.Input{Assignee: "丁"})
+		fresh := casetest.Open(t, env.Config)
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			lp, err := fresh.Ledger(ctx, cases.CaseFilter{Scope: cases.GlobalScope, Text: c.No})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(lp.Cases) == 1 && lp.Cases[0].Version == 5 && lp.Cases[0].Assignee == "丁" {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the new process never reconciled: %+v", lp.Cases)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	})
 }
 
 func TestVerifyCatchesCorruption(t *testing.T) {
 	env := casetest.New(t, nil)
 	ctx := context.Background()
 	var nos []string
+	var cs []cases.Case
 	for i := 0; i < 3; i++ {
 		c, _, _ := env.Service.Register(ctx, cases.GlobalScope, casetest.Office, casetest.Registration("QH001"), "")
-		env.Service.Transition(ctx, cases.GlobalScope, c.No, casetest.Office, cases.ActionStartVerification, cases.Input{}, "", 0)
-		nos = append(nos, c.No)
+		c, _, _ = env.Service.Transition(ctx, cases.GlobalScope, c.No, casetest.Office, cases.ActionStartVerification, cases.Input{}, "", 0)
+		nos, cs = append(nos, c.No), append(cs, c)
 	}
-	if rep, _ := env.Service.Verify(ctx, false); !rep.OK() {
+	if rep, _ := env.Service.Verify(ctx, false); !rep.OK() || len(rep.Faults) != 0 {
 		t.Fatalf("clean ledger reported: %+v", rep)
 	}
 	t.Run("CorruptedEvent", func(t *testing.T) {
@@ -256,32 +310,58 @@ func TestVerifyCatchesCorruption(t *testing.T) {
 		env.DB.RawUpdate(ctx, "events", mongodb.EventID(nos[1], 2), bson.M{"$unset": bson.M{"comment": ""}})
 	})
 	t.Run("StaleProjection", func(t *testing.T) {
-		if err := env.DB.RawUpdate(ctx, "cases", nos[2], bson.M{"$set": bson.M{"title": "被改动的标题"}}); err != nil {
+		// A snapshot, then an event no entry reports: the view a server
+		// loads from the two misses it.
+		if err := casetest.Open(t, env.Config).Close(ctx); err != nil {
 			t.Fatal(err)
 		}
-		rep, _ := env.Service.Verify(ctx, false)
+		record(t, env, cs[2], cases.ActionAssign, cases.Input{Assignee: "甲"})
+		// A passive service sees the view as a starting server loads it.
+		cfg := env.Config
+		cfg.Passive = true
+		passive := casetest.Open(t, cfg)
+		rep, _ := passive.Verify(ctx, false)
 		if rep.OK() || len(rep.Faults) != 1 || rep.Faults[0].CaseNo != nos[2] || rep.Faults[0].Kind != "stale-projection" {
 			t.Fatalf("got %+v, want one stale projection of %s", rep.Faults, nos[2])
 		}
-		rep, _ = env.Service.Verify(ctx, true)
+		rep, _ = passive.Verify(ctx, true)
 		if !rep.OK() || !rep.Faults[0].Repaired {
 			t.Fatalf("repair: %+v", rep.Faults)
 		}
-		if rep, _ = env.Service.Verify(ctx, false); !rep.OK() || len(rep.Faults) != 0 {
+		if rep, _ = passive.Verify(ctx, false); !rep.OK() || len(rep.Faults) != 0 {
 			t.Fatalf("after repair: %+v", rep.Faults)
 		}
-		c, _ := env.DB.FindCase(ctx, nos[2])
-		if c.Title != casetest.Registration("QH001").Title {
-			t.Fatalf("title after repair: %s", c.Title)
+		// The repair was journaled: the other process has it too, and a
+		// process started now loads it from the snapshot the repair wrote.
+		for _, svc := range []*cases.Service{env.Service, casetest.Open(t, env.Config)} {
+			deadline := time.Now().Add(10 * time.Second)
+			for {
+				c, _ := svc.Case(ctx, cases.GlobalScope, nos[2])
+				if c.Assignee == "甲" && c.Version == 3 {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("the repair did not reach a process: %+v", c)
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
 		}
 	})
-	t.Run("MissingProjection", func(t *testing.T) {
-		if err := env.DB.RawUpdate(ctx, "cases", nos[0], bson.M{"$set": bson.M{"version": 1, "state": "registered"}}); err != nil {
+	t.Run("MissingLink", func(t *testing.T) {
+		// Evidence recorded by a process that died before linking it.
+		if err := env.DB.InsertEvidence(ctx, documents.Evidence{ID: "0123456789abcdef", CaseNo: nos[0], Name: "a.pdf", ContentType: "application/pdf",
+			Size: 1, SHA256: "00", ObjectKey: "evidence/" + nos[0] + "/0123456789abcdef.pdf", UploadedAt: time.Now()}); err != nil {
 			t.Fatal(err)
 		}
 		rep, _ := env.Service.Verify(ctx, false)
-		if rep.OK() || rep.Faults[0].Kind != "stale-projection" {
+		if rep.OK() || len(rep.Faults) != 1 || rep.Faults[0].Kind != "missing-link" || rep.Faults[0].CaseNo != nos[0] {
 			t.Fatalf("got %+v", rep.Faults)
+		}
+		if rep, _ = env.Service.Verify(ctx, true); !rep.OK() {
+			t.Fatalf("repair: %+v", rep.Faults)
+		}
+		if _, ev, _ := env.Service.Links(ctx, cases.GlobalScope, nos[0]); len(ev) != 1 || ev[0] != "0123456789abcdef" {
+			t.Fatalf("evidence links after repair: %v", ev)
 		}
 	})
 }
@@ -353,7 +433,7 @@ func TestStandingAndListFilters(t *testing.T) {
 			}
 		})
 	}
-	counts, err := env.DB.CountCasesByState(ctx, cases.CaseFilter{Scope: cases.GlobalScope})
+	counts, err := svc.CountByState(ctx, cases.CaseFilter{Scope: cases.GlobalScope})
 	if err != nil || counts[cases.StateRectifying] != 1 || counts[cases.StateRegistered] != 1 {
 		t.Fatalf("counts %v %v", counts, err)
 	}

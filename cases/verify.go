@@ -11,7 +11,7 @@ import (
 type Fault struct {
 	CaseNo  string `json:"case_no"`
 	Seq     int    `json:"seq,omitempty"`
-	Kind    string `json:"kind"` // broken-chain, missing-projection, stale-projection, orphan-projection
+	Kind    string `json:"kind"` // broken-chain, missing-projection, stale-projection, orphan-projection, missing-link, stale-unit
 	Message string `json:"message"`
 	// Repaired is set when Verify rebuilt the projection from the events.
 	Repaired bool `json:"repaired,omitempty"`
@@ -80,25 +80,39 @@ func sameProjection(a, b Case) bool {
 	return norm(a) == norm(b)
 }
 
-// Verify walks every event chain and every projection. With repair, a
-// missing or stale projection is rebuilt from its events (events themselves
-// are never rewritten: a broken chain is reported, not repaired).
+// Verify checks the view this service loaded — a snapshot and the journal
+// after it, as a starting server loads it — against the store: every event
+// chain, every case's projection, the links of documents and evidence, and
+// the units. With repair, every difference is put right through the writer,
+// so that it is journaled for every process: a projection that differs from
+// its events is reset from them, one the view lacks is added, one no event
+// records is dropped, missing links and units are added; then a fresh
+// snapshot is written. Events themselves are never rewritten: a broken
+// chain is reported, not repaired.
 func (s *Service) Verify(ctx context.Context, repair bool) (VerifyReport, error) {
 	rep := VerifyReport{Faults: []Fault{}, Warnings: []string{}}
-	withEvents, err := s.store.CaseNumbers(ctx)
-	if err != nil {
+	if err := s.Sync(ctx); err != nil {
 		return rep, fmt.Errorf("verify: %w", err)
 	}
-	projected, err := s.store.ProjectionNumbers(ctx)
-	if err != nil {
+	byCase := map[string][]Event{}
+	if err := s.store.ScanEvents(ctx, func(e Event) error {
+		byCase[e.CaseNo] = append(byCase[e.CaseNo], e)
+		rep.Events++
+		return nil
+	}); err != nil {
 		return rep, fmt.Errorf("verify: %w", err)
+	}
+	d, _ := s.view.data()
+	inView := map[string]viewCase{}
+	for _, vc := range d.Cases {
+		inView[vc.Case.No] = vc
 	}
 	all := map[string]bool{}
-	for _, n := range withEvents {
-		all[n] = true
+	for no := range byCase {
+		all[no] = true
 	}
-	for _, n := range projected {
-		all[n] = true
+	for no := range inView {
+		all[no] = true
 	}
 	nos := make([]string, 0, len(all))
 	for n := range all {
@@ -107,14 +121,14 @@ func (s *Service) Verify(ctx context.Context, repair bool) (VerifyReport, error)
 	sort.Slice(nos, func(i, j int) bool { return lessNo(nos[i], nos[j]) })
 	rep.Cases = len(nos)
 	ordinals := map[int][]int{}
+	var repairs []*write
 	for _, no := range nos {
-		events, err := s.store.FindEvents(ctx, no)
-		if err != nil {
-			return rep, fmt.Errorf("verify %s: %w", no, err)
-		}
-		rep.Events += len(events)
+		events := byCase[no]
+		sort.Slice(events, func(i, j int) bool { return events[i].Seq < events[j].Seq })
+		got, inV := inView[no]
 		if len(events) == 0 {
-			rep.Faults = append(rep.Faults, Fault{CaseNo: no, Kind: "orphan-projection", Message: "a projection exists but the case has no events"})
+			rep.Faults = append(rep.Faults, Fault{CaseNo: no, Kind: "orphan-projection", Message: "the view holds a case no event records"})
+			repairs = append(repairs, &write{kind: writeDrop, no: no})
 			continue
 		}
 		want, fault := CheckChain(no, events)
@@ -123,26 +137,47 @@ func (s *Service) Verify(ctx context.Context, repair bool) (VerifyReport, error)
 			continue
 		}
 		ordinals[want.Year] = append(ordinals[want.Year], want.Ordinal)
-		got, err := s.store.FindCase(ctx, no)
 		var f *Fault
 		switch {
-		case ErrorCode(err) == ENOTFOUND:
-			f = &Fault{CaseNo: no, Kind: "missing-projection", Message: "the case has events but no projection"}
-		case err != nil:
-			return rep, fmt.Errorf("verify %s: %w", no, err)
-		case !sameProjection(got, want):
-			f = &Fault{CaseNo: no, Seq: got.Version, Kind: "stale-projection",
-				Message: fmt.Sprintf("the projection (version %d) differs from the events (version %d)", got.Version, want.Version)}
+		case !inV:
+			f = &Fault{CaseNo: no, Kind: "missing-projection", Message: "the case has events but the view does not hold it"}
+		case !sameProjection(got.Case, want):
+			f = &Fault{CaseNo: no, Seq: got.Case.Version, Kind: "stale-projection",
+				Message: fmt.Sprintf("the view's projection (version %d) differs from the events (version %d)", got.Case.Version, want.Version)}
 		}
 		if f != nil {
-			if repair {
-				if err := s.store.PutCase(ctx, want); err != nil {
-					return rep, fmt.Errorf("repair %s: %w", no, err)
-				}
-				f.Repaired = true
-			}
 			rep.Faults = append(rep.Faults, *f)
+			c := want
+			repairs = append(repairs, &write{kind: writeReset, reset: &c})
 		}
+	}
+	links, err := s.allLinks(ctx)
+	if err != nil {
+		return rep, fmt.Errorf("verify: %w", err)
+	}
+	for _, k := range links {
+		for _, no := range k.Cases {
+			vc, ok := inView[no]
+			if !ok || (k.Kind == LinkDocument && contains(vc.Docs, k.ID)) || (k.Kind == LinkEvidence && contains(vc.Evidence, k.ID)) {
+				continue
+			}
+			rep.Faults = append(rep.Faults, Fault{CaseNo: no, Kind: "missing-link", Message: fmt.Sprintf("the view does not list %s %s of the case", k.Kind, k.ID)})
+			repairs = append(repairs, &write{kind: writeLink, link: &Link{Kind: k.Kind, ID: k.ID, Cases: []string{no}}})
+		}
+	}
+	units, err := s.store.AllUnits(ctx)
+	if err != nil {
+		return rep, fmt.Errorf("verify: %w", err)
+	}
+	var stale []Unit
+	for _, u := range units {
+		if have, ok := s.view.unit(u.Code); !ok || !sameJSON(have, u) {
+			rep.Faults = append(rep.Faults, Fault{Kind: "stale-unit", Message: fmt.Sprintf("the view's unit %s differs from the stored one", u.Code)})
+			stale = append(stale, u)
+		}
+	}
+	if len(stale) > 0 {
+		repairs = append(repairs, &write{kind: writeUnits, units: stale})
 	}
 	years := make([]int, 0, len(ordinals))
 	for y := range ordinals {
@@ -158,6 +193,22 @@ func (s *Service) Verify(ctx context.Context, repair bool) (VerifyReport, error)
 				break
 			}
 		}
+	}
+	if !repair || len(repairs) == 0 {
+		return rep, nil
+	}
+	for _, w := range repairs {
+		if _, err := s.submit(ctx, w); err != nil {
+			return rep, fmt.Errorf("repair: %w", err)
+		}
+	}
+	for i := range rep.Faults {
+		if rep.Faults[i].Kind != "broken-chain" {
+			rep.Faults[i].Repaired = true
+		}
+	}
+	if err := s.writeSnapshot(ctx, true); err != nil {
+		return rep, fmt.Errorf("repair: %w", err)
 	}
 	return rep, nil
 }

@@ -91,8 +91,8 @@ func TestAPIIdempotencyKey(t *testing.T) {
 	if first.Status != 201 || again.Status != 200 || again.Header.Get("Idempotent-Replayed") != "true" || first.Body["no"] != again.Body["no"] {
 		t.Fatalf("first %d %v, again %d %v", first.Status, first.Body["no"], again.Status, again.Body["no"])
 	}
-	if n := env.Counts(t)["cases"]; n != 1 {
-		t.Fatalf("%d cases, want 1", n)
+	if n := env.Counts(t)["events"]; n != 1 {
+		t.Fatalf("%d events, want 1 registration", n)
 	}
 }
 

@@ -108,14 +108,15 @@ func (s *Server) handleLedger(c *gin.Context) {
 		f.Page = 1
 	}
 	page.F = f
-	cs, total, err := s.svc.Cases(c, f)
+	lp, err := s.svc.Ledger(c, f)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	for _, k := range cs {
+	for _, k := range lp.Cases {
 		page.Rows = append(page.Rows, s.rowOf(c, k))
 	}
+	total, counts := lp.Total, lp.Counts
 	page.Total = total
 	page.Pages = max(1, (total+f.PerPage-1)/f.PerPage)
 	if f.Page > 1 {
@@ -123,11 +124,6 @@ func (s *Server) handleLedger(c *gin.Context) {
 	}
 	if f.Page < page.Pages {
 		page.Next = page.link("page", strconv.Itoa(f.Page+1))
-	}
-	counts, err := s.svc.CountByState(c, f)
-	if err != nil {
-		s.fail(c, err)
-		return
 	}
 	selected := map[string]bool{}
 	for _, st := range f.States {
@@ -192,36 +188,31 @@ func (s *Server) handleLedgerExport(c *gin.Context) {
 		return
 	}
 	var rows [][]string
-	f.PerPage = cases.MaxPerPage
-	for f.Page = 1; ; f.Page++ {
-		cs, total, err := s.svc.Cases(c, f)
-		if err != nil {
-			s.fail(c, err)
-			return
+	f.Page, f.PerPage = 1, MaxExportRows
+	lp, err := s.svc.Ledger(c, f)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if lp.Total > MaxExportRows {
+		s.fail(c, cases.Invalid("format", "一次最多导出 %d 条，请缩小查询范围", MaxExportRows))
+		return
+	}
+	for _, k := range lp.Cases {
+		r := s.rowOf(c, k)
+		closed := ""
+		if !r.ClosedAt.IsZero() {
+			closed = r.ClosedAt.In(cst).Format(time.DateOnly)
 		}
-		if total > MaxExportRows {
-			s.fail(c, cases.Invalid("format", "一次最多导出 %d 条，请缩小查询范围", MaxExportRows))
-			return
+		ext := ""
+		if r.Extensions > 0 {
+			ext = strconv.Itoa(r.Extensions)
 		}
-		for _, k := range cs {
-			r := s.rowOf(c, k)
-			closed := ""
-			if !r.ClosedAt.IsZero() {
-				closed = r.ClosedAt.In(cst).Format(time.DateOnly)
-			}
-			ext := ""
-			if r.Extensions > 0 {
-				ext = strconv.Itoa(r.Extensions)
-			}
-			light := map[cases.Light]string{"red": "红灯", "yellow": "黄灯", "green": "绿灯"}[r.Light]
-			level := map[cases.Level]string{"public": "公开", "internal": "内部", "secret": "秘密"}[r.Level]
-			rows = append(rows, []string{strconv.Itoa(len(rows) + 1), r.No, r.CreatedAt.In(cst).Format(time.DateOnly), r.SourceName, r.SourceRef,
-				r.UnitName, strings.Join(r.Region, "/"), r.KindName, r.Title, r.Facts, level, r.Requirements, r.Deadline,
-				r.OriginalDeadline, ext, r.StateLabel, light, r.Assignee, closed})
-		}
-		if len(cs) == 0 || f.Page*f.PerPage >= total {
-			break
-		}
+		light := map[cases.Light]string{"red": "红灯", "yellow": "黄灯", "green": "绿灯"}[r.Light]
+		level := map[cases.Level]string{"public": "公开", "internal": "内部", "secret": "秘密"}[r.Level]
+		rows = append(rows, []string{strconv.Itoa(len(rows) + 1), r.No, r.CreatedAt.In(cst).Format(time.DateOnly), r.SourceName, r.SourceRef,
+			r.UnitName, strings.Join(r.Region, "/"), r.KindName, r.Title, r.Facts, level, r.Requirements, r.Deadline,
+			r.OriginalDeadline, ext, r.StateLabel, light, r.Assignee, closed})
 	}
 	if err := s.access.RecordAccess(c, access.AccessEntry{UserID: p.user.ID, Role: rolesLabel(p.user.Roles), IP: clientIP(c),
 		Action: "export-ledger-" + format, Target: fmt.Sprintf("%d 条：%s", len(rows), c.Request.URL.RawQuery)}); err != nil {

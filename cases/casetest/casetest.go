@@ -5,6 +5,8 @@ package casetest
 
 import (
 	"context"
+	"log/slog"
+	"os"
 	"testing"
 	"time"
 
@@ -55,12 +57,29 @@ func New(tb testing.TB, now func() time.Time) *Env {
 		tb.Fatal(err)
 	}
 	loc, _ := time.LoadLocation("Asia/Shanghai")
-	cfg := cases.Config{Store: db, Calendar: cal, Catalog: cat, Location: loc, Now: now}
-	svc := cases.NewService(cfg)
+	cfg := cases.Config{Store: db, Calendar: cal, Catalog: cat, Location: loc, Now: now, FollowEvery: 20 * time.Millisecond,
+		Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))}
+	svc := Open(tb, cfg)
 	if err := svc.ImportUnits(context.Background(), append([]cases.Unit(nil), Units...)); err != nil {
 		tb.Fatal(err)
 	}
 	return &Env{DB: db, Service: svc, Config: cfg, Catalog: cat}
+}
+
+// Open opens a ledger service on cfg — as another process sharing the
+// database would — and closes it when the test ends.
+func Open(tb testing.TB, cfg cases.Config) *cases.Service {
+	tb.Helper()
+	svc, err := cases.Open(context.Background(), cfg)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() {
+		if err := svc.Close(context.Background()); err != nil {
+			tb.Errorf("close the ledger: %v", err)
+		}
+	})
+	return svc
 }
 
 // Registration returns a valid registration against unit code.

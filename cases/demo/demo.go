@@ -48,8 +48,9 @@ type Summary struct {
 	Units, Registered, Steps int
 }
 
-// Load imports the units and replays the cases found in dir.
-func Load(ctx context.Context, cfg cases.Config, dir string) (Summary, error) {
+// Load imports the units and replays the cases found in dir through the
+// ledger of ledger, on a clock of its own set to each step's time.
+func Load(ctx context.Context, ledger *cases.Service, dir string) (Summary, error) {
 	var sum Summary
 	data, err := os.ReadFile(filepath.Join(dir, "units.csv"))
 	if err != nil {
@@ -60,8 +61,7 @@ func Load(ctx context.Context, cfg cases.Config, dir string) (Summary, error) {
 		return sum, fmt.Errorf("demo units: %w", err)
 	}
 	var clock time.Time
-	cfg.Now = func() time.Time { return clock }
-	svc := cases.NewService(cfg)
+	svc := ledger.WithClock(func() time.Time { return clock })
 	clock = time.Now()
 	if err := svc.ImportUnits(ctx, units); err != nil {
 		return sum, fmt.Errorf("demo units: %w", err)

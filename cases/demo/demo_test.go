@@ -12,15 +12,16 @@ import (
 func TestLoadDemoIsCompleteAndIdempotent(t *testing.T) {
 	env := casetest.New(t, nil)
 	ctx := context.Background()
-	sum, err := demo.Load(ctx, env.Config, "../../testdata/demo")
+	sum, err := demo.Load(ctx, env.Service, "../../testdata/demo")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if sum.Units < 35 || sum.Registered < 180 || sum.Steps < 400 {
 		t.Fatalf("demo too small: %+v", sum)
 	}
-	svc := cases.NewService(env.Config)
-	counts, err := env.DB.CountCasesByState(ctx, cases.CaseFilter{Scope: cases.GlobalScope})
+	// A second process sees the same ledger.
+	svc := casetest.Open(t, env.Config)
+	counts, err := svc.CountByState(ctx, cases.CaseFilter{Scope: cases.GlobalScope})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,11 +46,11 @@ func TestLoadDemoIsCompleteAndIdempotent(t *testing.T) {
 		t.Fatalf("verify demo: %+v %v", rep, err)
 	}
 	before := env.Counts(t)
-	again, err := demo.Load(ctx, env.Config, "../../testdata/demo")
+	again, err := demo.Load(ctx, env.Service, "../../testdata/demo")
 	if err != nil || again.Registered != 0 || again.Steps != 0 {
 		t.Fatalf("second load: %+v %v", again, err)
 	}
-	if after := env.Counts(t); after["events"] != before["events"] || after["cases"] != before["cases"] {
+	if after := env.Counts(t); after["events"] != before["events"] || after["units"] != before["units"] {
 		t.Fatalf("second load wrote: %v → %v", before, after)
 	}
 }

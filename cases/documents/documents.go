@@ -113,17 +113,17 @@ type Store interface {
 	FindDocument(ctx context.Context, id string) (Document, error)
 	// FindDocumentByCode returns a document by verification code (ENOTFOUND).
 	FindDocumentByCode(ctx context.Context, code string) (Document, error)
-	// FindDocumentsOfCase lists the documents that concern a case.
-	FindDocumentsOfCase(ctx context.Context, no string) ([]Document, error)
 	// ObjectKeys lists the object keys of every document and evidence record.
 	ObjectKeys(ctx context.Context) ([]string, error)
 	// InsertEvidence records an uploaded file.
 	InsertEvidence(ctx context.Context, e Evidence) error
 	// FindEvidence returns an evidence record (ENOTFOUND).
 	FindEvidence(ctx context.Context, id string) (Evidence, error)
-	// FindEvidenceOfCase lists a case's evidence.
-	FindEvidenceOfCase(ctx context.Context, no string) ([]Evidence, error)
 }
+
+// The documents and evidence of a case are listed through the ledger: each
+// record, once stored, is linked to its cases (cases.Service.Link), and the
+// case page reads the records by id. No query looks for them by case.
 
 // BlobInfo describes a stored object.
 type BlobInfo struct {

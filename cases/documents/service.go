@@ -266,6 +266,11 @@ func (s *Service) issue(ctx context.Context, actor cases.Actor, doc Document, re
 	if err := s.cfg.Store.InsertDocument(ctx, doc); err != nil {
 		return Document{}, nil, fmt.Errorf("record %s: %w", doc.Number, err)
 	}
+	// Should this fail, the document is issued and recorded all the same;
+	// reconciling the ledger view with the store links it.
+	if err := s.cfg.Cases.Link(ctx, cases.Link{Kind: cases.LinkDocument, ID: doc.ID, Cases: doc.Cases}); err != nil {
+		return Document{}, nil, fmt.Errorf("link %s to its cases: %w", doc.Number, err)
+	}
 	return doc, pdf, nil
 }
 
@@ -443,7 +448,7 @@ func (s *Service) Closing(ctx context.Context, scope cases.Scope, actor cases.Ac
 	if err != nil {
 		return Issued{}, nil, err
 	}
-	ev, err := s.cfg.Store.FindEvidenceOfCase(ctx, no)
+	ev, err := s.EvidenceOf(ctx, scope, no)
 	if err != nil {
 		return Issued{}, nil, err
 	}
@@ -526,17 +531,18 @@ func (s *Service) Document(ctx context.Context, scope cases.Scope, id string) (D
 	return d, nil
 }
 
-// Documents lists the documents of a case.
+// Documents lists the documents of a case, in the order they were issued.
 func (s *Service) Documents(ctx context.Context, scope cases.Scope, no string) ([]Document, error) {
-	if _, err := s.cfg.Cases.Case(ctx, scope, no); err != nil {
-		return nil, err
-	}
-	ds, err := s.cfg.Store.FindDocumentsOfCase(ctx, no)
+	ids, _, err := s.cfg.Cases.Links(ctx, scope, no)
 	if err != nil {
 		return nil, err
 	}
-	out := ds[:0]
-	for _, d := range ds {
+	out := []Document{}
+	for _, id := range ids {
+		d, err := s.cfg.Store.FindDocument(ctx, id)
+		if err != nil {
+			return nil, fmt.Errorf("documents of %s: %w", no, err)
+		}
 		if visible(scope, d) {
 			out = append(out, d)
 		}
@@ -616,7 +622,7 @@ func (s *Service) AddEvidence(ctx context.Context, scope cases.Scope, actor case
 	if len(files) == 0 || len(files) > cases.MaxEvidence {
 		return nil, cases.Invalid("file", "请选择 1 至 %d 个文件", cases.MaxEvidence)
 	}
-	have, err := s.cfg.Store.FindEvidenceOfCase(ctx, no)
+	have, err := s.EvidenceOf(ctx, scope, no)
 	if err != nil {
 		return nil, err
 	}
@@ -655,17 +661,29 @@ func (s *Service) AddEvidence(ctx context.Context, scope cases.Scope, actor case
 		if err := s.cfg.Store.InsertEvidence(ctx, e); err != nil {
 			return out, fmt.Errorf("record evidence: %w", err)
 		}
+		if err := s.cfg.Cases.Link(ctx, cases.Link{Kind: cases.LinkEvidence, ID: e.ID, Cases: []string{no}}); err != nil {
+			return out, fmt.Errorf("link evidence to %s: %w", no, err)
+		}
 		out = append(out, e)
 	}
 	return out, nil
 }
 
-// EvidenceOf lists a case's evidence.
+// EvidenceOf lists a case's evidence, in the order it was uploaded.
 func (s *Service) EvidenceOf(ctx context.Context, scope cases.Scope, no string) ([]Evidence, error) {
-	if _, err := s.cfg.Cases.Case(ctx, scope, no); err != nil {
+	_, ids, err := s.cfg.Cases.Links(ctx, scope, no)
+	if err != nil {
 		return nil, err
 	}
-	return s.cfg.Store.FindEvidenceOfCase(ctx, no)
+	out := []Evidence{}
+	for _, id := range ids {
+		e, err := s.cfg.Store.FindEvidence(ctx, id)
+		if err != nil {
+			return nil, fmt.Errorf("evidence of %s: %w", no, err)
+		}
+		out = append(out, e)
+	}
+	return out, nil
 }
 
 // CheckEvidenceRefs makes sure every evidence:ID reference belongs to case no.

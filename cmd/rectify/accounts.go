@@ -61,7 +61,7 @@ func (m *Main) userCmd(ctx context.Context, args []string) error {
 	if err := fs.Parse(args[1:]); err != nil {
 		return exitCode(2)
 	}
-	a, err := m.open(ctx, *c)
+	a, err := m.openStore(ctx, *c)
 	if err != nil {
 		return err
 	}
@@ -147,7 +147,7 @@ func (m *Main) tokenCmd(ctx context.Context, args []string) error {
 	if err := fs.Parse(args[1:]); err != nil {
 		return exitCode(2)
 	}
-	a, err := m.open(ctx, *c)
+	a, err := m.openStore(ctx, *c)
 	if err != nil {
 		return err
 	}

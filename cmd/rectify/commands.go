@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"time"
 
 	"rectify/cases"
 	"rectify/cases/unitfile"
@@ -52,12 +53,12 @@ func (m *Main) importCmd(ctx context.Context, args []string) error {
 
 func (m *Main) verify(ctx context.Context, args []string) error {
 	fs, c := m.flags("verify")
-	repair := fs.Bool("repair", false, "rebuild missing or stale projections from the events")
+	repair := fs.Bool("repair", false, "put the ledger view right where it differs from the events, and write a fresh snapshot")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	if err := fs.Parse(args); err != nil {
 		return exitCode(2)
 	}
-	a, err := m.open(ctx, *c)
+	a, err := m.openLedger(ctx, *c, true)
 	if err != nil {
 		return err
 	}
@@ -125,7 +126,7 @@ func (m *Main) dbserver(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	e, err := embedded.Start(ctx, embedded.Config{Backend: *backend, Dir: *dir, PostgreSQLURL: *pg, Addr: *addr, Log: log})
+	e, err := embedded.Start(ctx, embedded.Config{Backend: *backend, Dir: *dir, PostgreSQLURL: *pg, Addr: *addr, Log: log, IndexEvery: time.Second})
 	if err != nil {
 		return err
 	}

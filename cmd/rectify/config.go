@@ -102,22 +102,15 @@ type app struct {
 	log     *slog.Logger
 }
 
-// open connects to the configured database (starting the embedded engine
-// when none is configured) and builds the service.
-func (m *Main) open(ctx context.Context, c config) (*app, error) {
+// openStore connects to the configured database (starting the embedded
+// engine when none is configured), with the accounts service: for commands
+// that do not touch the ledger.
+func (m *Main) openStore(ctx context.Context, c config) (*app, error) {
 	log, err := m.logger(c.LogLevel)
 	if err != nil {
 		return nil, err
 	}
-	loc, err := time.LoadLocation(c.TimeZone)
-	if err != nil {
-		return nil, fmt.Errorf("--timezone: %w", err)
-	}
 	cat, err := catalog.Builtin()
-	if err != nil {
-		return nil, err
-	}
-	cal, err := calendar.Builtin()
 	if err != nil {
 		return nil, err
 	}
@@ -143,9 +136,42 @@ func (m *Main) open(ctx context.Context, c config) (*app, error) {
 		a.close()
 		return nil, err
 	}
-	a.cfg = cases.Config{Store: a.db, Calendar: cal, Catalog: cat, Location: loc, Log: log}
-	a.svc = cases.NewService(a.cfg)
+	if a.engine != nil {
+		// Every collection exists now: give each its _id index.
+		if err := a.engine.IndexIDs(ctx, c.MongoDB); err != nil {
+			a.close()
+			return nil, err
+		}
+	}
 	a.access = access.NewService(a.db, nil)
+	return a, nil
+}
+
+// open connects to the database and opens the ledger and the documents
+// service.
+func (m *Main) open(ctx context.Context, c config) (*app, error) { return m.openLedger(ctx, c, false) }
+
+// openLedger is open; a passive ledger only loads the view, with no
+// recovery and no snapshots (for verify, which must see it as it is).
+func (m *Main) openLedger(ctx context.Context, c config, passive bool) (*app, error) {
+	loc, err := time.LoadLocation(c.TimeZone)
+	if err != nil {
+		return nil, fmt.Errorf("--timezone: %w", err)
+	}
+	cal, err := calendar.Builtin()
+	if err != nil {
+		return nil, err
+	}
+	a, err := m.openStore(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	cat, log := a.catalog, a.log
+	a.cfg = cases.Config{Store: a.db, Calendar: cal, Catalog: cat, Location: loc, Log: log, Passive: passive}
+	if a.svc, err = cases.Open(ctx, a.cfg); err != nil {
+		a.close()
+		return nil, err
+	}
 	if c.MinioEndpoint != "" {
 		a.blobs, err = minioblob.Open(ctx, minioblob.Config{Endpoint: c.MinioEndpoint, AccessKey: c.MinioAccessKey,
 			SecretKey: c.MinioSecretKey, Bucket: c.MinioBucket, TLS: c.MinioTLS})
@@ -171,8 +197,13 @@ func (m *Main) open(ctx context.Context, c config) (*app, error) {
 }
 
 func (a *app) close() {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
+	if a.svc != nil {
+		if err := a.svc.Close(ctx); err != nil {
+			a.log.Error("close the ledger", "err", err)
+		}
+	}
 	if a.db != nil {
 		_ = a.db.Close(ctx)
 	}

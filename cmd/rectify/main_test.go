@@ -25,6 +25,7 @@ import (
 	"github.com/minio/minio-go/v7/pkg/credentials"
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"rectify/cases"
 	"rectify/storage/blob/miniotest"
 	"rectify/storage/mongodb"
 	"rectify/storage/mongotest"
@@ -321,7 +322,22 @@ func TestVerifyCommandFindsCorruption(t *testing.T) {
 		t.Fatalf("corrupted event: exit %d\n%s", code, out)
 	}
 	db.RawUpdate(ctx, "events", mongodb.EventID(nos[1], 1), bson.M{"$set": bson.M{"registered.facts": "有人长期不上班。"}})
-	db.RawUpdate(ctx, "cases", nos[2], bson.M{"$set": bson.M{"state": "closed"}})
+	// An event recorded by a server that died before journaling it: the
+	// view a server would load (the snapshot written on stopping, and the
+	// journal) does not have it.
+	first, err := db.FindEvent(ctx, nos[2], 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := cases.Apply(cases.Case{}, first)
+	e, err := cases.Decide(c, cases.ActionStartVerification, cases.Actor{ID: "li.ming", Role: cases.RoleOffice}, cases.Input{}, "", "2026-11-02", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.At = time.Now()
+	if errs := db.InsertEvents(ctx, []cases.Event{cases.Seal(e, c.HeadHash)}, false); errs[0] != nil {
+		t.Fatal(errs[0])
+	}
 	out, code = run(t, env, "verify")
 	if code != 1 || !strings.Contains(out, "FAULT "+nos[2]) || !strings.Contains(out, "stale-projection") {
 		t.Fatalf("stale projection: exit %d\n%s", code, out)

@@ -38,7 +38,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	defer a.close()
 	if *withDemo {
 		start := time.Now()
-		sum, err := demo.Load(ctx, a.cfg, *demoDir)
+		sum, err := demo.Load(ctx, a.svc, *demoDir)
 		if err != nil {
 			return err
 		}

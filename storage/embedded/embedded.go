@@ -2,6 +2,9 @@
 // server on a loopback address, backed by SQLite files in a directory (the
 // default when no database is configured) or by PostgreSQL (for the
 // standalone `rectify dbserver` the tests use as an external engine).
+//
+// On SQLite it also repairs FerretDB v1.24's _id index (see IndexIDs), so
+// that a find, update or delete by exact _id reads one row, not the table.
 package embedded
 
 import (
@@ -29,11 +32,16 @@ type Config struct {
 	Addr string
 	// Log receives the engine's warnings; nil discards them.
 	Log *slog.Logger
+	// IndexEvery, when positive, runs IndexIDs over every database at this
+	// interval: for a standalone server whose clients create databases and
+	// collections the process cannot see being created.
+	IndexEvery time.Duration
 }
 
 // Engine is a running embedded server.
 type Engine struct {
 	uri    string
+	dir    string // SQLite directory; "" on PostgreSQL
 	cancel context.CancelFunc
 	done   chan error
 }
@@ -60,6 +68,7 @@ func Start(ctx context.Context, cfg Config) (*Engine, error) {
 			return nil, fmt.Errorf("embedded engine: %w", err)
 		}
 		fc.Handler, fc.SQLiteURL = "sqlite", "file:"+dir+"/"
+		cfg.Dir = dir
 	case "postgresql":
 		if cfg.PostgreSQLURL == "" {
 			return nil, fmt.Errorf("embedded engine: postgresql backend needs a PostgreSQL URL")
@@ -74,6 +83,9 @@ func Start(ctx context.Context, cfg Config) (*Engine, error) {
 	}
 	rctx, cancel := context.WithCancel(context.Background())
 	e := &Engine{cancel: cancel, done: make(chan error, 1)}
+	if fc.Handler == "sqlite" {
+		e.dir = cfg.Dir
+	}
 	go func() { e.done <- f.Run(rctx) }()
 	e.uri = f.MongoDBURI()
 	// Run starts listening asynchronously: wait for the port to answer.
@@ -84,6 +96,9 @@ func Start(ctx context.Context, cfg Config) (*Engine, error) {
 		c, err := net.DialTimeout("tcp", host, time.Second)
 		if err == nil {
 			c.Close()
+			if cfg.IndexEvery > 0 && e.dir != "" {
+				go e.indexLoop(rctx, cfg.IndexEvery, fc.Logger)
+			}
 			return e, nil
 		}
 		select {

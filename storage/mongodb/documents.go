@@ -2,10 +2,13 @@ package mongodb
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"rectify/cases"
 	"rectify/cases/documents"
@@ -15,8 +18,20 @@ import (
 const (
 	colDocuments = "documents"
 	colDocNumber = "document_numbers"
+	colDocCodes  = "document_codes"
 	colEvidence  = "evidence"
 )
+
+// codeDoc maps a verification code to its document, so that the public
+// verification page finds a document by key rather than by reading them all.
+type codeDoc struct {
+	Code string `bson:"_id"`
+	Doc  string `bson:"doc"`
+}
+
+// codesBackfilled marks a database whose documents all have code records
+// (those issued before codes had their own collection got them once).
+const codesBackfilled = "~backfilled"
 
 type documentDoc struct {
 	ID         string    `bson:"_id"`
@@ -67,6 +82,10 @@ func (d *DB) InsertDocument(ctx context.Context, x documents.Document) error {
 	doc := documentDoc{ID: x.ID, Kind: string(x.Kind), Year: x.Year, Seq: x.Seq, Number: x.Number, Title: x.Title, Addressee: x.Addressee,
 		UnitCode: x.UnitCode, Region: x.Region, Cases: x.Cases, ObjectKey: x.ObjectKey, SHA256: x.SHA256, Size: x.Size,
 		VerifyCode: x.VerifyCode, IssuedBy: actorDoc{x.IssuedBy.ID, x.IssuedBy.Name, string(x.IssuedBy.Role)}, IssuedAt: x.IssuedAt, Replaces: x.Replaces}
+	// The code first: its unique insert also refuses a repeated code.
+	if _, err := d.db.Collection(colDocCodes).InsertOne(ctx, codeDoc{Code: x.VerifyCode, Doc: x.ID}); err != nil {
+		return translate(err, "verification code of "+x.Number)
+	}
 	_, err := d.db.Collection(colDocuments).InsertOne(ctx, doc)
 	return translate(err, "document "+x.Number)
 }
@@ -86,12 +105,51 @@ func (d *DB) FindDocument(ctx context.Context, id string) (documents.Document, e
 
 // FindDocumentByCode returns a document by verification code.
 func (d *DB) FindDocumentByCode(ctx context.Context, code string) (documents.Document, error) {
-	return d.findDocument(ctx, bson.M{"verifyCode": code})
+	var c codeDoc
+	if err := d.db.Collection(colDocCodes).FindOne(ctx, bson.M{"_id": code}).Decode(&c); err != nil || c.Code == codesBackfilled {
+		if err == nil {
+			err = mongo.ErrNoDocuments
+		}
+		return documents.Document{}, translate(err, "document")
+	}
+	doc, err := d.findDocument(ctx, bson.M{"_id": c.Doc})
+	if err == nil && doc.VerifyCode != code {
+		return documents.Document{}, cases.NotFound("document not found")
+	}
+	return doc, err
 }
 
-// FindDocumentsOfCase lists a case's documents, oldest first.
-func (d *DB) FindDocumentsOfCase(ctx context.Context, no string) ([]documents.Document, error) {
-	return findAll(ctx, d.db.Collection(colDocuments), bson.M{"cases": no}, bson.D{{Key: "issuedAt", Value: 1}}, documentDoc.document, "documents of "+no)
+// backfillCodes gives every document issued before codes had their own
+// collection a code record, once.
+func (d *DB) backfillCodes(ctx context.Context) error {
+	codes := d.db.Collection(colDocCodes)
+	err := codes.FindOne(ctx, bson.M{"_id": codesBackfilled}).Err()
+	if err == nil {
+		return nil
+	}
+	if !errors.Is(err, mongo.ErrNoDocuments) {
+		return fmt.Errorf("check document codes: %w", err)
+	}
+	cur, err := d.db.Collection(colDocuments).Find(ctx, bson.M{}, options.Find().SetProjection(bson.M{"verifyCode": 1}))
+	if err != nil {
+		return fmt.Errorf("backfill document codes: %w", err)
+	}
+	var docs []struct {
+		ID   string `bson:"_id"`
+		Code string `bson:"verifyCode"`
+	}
+	if err := cur.All(ctx, &docs); err != nil {
+		return fmt.Errorf("backfill document codes: %w", err)
+	}
+	for _, x := range docs {
+		if _, err := codes.InsertOne(ctx, codeDoc{Code: x.Code, Doc: x.ID}); err != nil && !mongo.IsDuplicateKeyError(err) {
+			return fmt.Errorf("backfill document code of %s: %w", x.ID, err)
+		}
+	}
+	if _, err := codes.InsertOne(ctx, codeDoc{Code: codesBackfilled}); err != nil && !mongo.IsDuplicateKeyError(err) {
+		return fmt.Errorf("backfill document codes: %w", err)
+	}
+	return nil
 }
 
 // ObjectKeys lists the object keys of every document and evidence record.
@@ -137,11 +195,6 @@ func (d *DB) FindEvidence(ctx context.Context, id string) (documents.Evidence, e
 		return documents.Evidence{}, translate(err, "evidence "+id)
 	}
 	return e.evidence(), nil
-}
-
-// FindEvidenceOfCase lists a case's evidence, oldest first.
-func (d *DB) FindEvidenceOfCase(ctx context.Context, no string) ([]documents.Evidence, error) {
-	return findAll(ctx, d.db.Collection(colEvidence), bson.M{"caseNo": no}, bson.D{{Key: "uploadedAt", Value: 1}}, evidenceDoc.evidence, "evidence of "+no)
 }
 
 var _ documents.Store = (*DB)(nil)

@@ -2,10 +2,12 @@ package mongodb
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"rectify/cases"
@@ -104,10 +106,70 @@ func (d eventDoc) event() cases.Event {
 	return e
 }
 
-// InsertEvent records an event; ECONFLICT if its (case, sequence) is taken.
-func (d *DB) InsertEvent(ctx context.Context, e cases.Event) error {
-	_, err := d.db.Collection(colEvents).InsertOne(ctx, toEventDoc(e))
-	return translate(err, "event "+eventID(e.CaseNo, e.Seq))
+// InsertEvents records events in one insert command: ordered (it stops at
+// the first failure; the rest are reported ErrNotAttempted) or not. A
+// taken key is ECONFLICT for that event; a command that failed as a whole
+// is reported for every event, since what it wrote is unknown.
+func (d *DB) InsertEvents(ctx context.Context, evs []cases.Event, ordered bool) []error {
+	errs := make([]error, len(evs))
+	if len(evs) == 0 {
+		return errs
+	}
+	docs := make([]any, len(evs))
+	for i, e := range evs {
+		docs[i] = toEventDoc(e)
+	}
+	_, err := d.db.Collection(colEvents).InsertMany(ctx, docs, options.InsertMany().SetOrdered(ordered))
+	if err == nil {
+		return errs
+	}
+	var bwe mongo.BulkWriteException
+	if !errors.As(err, &bwe) || bwe.WriteConcernError != nil || len(bwe.WriteErrors) == 0 {
+		for i, e := range evs {
+			errs[i] = fmt.Errorf("insert event %s: %w", eventID(e.CaseNo, e.Seq), err)
+		}
+		return errs
+	}
+	first := len(evs)
+	for _, we := range bwe.WriteErrors {
+		if we.Index < 0 || we.Index >= len(evs) {
+			continue
+		}
+		e := evs[we.Index]
+		if we.Code == 11000 {
+			errs[we.Index] = &cases.Error{Code: cases.ECONFLICT, Message: "event " + eventID(e.CaseNo, e.Seq) + " already exists"}
+		} else {
+			errs[we.Index] = fmt.Errorf("insert event %s: %w", eventID(e.CaseNo, e.Seq), we)
+		}
+		first = min(first, we.Index)
+	}
+	if ordered {
+		for i := first + 1; i < len(evs); i++ {
+			if errs[i] == nil {
+				errs[i] = cases.ErrNotAttempted
+			}
+		}
+	}
+	return errs
+}
+
+// ScanEvents reads every event.
+func (d *DB) ScanEvents(ctx context.Context, fn func(cases.Event) error) error {
+	cur, err := d.db.Collection(colEvents).Find(ctx, bson.M{}, options.Find().SetBatchSize(1000))
+	if err != nil {
+		return fmt.Errorf("scan events: %w", err)
+	}
+	defer cur.Close(ctx)
+	for cur.Next(ctx) {
+		var doc eventDoc
+		if err := cur.Decode(&doc); err != nil {
+			return fmt.Errorf("scan events: %w", err)
+		}
+		if err := fn(doc.event()); err != nil {
+			return err
+		}
+	}
+	return cur.Err()
 }
 
 // FindEvent returns one event by its key (an _id lookup, indexed everywhere).
@@ -117,11 +179,6 @@ func (d *DB) FindEvent(ctx context.Context, no string, seq int) (cases.Event, er
 		return cases.Event{}, translate(err, "event "+eventID(no, seq))
 	}
 	return doc.event(), nil
-}
-
-// FindEvents returns a case's events in order.
-func (d *DB) FindEvents(ctx context.Context, no string) ([]cases.Event, error) {
-	return findAll(ctx, d.db.Collection(colEvents), bson.M{"caseNo": no}, bson.D{{Key: "seq", Value: 1}}, eventDoc.event, "events of "+no)
 }
 
 // FindRegistrationByKey finds the case registered with an idempotency key.
@@ -134,11 +191,6 @@ func (d *DB) FindRegistrationByKey(ctx context.Context, key string) (string, err
 		return "", translate(err, "registration with that idempotency key")
 	}
 	return doc.CaseNo, nil
-}
-
-// CaseNumbers returns every case number that has a registration event.
-func (d *DB) CaseNumbers(ctx context.Context) ([]string, error) {
-	return d.strings(ctx, colEvents, bson.M{"seq": 1}, "caseNo")
 }
 
 func (d *DB) strings(ctx context.Context, col string, q bson.M, field string) ([]string, error) {

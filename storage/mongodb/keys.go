@@ -33,12 +33,6 @@ func (d *DB) ClaimKey(ctx context.Context, r cases.KeyRecord) (cases.KeyRecord, 
 	return cases.KeyRecord{Key: doc.Key, RequestHash: doc.RequestHash, CaseNo: doc.CaseNo, CreatedAt: doc.CreatedAt.UTC()}, false, nil
 }
 
-// CompleteKey records the case a key produced.
-func (d *DB) CompleteKey(ctx context.Context, key, caseNo string) error {
-	_, err := d.db.Collection(colKeys).UpdateOne(ctx, bson.M{"_id": key}, bson.M{"$set": bson.M{"caseNo": caseNo}})
-	return translate(err, "idempotency key")
-}
-
 // ReleaseKey deletes a key that never produced a case.
 func (d *DB) ReleaseKey(ctx context.Context, key string) error {
 	_, err := d.db.Collection(colKeys).DeleteOne(ctx, bson.M{"_id": key, "caseNo": ""})

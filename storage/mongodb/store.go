@@ -1,8 +1,10 @@
-// Package mongodb implements cases.Store on MongoDB (or any server speaking
-// its wire protocol, such as FerretDB). It uses only what MongoDB and
-// FerretDB v1 both support: single-document writes, unique indexes, plain
-// finds with sorts, and $group with $sum. Correctness under concurrency
-// rests on unique-key inserts, never on conditional updates.
+// Package mongodb implements cases.Store (and the stores of access and
+// documents) on MongoDB, or any server speaking its wire protocol such as
+// FerretDB. It uses only what MongoDB and FerretDB v1 both support:
+// inserts (one or many), single-document updates and deletes by _id, finds,
+// and unique indexes. Correctness under concurrency rests on unique-key
+// inserts, never on conditional updates. The ledger reads by exact _id
+// while serving; whole collections are read only to rebuild or verify.
 package mongodb
 
 import (
@@ -10,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -21,11 +24,19 @@ import (
 
 // Collection names.
 const (
-	colUnits  = "units"
-	colEvents = "events"
-	colCases  = "cases"
-	colKeys   = "idempotency_keys"
+	colUnits     = "units"
+	colEvents    = "events"
+	colKeys      = "idempotency_keys"
+	colJournal   = "journal"
+	colSnapshots = "snapshots"
+	colChunks    = "snapshot_chunks"
 )
+
+// collections lists every collection the store writes. They are created
+// when the store opens, so that an engine that indexes tables as it finds
+// them (the embedded one) sees them all at once.
+var collections = []string{colUnits, colEvents, colKeys, colJournal, colSnapshots, colChunks,
+	colUsers, colSessions, colTokens, colFailures, colAccess, colDocuments, colDocNumber, colDocCodes, colEvidence}
 
 // DB is a connection to one database.
 type DB struct {
@@ -48,6 +59,10 @@ func Open(ctx context.Context, uri, name string) (*DB, error) {
 	}
 	d := &DB{client: client, db: client.Database(name)}
 	if err := d.ensureIndexes(ctx); err != nil {
+		_ = client.Disconnect(ctx)
+		return nil, err
+	}
+	if err := d.backfillCodes(ctx); err != nil {
 		_ = client.Disconnect(ctx)
 		return nil, err
 	}
@@ -98,14 +113,6 @@ func (d *DB) ensureIndexes(ctx context.Context) error {
 	specs := []index{
 		{colEvents, "case_seq", asc("caseNo", "seq"), true},
 		{colEvents, "idempotency_key", asc("idempotencyKey"), false},
-		{colCases, "ledger_order", asc("-year", "-ordinal"), false},
-		{colCases, "state_deadline", asc("state", "deadline"), false},
-		{colCases, "unit_state", asc("unitCode", "state"), false},
-		{colCases, "region_state", asc("regionKeys", "state"), false},
-		{colCases, "source_year", asc("source", "-year"), false},
-		{colCases, "kind_year", asc("kind", "-year"), false},
-		{colUnits, "region_code", asc("regionKeys", "_id"), false},
-		{colUnits, "kind", asc("kind"), false},
 		{colSessions, "user", asc("userId"), false},
 		{colSessions, "last_seen", asc("lastSeen"), false},
 		{colFailures, "key_at", asc("key", "-at"), false},
@@ -113,16 +120,27 @@ func (d *DB) ensureIndexes(ctx context.Context) error {
 		{colAccess, "user_at", asc("userId", "-at"), false},
 		{colAccess, "target_at", asc("target", "-at"), false},
 		{colDocuments, "verify_code", asc("verifyCode"), true},
-		{colDocuments, "cases", asc("cases"), false},
-		{colEvidence, "case", asc("caseNo"), false},
 	}
-	have := map[string]bool{}
-	for _, col := range []string{colEvents, colCases, colUnits, colSessions, colFailures, colAccess, colDocuments, colEvidence} {
-		existing, err := d.db.Collection(col).Indexes().ListSpecifications(ctx)
+	names, err := d.db.ListCollectionNames(ctx, bson.M{})
+	if err != nil {
+		return fmt.Errorf("list collections: %w", err)
+	}
+	for _, col := range collections {
+		if slices.Contains(names, col) {
+			continue
+		}
+		err := d.db.CreateCollection(ctx, col)
 		var ce mongo.CommandError
-		if errors.As(err, &ce) && ce.Code == 26 { // NamespaceNotFound: a new collection
+		if errors.As(err, &ce) && ce.Code == 48 { // NamespaceExists: created meanwhile
 			err = nil
 		}
+		if err != nil {
+			return fmt.Errorf("create collection %s: %w", col, err)
+		}
+	}
+	have := map[string]bool{}
+	for _, col := range collections {
+		existing, err := d.db.Collection(col).Indexes().ListSpecifications(ctx)
 		if err != nil {
 			return fmt.Errorf("list indexes on %s: %w", col, err)
 		}

@@ -11,7 +11,7 @@ import (
 // writes. Tests use it to show that a failed request wrote nothing.
 func (d *DB) Counts(ctx context.Context) (map[string]int64, error) {
 	out := map[string]int64{}
-	for _, col := range []string{colUnits, colEvents, colCases, colKeys, colUsers, colSessions, colTokens, colAccess, colDocuments, colDocNumber, colEvidence} {
+	for _, col := range collections {
 		n, err := d.db.Collection(col).CountDocuments(ctx, bson.M{})
 		if err != nil {
 			return nil, fmt.Errorf("count %s: %w", col, err)

@@ -2,8 +2,6 @@ package mongodb
 
 import (
 	"context"
-	"fmt"
-	"regexp"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -67,49 +65,7 @@ func (d *DB) PutUnits(ctx context.Context, units []cases.Unit) error {
 	return nil
 }
 
-// FindUnit returns one unit.
-func (d *DB) FindUnit(ctx context.Context, code string) (cases.Unit, error) {
-	var doc unitDoc
-	if err := d.db.Collection(colUnits).FindOne(ctx, bson.M{"_id": code}).Decode(&doc); err != nil {
-		return cases.Unit{}, translate(err, "unit "+code)
-	}
-	return doc.unit(), nil
-}
-
-// FindUnits returns a page of units ordered by region and code.
-func (d *DB) FindUnits(ctx context.Context, f cases.UnitFilter) ([]cases.Unit, int, error) {
-	q := bson.M{}
-	and := scopeQueryOn("_id", f.Scope)
-	if f.Region != "" {
-		and = append(and, bson.M{"regionKeys": f.Region})
-	}
-	if len(and) > 0 {
-		q["$and"] = and
-	}
-	if f.Kind != "" {
-		q["kind"] = string(f.Kind)
-	}
-	if f.Text != "" {
-		re := bson.M{"$regex": regexp.QuoteMeta(f.Text)}
-		q["$or"] = bson.A{bson.M{"name": re}, bson.M{"_id": re}}
-	}
-	col := d.db.Collection(colUnits)
-	total, err := col.CountDocuments(ctx, q)
-	if err != nil {
-		return nil, 0, fmt.Errorf("count units: %w", err)
-	}
-	skip, limit := pageOpts(f.Page, f.PerPage)
-	cur, err := col.Find(ctx, q, options.Find().SetSort(bson.D{{Key: "regionKeys", Value: 1}, {Key: "_id", Value: 1}}).SetSkip(skip).SetLimit(limit))
-	if err != nil {
-		return nil, 0, fmt.Errorf("find units: %w", err)
-	}
-	var docs []unitDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, 0, fmt.Errorf("read units: %w", err)
-	}
-	out := make([]cases.Unit, 0, len(docs))
-	for _, doc := range docs {
-		out = append(out, doc.unit())
-	}
-	return out, int(total), nil
+// AllUnits returns every unit.
+func (d *DB) AllUnits(ctx context.Context) ([]cases.Unit, error) {
+	return findAll(ctx, d.db.Collection(colUnits), bson.M{}, bson.D{{Key: "_id", Value: 1}}, unitDoc.unit, "units")
 }

@@ -1,0 +1,190 @@
+package cases
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// MaxIdempotencyKey is the longest Idempotency-Key accepted.
+const MaxIdempotencyKey = 128
+
+// keyPendingTimeout is how long a claimed key may stay without a case before
+// a retry may assume the first attempt died before writing anything.
+const keyPendingTimeout = 2 * time.Minute
+
+// Register validates r, claims the next ledger number of the current year
+// and records the case's first event. With an idempotency key, a repeated
+// request returns the case the first one created and replayed=true.
+//
+// The number is assigned by the writer when it records the event, in the
+// order registrations reach it, and claimed by inserting the event under
+// it: of two processes trying the same number one insert succeeds, and the
+// other moves on to the next. A number is taken only by the insert that
+// records its case, so numbers are gapless and never reused.
+func (s *Service) Register(ctx context.Context, scope Scope, actor Actor, r Registration, key string) (c Case, replayed bool, err error) {
+	if !contains(RegisterRoles, actor.Role) {
+		return Case{}, false, Refused("role", "登记问题线索须由监督检查处室、举报受理或巡察组人员办理，角色 %s 不可登记", actor.Role)
+	}
+	reg, err := s.validateRegistration(scope, r)
+	if err != nil {
+		return Case{}, false, err
+	}
+	if key != "" {
+		no, err := s.claimKey(ctx, key, requestHash(actor, r))
+		if err != nil {
+			return Case{}, false, err
+		}
+		if no != "" {
+			c, err := s.load(ctx, no)
+			return c, true, err
+		}
+		reg.IdempotencyKey = key
+	}
+	now := s.now()
+	reg.Year = now.In(s.loc).Year()
+	e := Event{Seq: 1, Action: ActionRegister, To: StateRegistered, Actor: actor, At: now, Registered: &reg}
+	res, err := s.submit(ctx, &write{kind: writeRegister, event: e})
+	if err != nil {
+		return Case{}, false, err
+	}
+	return res.c, false, nil
+}
+
+func (s *Service) validateRegistration(scope Scope, r Registration) (Registered, error) {
+	r.Source, r.SourceRef, r.UnitCode = strings.TrimSpace(r.Source), strings.TrimSpace(r.SourceRef), strings.TrimSpace(r.UnitCode)
+	r.Kind, r.Title, r.Facts, r.Assignee = strings.TrimSpace(r.Kind), strings.TrimSpace(r.Title), strings.TrimSpace(r.Facts), strings.TrimSpace(r.Assignee)
+	if !s.cat.HasSource(r.Source) {
+		return Registered{}, Invalid("source", "未知的问题来源「%s」", r.Source)
+	}
+	if err := checkText("source_ref", r.SourceRef, MaxShortText, s.cat.SourceNeedsRef(r.Source)); err != nil {
+		return Registered{}, err
+	}
+	if !ValidUnitCode(r.UnitCode) {
+		return Registered{}, Invalid("unit_code", "单位代码「%s」格式不正确", r.UnitCode)
+	}
+	if !s.cat.HasKind(r.Kind) {
+		return Registered{}, Invalid("violation_kind", "未知的问题类型「%s」", r.Kind)
+	}
+	if err := checkText("title", r.Title, MaxShortText, true); err != nil {
+		return Registered{}, err
+	}
+	if err := checkText("facts", r.Facts, MaxLongText, true); err != nil {
+		return Registered{}, err
+	}
+	if !r.Level.Valid() {
+		return Registered{}, Invalid("level", "密级须为公开、内部或秘密")
+	}
+	if err := checkText("assignee", r.Assignee, MaxShortText, false); err != nil {
+		return Registered{}, err
+	}
+	u, ok := s.view.unit(r.UnitCode)
+	if !ok || !scope.AllowsUnit(u) {
+		return Registered{}, Invalid("unit_code", "没有代码为「%s」的单位", r.UnitCode)
+	}
+	return Registered{Registration: r, UnitName: u.Name, Region: append([]string{}, u.Region...)}, nil
+}
+
+func requestHash(actor Actor, r Registration) string {
+	b, _ := json.Marshal(struct {
+		A string
+		R Registration
+	}{actor.ID, r})
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// claimKey returns the case number an earlier request with key produced, or
+// "" when this request now owns the key.
+func (s *Service) claimKey(ctx context.Context, key, hash string) (string, error) {
+	if len(key) > MaxIdempotencyKey || strings.TrimFunc(key, func(r rune) bool { return r > ' ' && r < 0x7f }) != "" {
+		return "", Invalid("Idempotency-Key", "Idempotency-Key 须为 1 至 %d 个可打印 ASCII 字符", MaxIdempotencyKey)
+	}
+	for attempt := 0; attempt < 2; attempt++ {
+		old, claimed, err := s.store.ClaimKey(ctx, KeyRecord{Key: key, RequestHash: hash, CreatedAt: TruncateTime(s.now())})
+		if err != nil {
+			return "", fmt.Errorf("claim idempotency key: %w", err)
+		}
+		if claimed {
+			return "", nil
+		}
+		if old.RequestHash != hash {
+			return "", Invalid("Idempotency-Key", "该 Idempotency-Key 已用于另一个不同的请求")
+		}
+		if old.CaseNo != "" {
+			return old.CaseNo, nil
+		}
+		// The registration event carries the key, and the view indexes it.
+		if no, ok := s.view.caseByKey(key); ok {
+			return no, nil
+		}
+		if s.now().Sub(old.CreatedAt) < keyPendingTimeout {
+			return "", Conflict("使用该 Idempotency-Key 的请求仍在处理中，请稍后重试")
+		}
+		// Long pending and not in the view: the first attempt died, either
+		// before registering or between recording the case and journaling
+		// it. Only the events can tell.
+		no, err := s.store.FindRegistrationByKey(ctx, key)
+		if err == nil {
+			if _, err := s.catchUp(ctx, no); err != nil {
+				return "", err
+			}
+			return no, nil
+		}
+		if ErrorCode(err) != ENOTFOUND {
+			return "", fmt.Errorf("find registration by key: %w", err)
+		}
+		if err := s.store.ReleaseKey(ctx, key); err != nil {
+			return "", fmt.Errorf("release stale idempotency key: %w", err)
+		}
+	}
+	return "", Conflict("使用该 Idempotency-Key 的请求仍在处理中，请稍后重试")
+}
+
+// LastTaken returns the highest n ≥ from-1 such that taken(n) holds, given
+// that numbers are claimed by unique inserts and so form a prefix 1..n:
+// galloping then bisecting finds n with O(log n) lookups by key. Were a gap
+// ever made by hand, the result would only be low, and the next insert
+// conflict would move past it: correctness never depends on it.
+func LastTaken(from int, taken func(n int) (bool, error)) (int, error) {
+	lo, step := from-1, 1 // lo is taken (or 0)
+	hi := 0               // hi is free
+	for {
+		ok, err := taken(lo + step)
+		if err != nil {
+			return 0, err
+		}
+		if !ok {
+			hi = lo + step
+			break
+		}
+		lo += step
+		step *= 2
+	}
+	for hi-lo > 1 {
+		mid := lo + (hi-lo)/2
+		ok, err := taken(mid)
+		if err != nil {
+			return 0, err
+		}
+		if ok {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return lo, nil
+}
+
+// eventExists reports whether an event is recorded.
+func (l *ledger) eventExists(ctx context.Context, no string, seq int) (bool, error) {
+	_, err := l.store.FindEvent(ctx, no, seq)
+	if ErrorCode(err) == ENOTFOUND {
+		return false, nil
+	}
+	return err == nil, err
+}

@@ -1,0 +1,358 @@
+package cases
+
+import (
+	"sort"
+	"sync"
+
+	"github.com/google/btree"
+)
+
+// view is the ledger as one process holds it in memory: the current
+// projection of every case, the units, the documents and evidence attached
+// to each case, and what lists need to filter, sort and count cases without
+// asking the database. FerretDB, the embedded engine, reads and decodes
+// every document for any filter, sort or count, so a list served by the
+// database costs time in proportion to the ledger; served from here it
+// costs one pass over rows already in memory.
+//
+// The view is derived. It is loaded from a snapshot and the journal entries
+// after it (or folded from the events), kept current by the events this
+// process records and by the journal other processes write, and compared
+// with the events by Verify. Its rows are immutable: an update replaces the
+// row, so a row handed to a reader never changes under it.
+type view struct {
+	mu     sync.RWMutex
+	rows   map[string]*row // by case number
+	slots  []*row          // by slot: the order rows entered this view
+	orders [numOrders]*btree.BTreeG[*row]
+	text   textIndex
+	units  map[string]Unit
+	keys   map[string]string // idempotency key → case number
+	maxOrd map[int]int       // year → highest ordinal in the view
+	pos    int64             // the journal position the view includes
+}
+
+// row is one case in the view.
+type row struct {
+	c        Case
+	slot     int32
+	text     string   // searchText(c): fixed at registration
+	regions  []string // region keys of every level: 江南省, 江南省/云州市, …
+	docs     []string // ids of documents issued on the case, in order
+	evidence []string // ids of evidence uploaded for the case, in order
+	key      string   // the idempotency key it was registered with
+}
+
+// The sort orders the view keeps. Each is total: ties are broken by the
+// ledger number, so that paging is stable.
+const (
+	orderNo = iota
+	orderDeadline
+	orderUpdated
+	orderUnit
+	orderState
+	numOrders
+)
+
+// stateRank orders states as the ledger lists them, not alphabetically.
+var stateRank = func() map[State]int {
+	m := map[State]int{}
+	for i, s := range States {
+		m[s] = i
+	}
+	return m
+}()
+
+func lessNoOf(a, b *Case) bool {
+	if a.Year != b.Year {
+		return a.Year < b.Year
+	}
+	if a.Ordinal != b.Ordinal {
+		return a.Ordinal < b.Ordinal
+	}
+	return a.No < b.No
+}
+
+// orderLess are the comparisons of the orders. Unit and state orders list
+// newer cases first within a unit or a state, as the ledger does by default.
+var orderLess = [numOrders]func(a, b *row) bool{
+	orderNo: func(a, b *row) bool { return lessNoOf(&a.c, &b.c) },
+	orderDeadline: func(a, b *row) bool {
+		if a.c.Deadline != b.c.Deadline {
+			return a.c.Deadline < b.c.Deadline
+		}
+		return lessNoOf(&a.c, &b.c)
+	},
+	orderUpdated: func(a, b *row) bool {
+		if !a.c.UpdatedAt.Equal(b.c.UpdatedAt) {
+			return a.c.UpdatedAt.Before(b.c.UpdatedAt)
+		}
+		return lessNoOf(&a.c, &b.c)
+	},
+	orderUnit: func(a, b *row) bool {
+		if a.c.UnitName != b.c.UnitName {
+			return a.c.UnitName < b.c.UnitName
+		}
+		return lessNoOf(&b.c, &a.c)
+	},
+	orderState: func(a, b *row) bool {
+		if ra, rb := stateRank[a.c.State], stateRank[b.c.State]; ra != rb {
+			return ra < rb
+		}
+		return lessNoOf(&b.c, &a.c)
+	},
+}
+
+func newView() *view {
+	v := &view{rows: map[string]*row{}, text: newTextIndex(), units: map[string]Unit{}, keys: map[string]string{}, maxOrd: map[int]int{}}
+	for i := range v.orders {
+		v.orders[i] = btree.NewG(32, orderLess[i])
+	}
+	return v
+}
+
+// regionKeysOf returns the key of every level of a region path.
+func regionKeysOf(path []string) []string {
+	keys := make([]string, len(path))
+	for i := range path {
+		keys[i] = RegionKey(path[:i+1])
+	}
+	return keys
+}
+
+// put inserts r or replaces the row of the same case. Callers hold mu.
+func (v *view) put(r *row) {
+	old, exists := v.rows[r.c.No]
+	if exists {
+		r.slot, r.text, r.regions = old.slot, old.text, old.regions
+		for _, t := range v.orders {
+			t.Delete(old)
+		}
+		v.slots[r.slot] = r
+	} else {
+		r.slot = int32(len(v.slots))
+		if r.text == "" {
+			r.text = searchText(r.c)
+		}
+		r.regions = regionKeysOf(r.c.Region)
+		v.slots = append(v.slots, r)
+		v.text.add(r.slot, r.text)
+	}
+	v.rows[r.c.No] = r
+	for _, t := range v.orders {
+		t.ReplaceOrInsert(r)
+	}
+	if r.c.Ordinal > v.maxOrd[r.c.Year] {
+		v.maxOrd[r.c.Year] = r.c.Ordinal
+	}
+	if r.key != "" {
+		v.keys[r.key] = r.c.No
+	}
+}
+
+// applyEvent folds e into its case. It reports whether e was applied:
+// an event the view already holds (seq ≤ version) is ignored, and one past
+// the next (a gap) is refused, so that the caller fetches what is missing
+// first. Callers hold mu.
+func (v *view) applyEvent(e Event) (applied, gap bool) {
+	old := v.rows[e.CaseNo]
+	version := 0
+	if old != nil {
+		version = old.c.Version
+	}
+	switch {
+	case e.Seq <= version:
+		return false, false
+	case e.Seq > version+1:
+		return false, true
+	}
+	r := &row{}
+	if old != nil {
+		*r = *old
+	} else if e.Registered != nil {
+		r.key = e.Registered.IdempotencyKey
+	}
+	r.c = Apply(r.c, e)
+	v.put(r)
+	return true, false
+}
+
+// reset replaces a case's projection outright (a repair from its events).
+// Callers hold mu.
+func (v *view) reset(c Case) {
+	r := &row{c: c}
+	if old := v.rows[c.No]; old != nil {
+		r.docs, r.evidence, r.key = old.docs, old.evidence, old.key
+	}
+	v.put(r)
+}
+
+// link attaches a document or evidence id to cases. Callers hold mu.
+func (v *view) link(l Link) {
+	for _, no := range l.Cases {
+		old := v.rows[no]
+		if old == nil {
+			continue // a case the view does not hold (yet): Verify reports it
+		}
+		r := *old
+		switch l.Kind {
+		case LinkDocument:
+			if contains(r.docs, l.ID) {
+				continue
+			}
+			r.docs = append(append([]string(nil), r.docs...), l.ID)
+		case LinkEvidence:
+			if contains(r.evidence, l.ID) {
+				continue
+			}
+			r.evidence = append(append([]string(nil), r.evidence...), l.ID)
+		}
+		v.put(&r)
+	}
+}
+
+// drop removes a case. Its slot stays taken (slots never move) but empty.
+// Callers hold mu.
+func (v *view) drop(no string) {
+	r := v.rows[no]
+	if r == nil {
+		return
+	}
+	for _, t := range v.orders {
+		t.Delete(r)
+	}
+	delete(v.rows, no)
+	v.slots[r.slot] = nil
+	if r.key != "" {
+		delete(v.keys, r.key)
+	}
+}
+
+// swap replaces the content of v with that of w (a reload).
+func (v *view) swap(w *view) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.rows, v.slots, v.orders, v.text = w.rows, w.slots, w.orders, w.text
+	v.units, v.keys, v.maxOrd, v.pos = w.units, w.keys, w.maxOrd, w.pos
+}
+
+// putUnit stores or replaces a unit. Callers hold mu.
+func (v *view) putUnit(u Unit) { v.units[u.Code] = u }
+
+// version returns the version of case no in the view (0 if absent).
+func (v *view) version(no string) int {
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	if r := v.rows[no]; r != nil {
+		return r.c.Version
+	}
+	return 0
+}
+
+// hasLink reports whether case no lists the record id of kind.
+func (v *view) hasLink(kind, id, no string) bool {
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	r := v.rows[no]
+	if r == nil {
+		return false
+	}
+	if kind == LinkDocument {
+		return contains(r.docs, id)
+	}
+	return contains(r.evidence, id)
+}
+
+// get returns the row of case no.
+func (v *view) get(no string) (*row, bool) {
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	r, ok := v.rows[no]
+	return r, ok
+}
+
+// unit returns a unit.
+func (v *view) unit(code string) (Unit, bool) {
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	u, ok := v.units[code]
+	return u, ok
+}
+
+// caseByKey returns the case registered with an idempotency key.
+func (v *view) caseByKey(key string) (string, bool) {
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	no, ok := v.keys[key]
+	return no, ok
+}
+
+// lastOrdinal is the highest ordinal of year in the view.
+func (v *view) lastOrdinal(year int) int {
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	return v.maxOrd[year]
+}
+
+// size returns the number of cases.
+func (v *view) size() int {
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	return len(v.rows)
+}
+
+// viewData is the content of a view, as a snapshot stores it.
+type viewData struct {
+	Cases []viewCase `json:"cases"`
+	Units []Unit     `json:"units"`
+}
+
+// viewCase is one case of a snapshot.
+type viewCase struct {
+	Case     Case     `json:"case"`
+	Docs     []string `json:"docs,omitempty"`
+	Evidence []string `json:"evidence,omitempty"`
+	Key      string   `json:"key,omitempty"`
+}
+
+// data copies the view's content, cases in slot order, and the journal
+// position it includes. Rows are immutable, so only the copying itself
+// needs the lock.
+func (v *view) data() (viewData, int64) {
+	v.mu.RLock()
+	pos := v.pos
+	rows := make([]*row, 0, len(v.rows))
+	for _, r := range v.slots {
+		if r != nil {
+			rows = append(rows, r)
+		}
+	}
+	units := make([]Unit, 0, len(v.units))
+	for _, u := range v.units {
+		units = append(units, u)
+	}
+	v.mu.RUnlock()
+	d := viewData{Cases: make([]viewCase, len(rows)), Units: units}
+	for i, r := range rows {
+		d.Cases[i] = viewCase{Case: r.c, Docs: r.docs, Evidence: r.evidence, Key: r.key}
+	}
+	sort.Slice(d.Units, func(i, j int) bool { return d.Units[i].Code < d.Units[j].Code })
+	return d, pos
+}
+
+// load fills an empty view with d.
+func (v *view) load(d viewData) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	for _, vc := range d.Cases {
+		if vc.Case.Region == nil {
+			vc.Case.Region = []string{}
+		}
+		v.put(&row{c: vc.Case, docs: vc.Docs, evidence: vc.Evidence, key: vc.Key})
+	}
+	for _, u := range d.Units {
+		v.units[u.Code] = u
+	}
+}
