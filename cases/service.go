@@ -245,6 +245,14 @@ func (s *Service) Transition(ctx context.Context, scope Scope, no string, actor 
 		return Case{}, Event{}, Conflict("案件 %s 已被他人更新（当前版本 %d，提交时版本 %d），请刷新后重试", no, c.Version, expectedVersion)
 	}
 	e, err := Decide(c, a, actor, in, comment, s.Today(), s.cal)
+	if ErrorCode(err) == EREFUSED && expectedVersion == 0 {
+		// The view may be a moment behind another process: a refusal is
+		// only final against the events.
+		if fresh, cerr := s.catchUp(ctx, no); cerr == nil && fresh.Version != c.Version {
+			c = fresh
+			e, err = Decide(c, a, actor, in, comment, s.Today(), s.cal)
+		}
+	}
 	if err != nil {
 		return Case{}, Event{}, err
 	}
