@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generates the demo data set in testdata/demo/ (deterministic: seed 7).
+"""Generates the demo data set in cases/demo/data/ (deterministic: seed 7).
 
 One fictional city (云州市, 江南省) with three counties, about 40 units with
 establishment figures on the scale of seed 003, and about 200 cases across
@@ -56,7 +56,7 @@ for county, prefix in REGIONS:
         units.append(u)
 
 types = ["行政编制", "政法专项编制", "事业编制", "工勤编制"]
-with open("testdata/demo/units.csv", "w", newline="", encoding="utf-8") as f:
+with open("cases/demo/data/units.csv", "w", newline="", encoding="utf-8") as f:
     w = csv.writer(f)
     w.writerow(["单位代码", "单位名称", "单位类别", "省", "市", "县"] + [t + s for t in types for s in ("核定", "实有")] + ["领导职数核定", "领导职数实有", "重点管理"])
     for u in units:
@@ -172,6 +172,6 @@ for i, target in enumerate(TARGETS):
 cases.sort(key=lambda c: c["registered_at"])
 for i, c in enumerate(cases, 1):
     c["key"] = f"demo-{i:04d}"
-with open("testdata/demo/cases.json", "w", encoding="utf-8") as f:
+with open("cases/demo/data/cases.json", "w", encoding="utf-8") as f:
     json.dump({"version": 1, "cases": cases}, f, ensure_ascii=False, indent=1)
 print(len(units), "units,", len(cases), "cases")

@@ -1,5 +1,6 @@
-// Package demo loads the demo data set (testdata/demo): units from a CSV
-// file and cases replayed step by step through the real ledger service, each
+// Package demo loads the demo data set (data/, built into the binary so that
+// `rectify serve --demo` works from any directory): units from a CSV file
+// and cases replayed step by step through the real ledger service, each
 // step at the time the data gives, so that numbering, hashes, deadlines and
 // lights are exactly what the product would have produced. Loading is
 // idempotent: each case carries an idempotency key, and a case's steps are
@@ -8,10 +9,10 @@ package demo
 
 import (
 	"context"
+	"embed"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
+	"io/fs"
 	"sort"
 	"time"
 
@@ -48,13 +49,23 @@ type Summary struct {
 	Units, Registered, Steps int
 }
 
-// Load imports the units and replays the cases found in dir through the
-// ledger of ledger, on a clock of its own set to each step's time.
-func Load(ctx context.Context, ledger *cases.Service, dir string) (Summary, error) {
+//go:embed data
+var builtin embed.FS
+
+// Builtin is the demo data set built into the binary.
+func Builtin() fs.FS {
+	sub, _ := fs.Sub(builtin, "data")
+	return sub
+}
+
+// Load imports the units and replays the cases of data set dir (units.csv,
+// cases.json) through the ledger, on a clock of its own set to each step's
+// time.
+func Load(ctx context.Context, ledger *cases.Service, dir fs.FS) (Summary, error) {
 	var sum Summary
-	data, err := os.ReadFile(filepath.Join(dir, "units.csv"))
+	data, err := fs.ReadFile(dir, "units.csv")
 	if err != nil {
-		return sum, fmt.Errorf("demo data: %w (run from the repository root or pass --demo-dir)", err)
+		return sum, fmt.Errorf("demo data: %w", err)
 	}
 	units, err := unitfile.Parse(data)
 	if err != nil {
@@ -68,7 +79,7 @@ func Load(ctx context.Context, ledger *cases.Service, dir string) (Summary, erro
 	}
 	sum.Units = len(units)
 
-	raw, err := os.ReadFile(filepath.Join(dir, "cases.json"))
+	raw, err := fs.ReadFile(dir, "cases.json")
 	if err != nil {
 		return sum, fmt.Errorf("demo data: %w", err)
 	}

@@ -12,7 +12,7 @@ import (
 func TestLoadDemoIsCompleteAndIdempotent(t *testing.T) {
 	env := casetest.New(t, nil)
 	ctx := context.Background()
-	sum, err := demo.Load(ctx, env.Service, "../../testdata/demo")
+	sum, err := demo.Load(ctx, env.Service, demo.Builtin())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +46,7 @@ func TestLoadDemoIsCompleteAndIdempotent(t *testing.T) {
 		t.Fatalf("verify demo: %+v %v", rep, err)
 	}
 	before := env.Counts(t)
-	again, err := demo.Load(ctx, env.Service, "../../testdata/demo")
+	again, err := demo.Load(ctx, env.Service, demo.Builtin())
 	if err != nil || again.Registered != 0 || again.Steps != 0 {
 		t.Fatalf("second load: %+v %v", again, err)
 	}

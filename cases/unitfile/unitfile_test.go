@@ -119,7 +119,7 @@ func TestParseErrorsNameRowAndColumn(t *testing.T) {
 }
 
 func TestDemoUnitsParse(t *testing.T) {
-	data, err := os.ReadFile("../../testdata/demo/units.csv")
+	data, err := os.ReadFile("../demo/data/units.csv")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -100,6 +100,9 @@ type app struct {
 	cfg     cases.Config
 	catalog *catalog.Catalog
 	log     *slog.Logger
+	// commands counts database commands; uri is the database's address.
+	commands *mongodb.Commands
+	uri      string
 }
 
 // openStore connects to the configured database (starting the embedded
@@ -131,11 +134,13 @@ func (m *Main) openStore(ctx context.Context, c config) (*app, error) {
 		}
 		uri = a.engine.URI()
 	}
-	a.db, err = mongodb.Open(ctx, uri, c.MongoDB)
+	a.commands = mongodb.NewCommands(false)
+	a.db, err = mongodb.OpenWith(ctx, uri, c.MongoDB, mongodb.Options{Commands: a.commands})
 	if err != nil {
 		a.close()
 		return nil, err
 	}
+	a.uri = uri
 	if a.engine != nil {
 		// Every collection exists now: give each its _id index.
 		if err := a.engine.IndexIDs(ctx, c.MongoDB); err != nil {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"rectify/cases/demo"
@@ -17,7 +18,8 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	addr := fs.String("addr", m.env("RECTIFY_ADDR", "127.0.0.1:8080"), "listen address (RECTIFY_ADDR)")
 	withDemo := fs.Bool("demo", false, "load the demo data set and demo accounts on start (idempotent)")
 	secure := fs.Bool("secure-cookies", m.env("RECTIFY_SECURE_COOKIES", "") == "true", "mark cookies Secure when TLS ends at a proxy in front (RECTIFY_SECURE_COOKIES=true)")
-	demoDir := fs.String("demo-dir", m.env("RECTIFY_DEMO_DIR", "testdata/demo"), "where the demo data set is (RECTIFY_DEMO_DIR)")
+	demoDir := fs.String("demo-dir", m.env("RECTIFY_DEMO_DIR", ""), "a demo data set to load instead of the built-in one (units.csv, cases.json) (RECTIFY_DEMO_DIR)")
+	debugAddr := fs.String("debug-addr", m.env("RECTIFY_DEBUG_ADDR", ""), "loopback address for the profiler and counters (/debug/pprof/, /debug/vars); empty: off (RECTIFY_DEBUG_ADDR)")
 	if err := fs.Parse(args); err != nil {
 		return exitCode(2)
 	}
@@ -38,7 +40,11 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	defer a.close()
 	if *withDemo {
 		start := time.Now()
-		sum, err := demo.Load(ctx, a.svc, *demoDir)
+		set := demo.Builtin()
+		if *demoDir != "" {
+			set = os.DirFS(*demoDir)
+		}
+		sum, err := demo.Load(ctx, a.svc, set)
 		if err != nil {
 			return err
 		}
@@ -50,6 +56,13 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		for _, u := range demo.Users {
 			fmt.Fprintf(m.Stdout, "  %-12s %-10s %s\n", u.ID, u.Roles[0], u.Name)
 		}
+	}
+	if *debugAddr != "" {
+		at, err := m.serveDebug(ctx, *debugAddr, a)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(m.Stdout, "Debug listener (profiler, counters) on http://%s/debug/\n", at)
 	}
 	go m.cleanSessions(ctx, a)
 	srv := web.NewServer(web.Config{Service: a.svc, Access: a.access, Documents: a.docs, Catalog: a.catalog, Log: a.log,

@@ -44,10 +44,25 @@ type DB struct {
 	db     *mongo.Database
 }
 
-// Open connects to uri, uses database name and creates the indexes the
-// store needs (idempotent).
+// Open connects to uri, uses database name and creates the collections and
+// indexes the store needs (idempotent).
 func Open(ctx context.Context, uri, name string) (*DB, error) {
-	client, err := mongo.Connect(options.Client().ApplyURI(uri).SetTimeout(30 * time.Second))
+	return OpenWith(ctx, uri, name, Options{})
+}
+
+// Options adjust a store.
+type Options struct {
+	// Commands, if set, counts every command the store sends.
+	Commands *Commands
+}
+
+// OpenWith is Open with options.
+func OpenWith(ctx context.Context, uri, name string, o Options) (*DB, error) {
+	co := options.Client().ApplyURI(uri).SetTimeout(30 * time.Second)
+	if o.Commands != nil {
+		co.SetMonitor(o.Commands.monitor())
+	}
+	client, err := mongo.Connect(co)
 	if err != nil {
 		return nil, fmt.Errorf("connect to %s: %w", redact(uri), err)
 	}
