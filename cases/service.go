@@ -310,8 +310,8 @@ func (s *Service) Events(ctx context.Context, scope Scope, no string) ([]Event, 
 	return evs, nil
 }
 
-// Sync waits until the view includes everything journaled so far, by this
-// process or any other.
+// Sync journals what this process has recorded and waits until its view
+// includes everything journaled so far, by this process or any other.
 func (s *Service) Sync(ctx context.Context) error {
 	_, err := s.submit(ctx, &write{kind: writeSync})
 	return err

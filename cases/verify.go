@@ -137,6 +137,29 @@ func (s *Service) Verify(ctx context.Context, repair bool) (VerifyReport, error)
 			continue
 		}
 		ordinals[want.Year] = append(ordinals[want.Year], want.Ordinal)
+		if !inV || !sameProjection(got.Case, want) {
+			// Another process may have recorded this a moment ago and not
+			// journaled it yet: look again after reading the journal.
+			if _, err := s.submit(ctx, &write{kind: writeSync}); err != nil {
+				return rep, fmt.Errorf("verify: %w", err)
+			}
+			if r, ok := s.view.get(no); ok {
+				got, inV = viewCase{Case: r.c, Docs: r.docs, Evidence: r.evidence, Key: r.key}, true
+			}
+			// And the view may now be past what the scan read.
+			for seq := len(events) + 1; inV && seq <= got.Case.Version; seq++ {
+				e, err := s.store.FindEvent(ctx, no, seq)
+				if err != nil {
+					break
+				}
+				events = append(events, e)
+				rep.Events++
+			}
+			if want, fault = CheckChain(no, events); fault != nil {
+				rep.Faults = append(rep.Faults, *fault)
+				continue
+			}
+		}
 		var f *Fault
 		switch {
 		case !inV:

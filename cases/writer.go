@@ -129,8 +129,11 @@ func (l *ledger) drain(w *write) []*write {
 }
 
 // process records one batch: registrations, then transitions, then the
-// rest; journals what changed; and only then answers, so that a change
-// reported done is in the journal for every other process.
+// rest. It answers as soon as the changes are recorded and in this view,
+// then journals them — before it takes the next batch, so that other
+// processes see them a moment later. A change is durable once its event is
+// recorded; should the process die before journaling it, the next start
+// reconciles (see start).
 func (l *ledger) process(batch []*write) {
 	ctx, cancel := context.WithTimeout(context.Background(), writeTimeout)
 	defer cancel()
@@ -161,15 +164,16 @@ func (l *ledger) process(batch []*write) {
 			c, err := l.catchUpCase(ctx, w.no, w.journal)
 			w.res = writeResult{c: c, err: err}
 		case writeSync:
-			if !l.follow(ctx) {
-				w.res.err = &Error{Code: EUNAVAILABLE, Message: "无法读取变更日志，请稍后重试"}
+			l.flush(ctx)
+			if len(l.pending) > 0 || !l.follow(ctx) {
+				w.res.err = &Error{Code: EUNAVAILABLE, Message: "无法读写变更日志，请稍后重试"}
 			}
 		}
 	}
-	l.flush(ctx)
 	for _, w := range batch {
 		w.done <- w.res
 	}
+	l.flush(ctx)
 }
 
 func unitChanges(us []Unit) []Change {

@@ -86,17 +86,27 @@ func (s *Server) handleCaseList(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	cs, total, err := s.svc.Cases(c, f)
+	lp, err := s.svc.Ledger(c, f)
 	if err != nil {
 		s.writeError(c, err)
 		return
 	}
-	items := make([]caseView, 0, len(cs))
-	for _, k := range cs {
+	items := make([]caseView, 0, len(lp.Cases))
+	for _, k := range lp.Cases {
 		items = append(items, s.view(c, k))
 	}
 	page, per := pageOf(f.Page, f.PerPage)
-	c.JSON(http.StatusOK, listBody[caseView]{items, total, page, per})
+	counts := make(map[cases.State]int, len(cases.States))
+	for _, st := range cases.States {
+		counts[st] = lp.Counts[st]
+	}
+	c.JSON(http.StatusOK, caseList{listBody[caseView]{items, lp.Total, page, per}, counts})
+}
+
+// caseList is a page of cases with the count per state of the selection.
+type caseList struct {
+	listBody[caseView]
+	Counts map[cases.State]int `json:"counts"`
 }
 
 // caseFilter reads a ledger filter from the query string, for the API and

@@ -148,7 +148,9 @@ func (m *Main) openStore(ctx context.Context, c config) (*app, error) {
 			return nil, err
 		}
 	}
-	a.access = access.NewService(a.db, nil)
+	// A command-line tool caches nothing but tells running servers what it
+	// changed (accounts, tokens); a server replaces this once its ledger runs.
+	a.access = access.NewService(access.Shared(a.db, cases.Notifier{Store: a.db}, false), nil)
 	return a, nil
 }
 
@@ -177,6 +179,7 @@ func (m *Main) openLedger(ctx context.Context, c config, passive bool) (*app, er
 		a.close()
 		return nil, err
 	}
+	a.access = access.NewService(access.Shared(a.db, a.svc, true), nil)
 	if c.MinioEndpoint != "" {
 		a.blobs, err = minioblob.Open(ctx, minioblob.Config{Endpoint: c.MinioEndpoint, AccessKey: c.MinioAccessKey,
 			SecretKey: c.MinioSecretKey, Bucket: c.MinioBucket, TLS: c.MinioTLS})

@@ -46,6 +46,7 @@ Usage:
   rectify import units FILE          import units from CSV or XLSX
   rectify verify [--repair] [--json] check every event chain and projection
   rectify dbserver [flags]           run the MongoDB-wire engine standalone
+  rectify bench [flags]              measure lists, pages and writes at 1k–100k cases
   rectify user add|passwd|disable|enable|list   manage accounts
   rectify token create|revoke|list   manage API tokens for other systems
   rectify version                    print the version
@@ -69,6 +70,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.verify(ctx, args[1:])
 	case "dbserver":
 		return m.dbserver(ctx, args[1:])
+	case "bench":
+		return m.bench(ctx, args[1:])
 	case "user":
 		return m.userCmd(ctx, args[1:])
 	case "token":
