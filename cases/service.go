@@ -53,11 +53,11 @@ type ledger struct {
 	once     sync.Once
 
 	// Owned by the writer loop.
-	pos       int64         // the last journal position applied
-	next      map[int]int   // year → ordinal to assign next; 0 = find out
-	pending   []Change      // applied, not yet journaled
-	idleTicks int           // ticks without a journal entry to read
-	snapPos   atomic.Int64  // the position of the last snapshot
+	pos       int64        // the last journal position applied
+	next      map[int]int  // year → ordinal to assign next; 0 = find out
+	pending   []Change     // applied, not yet journaled
+	idleTicks int          // ticks without a journal entry to read
+	snapPos   atomic.Int64 // the position of the last snapshot
 
 	listenMu  sync.Mutex
 	listeners []func(Signal)
