@@ -72,6 +72,8 @@ func (m *Main) bench(ctx context.Context, args []string) error {
 			return err
 		}
 		*profiles = dir
+	} else if err := os.MkdirAll(*profiles, 0o755); err != nil {
+		return fmt.Errorf("bench: profile directory: %w", err)
 	}
 	w := io.Writer(m.Stdout)
 	if *out != "" {

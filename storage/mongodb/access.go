@@ -258,7 +258,15 @@ func (d *DB) FindAccess(ctx context.Context, f access.AccessFilter) ([]access.Ac
 		q["at"] = at
 	}
 	col := d.db.Collection(colAccess)
-	total, err := col.CountDocuments(ctx, q)
+	var total int64
+	var err error
+	if len(q) == 0 {
+		// The whole log's size from the collection's metadata, not by
+		// counting every entry.
+		total, err = col.EstimatedDocumentCount(ctx)
+	} else {
+		total, err = col.CountDocuments(ctx, q)
+	}
 	if err != nil {
 		return nil, 0, fmt.Errorf("count access log: %w", err)
 	}

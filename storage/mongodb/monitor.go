@@ -20,7 +20,8 @@ type Commands struct {
 }
 
 // Shape is the form of one read a store sent: the collection, the fields
-// its filter names (operators kept: "_id", "at $gt"), and its sort.
+// its filter names (operators kept: "_id", "at $gt"), and its sort ("at"
+// ascending, "-at" descending).
 type Shape struct {
 	Command    string
 	Collection string
@@ -101,7 +102,11 @@ func shapeOf(name, col string, cmd bson.Raw) (Shape, bool) {
 	s.Filter = fieldsOf(filter, "")
 	if els, err := sortDoc.Elements(); err == nil {
 		for _, e := range els {
-			s.Sort = append(s.Sort, e.Key())
+			key := e.Key()
+			if n, ok := e.Value().AsInt64OK(); ok && n < 0 {
+				key = "-" + key
+			}
+			s.Sort = append(s.Sort, key)
 		}
 	}
 	return s, true

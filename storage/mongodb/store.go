@@ -129,13 +129,20 @@ func (d *DB) ensureIndexes(ctx context.Context) error {
 		{colEvents, "case_seq", asc("caseNo", "seq"), true},
 		{colEvents, "idempotency_key", asc("idempotencyKey"), false},
 		{colSessions, "user", asc("userId"), false},
+		// Expiry deletes with $or: each branch needs its own index.
 		{colSessions, "last_seen", asc("lastSeen"), false},
+		{colSessions, "created_at", asc("createdAt"), false},
+		{colTokens, "created_at", asc("createdAt"), false},
 		{colFailures, "key_at", asc("key", "-at"), false},
-		{colAccess, "at", asc("-at"), false},
-		{colAccess, "user_at", asc("userId", "-at"), false},
-		{colAccess, "target_at", asc("target", "-at"), false},
+		// The access log pages newest first with _id breaking ties: the
+		// sort is part of every index, so that no search sorts in memory.
+		{colAccess, "at_id", asc("-at", "-_id"), false},
+		{colAccess, "user_at_id", asc("userId", "-at", "-_id"), false},
+		{colAccess, "target_at_id", asc("target", "-at", "-_id"), false},
 		{colDocuments, "verify_code", asc("verifyCode"), true},
 	}
+	// Indexes replaced by the ones above, dropped where a database has them.
+	obsolete := map[string][]string{colAccess: {"at", "user_at", "target_at"}}
 	names, err := d.db.ListCollectionNames(ctx, bson.M{})
 	if err != nil {
 		return fmt.Errorf("list collections: %w", err)
@@ -161,6 +168,16 @@ func (d *DB) ensureIndexes(ctx context.Context) error {
 		}
 		for _, spec := range existing {
 			have[col+"."+spec.Name] = true
+		}
+	}
+	for col, names := range obsolete {
+		for _, name := range names {
+			if !have[col+"."+name] {
+				continue
+			}
+			if err := d.db.Collection(col).Indexes().DropOne(ctx, name); err != nil {
+				return fmt.Errorf("drop index %s on %s: %w", name, col, err)
+			}
 		}
 	}
 	// Create only the missing ones: FerretDB v1 fails when asked to

@@ -1,0 +1,406 @@
+package mongodb_test
+
+import (
+	"context"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"rectify/cases"
+	"rectify/cases/access"
+	"rectify/cases/documents"
+	"rectify/storage/mongodb"
+	"rectify/storage/mongotest"
+)
+
+// wholeReads are the reads that take a whole collection on purpose: a
+// start-up, a rebuild, a verification or an administrator's list of a small
+// collection. Any other read must be served by an index.
+var wholeReads = map[string]string{
+	"find events":          "start-up without a snapshot, verify",
+	"find units":           "start-up (units are a few thousand)",
+	"find users":           "administrator's account list",
+	"find documents":       "verify (object keys), one-time code backfill",
+	"find evidence":        "verify (object keys)",
+	"find journal":         "verify (links)",
+	"find snapshot_chunks": "never: listed to keep the map honest",
+}
+
+// TestEveryReadHasAnIndex calls every method of the store, records the shape
+// of every read, update and delete it sends, and checks each against the
+// indexes the store created, with MongoDB's equality–sort–range rule: on a
+// production MongoDB no query the product sends scans a collection or sorts
+// in memory, except the whole reads listed above.
+func TestEveryReadHasAnIndex(t *testing.T) {
+	ctx := context.Background()
+	uri := mongotest.URI(t)
+	name := mongotest.DBName()
+	cmds := mongodb.NewCommands(true)
+	db, err := mongodb.OpenWith(ctx, uri, name, mongodb.Options{Commands: cmds})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = db.Drop(ctx); _ = db.Close(ctx) })
+
+	called := exerciseStore(t, db)
+	checkEveryMethodCalled(t, called)
+
+	indexes := listIndexes(t, uri, name)
+	shapes := cmds.Shapes()
+	if len(shapes) < 20 {
+		t.Fatalf("recorded %d shapes; the exercise did not reach the store", len(shapes))
+	}
+	seen := map[string]bool{}
+	for _, s := range shapes {
+		key := s.Command + " " + s.Collection + " " + strings.Join(s.Filter, ",") + " / " + strings.Join(s.Sort, ",")
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		if len(s.Filter) == 0 && len(s.Sort) == 0 || onlyID(s) && len(s.Sort) == 0 {
+			if len(s.Filter) == 0 && s.Command != "find" && s.Command != "aggregate" && s.Command != "count" {
+				t.Errorf("%s: a %s of every document in %s", key, s.Command, s.Collection)
+			}
+			if len(s.Filter) == 0 && s.Command != "count" { // count of all: from metadata
+				if _, ok := wholeReads[s.Command+" "+s.Collection]; !ok {
+					t.Errorf("%s: reads all of %s and is not a listed whole read", key, s.Collection)
+				}
+			}
+			continue
+		}
+		if !covered(s, indexes[s.Collection]) {
+			t.Errorf("%s: no index serves this shape (indexes: %v)", key, indexes[s.Collection])
+		}
+	}
+	t.Logf("%d distinct shapes checked", len(seen))
+}
+
+// onlyID reports whether a shape filters on _id alone (plus residual
+// equality fields that the _id already decides).
+func onlyID(s mongodb.Shape) bool {
+	return len(s.Filter) > 0 && s.Filter[0] == "_id" || slices.Contains(s.Filter, "_id")
+}
+
+// covered applies the equality–sort–range rule: some index starts with the
+// shape's equality fields (in any order), continues with its sort fields in
+// order (all directions equal or all reversed), and if there is neither
+// equality nor sort, starts with a range field. Each $or branch must be
+// covered on its own.
+func covered(s mongodb.Shape, indexes [][]string) bool {
+	var eq, rng, or []string
+	for _, f := range s.Filter {
+		field, op, _ := strings.Cut(f, " ")
+		if field == "$or" {
+			or = append(or, op)
+			continue
+		}
+		if field == "$and" {
+			field, op, _ = strings.Cut(op, " ")
+		}
+		if op == "" || op == "$in" {
+			eq = append(eq, field)
+		} else {
+			rng = append(rng, field)
+		}
+	}
+	for _, branch := range or {
+		field, op, _ := strings.Cut(branch, " ")
+		b := mongodb.Shape{Filter: append(slices.Clone(eq), strings.TrimSpace(field+" "+op))}
+		if !covered(b, indexes) {
+			return false
+		}
+	}
+	if len(or) > 0 && len(eq) == 0 && len(rng) == 0 && len(s.Sort) == 0 {
+		return true
+	}
+	var sortKeys []string
+	for _, k := range s.Sort {
+		if !slices.Contains(eq, strings.TrimPrefix(k, "-")) {
+			sortKeys = append(sortKeys, k)
+		}
+	}
+	for _, ix := range indexes {
+		if len(sortKeys) == 0 && len(eq) > 0 && slices.Contains(eq, strings.TrimPrefix(ix[0], "-")) {
+			return true // bounded by some of the equalities, the rest filtered
+		}
+		if len(ix) < len(eq)+len(sortKeys) {
+			continue
+		}
+		ok := true
+		for _, k := range ix[:len(eq)] {
+			if !slices.Contains(eq, strings.TrimPrefix(k, "-")) {
+				ok = false
+			}
+		}
+		if !ok {
+			continue
+		}
+		rest := ix[len(eq):]
+		if len(sortKeys) > 0 {
+			if !sameOrder(rest[:len(sortKeys)], sortKeys) {
+				continue
+			}
+			return true
+		}
+		if len(eq) > 0 {
+			return true
+		}
+		if len(rest) > 0 && slices.Contains(rng, strings.TrimPrefix(rest[0], "-")) {
+			return true
+		}
+	}
+	return false
+}
+
+// sameOrder reports whether index keys give the sort, read forwards or
+// backwards.
+func sameOrder(ix, sort []string) bool {
+	forward, backward := true, true
+	for i := range sort {
+		if ix[i] != sort[i] {
+			forward = false
+		}
+		if ix[i] != flip(sort[i]) {
+			backward = false
+		}
+	}
+	return forward || backward
+}
+
+func flip(k string) string {
+	if strings.HasPrefix(k, "-") {
+		return k[1:]
+	}
+	return "-" + k
+}
+
+func TestCoveredRule(t *testing.T) {
+	ix := [][]string{{"_id"}, {"key", "-at"}, {"-at", "-_id"}, {"lastSeen"}, {"createdAt"}, {"target", "-at", "-_id"}}
+	for _, tc := range []struct {
+		filter, sort []string
+		want         bool
+	}{
+		{[]string{"key", "at $gte"}, nil, true},
+		{[]string{"key"}, []string{"-at"}, true},
+		{[]string{"key"}, []string{"at"}, true}, // read backwards
+		{nil, []string{"-at", "-_id"}, true},
+		{nil, []string{"-at", "_id"}, false}, // mixed directions
+		{[]string{"target"}, []string{"-at", "-_id"}, true},
+		{[]string{"userId"}, []string{"-at", "-_id"}, false},
+		{[]string{"at $gte"}, nil, true},
+		{[]string{"touched $gte"}, nil, false},
+		{[]string{"key", "seq"}, nil, true}, // a prefix of the equalities
+		{[]string{"key", "seq"}, []string{"-at"}, false},
+		{[]string{"lastSeen $lt"}, nil, true},
+		{[]string{"$or lastSeen $lt", "$or createdAt $lt"}, nil, true},
+		{[]string{"$or lastSeen $lt", "$or touched $lt"}, nil, false},
+		{[]string{"role"}, nil, false},
+	} {
+		if got := covered(mongodb.Shape{Filter: tc.filter, Sort: tc.sort}, ix); got != tc.want {
+			t.Errorf("covered(%v / %v) = %v, want %v", tc.filter, tc.sort, got, tc.want)
+		}
+	}
+}
+
+// listIndexes returns each collection's indexes as key lists ("-at" for a
+// descending key).
+func listIndexes(t *testing.T, uri, name string) map[string][][]string {
+	t.Helper()
+	ctx := context.Background()
+	client, err := mongo.Connect(options.Client().ApplyURI(uri))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = client.Disconnect(ctx) }()
+	db := client.Database(name)
+	cols, err := db.ListCollectionNames(ctx, bson.M{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][][]string{}
+	for _, col := range cols {
+		specs, err := db.Collection(col).Indexes().ListSpecifications(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, spec := range specs {
+			els, err := spec.KeysDocument.Elements()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var keys []string
+			for _, e := range els {
+				k := e.Key()
+				if n, ok := e.Value().AsInt64OK(); ok && n < 0 {
+					k = "-" + k
+				}
+				keys = append(keys, k)
+			}
+			out[col] = append(out[col], keys)
+		}
+	}
+	return out
+}
+
+// notStoreMethods are methods of *DB that are not part of a store
+// interface: connection handling and test helpers.
+var notStoreMethods = []string{"Close", "Drop", "Name", "Counts", "RawUpdate"}
+
+// checkEveryMethodCalled fails when the store has a method the exercise did
+// not call: a new query must be added here to be checked.
+func checkEveryMethodCalled(t *testing.T, called map[string]bool) {
+	t.Helper()
+	typ := reflect.TypeOf(&mongodb.DB{})
+	for i := range typ.NumMethod() {
+		m := typ.Method(i).Name
+		if !called[m] && !slices.Contains(notStoreMethods, m) {
+			t.Errorf("the exercise does not call DB.%s: add it, so that its queries are checked against the indexes", m)
+		}
+	}
+}
+
+// exerciseStore calls every store method, each filter branch included, and
+// returns the names of the methods called.
+func exerciseStore(t *testing.T, db *mongodb.DB) map[string]bool {
+	t.Helper()
+	ctx := context.Background()
+	called := map[string]bool{}
+	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	must := func(method string, err error) {
+		t.Helper()
+		called[method] = true
+		if err != nil && cases.ErrorCode(err) != cases.ENOTFOUND {
+			t.Fatalf("%s: %v", method, err)
+		}
+	}
+
+	unit := cases.Unit{Code: "QH001", Name: "清河县教育局", Kind: "government", Region: []string{"江南省", "云州市", "清河县"}}
+	must("PutUnits", db.PutUnits(ctx, []cases.Unit{unit}))
+	_, err := db.AllUnits(ctx)
+	must("AllUnits", err)
+
+	ev := cases.Event{CaseNo: "2026-0001", Seq: 1, Action: cases.ActionRegister, To: cases.StateRegistered, At: at,
+		Actor:      cases.Actor{ID: "li.ming", Role: cases.RoleOffice},
+		Registered: &cases.Registered{Year: 2026, Ordinal: 1, IdempotencyKey: "k1"}}
+	for _, err := range db.InsertEvents(ctx, []cases.Event{ev}, true) {
+		must("InsertEvents", err)
+	}
+	called["InsertEvents"] = true
+	_, err = db.FindEvent(ctx, "2026-0001", 1)
+	must("FindEvent", err)
+	_, err = db.FindRegistrationByKey(ctx, "k1")
+	must("FindRegistrationByKey", err)
+	must("ScanEvents", db.ScanEvents(ctx, func(cases.Event) error { return nil }))
+
+	_, _, err = db.ClaimKey(ctx, cases.KeyRecord{Key: "k2", RequestHash: "h", CreatedAt: at})
+	must("ClaimKey", err)
+	must("ReleaseKey", db.ReleaseKey(ctx, "k2"))
+
+	link := cases.Link{Kind: "document", ID: "d1", Cases: []string{"2026-0001"}}
+	must("AppendJournal", db.AppendJournal(ctx, cases.Entry{Pos: 1, At: at, By: "p", Changes: []cases.Change{{Link: &link}}}))
+	_, err = db.FindJournal(ctx, 1)
+	must("FindJournal", err)
+	must("ScanLinks", db.ScanLinks(ctx, func(cases.Link) error { return nil }))
+	must("DeleteJournal", db.DeleteJournal(ctx, 1))
+	must("PutSnapshotChunk", db.PutSnapshotChunk(ctx, "c1", []byte("x")))
+	_, err = db.FindSnapshotChunk(ctx, "c1")
+	must("FindSnapshotChunk", err)
+	snap := cases.SnapshotInfo{Seq: 1, Pos: 1, At: at, Chunks: []string{"c1"}}
+	must("InsertSnapshot", db.InsertSnapshot(ctx, snap))
+	_, err = db.FindSnapshot(ctx, 1)
+	must("FindSnapshot", err)
+	must("DeleteSnapshot", db.DeleteSnapshot(ctx, snap))
+
+	u := access.User{ID: "li.ming", Name: "李明", Roles: []cases.Role{cases.RoleOffice}, Region: []string{"江南省"}, CreatedAt: at}
+	must("InsertUser", db.InsertUser(ctx, u))
+	must("PutUser", db.PutUser(ctx, u))
+	_, err = db.FindUser(ctx, u.ID)
+	must("FindUser", err)
+	_, err = db.FindUsers(ctx)
+	must("FindUsers", err)
+	s := access.Session{ID: "s1", UserID: u.ID, CreatedAt: at, LastSeen: at}
+	must("InsertSession", db.InsertSession(ctx, s))
+	_, err = db.FindSession(ctx, s.ID)
+	must("FindSession", err)
+	must("TouchSession", db.TouchSession(ctx, s.ID, at.Add(time.Minute)))
+	must("DeleteSession", db.DeleteSession(ctx, s.ID))
+	must("DeleteUserSessions", db.DeleteUserSessions(ctx, u.ID))
+	_, err = db.DeleteSessionsBefore(ctx, at, at)
+	must("DeleteSessionsBefore", err)
+	tok := access.Token{ID: "t1", Name: "联动", Roles: []cases.Role{cases.RoleLiaison}, CreatedAt: at}
+	must("InsertToken", db.InsertToken(ctx, tok))
+	must("PutToken", db.PutToken(ctx, tok))
+	_, err = db.FindToken(ctx, tok.ID)
+	must("FindToken", err)
+	_, err = db.FindTokens(ctx)
+	must("FindTokens", err)
+	must("InsertFailure", db.InsertFailure(ctx, "ip:1", at))
+	_, _, err = db.Failures(ctx, "ip:1", at.Add(-time.Hour))
+	must("Failures", err)
+	must("ClearFailures", db.ClearFailures(ctx, "ip:1"))
+	must("InsertAccess", db.InsertAccess(ctx, access.AccessEntry{ID: "a1", At: at, UserID: u.ID, Action: "read-case", Target: "2026-0001"}))
+	for _, f := range []access.AccessFilter{
+		{},
+		{UserID: u.ID},
+		{Target: "2026-0001"},
+		{From: at.Add(-time.Hour), To: at.Add(time.Hour)},
+		{UserID: u.ID, From: at.Add(-time.Hour)},
+		{Target: "2026", To: at.Add(time.Hour)},
+		{UserID: u.ID, Target: "2026-0001", Page: 2, PerPage: 10},
+	} {
+		_, _, err = db.FindAccess(ctx, f)
+		must("FindAccess", err)
+	}
+
+	must("ClaimNumber", db.ClaimNumber(ctx, documents.KindNotice, 2026, 1, at))
+	_, err = db.NumberClaimed(ctx, documents.KindNotice, 2026, 1)
+	must("NumberClaimed", err)
+	doc := documents.Document{ID: "d1", Kind: documents.KindNotice, Year: 2026, Seq: 1, Number: "云编督〔2026〕1号",
+		ObjectKey: "documents/d1.pdf", VerifyCode: "ABCD-EFGH", IssuedAt: at}
+	must("InsertDocument", db.InsertDocument(ctx, doc))
+	_, err = db.FindDocument(ctx, doc.ID)
+	must("FindDocument", err)
+	_, err = db.FindDocumentByCode(ctx, doc.VerifyCode)
+	must("FindDocumentByCode", err)
+	_, err = db.FindDocumentByCode(ctx, "NONE-NONE")
+	must("FindDocumentByCode", err)
+	must("InsertEvidence", db.InsertEvidence(ctx, documents.Evidence{ID: "e1", CaseNo: "2026-0001", ObjectKey: "evidence/e1", UploadedAt: at}))
+	_, err = db.FindEvidence(ctx, "e1")
+	must("FindEvidence", err)
+	_, err = db.ObjectKeys(ctx)
+	must("ObjectKeys", err)
+	return called
+}
+
+// TestOpenReplacesObsoleteIndexes opens a database made by an earlier
+// version, whose access log had indexes without the _id tie-break.
+func TestOpenReplacesObsoleteIndexes(t *testing.T) {
+	ctx := context.Background()
+	uri, name := mongotest.URI(t), mongotest.DBName()
+	client, err := mongo.Connect(options.Client().ApplyURI(uri))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = client.Disconnect(ctx) }()
+	_, err = client.Database(name).Collection("access_log").Indexes().CreateOne(ctx,
+		mongo.IndexModel{Keys: bson.D{{Key: "at", Value: -1}}, Options: options.Index().SetName("at")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mongotest.OpenNamed(t, name)
+	got := listIndexes(t, uri, name)["access_log"]
+	for _, ix := range got {
+		if slices.Equal(ix, []string{"-at"}) {
+			t.Errorf("the obsolete index on at is still there: %v", got)
+		}
+	}
+	if !slices.ContainsFunc(got, func(ix []string) bool { return slices.Equal(ix, []string{"-at", "-_id"}) }) {
+		t.Errorf("no index on at, _id: %v", got)
+	}
+}
