@@ -10,8 +10,10 @@ run:
 build:
 	go build -o bin/rectify ./cmd/rectify
 
+# The performance report (docs/PERFORMANCE.md): rectify bench on both
+# engines, then the Go benchmarks (make bench ARGS="--sizes 1000,10000").
 bench:
-	go test -run '^$$' -bench . -benchmem ./...
+	bash scripts/bench.sh $(ARGS)
 
 clean:
 	rm -rf bin
