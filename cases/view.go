@@ -26,6 +26,7 @@ type view struct {
 	slots  []*row          // by slot: the order rows entered this view
 	orders [numOrders]*btree.BTreeG[*row]
 	text   textIndex
+	cols   cols
 	units  map[string]Unit
 	keys   map[string]string // idempotency key → case number
 	maxOrd map[int]int       // year → highest ordinal in the view
@@ -104,7 +105,7 @@ var orderLess = [numOrders]func(a, b *row) bool{
 }
 
 func newView() *view {
-	v := &view{rows: map[string]*row{}, text: newTextIndex(), units: map[string]Unit{}, keys: map[string]string{}, maxOrd: map[int]int{}}
+	v := &view{rows: map[string]*row{}, text: newTextIndex(), cols: newCols(), units: map[string]Unit{}, keys: map[string]string{}, maxOrd: map[int]int{}}
 	for i := range v.orders {
 		v.orders[i] = btree.NewG(32, orderLess[i])
 	}
@@ -139,6 +140,7 @@ func (v *view) put(r *row) {
 		v.text.add(r.slot, r.text)
 	}
 	v.rows[r.c.No] = r
+	v.cols.set(r)
 	for _, t := range v.orders {
 		t.ReplaceOrInsert(r)
 	}
@@ -223,6 +225,7 @@ func (v *view) drop(no string) {
 	}
 	delete(v.rows, no)
 	v.slots[r.slot] = nil
+	v.cols.clear(r.slot)
 	if r.key != "" {
 		delete(v.keys, r.key)
 	}
@@ -234,7 +237,7 @@ func (v *view) swap(w *view) {
 	defer w.mu.Unlock()
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	v.rows, v.slots, v.orders, v.text = w.rows, w.slots, w.orders, w.text
+	v.rows, v.slots, v.orders, v.text, v.cols = w.rows, w.slots, w.orders, w.text, w.cols
 	v.units, v.keys, v.maxOrd, v.pos = w.units, w.keys, w.maxOrd, w.pos
 }
 

@@ -1,6 +1,7 @@
 package cases
 
 import (
+	"slices"
 	"sort"
 	"strings"
 )
@@ -49,40 +50,17 @@ type rowFilter struct {
 	textExact  bool   // every candidate matches
 }
 
-// matchesExceptState reports whether r passes every filter but the state.
-func (p *rowFilter) matchesExceptState(r *row) bool {
-	f := &p.f
-	c := &r.c
-	switch {
-	case !f.Scope.Global && !p.inScope(r):
-		return false
-	case f.Source != "" && c.Source != f.Source:
-		return false
-	case f.SourceRef != "" && c.SourceRef != f.SourceRef:
-		return false
-	case f.UnitCode != "" && c.UnitCode != f.UnitCode:
-		return false
-	case f.Kind != "" && c.Kind != f.Kind:
-		return false
-	case f.Year != 0 && c.Year != f.Year:
-		return false
-	case f.Region != "" && (p.regionAt >= len(r.regions) || r.regions[p.regionAt] != f.Region):
-		return false
-	case f.Light != LightNone && LightOf(*c, f.Today, f.YellowUntil) != f.Light:
-		return false
-	}
-	if p.text != "" {
-		if p.textSet != nil {
-			if !p.textSet.has(r.slot) {
-				return false
-			}
-			if p.textExact {
-				return true
-			}
+// matchesText reports whether r's search text holds the filter's text.
+func (p *rowFilter) matchesText(r *row) bool {
+	if p.textSet != nil {
+		if !p.textSet.has(r.slot) {
+			return false
 		}
-		return strings.Contains(r.text, p.text)
+		if p.textExact {
+			return true
+		}
 	}
-	return true
+	return strings.Contains(r.text, p.text)
 }
 
 func (p *rowFilter) inScope(r *row) bool {
@@ -134,27 +112,86 @@ func (v *view) find(f CaseFilter) (LedgerPage, error) {
 			}
 		}
 	}
-	visit := func(r *row) bool {
-		if !p.matchesExceptState(r) {
-			return true
+	q := v.cols.query(p)
+	if q.none {
+		return out, nil
+	}
+	// One pass over the columns: the counts, the total, and — while they
+	// are few — the matching slots themselves.
+	var counts [stateSlots]int
+	gathered := make([]int32, 0, 64)
+	c := &v.cols
+	for s, st := range c.state {
+		if st == 0 || !c.match(q, s, v.slots) || p.text != "" && !p.matchesText(v.slots[s]) {
+			continue
 		}
-		out.Counts[r.c.State]++
-		if p.states != nil && !p.states[r.c.State] {
-			return true
+		counts[st]++
+		if q.stateOK[st] {
+			if out.Total < gatherMax {
+				gathered = append(gathered, int32(s))
+			}
+			out.Total++
 		}
-		if out.Total >= skip && len(out.Cases) < per {
+	}
+	for i, n := range counts[1:] {
+		if n > 0 {
+			out.Counts[States[i]] = n
+		}
+	}
+	if skip >= out.Total {
+		return out, nil
+	}
+	want := min(per, out.Total-skip)
+	less := orderLess[so.order]
+	if out.Total <= gatherMax {
+		// Few matches: sort them rather than walk the whole order.
+		rows := make([]*row, len(gathered))
+		for i, s := range gathered {
+			rows[i] = v.slots[s]
+		}
+		sort.Slice(rows, func(i, j int) bool {
+			if so.desc {
+				return less(rows[j], rows[i])
+			}
+			return less(rows[i], rows[j])
+		})
+		for _, r := range rows[skip : skip+want] {
 			out.Cases = append(out.Cases, r.c)
 		}
-		out.Total++
-		return true
+		return out, nil
 	}
-	if so.desc {
+	// Many: walk the order from the nearer end, testing only the columns.
+	desc, from := so.desc, skip
+	if skip+want > out.Total/2 {
+		desc, from = !desc, out.Total-skip-want
+	}
+	seen := 0
+	visit := func(r *row) bool {
+		s := int(r.slot)
+		if !q.stateOK[c.state[s]] || !c.match(q, s, v.slots) || p.text != "" && !p.matchesText(r) {
+			return true
+		}
+		if seen >= from {
+			out.Cases = append(out.Cases, r.c)
+		}
+		seen++
+		return len(out.Cases) < want
+	}
+	if desc {
 		v.orders[so.order].Descend(visit)
 	} else {
 		v.orders[so.order].Ascend(visit)
 	}
+	if desc != so.desc {
+		slices.Reverse(out.Cases)
+	}
 	return out, nil
 }
+
+// gatherMax is the most matches a list sorts itself; above it, it walks
+// the order kept for the sort asked for. A variable so that tests take
+// both ways.
+var gatherMax = 2048
 
 // findUnits answers a unit list, ordered by region and code.
 func (v *view) findUnits(f UnitFilter) ([]Unit, int) {

@@ -1,0 +1,49 @@
+package cases
+
+import (
+	"math/rand/v2"
+	"testing"
+)
+
+// BenchmarkViewFind measures one ledger page (rows, total and counts per
+// state) over 100,000 random cases, for the filters the console uses most.
+// The HTTP-level figures are rectify bench's; this isolates the view.
+func BenchmarkViewFind(b *testing.B) {
+	r := rand.New(rand.NewPCG(7, 2026))
+	v := newView()
+	v.mu.Lock()
+	for ord := 1; ord <= 100_000; ord++ {
+		v.put(&row{c: randomCase(r, ord)})
+	}
+	v.mu.Unlock()
+	base := CaseFilter{Today: "2026-11-05", YellowUntil: "2026-11-09", PerPage: 50}
+	for _, tc := range []struct {
+		name string
+		f    func(CaseFilter) CaseFilter
+	}{
+		{"all newest first", func(f CaseFilter) CaseFilter { f.Scope = GlobalScope; return f }},
+		{"open by deadline", func(f CaseFilter) CaseFilter {
+			f.Scope, f.States, f.Sort = GlobalScope, OpenStates, "deadline"
+			return f
+		}},
+		{"county red", func(f CaseFilter) CaseFilter {
+			f.Scope, f.Light = Scope{Region: "江南省/云州市/清河县"}, LightRed
+			return f
+		}},
+		{"one unit", func(f CaseFilter) CaseFilter { f.Scope, f.UnitCode = GlobalScope, "U3-1"; return f }},
+		{"text", func(f CaseFilter) CaseFilter { f.Scope, f.Text = GlobalScope, "超期借用"; return f }},
+		{"page 100 by unit", func(f CaseFilter) CaseFilter {
+			f.Scope, f.Sort, f.Page = GlobalScope, "unit", 100
+			return f
+		}},
+	} {
+		f := tc.f(base)
+		b.Run(tc.name, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := v.find(f); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
