@@ -3,7 +3,10 @@ package cases_test
 import (
 	"context"
 	"fmt"
+	"log/slog"
+	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -14,6 +17,7 @@ import (
 	"rectify/cases/casetest"
 	"rectify/cases/documents"
 	"rectify/storage/mongodb"
+	"rectify/storage/mongotest"
 )
 
 // together runs f(0..n-1) in n goroutines released at the same moment.
@@ -446,5 +450,75 @@ func TestStandingAndListFilters(t *testing.T) {
 	}
 	if _, err := svc.Standing(ctx, cases.GlobalScope, "NOPE"); cases.ErrorCode(err) != cases.ENOTFOUND {
 		t.Fatalf("unknown unit: %v", err)
+	}
+}
+
+// logLines is a slog handler that keeps messages.
+type logLines struct {
+	mu   sync.Mutex
+	msgs []string
+}
+
+func (l *logLines) Enabled(context.Context, slog.Level) bool { return true }
+func (l *logLines) Handle(_ context.Context, r slog.Record) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.msgs = append(l.msgs, r.Message)
+	return nil
+}
+func (l *logLines) WithAttrs([]slog.Attr) slog.Handler { return l }
+func (l *logLines) WithGroup(string) slog.Handler      { return l }
+func (l *logLines) has(prefix string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return slices.ContainsFunc(l.msgs, func(m string) bool { return strings.HasPrefix(m, prefix) })
+}
+
+// A start after a clean stop loads the snapshot and reads nothing else:
+// its own first journal entry must not make it reconcile (at 100,000
+// cases a reconciliation reads 200,000 events).
+func TestCleanRestartDoesNotReconcile(t *testing.T) {
+	ctx := context.Background()
+	env := casetest.New(t, nil)
+	cfg := env.Config
+	cfg.Store = mongotest.Open(t)
+	first, err := cases.Open(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := first.ImportUnits(ctx, append([]cases.Unit(nil), casetest.Units...)); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := first.Register(ctx, cases.GlobalScope, casetest.Office, casetest.Registration("QH001"), ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := first.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2 {
+		logs := &logLines{}
+		cfg.Log = slog.New(logs)
+		svc, err := cases.Open(ctx, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if logs.has("reconciling") {
+			t.Errorf("start %d after a clean stop reconciles", i+2)
+		}
+		if svc.Size() != 1 {
+			t.Errorf("start %d: %d cases", i+2, svc.Size())
+		}
+		if err := svc.Close(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The check can fail: a stop that is not clean is followed by one.
+	logs := &logLines{}
+	cfg.Log = slog.New(logs)
+	crashed := casetest.Open(t, cfg) // never closed before the next start
+	_ = crashed
+	casetest.Open(t, cfg)
+	if !logs.has("reconciling") {
+		t.Error("a start while another process writes did not reconcile")
 	}
 }

@@ -119,6 +119,7 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 	go l.run()
 	go l.snapshots()
 	if reconcile && !cfg.Passive {
+		l.log.Info("reconciling the ledger view with the events in the background: the last process to write did not stop cleanly, or others are writing")
 		bctx, cancel := context.WithCancel(context.Background())
 		l.bgCancel = cancel
 		l.bg.Add(1)

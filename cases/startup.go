@@ -61,6 +61,9 @@ func (l *ledger) start(ctx context.Context, now func() time.Time) (reconcile boo
 	if err := l.probeRegistrations(ctx, year); err != nil {
 		return false, err
 	}
+	// Decided before this process's own first entry, which follows any
+	// snapshot and says nothing about how the last process stopped.
+	reconcile = ok && (!info.Clean || l.pos > info.Pos)
 	if !l.cfg.Passive {
 		// An empty change marks this process starting to write: should it
 		// stop uncleanly, the next start sees an entry after the last clean
@@ -70,7 +73,7 @@ func (l *ledger) start(ctx context.Context, now func() time.Time) (reconcile boo
 	l.flush(ctx)
 	l.log.Info("ledger view loaded", "from", from, "cases", l.view.size(), "journal_replayed", l.pos-replayFrom,
 		"took", time.Since(t0).Round(time.Millisecond))
-	return ok && (!info.Clean || l.pos > info.Pos), nil
+	return reconcile, nil
 }
 
 // latestSnapshot finds the snapshot with the highest number. Snapshot infos
@@ -114,13 +117,14 @@ func (l *ledger) loadSnapshot(ctx context.Context, info SnapshotInfo) (*view, in
 	if got := sha256Hex(buf.Bytes()); got != info.SHA256 {
 		return nil, 0, fmt.Errorf("snapshot %d is damaged: its SHA-256 is %s, the record says %s", info.Seq, got, info.SHA256)
 	}
-	d, pos, err := decodeSnapshot(buf.Bytes())
+	v := newView()
+	v.mu.Lock()
+	pos, err := decodeSnapshot(buf.Bytes(), v.loadItem)
+	v.pos = pos
+	v.mu.Unlock()
 	if err != nil {
 		return nil, 0, fmt.Errorf("snapshot %d: %w", info.Seq, err)
 	}
-	v := newView()
-	v.load(d)
-	v.pos = pos
 	return v, pos, nil
 }
 

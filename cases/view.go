@@ -349,13 +349,23 @@ func (v *view) data() (viewData, int64) {
 func (v *view) load(d viewData) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	for _, vc := range d.Cases {
+	for i := range d.Units {
+		v.loadItem(snapshotItem{Unit: &d.Units[i]})
+	}
+	for i := range d.Cases {
+		v.loadItem(snapshotItem{Case: &d.Cases[i]})
+	}
+}
+
+// loadItem adds a unit or a case read from a snapshot. Callers hold mu.
+func (v *view) loadItem(it snapshotItem) {
+	if u := it.Unit; u != nil {
+		v.units[u.Code] = *u
+	}
+	if vc := it.Case; vc != nil {
 		if vc.Case.Region == nil {
 			vc.Case.Region = []string{}
 		}
 		v.put(&row{c: vc.Case, docs: vc.Docs, evidence: vc.Evidence, key: vc.Key})
-	}
-	for _, u := range d.Units {
-		v.units[u.Code] = u
 	}
 }

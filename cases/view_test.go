@@ -1,6 +1,8 @@
 package cases
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -9,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/klauspost/compress/zstd"
 	"golang.org/x/text/width"
 )
 
@@ -322,14 +325,25 @@ func TestViewSurvivesASnapshot(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d2, pos2, err := decodeSnapshot(b)
+	w := newView()
+	w.mu.Lock()
+	pos2, err := decodeSnapshot(b, w.loadItem)
+	w.mu.Unlock()
 	if err != nil || pos2 != 42 {
 		t.Fatalf("decode: %v pos %d", err, pos2)
 	}
-	w := newView()
-	w.load(d2)
 	if !sameJSON(d, func() viewData { d, _ := w.data(); return d }()) {
 		t.Fatal("the view read back from a snapshot differs")
+	}
+	// A snapshot written by an earlier version (format 1: one document).
+	old := newView()
+	old.mu.Lock()
+	if _, err := decodeSnapshot(encodeFormat1(t, d, 42), old.loadItem); err != nil {
+		t.Fatalf("decode format 1: %v", err)
+	}
+	old.mu.Unlock()
+	if !sameJSON(d, func() viewData { d, _ := old.data(); return d }()) {
+		t.Fatal("the view read back from a format 1 snapshot differs")
 	}
 	for i := 0; i < 200; i++ {
 		f := randomFilter(r, func() []Case {
@@ -348,9 +362,30 @@ func TestViewSurvivesASnapshot(t *testing.T) {
 	if no, ok := w.caseByKey("k7"); !ok || no != FormatNo(d.Cases[6].Case.Year, 7) {
 		t.Fatalf("idempotency key after reload: %q %v", no, ok)
 	}
-	if _, _, err := decodeSnapshot(b[:len(b)/2]); err == nil {
+	if _, err := decodeSnapshot(b[:len(b)/2], func(snapshotItem) {}); err == nil {
 		t.Fatal("a truncated snapshot decoded")
 	}
+}
+
+// encodeFormat1 encodes d as snapshots of format 1 were.
+func encodeFormat1(t *testing.T, d viewData, pos int64) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw, err := zstd.NewWriter(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	enc := json.NewEncoder(zw)
+	if err := enc.Encode(snapshotHeader{Format: 1, Pos: pos}); err != nil {
+		t.Fatal(err)
+	}
+	if err := enc.Encode(d); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }
 
 func TestTextCandidatesIntersect(t *testing.T) {
