@@ -3,8 +3,9 @@
 // default when no database is configured) or by PostgreSQL (for the
 // standalone `rectify dbserver` the tests use as an external engine).
 //
-// On SQLite it also repairs FerretDB v1.24's _id index (see IndexIDs), so
-// that a find, update or delete by exact _id reads one row, not the table.
+// On both backends it also repairs FerretDB v1.24's _id index (see
+// IndexIDs), so that a find, update or delete by exact _id reads one row,
+// not the table.
 package embedded
 
 import (
@@ -42,6 +43,7 @@ type Config struct {
 type Engine struct {
 	uri    string
 	dir    string // SQLite directory; "" on PostgreSQL
+	pgURL  string // the PostgreSQL backend; "" on SQLite
 	cancel context.CancelFunc
 	done   chan error
 }
@@ -73,7 +75,11 @@ func Start(ctx context.Context, cfg Config) (*Engine, error) {
 		if cfg.PostgreSQLURL == "" {
 			return nil, fmt.Errorf("embedded engine: postgresql backend needs a PostgreSQL URL")
 		}
-		fc.Handler, fc.PostgreSQLURL = "postgresql", cfg.PostgreSQLURL
+		u, err := customPlans(cfg.PostgreSQLURL)
+		if err != nil {
+			return nil, fmt.Errorf("embedded engine: %w", err)
+		}
+		fc.Handler, fc.PostgreSQLURL = "postgresql", u
 	default:
 		return nil, fmt.Errorf("embedded engine: unknown backend %q (sqlite or postgresql)", cfg.Backend)
 	}
@@ -85,6 +91,8 @@ func Start(ctx context.Context, cfg Config) (*Engine, error) {
 	e := &Engine{cancel: cancel, done: make(chan error, 1)}
 	if fc.Handler == "sqlite" {
 		e.dir = cfg.Dir
+	} else {
+		e.pgURL = fc.PostgreSQLURL
 	}
 	go func() { e.done <- f.Run(rctx) }()
 	e.uri = f.MongoDBURI()
@@ -96,7 +104,7 @@ func Start(ctx context.Context, cfg Config) (*Engine, error) {
 		c, err := net.DialTimeout("tcp", host, time.Second)
 		if err == nil {
 			c.Close()
-			if cfg.IndexEvery > 0 && e.dir != "" {
+			if cfg.IndexEvery > 0 {
 				go e.indexLoop(rctx, cfg.IndexEvery, fc.Logger)
 			}
 			return e, nil

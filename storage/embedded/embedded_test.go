@@ -139,3 +139,18 @@ func TestIndexLoopIndexesNewCollections(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+func TestCustomPlans(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"postgres://u@h:5432/db", "postgres://u@h:5432/db?plan_cache_mode=force_custom_plan"},
+		{"postgres://u@h/db?sslmode=disable", "postgres://u@h/db?plan_cache_mode=force_custom_plan&sslmode=disable"},
+		{"postgres://u@h/db?plan_cache_mode=auto", "postgres://u@h/db?plan_cache_mode=auto"},
+	} {
+		if got, err := customPlans(tc.in); err != nil || got != tc.want {
+			t.Errorf("customPlans(%q) = %q, %v; want %q", tc.in, got, err, tc.want)
+		}
+	}
+	if _, err := customPlans("postgres://u@h/%zz"); err == nil {
+		t.Error("a malformed URL was accepted")
+	}
+}

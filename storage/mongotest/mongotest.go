@@ -11,6 +11,7 @@ import (
 	"os"
 	"sync"
 	"testing"
+	"time"
 
 	"rectify/storage/embedded"
 	"rectify/storage/mongodb"
@@ -38,7 +39,8 @@ func URI(tb testing.TB) string {
 			initErr = err
 			return
 		}
-		e, err := embedded.Start(context.Background(), embedded.Config{Dir: dir})
+		// As rectify serve and rectify dbserver do: _id lookups indexed.
+		e, err := embedded.Start(context.Background(), embedded.Config{Dir: dir, IndexEvery: time.Second})
 		if err != nil {
 			initErr = err
 			return
