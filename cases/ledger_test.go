@@ -522,3 +522,60 @@ func TestCleanRestartDoesNotReconcile(t *testing.T) {
 		t.Error("a start while another process writes did not reconcile")
 	}
 }
+
+// Snapshots taken while the ledger grows prune the journal behind them,
+// and a process starting afterwards sees every case: from the latest
+// snapshot and the entries after it.
+func TestSnapshotsPruneTheJournal(t *testing.T) {
+	ctx := context.Background()
+	env := casetest.New(t, nil)
+	cfg := env.Config
+	cfg.Store = mongotest.Open(t)
+	cfg.SnapshotEvery = 4
+	svc, err := cases.Open(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.ImportUnits(ctx, append([]cases.Unit(nil), casetest.Units...)); err != nil {
+		t.Fatal(err)
+	}
+	const n = 40
+	for range n {
+		if _, _, err := svc.Register(ctx, cases.GlobalScope, casetest.Office, casetest.Registration("QH001"), ""); err != nil {
+			t.Fatal(err)
+		}
+		if err := svc.Sync(ctx); err != nil { // one journal entry each
+			t.Fatal(err)
+		}
+	}
+	if err := svc.Close(ctx); err != nil { // waits for the snapshots
+		t.Fatal(err)
+	}
+	var latest cases.SnapshotInfo
+	for seq := 1; ; seq++ {
+		info, err := cfg.Store.FindSnapshot(ctx, seq)
+		if cases.ErrorCode(err) == cases.ENOTFOUND {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		latest = info
+	}
+	if latest.Seq < 3 || latest.Pruned == 0 || latest.Pruned > latest.Pos {
+		t.Fatalf("latest snapshot %d at %d, pruned to %d: want several snapshots and a pruned journal", latest.Seq, latest.Pos, latest.Pruned)
+	}
+	for p := int64(1); p <= latest.Pos; p++ {
+		_, err := cfg.Store.FindJournal(ctx, p)
+		switch {
+		case p <= latest.Pruned && cases.ErrorCode(err) != cases.ENOTFOUND:
+			t.Fatalf("journal entry %d survived pruning to %d: %v", p, latest.Pruned, err)
+		case p > latest.Pruned && err != nil:
+			t.Fatalf("journal entry %d, after the pruned ones: %v", p, err)
+		}
+	}
+	fresh := casetest.Open(t, cfg)
+	if fresh.Size() != n {
+		t.Fatalf("a new process sees %d cases, want %d", fresh.Size(), n)
+	}
+}

@@ -64,10 +64,8 @@ func (l *ledger) writeSnapshot(ctx context.Context, clean bool) error {
 	// Prune the journal before publishing, so that the published info never
 	// claims less pruning than was done.
 	if prev.Seq > 0 && prev.Pos > prev.Pruned {
-		for p := prev.Pruned + 1; p <= prev.Pos; p++ {
-			if err := l.store.DeleteJournal(ctx, p); err != nil {
-				return fmt.Errorf("prune the journal at %d: %w", p, err)
-			}
+		if err := l.store.PruneJournal(ctx, prev.Pos); err != nil {
+			return fmt.Errorf("prune the journal to %d: %w", prev.Pos, err)
 		}
 		info.Pruned = prev.Pos
 	}

@@ -108,10 +108,11 @@ func (d *DB) FindJournal(ctx context.Context, pos int64) (cases.Entry, error) {
 	return e, nil
 }
 
-// DeleteJournal deletes the entry at pos, if any.
-func (d *DB) DeleteJournal(ctx context.Context, pos int64) error {
-	_, err := d.db.Collection(colJournal).DeleteOne(ctx, bson.M{"_id": journalID(pos)})
-	return translate(err, fmt.Sprintf("journal entry %d", pos))
+// PruneJournal deletes every entry up to and including pos, in one
+// command: positions are zero-padded, so their keys sort as they do.
+func (d *DB) PruneJournal(ctx context.Context, pos int64) error {
+	_, err := d.db.Collection(colJournal).DeleteMany(ctx, bson.M{"_id": bson.M{"$lte": journalID(pos)}})
+	return translate(err, fmt.Sprintf("journal up to %d", pos))
 }
 
 // snapshotDoc publishes a snapshot; _id is its number, zero-padded.

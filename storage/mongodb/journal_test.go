@@ -1,0 +1,35 @@
+package mongodb_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"rectify/cases"
+	"rectify/storage/mongotest"
+)
+
+// PruneJournal deletes by a range of keys: positions must sort as numbers
+// across a change in the number of digits (9 → 10).
+func TestPruneJournalDeletesUpToAPosition(t *testing.T) {
+	ctx := context.Background()
+	db := mongotest.Open(t)
+	at := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	for p := int64(1); p <= 12; p++ {
+		if err := db.AppendJournal(ctx, cases.Entry{Pos: p, At: at, By: "p", Changes: []cases.Change{{}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.PruneJournal(ctx, 9); err != nil {
+		t.Fatal(err)
+	}
+	for p := int64(1); p <= 12; p++ {
+		_, err := db.FindJournal(ctx, p)
+		switch {
+		case p <= 9 && cases.ErrorCode(err) != cases.ENOTFOUND:
+			t.Errorf("entry %d after pruning to 9: %v, want not found", p, err)
+		case p > 9 && err != nil:
+			t.Errorf("entry %d after pruning to 9: %v", p, err)
+		}
+	}
+}
