@@ -437,6 +437,9 @@ func (b *benchRun) report() {
 			total += c.commands[k]
 			parts = append(parts, fmt.Sprintf("%s %.2f", k, c.commands[k]))
 		}
+		if len(parts) == 0 {
+			parts = []string{"none"}
+		}
 		fmt.Fprintf(w, "| %s | %.2f: %s |\n", c.name, total, strings.Join(parts, ", "))
 	}
 	fmt.Fprintf(w, "\nStart-up of rectify serve (exec to /healthz), %d starts: %s. Peak RSS (VmHWM) after the measurements: %.0f MiB.\n",
