@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	_ "modernc.org/sqlite" // the SQLite driver FerretDB itself uses
 )
 
@@ -179,14 +180,23 @@ func indexPostgreSQL(ctx context.Context, pgURL, db string) error {
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("index _id: list tables: %w", err)
 	}
+	// Give way to the engine: an index that cannot take its table's lock at
+	// once is tried again next time. Not CONCURRENTLY: that waits for every
+	// transaction on the table to end, and FerretDB creating the table's
+	// own indexes in one then deadlocks with it (seen in the tests). A
+	// plain build of a table's first index is quick; on a large table made
+	// by an earlier version it holds writes to that table once, for the
+	// seconds the build takes.
+	if _, err := conn.Exec(ctx, `SET lock_timeout = '200ms'`); err != nil {
+		return fmt.Errorf("index _id: %w", err)
+	}
 	for _, t := range missing {
-		// CONCURRENTLY: an existing large table keeps taking writes while
-		// its index is built.
-		q := fmt.Sprintf(`CREATE INDEX CONCURRENTLY IF NOT EXISTS %s ON %s.%s %s`,
+		q := fmt.Sprintf(`CREATE INDEX IF NOT EXISTS %s ON %s.%s %s`,
 			pgx.Identifier{t.name + "_rectify_id"}.Sanitize(), pgx.Identifier{t.schema}.Sanitize(), pgx.Identifier{t.name}.Sanitize(), pgIDIndex)
 		if _, err := conn.Exec(ctx, q); err != nil {
-			if strings.Contains(err.Error(), "does not exist") {
-				continue // dropped meanwhile
+			var pe *pgconn.PgError
+			if errors.As(err, &pe) && (pe.Code == "42P01" || pe.Code == "3F000" || pe.Code == "55P03" || pe.Code == "40P01") {
+				continue // dropped meanwhile, or busy: next time
 			}
 			return fmt.Errorf("index _id of %s.%s: %w", t.schema, t.name, err)
 		}
