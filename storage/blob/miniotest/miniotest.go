@@ -19,6 +19,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/minio/minio-go/v7"
+	"github.com/minio/minio-go/v7/pkg/credentials"
+
 	"rectify/storage/blob/minioblob"
 )
 
@@ -33,6 +36,29 @@ type Server struct {
 	Endpoint, AccessKey, SecretKey string
 	dir                            string
 	cmd                            *exec.Cmd
+	exited                         chan struct{} // closed when cmd has exited
+}
+
+// newServer prepares a server on a free port with a secret of its own: a
+// test that reaches another test's server (two packages that picked the
+// same port at once) is then refused, and tries another port.
+func newServer(dir string) *Server {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return &Server{Endpoint: freePort(), AccessKey: User, SecretKey: Password + "-" + hex.EncodeToString(b), dir: dir}
+}
+
+// startFresh starts s, moving to another free port if the one it picked
+// turns out to be taken.
+func (s *Server) startFresh() error {
+	var err error
+	for attempt := 0; attempt < 5; attempt++ {
+		if err = s.start(); err == nil {
+			return nil
+		}
+		s.Endpoint = freePort()
+	}
+	return err
 }
 
 // Binary finds the minio executable.
@@ -80,8 +106,8 @@ func Start(tb testing.TB) *Server {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	s := &Server{Endpoint: freePort(), AccessKey: User, SecretKey: Password, dir: dir}
-	if err := s.start(); err != nil {
+	s := newServer(dir)
+	if err := s.startFresh(); err != nil {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { s.Stop(); os.RemoveAll(dir) })
@@ -101,18 +127,42 @@ func (s *Server) start() error {
 	if err := s.cmd.Start(); err != nil {
 		return fmt.Errorf("start minio: %w", err)
 	}
+	exited := make(chan struct{})
+	s.exited = exited
+	cmd := s.cmd
+	go func() { _ = cmd.Wait(); close(exited) }()
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
+		select {
+		case <-exited:
+			s.cmd = nil
+			return fmt.Errorf("minio on %s exited while starting (port taken?)", s.Endpoint)
+		default:
+		}
 		res, err := http.Get("http://" + s.Endpoint + "/minio/health/ready")
 		if err == nil {
 			res.Body.Close()
-			if res.StatusCode == 200 {
+			// Ready — and ours: it knows this server's own secret.
+			if res.StatusCode == 200 && s.owns() {
 				return nil
 			}
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+	s.Stop()
 	return fmt.Errorf("minio did not become ready on %s", s.Endpoint)
+}
+
+// owns reports whether the server at s.Endpoint accepts s's credentials.
+func (s *Server) owns() bool {
+	c, err := minio.New(s.Endpoint, &minio.Options{Creds: credentials.NewStaticV4(s.AccessKey, s.SecretKey, "")})
+	if err != nil {
+		return false
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, err = c.ListBuckets(ctx)
+	return err == nil
 }
 
 func binaryNoTB() string {
@@ -134,13 +184,11 @@ func (s *Server) Stop() {
 		return
 	}
 	s.cmd.Process.Signal(syscall.SIGTERM)
-	done := make(chan struct{})
-	go func() { s.cmd.Wait(); close(done) }()
 	select {
-	case <-done:
+	case <-s.exited:
 	case <-time.After(15 * time.Second):
 		s.cmd.Process.Kill()
-		<-done
+		<-s.exited
 	}
 	s.cmd = nil
 }
@@ -172,8 +220,8 @@ func Shared(tb testing.TB) *Server {
 			err0 = err
 			return
 		}
-		s := &Server{Endpoint: freePort(), AccessKey: User, SecretKey: Password, dir: dir}
-		if err0 = s.start(); err0 == nil {
+		s := newServer(dir)
+		if err0 = s.startFresh(); err0 == nil {
 			shared = s
 		}
 	})
