@@ -112,10 +112,13 @@ type CaseFilter struct {
 	Kind      string
 	Light     Light
 	Year      int
-	Text      string // substring of title, facts or number
-	Sort      string // no, -no (default), deadline, -deadline, updated, -updated, unit, state
-	Page      int    // 1-based
-	PerPage   int
+	Text      string // substring of title, facts, number or source reference
+	// TextWithoutRef keeps the source reference out of a text search: for
+	// those who may not see it, whom a match would tell what it says.
+	TextWithoutRef bool
+	Sort           string // no, -no (default), deadline, -deadline, updated, -updated, unit, state
+	Page           int    // 1-based
+	PerPage        int
 	// Today and YellowUntil are set by the service from the calendar so that
 	// storage can turn Light into date comparisons.
 	Today       string

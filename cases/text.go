@@ -35,9 +35,11 @@ func foldRune(r rune) rune {
 
 // searchText is what a text search looks in: the ledger number, title,
 // facts and source reference, folded, one per line so that no match spans
-// two of them.
-func searchText(c Case) string {
-	return normText(c.No + "\n" + c.Title + "\n" + c.Facts + "\n" + c.SourceRef)
+// two of them. refAt is where the source reference begins, for searches by
+// those who may not see it (a hotline reference can name the reporter).
+func searchText(c Case) (text string, refAt int) {
+	head := normText(c.No + "\n" + c.Title + "\n" + c.Facts + "\n")
+	return head + normText(c.SourceRef), len(head)
 }
 
 // bigram packs two runes into a map key.

@@ -1,10 +1,13 @@
 package cases
 
 import (
+	"bytes"
 	"sort"
 	"sync"
 
 	"github.com/google/btree"
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
 )
 
 // view is the ledger as one process holds it in memory: the current
@@ -31,6 +34,22 @@ type view struct {
 	keys   map[string]string // idempotency key → case number
 	maxOrd map[int]int       // year → highest ordinal in the view
 	pos    int64             // the journal position the view includes
+
+	// Unit names sort as Chinese readers expect, by pinyin (安平 before
+	// 清河 before 云州), not by code point; keys are kept per name.
+	collator *collate.Collator
+	unitKeys map[string][]byte
+}
+
+// unitKey returns the collation key of a unit's name. Callers hold mu.
+func (v *view) unitKey(name string) []byte {
+	k, ok := v.unitKeys[name]
+	if !ok {
+		var buf collate.Buffer
+		k = bytes.Clone(v.collator.KeyFromString(&buf, name))
+		v.unitKeys[name] = k
+	}
+	return k
 }
 
 // row is one case in the view.
@@ -38,6 +57,8 @@ type row struct {
 	c        Case
 	slot     int32
 	text     string   // searchText(c): fixed at registration
+	refAt    int32    // where the source reference begins in text
+	unitKey  []byte   // collation key of the unit's name (pinyin order)
 	regions  []string // region keys of every level: 江南省, 江南省/云州市, …
 	docs     []string // ids of documents issued on the case, in order
 	evidence []string // ids of evidence uploaded for the case, in order
@@ -79,7 +100,12 @@ func lessNoOf(a, b *Case) bool {
 var orderLess = [numOrders]func(a, b *row) bool{
 	orderNo: func(a, b *row) bool { return lessNoOf(&a.c, &b.c) },
 	orderDeadline: func(a, b *row) bool {
+		// Cases without a deadline come after every dated one: a list by
+		// deadline starts with what is due soonest.
 		if a.c.Deadline != b.c.Deadline {
+			if a.c.Deadline == "" || b.c.Deadline == "" {
+				return b.c.Deadline == ""
+			}
 			return a.c.Deadline < b.c.Deadline
 		}
 		return lessNoOf(&a.c, &b.c)
@@ -91,6 +117,9 @@ var orderLess = [numOrders]func(a, b *row) bool{
 		return lessNoOf(&a.c, &b.c)
 	},
 	orderUnit: func(a, b *row) bool {
+		if c := bytes.Compare(a.unitKey, b.unitKey); c != 0 {
+			return c < 0
+		}
 		if a.c.UnitName != b.c.UnitName {
 			return a.c.UnitName < b.c.UnitName
 		}
@@ -105,7 +134,8 @@ var orderLess = [numOrders]func(a, b *row) bool{
 }
 
 func newView() *view {
-	v := &view{rows: map[string]*row{}, text: newTextIndex(), cols: newCols(), units: map[string]Unit{}, keys: map[string]string{}, maxOrd: map[int]int{}}
+	v := &view{rows: map[string]*row{}, text: newTextIndex(), cols: newCols(), units: map[string]Unit{}, keys: map[string]string{}, maxOrd: map[int]int{},
+		collator: collate.New(language.Chinese), unitKeys: map[string][]byte{}}
 	for i := range v.orders {
 		v.orders[i] = btree.NewG(32, orderLess[i])
 	}
@@ -125,20 +155,20 @@ func regionKeysOf(path []string) []string {
 func (v *view) put(r *row) {
 	old, exists := v.rows[r.c.No]
 	if exists {
-		r.slot, r.text, r.regions = old.slot, old.text, old.regions
+		r.slot, r.text, r.refAt, r.regions = old.slot, old.text, old.refAt, old.regions
 		for _, t := range v.orders {
 			t.Delete(old)
 		}
 		v.slots[r.slot] = r
 	} else {
 		r.slot = int32(len(v.slots))
-		if r.text == "" {
-			r.text = searchText(r.c)
-		}
+		text, refAt := searchText(r.c)
+		r.text, r.refAt = text, int32(refAt)
 		r.regions = regionKeysOf(r.c.Region)
 		v.slots = append(v.slots, r)
 		v.text.add(r.slot, r.text)
 	}
+	r.unitKey = v.unitKey(r.c.UnitName)
 	v.rows[r.c.No] = r
 	v.cols.set(r)
 	for _, t := range v.orders {
@@ -238,6 +268,7 @@ func (v *view) swap(w *view) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	v.rows, v.slots, v.orders, v.text, v.cols = w.rows, w.slots, w.orders, w.text, w.cols
+	v.collator, v.unitKeys = w.collator, w.unitKeys
 	v.units, v.keys, v.maxOrd, v.pos = w.units, w.keys, w.maxOrd, w.pos
 }
 

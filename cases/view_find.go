@@ -56,9 +56,12 @@ func (p *rowFilter) matchesText(r *row) bool {
 		if !p.textSet.has(r.slot) {
 			return false
 		}
-		if p.textExact {
+		if p.textExact && !p.f.TextWithoutRef {
 			return true
 		}
+	}
+	if p.f.TextWithoutRef {
+		return strings.Contains(r.text[:r.refAt], p.text)
 	}
 	return strings.Contains(r.text, p.text)
 }

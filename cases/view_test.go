@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/klauspost/compress/zstd"
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
 	"golang.org/x/text/width"
 )
 
@@ -23,8 +25,9 @@ var (
 	testRegions = [][]string{
 		{"江南省", "云州市"}, {"江南省", "云州市", "清河县"}, {"江南省", "云州市", "安平县"}, {"江南省", "江州市"}, {"江南省", "江州市", "东湖区"},
 	}
-	testWords = []string{"超编进人", "吃空饷", "在编不在岗", "混岗", "超期借用", "领导职数", "YZ001", "qh-Ab", "ＡＢ１２", "群众反映", "核定编制", "实有人员", "年度评估"}
-	testDates = []string{"", "later", "2026-10-30", "2026-11-02", "2026-11-05", "2026-11-06", "2026-11-09", "2026-11-10", "2026-12-01"}
+	testWords     = []string{"超编进人", "吃空饷", "在编不在岗", "混岗", "超期借用", "领导职数", "YZ001", "qh-Ab", "ＡＢ１２", "群众反映", "核定编制", "实有人员", "年度评估"}
+	testUnitNames = []string{"中共云州市委办公室", "云州市教育局", "安平县农业农村局", "清河县人民医院", "梅山区财政局", "Ａ单位", "a单位"}
+	testDates     = []string{"", "later", "2026-10-30", "2026-11-02", "2026-11-05", "2026-11-06", "2026-11-09", "2026-11-10", "2026-12-01"}
 )
 
 func randomCase(r *rand.Rand, ord int) Case {
@@ -39,7 +42,7 @@ func randomCase(r *rand.Rand, ord int) Case {
 	}
 	year := 2025 + r.IntN(2)
 	c := Case{No: FormatNo(year, ord), Year: year, Ordinal: ord, Source: []string{"patrol", "audit", "hotline"}[r.IntN(3)],
-		SourceRef: fmt.Sprintf("云巡办移〔%d〕%d号", year, r.IntN(5)), UnitCode: unit, UnitName: "单位" + unit, Region: reg,
+		SourceRef: fmt.Sprintf("云巡办移〔%d〕%d号", year, r.IntN(5)), UnitCode: unit, UnitName: testUnitNames[r.IntN(len(testUnitNames))] + unit, Region: reg,
 		Kind: []string{"A01", "B01", "C02"}[r.IntN(3)], Title: words(2), Facts: words(6), Level: LevelInternal,
 		State: States[r.IntN(len(States))], Deadline: testDates[r.IntN(len(testDates))], SubmittedLate: r.IntN(3) == 0,
 		CreatedAt: time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC), Version: 1 + r.IntN(5)}
@@ -89,6 +92,7 @@ func randomFilter(r *rand.Rand, all []Case) CaseFilter {
 	if r.IntN(4) == 0 {
 		f.Year = 2025 + r.IntN(2)
 	}
+	f.TextWithoutRef = r.IntN(3) == 0
 	if r.IntN(3) == 0 {
 		// A piece of some case's text, a word, or something absent; in
 		// another case or width now and then.
@@ -156,7 +160,11 @@ func refMatch(c Case, f CaseFilter) bool {
 	}
 	if q := refFold(strings.TrimSpace(f.Text)); q != "" {
 		found := false
-		for _, field := range []string{c.No, c.Title, c.Facts, c.SourceRef} {
+		fields := []string{c.No, c.Title, c.Facts, c.SourceRef}
+		if f.TextWithoutRef {
+			fields = fields[:3]
+		}
+		for _, field := range fields {
 			found = found || strings.Contains(refFold(field), q)
 		}
 		if !found {
@@ -164,6 +172,24 @@ func refMatch(c Case, f CaseFilter) bool {
 		}
 	}
 	return true
+}
+
+// Deadlines: dated ones in date order, then the cases without one.
+func dl(c Case) string {
+	if c.Deadline == "" {
+		return "\U0010FFFF"
+	}
+	return c.Deadline
+}
+
+// Unit names in pinyin order; names that collate alike by code point.
+var refCollator = collate.New(language.Chinese)
+
+func unitCmp(a, b Case) int {
+	if c := refCollator.CompareString(a.UnitName, b.UnitName); c != 0 {
+		return c
+	}
+	return strings.Compare(a.UnitName, b.UnitName)
 }
 
 // refOrder is the documented order of each sort key.
@@ -176,17 +202,17 @@ func refOrder(key string, a, b Case) bool {
 	case "no":
 		return no(a, b)
 	case "deadline":
-		return a.Deadline < b.Deadline || a.Deadline == b.Deadline && no(a, b)
+		return dl(a) < dl(b) || a.Deadline == b.Deadline && no(a, b)
 	case "-deadline":
-		return a.Deadline > b.Deadline || a.Deadline == b.Deadline && no(b, a)
+		return dl(a) > dl(b) || a.Deadline == b.Deadline && no(b, a)
 	case "updated":
 		return a.UpdatedAt.Before(b.UpdatedAt) || a.UpdatedAt.Equal(b.UpdatedAt) && no(a, b)
 	case "-updated":
 		return a.UpdatedAt.After(b.UpdatedAt) || a.UpdatedAt.Equal(b.UpdatedAt) && no(b, a)
 	case "unit":
-		return a.UnitName < b.UnitName || a.UnitName == b.UnitName && no(b, a)
+		return unitCmp(a, b) < 0 || a.UnitName == b.UnitName && no(b, a)
 	case "-unit":
-		return a.UnitName > b.UnitName || a.UnitName == b.UnitName && no(a, b)
+		return unitCmp(a, b) > 0 || a.UnitName == b.UnitName && no(a, b)
 	case "state":
 		return rank(a.State) < rank(b.State) || a.State == b.State && no(b, a)
 	case "-state":

@@ -131,6 +131,17 @@ func TestUnitUserSeesOnlyTheirUnitAndFieldsMeantForThem(t *testing.T) {
 	if strings.Contains(page.Raw, "举报人") || strings.Contains(page.Raw, "云巡办移") {
 		t.Fatal("case page shows internal material to the unit")
 	}
+	// A search must not confirm what the hidden source reference says.
+	ref := url.QueryEscape("云巡办移")
+	if r := e.json("GET", "/api/v1/cases?q="+ref, unit, nil); r.Status != 200 || r.Body["total"].(float64) != 0 {
+		t.Fatalf("a unit's search matches the source reference: %s", r.Raw)
+	}
+	if r := e.json("GET", "/api/v1/cases?q="+ref, "li.ming", nil); r.Status != 200 || r.Body["total"].(float64) < 1 {
+		t.Fatalf("the office's search misses the source reference: %s", r.Raw)
+	}
+	if page := e.req("GET", "/ledger?q="+ref, unit, "", nil); page.Status != 200 || strings.Contains(page.Raw, mine) {
+		t.Fatalf("the unit's console search matches the source reference: %d", page.Status)
+	}
 	other, _, _ := e.Service.Cases(ctx, cases.CaseFilter{Scope: cases.GlobalScope, UnitCode: "QH002"})
 	if r := e.json("GET", "/api/v1/cases/"+other[0].No, unit, nil); r.Status != 404 {
 		t.Fatalf("unit reads another unit's case: %d", r.Status)
@@ -408,6 +419,7 @@ func TestConsolePages(t *testing.T) {
 		{"li.ming", "/password", "修改密码"},
 		{"unit.qh001", "/cases/" + no, "当前没有您可以办理的事项"},
 		{"li.ming", "/ledger?state=bogus", "查询条件有误"},
+		{"li.ming", "/ledger?sort=title", "未知的排序方式"},
 	} {
 		r := e.req("GET", tt.path, tt.user, "", nil)
 		if r.Status != 200 || !strings.Contains(r.Raw, tt.want) {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -118,7 +119,13 @@ func (s *Server) caseFilter(c *gin.Context, p *principal, extra ...string) (case
 		return cases.CaseFilter{}, err
 	}
 	f := cases.CaseFilter{Scope: p.scope, Source: q.str("source"), UnitCode: q.str("unit"), Region: q.str("region"),
-		Kind: q.str("violation_kind"), Light: cases.Light(q.str("light")), Text: q.str("q"), Sort: q.str("sort")}
+		Kind: q.str("violation_kind"), Light: cases.Light(q.str("light")), Text: q.str("q"), Sort: q.str("sort"),
+		// A liaison does not see source references; a search must not
+		// tell them what one says either.
+		TextWithoutRef: unitOnly(p)}
+	if f.Sort != "" && !slices.Contains(cases.SortKeys(), f.Sort) {
+		return f, cases.Invalid("sort", "未知的排序方式「%s」", f.Sort)
+	}
 	for _, st := range q.list("state") {
 		if !cases.State(st).Valid() {
 			return f, cases.Invalid("state", "unknown state %q", st)
