@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -495,5 +496,49 @@ func TestServeIssuesNoticesIntoMinIO(t *testing.T) {
 	}
 	if !strings.Contains(pdftest.Text(t, []byte(pdf)), srv.url()+"/verify/"+code) {
 		t.Fatal("the printed verification link does not point at this server")
+	}
+}
+
+// The debug listener has no login: loopback only, refused before anything
+// is opened, no command line (flags can carry secrets), and only requests
+// that name a loopback host (no DNS rebinding from a web page).
+func TestDebugListener(t *testing.T) {
+	dir := t.TempDir()
+	out, code := run(t, []string{"RECTIFY_MONGO_URI="}, "serve", "--data", dir, "--addr", "127.0.0.1:0", "--debug-addr", "0.0.0.0:0")
+	if code == 0 || !strings.Contains(out, "loopback") {
+		t.Fatalf("--debug-addr 0.0.0.0: exit %d, %s", code, out)
+	}
+	if files, _ := filepath.Glob(filepath.Join(dir, "*")); len(files) != 0 {
+		t.Fatalf("a refused start opened the data directory: %v", files)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	start(t, []string{"RECTIFY_MONGO_URI="}, "serve", "--data", dir, "--addr", "127.0.0.1:0", "--debug-addr", addr)
+	get := func(path, host string) (int, string) {
+		t.Helper()
+		req, _ := http.NewRequest("GET", "http://"+addr+path, nil)
+		if host != "" {
+			req.Host = host
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(b)
+	}
+	if code, body := get("/debug/vars", ""); code != 200 || !strings.Contains(body, "db_commands") || !strings.Contains(body, `"cases"`) {
+		t.Fatalf("/debug/vars: %d %.300s", code, body)
+	}
+	if code, _ := get("/debug/pprof/cmdline", ""); code != 404 {
+		t.Errorf("/debug/pprof/cmdline: %d, want 404", code)
+	}
+	if code, _ := get("/debug/vars", "rebound.example:"+strings.Split(addr, ":")[1]); code != 403 {
+		t.Errorf("a request naming another host: %d, want 403", code)
 	}
 }

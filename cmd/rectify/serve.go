@@ -30,6 +30,13 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
 	}
 	defer ln.Close()
+	var debugLn net.Listener
+	if *debugAddr != "" {
+		if debugLn, err = listenDebug(*debugAddr); err != nil {
+			return err
+		}
+		defer debugLn.Close()
+	}
 	if c.PublicURL == "" {
 		c.PublicURL = "http://" + ln.Addr().String()
 	}
@@ -57,12 +64,9 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 			fmt.Fprintf(m.Stdout, "  %-12s %-10s %s\n", u.ID, u.Roles[0], u.Name)
 		}
 	}
-	if *debugAddr != "" {
-		at, err := m.serveDebug(ctx, *debugAddr, a)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(m.Stdout, "Debug listener (profiler, counters) on http://%s/debug/\n", at)
+	if debugLn != nil {
+		m.serveDebug(ctx, debugLn, a)
+		fmt.Fprintf(m.Stdout, "Debug listener (profiler, counters) on http://%s/debug/\n", debugLn.Addr())
 	}
 	go m.cleanSessions(ctx, a)
 	srv := web.NewServer(web.Config{Service: a.svc, Access: a.access, Documents: a.docs, Catalog: a.catalog, Log: a.log,

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"rectify/cases"
+	"rectify/storage/mongodb"
 	"rectify/storage/mongotest"
 )
 
@@ -30,6 +31,17 @@ func TestPruneJournalDeletesUpToAPosition(t *testing.T) {
 			t.Errorf("entry %d after pruning to 9: %v, want not found", p, err)
 		case p > 9 && err != nil:
 			t.Errorf("entry %d after pruning to 9: %v", p, err)
+		}
+	}
+}
+
+func TestRedact(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"mongodb://127.0.0.1:27017/", "mongodb://127.0.0.1:27017/"},
+		{"mongodb://rectify:s3cret@db1:27017,db2:27017/rectify?replicaSet=rs0&tlsCertificateKeyFilePassword=k3y", "mongodb://rectify@db1:27017,db2:27017/rectify"},
+	} {
+		if got := mongodb.Redact(tc.in); got != tc.want {
+			t.Errorf("Redact(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
 }

@@ -64,13 +64,13 @@ func OpenWith(ctx context.Context, uri, name string, o Options) (*DB, error) {
 	}
 	client, err := mongo.Connect(co)
 	if err != nil {
-		return nil, fmt.Errorf("connect to %s: %w", redact(uri), err)
+		return nil, fmt.Errorf("connect to %s: %w", Redact(uri), err)
 	}
 	pctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
 	if err := client.Ping(pctx, nil); err != nil {
 		_ = client.Disconnect(ctx)
-		return nil, fmt.Errorf("reach database at %s: %w", redact(uri), err)
+		return nil, fmt.Errorf("reach database at %s: %w", Redact(uri), err)
 	}
 	d := &DB{client: client, db: client.Database(name)}
 	if err := d.ensureIndexes(ctx); err != nil {
@@ -84,15 +84,17 @@ func OpenWith(ctx context.Context, uri, name string, o Options) (*DB, error) {
 	return d, nil
 }
 
-// redact drops credentials from a URI for messages.
-func redact(uri string) string {
+// Redact returns a database URI fit for messages and diagnostics: the
+// password and the options (which can hold key passwords) left out.
+func Redact(uri string) string {
 	u, err := url.Parse(uri)
 	if err != nil {
 		return "the configured database URI"
 	}
 	if u.User != nil {
-		u.User = url.User("***")
+		u.User = url.User(u.User.Username())
 	}
+	u.RawQuery, u.Fragment = "", ""
 	return u.String()
 }
 
