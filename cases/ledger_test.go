@@ -313,6 +313,10 @@ func TestVerifyCatchesCorruption(t *testing.T) {
 		if rep.OK() || len(rep.Faults) != 1 || rep.Faults[0].CaseNo != nos[1] || rep.Faults[0].Seq != 2 || rep.Faults[0].Kind != "broken-chain" {
 			t.Fatalf("got %+v, want one broken chain at %s event 2", rep.Faults, nos[1])
 		}
+		// The case's number is still taken: no gap is reported for it.
+		if len(rep.Warnings) != 0 {
+			t.Fatalf("warnings beside the broken chain: %v", rep.Warnings)
+		}
 		// Put it back for the next subtest.
 		env.DB.RawUpdate(ctx, "events", mongodb.EventID(nos[1], 2), bson.M{"$unset": bson.M{"comment": ""}})
 	})

@@ -131,12 +131,16 @@ func (s *Service) Verify(ctx context.Context, repair bool) (VerifyReport, error)
 			repairs = append(repairs, &write{kind: writeDrop, no: no})
 			continue
 		}
+		// The number is taken whether or not its chain is sound: a broken
+		// chain is its own fault, not a gap in the numbers.
+		if y, o, err := ParseNo(no); err == nil {
+			ordinals[y] = append(ordinals[y], o)
+		}
 		want, fault := CheckChain(no, events)
 		if fault != nil {
 			rep.Faults = append(rep.Faults, *fault)
 			continue
 		}
-		ordinals[want.Year] = append(ordinals[want.Year], want.Ordinal)
 		if !inV || !sameProjection(got.Case, want) {
 			// Another process may have recorded this a moment ago and not
 			// journaled it yet: look again after reading the journal.
