@@ -64,7 +64,7 @@ func (l *ledger) writeSnapshot(ctx context.Context, clean bool) error {
 	// Prune the journal before publishing, so that the published info never
 	// claims less pruning than was done.
 	if prev.Seq > 0 && prev.Pos > prev.Pruned {
-		if err := l.store.PruneJournal(ctx, prev.Pos); err != nil {
+		if err := l.store.PruneJournal(ctx, prev.Pruned+1, prev.Pos); err != nil {
 			return fmt.Errorf("prune the journal to %d: %w", prev.Pos, err)
 		}
 		info.Pruned = prev.Pos

@@ -39,8 +39,8 @@ type Store interface {
 	AppendJournal(ctx context.Context, e Entry) error
 	// FindJournal returns the entry at pos (ENOTFOUND).
 	FindJournal(ctx context.Context, pos int64) (Entry, error)
-	// PruneJournal deletes every entry up to and including pos.
-	PruneJournal(ctx context.Context, pos int64) error
+	// PruneJournal deletes the entries at positions from through through.
+	PruneJournal(ctx context.Context, from, through int64) error
 
 	// PutSnapshotChunk stores one chunk of a snapshot's content.
 	PutSnapshotChunk(ctx context.Context, id string, data []byte) error

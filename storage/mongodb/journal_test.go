@@ -10,8 +10,7 @@ import (
 	"rectify/storage/mongotest"
 )
 
-// PruneJournal deletes by a range of keys: positions must sort as numbers
-// across a change in the number of digits (9 → 10).
+// PruneJournal deletes the positions asked for, no more.
 func TestPruneJournalDeletesUpToAPosition(t *testing.T) {
 	ctx := context.Background()
 	db := mongotest.Open(t)
@@ -21,7 +20,7 @@ func TestPruneJournalDeletesUpToAPosition(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := db.PruneJournal(ctx, 9); err != nil {
+	if err := db.PruneJournal(ctx, 1, 9); err != nil {
 		t.Fatal(err)
 	}
 	for p := int64(1); p <= 12; p++ {

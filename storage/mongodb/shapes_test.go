@@ -308,7 +308,7 @@ func exerciseStore(t *testing.T, db *mongodb.DB) map[string]bool {
 	_, err = db.FindJournal(ctx, 1)
 	must("FindJournal", err)
 	must("ScanLinks", db.ScanLinks(ctx, func(cases.Link) error { return nil }))
-	must("PruneJournal", db.PruneJournal(ctx, 1))
+	must("PruneJournal", db.PruneJournal(ctx, 1, 1))
 	must("PutSnapshotChunk", db.PutSnapshotChunk(ctx, "c1", []byte("x")))
 	_, err = db.FindSnapshotChunk(ctx, "c1")
 	must("FindSnapshotChunk", err)
