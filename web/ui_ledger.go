@@ -226,7 +226,10 @@ func (s *Server) handleLedgerExport(c *gin.Context) {
 		buf.WriteString("\ufeff") // so that Excel opens UTF-8 correctly
 		w := csv.NewWriter(&buf)
 		_ = w.Write(exportHeader)
-		_ = w.WriteAll(rows)
+		for _, r := range rows {
+			_ = w.Write(csvRow(r))
+		}
+		w.Flush()
 		c.Header("Content-Disposition", contentDisposition(name+".csv"))
 		c.Data(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
 	case "pdf":
@@ -265,6 +268,12 @@ func (s *Server) handleLedgerExport(c *gin.Context) {
 		}
 		style, _ := x.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Color: []string{"E7E9EC"}, Pattern: 1}})
 		_ = x.SetRowStyle(sheet, 1, 1, style)
+		// Every value is a string cell in the text format: never a formula.
+		text, _ := x.NewStyle(&excelize.Style{NumFmt: xlsxTextFormat})
+		if len(all) > 1 {
+			last, _ := excelize.CoordinatesToCellName(len(exportHeader), len(all))
+			_ = x.SetCellStyle(sheet, "A2", last, text)
+		}
 		_ = x.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
 		for col, w := range map[string]float64{"B": 12, "F": 24, "I": 30, "J": 50, "L": 40} {
 			_ = x.SetColWidth(sheet, col, col, w)
