@@ -20,4 +20,3 @@ func TestCSVCell(t *testing.T) {
 		}
 	}
 }
-
