@@ -20,3 +20,26 @@ func TestCSVCell(t *testing.T) {
 		}
 	}
 }
+
+func TestSafeNext(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"/ledger?sort=deadline&light=red", "/ledger?sort=deadline&light=red"},
+		{"/cases/2026-0001", "/cases/2026-0001"},
+		{"", ""},
+		{"ledger", ""},
+		{"//evil.example/", ""},
+		{"/\t/evil.example/", ""}, // ?next=/%09/evil.example/: browsers drop the tab
+		{"/\n/evil.example/", ""},
+		{"/\r\n/evil.example/", ""},
+		{"/\\evil.example/", ""},
+		{"/a\\b", ""},
+		{"https://evil.example/", ""},
+		{"/ /evil.example", ""},
+		{"/\u3000/evil.example", ""},
+		{"/\x7f/evil.example", ""},
+	} {
+		if got := safeNext(tc.in); got != tc.want {
+			t.Errorf("safeNext(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}

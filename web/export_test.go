@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -55,5 +56,41 @@ func TestExportsNeutraliseFormulas(t *testing.T) {
 		if st, err := x.GetStyle(id); err != nil || st.NumFmt != 49 {
 			t.Errorf("%s: number format %v, want text (%d)", cell, st, 49)
 		}
+	}
+}
+
+// A notice in the URL is shown only when this server made it for this
+// session; a crafted link cannot put words on a system page. A login's
+// next may only lead to a path of this site.
+func TestFlashAndNextCannotBeForged(t *testing.T) {
+	e := newEnv(t)
+	no := e.register("QH001", cases.LevelInternal)
+	forged := "账号异常，请访问 http://evil.example 重新登录"
+	page := e.req("GET", "/cases/"+no+"?flash="+url.QueryEscape(forged), "li.ming", "", nil)
+	if page.Status != 200 || strings.Contains(page.Raw, "evil.example") {
+		t.Fatalf("a forged notice is shown: %d", page.Status)
+	}
+	page = e.req("GET", "/cases/"+no+"?flash="+url.QueryEscape(forged)+"&fs=0123456789abcdef0123456789abcdef", "li.ming", "", nil)
+	if strings.Contains(page.Raw, "evil.example") {
+		t.Fatal("a notice with a made-up signature is shown")
+	}
+	// A real notice: the one an action's redirect carries.
+	_, csrf := e.session("li.ming")
+	form := url.Values{"csrf_token": {csrf}, "action": {"start_verification"}, "expected_version": {"1"}}
+	r := e.req("POST", "/cases/"+no+"/actions", "li.ming", "application/x-www-form-urlencoded", strings.NewReader(form.Encode()))
+	loc := r.Header.Get("Location")
+	if r.Status != 303 || !strings.Contains(loc, "fs=") {
+		t.Fatalf("action: %d %q", r.Status, loc)
+	}
+	if page := e.req("GET", loc, "li.ming", "", nil); !strings.Contains(page.Raw, "已开始核实") {
+		t.Fatalf("the server's own notice is not shown at %s", loc)
+	}
+	// Signed for one user, it is not shown to another.
+	if page := e.req("GET", loc, "zhao.lei", "", nil); strings.Contains(page.Raw, "已开始核实") {
+		t.Fatal("a notice signed for one session is shown in another")
+	}
+	// Logging out shows its fixed notice.
+	if page := e.req("GET", "/login?flash=logout", "", "", nil); !strings.Contains(page.Raw, "您已安全退出") {
+		t.Fatal("the logout notice is not shown")
 	}
 }

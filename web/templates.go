@@ -1,6 +1,9 @@
 package web
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -127,7 +130,7 @@ func (s *Server) render(c *gin.Context, status int, page, title string, data any
 	if !ok {
 		panic("no template " + page)
 	}
-	ld := layoutData{Title: title, Data: data, Flash: c.Query("flash")}
+	ld := layoutData{Title: title, Data: data, Flash: flashOf(c)}
 	if p, ok := principalOf(c); ok {
 		ld.User = &p.user
 		ld.RoleLabels = rolesLabel(p.user.Roles)
@@ -136,22 +139,59 @@ func (s *Server) render(c *gin.Context, status int, page, title string, data any
 		}
 		ld.Nav = nav(p.user, c.Request.URL.Path)
 	}
-	if len(ld.Flash) > 200 {
-		ld.Flash = ""
-	}
 	c.Render(status, render.HTML{Template: pt.t, Name: "layout.html", Data: ld})
 }
 
 // redirect answers a form post with 303 to path, with an optional notice.
+// The notice travels in the URL signed for the session (see flashOf); after
+// logging out, only the fixed notices of staticFlash can be shown.
 func redirect(c *gin.Context, path, flash string) {
 	if flash != "" {
 		sep := "?"
 		if strings.Contains(path, "?") {
 			sep = "&"
 		}
-		path += sep + "flash=" + url.QueryEscape(flash)
+		q := url.Values{"flash": {flash}}
+		if _, static := staticFlash[flash]; !static {
+			q.Set("fs", flashMAC(c, flash))
+		}
+		path += sep + q.Encode()
 	}
 	c.Redirect(http.StatusSeeOther, path)
+}
+
+// staticFlash are the notices shown without a session, by key.
+var staticFlash = map[string]string{"logout": "您已安全退出"}
+
+// flashOf is the notice a page shows: a fixed one by its key, or a text
+// signed for this session by redirect. Anything else in ?flash= — a link
+// someone crafted to put their words in the system's mouth — is ignored.
+func flashOf(c *gin.Context) string {
+	f := c.Query("flash")
+	if f == "" {
+		return ""
+	}
+	if text, ok := staticFlash[f]; ok {
+		return text
+	}
+	mac := flashMAC(c, f)
+	if mac == "" || !hmac.Equal([]byte(mac), []byte(c.Query("fs"))) {
+		return ""
+	}
+	return f
+}
+
+// flashMAC signs a notice with the session's CSRF secret ("" without a
+// session): valid in every process that shares the session store, and
+// only for the user it was made for.
+func flashMAC(c *gin.Context, text string) string {
+	p, ok := principalOf(c)
+	if !ok || p.session == nil || p.session.CSRF == "" {
+		return ""
+	}
+	m := hmac.New(sha256.New, []byte(p.session.CSRF))
+	m.Write([]byte("flash\x00" + text))
+	return hex.EncodeToString(m.Sum(nil)[:16])
 }
 
 // csrfOf is the CSRF token to put in p's forms.

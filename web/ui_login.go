@@ -3,9 +3,11 @@ package web
 import (
 	"crypto/subtle"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/gin-gonic/gin"
 
@@ -18,7 +20,14 @@ type loginPage struct {
 
 // safeNext keeps a post-login redirect on this site.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	// Browsers drop tabs and newlines and read a backslash as a slash, so
+	// that "/\t/evil.example" or "/\\evil.example" leads off the site: a
+	// path of this site has none of them, and no scheme or host.
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsRune(next, '\\') ||
+		strings.IndexFunc(next, func(r rune) bool { return r < 0x20 || r == 0x7f || unicode.IsSpace(r) }) >= 0 {
+		return ""
+	}
+	if u, err := url.Parse(next); err != nil || u.Scheme != "" || u.Host != "" || u.Opaque != "" {
 		return ""
 	}
 	return next
@@ -93,7 +102,7 @@ func (s *Server) handleLogout(c *gin.Context) {
 		}
 	}
 	s.clearSessionCookie(c)
-	redirect(c, "/login", "您已安全退出")
+	redirect(c, "/login", "logout")
 }
 
 type passwordPage struct{ Error string }
