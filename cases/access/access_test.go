@@ -10,6 +10,7 @@ import (
 
 func TestPasswordPolicy(t *testing.T) {
 	u := User{ID: "li.ming", Name: "李明"}
+	Publish("Printed#On-Start-2026")
 	tests := []struct {
 		name, pw string
 		ok       bool
@@ -22,6 +23,8 @@ func TestPasswordPolicy(t *testing.T) {
 		{"ErrContainsName", "李明的密码2026abc", false},
 		{"ErrOneClass", "abcdefghijkl", false},
 		{"OK", "Yunzhou#2026", true},
+		{"ErrPublished", "Printed#On-Start-2026", false},
+		{"ErrPublishedOtherCase", "printed#on-start-2026", false},
 		{"OKPassphrase", "清河 县 整改 2026", true},
 	}
 	for _, tt := range tests {

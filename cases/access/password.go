@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"strings"
+	"sync"
 	"unicode"
 
 	"golang.org/x/crypto/argon2"
@@ -42,15 +43,35 @@ var common = func() map[string]bool {
 	return m
 }()
 
-// CheckPasswordPolicy refuses passwords that are short, common, or built
-// from the user's own login or name.
-func CheckPasswordPolicy(u User, pw string) error {
+// published are passwords printed where anyone can read them — the demo
+// accounts', the benchmark's — and so never accepted for an account of
+// one's own. Packages that print one register it with Publish.
+var published sync.Map
+
+// Publish adds a password to those refused because they are public.
+func Publish(pw string) { published.Store(strings.ToLower(pw), true) }
+
+// isPublished reports whether pw is a published password.
+func isPublished(pw string) bool {
+	_, ok := published.Load(strings.ToLower(pw))
+	return ok
+}
+
+// CheckPasswordPolicy refuses passwords that are short, common, published,
+// or built from the user's own login or name.
+func CheckPasswordPolicy(u User, pw string) error { return checkPolicy(u, pw, false) }
+
+// checkPolicy is CheckPasswordPolicy, letting a published password through
+// when allowPublished (the demo's and the benchmark's own accounts).
+func checkPolicy(u User, pw string, allowPublished bool) error {
 	low := strings.ToLower(pw)
 	switch {
 	case len([]rune(pw)) < MinPasswordLength:
 		return cases.Invalid("password", "密码至少 %d 位", MinPasswordLength)
 	case len(pw) > 256:
 		return cases.Invalid("password", "密码过长")
+	case isPublished(pw) && !allowPublished:
+		return cases.Invalid("password", "该密码已公开（演示或测试账号使用），请换一个")
 	case common[low] || common[strings.TrimRightFunc(low, unicode.IsDigit)]:
 		return cases.Invalid("password", "密码过于常见，请换一个")
 	case containsLogin(low, u.ID):

@@ -29,10 +29,24 @@ func NewService(store Store, now func() time.Time) *Service {
 
 // CreateUser validates u and password and adds the account.
 func (s *Service) CreateUser(ctx context.Context, u User, password string) error {
+	return s.createUser(ctx, u, password, false)
+}
+
+// CreatePublishedUser adds an account whose password is published (see
+// Publish): the demo's and the benchmark's accounts, and only those. Their
+// password is otherwise checked as any other.
+func (s *Service) CreatePublishedUser(ctx context.Context, u User, password string) error {
+	if !isPublished(password) {
+		return cases.Invalid("password", "not a published password")
+	}
+	return s.createUser(ctx, u, password, true)
+}
+
+func (s *Service) createUser(ctx context.Context, u User, password string, published bool) error {
 	if err := u.Validate(); err != nil {
 		return err
 	}
-	if err := CheckPasswordPolicy(u, password); err != nil {
+	if err := checkPolicy(u, password, published); err != nil {
 		return err
 	}
 	h, err := HashPassword(password)

@@ -5,8 +5,10 @@ import (
 	"testing"
 
 	"rectify/cases"
+	"rectify/cases/access"
 	"rectify/cases/casetest"
 	"rectify/cases/demo"
+	"rectify/storage/mongotest"
 )
 
 func TestLoadDemoIsCompleteAndIdempotent(t *testing.T) {
@@ -52,5 +54,26 @@ func TestLoadDemoIsCompleteAndIdempotent(t *testing.T) {
 	}
 	if after := env.Counts(t); after["events"] != before["events"] || after["units"] != before["units"] {
 		t.Fatalf("second load wrote: %v → %v", before, after)
+	}
+}
+
+// The demo password is printed on start: the demo accounts have it, and
+// nobody can choose it for their own account or a new one.
+func TestDemoPasswordIsRefusedForOtherAccounts(t *testing.T) {
+	ctx := context.Background()
+	db := mongotest.Open(t)
+	svc := access.NewService(db, nil)
+	if n, err := demo.LoadUsers(ctx, svc); err != nil || n != len(demo.Users) {
+		t.Fatalf("demo accounts: %d, %v", n, err)
+	}
+	u := access.User{ID: "wu.gang", Name: "吴刚", Roles: []cases.Role{cases.RoleOffice}, Region: []string{"江南省"}}
+	if err := svc.CreateUser(ctx, u, demo.Password); cases.ErrorCode(err) != cases.EINVALID {
+		t.Fatalf("a new account with the demo password: %v", err)
+	}
+	if err := svc.SetPassword(ctx, "li.ming", demo.Password); cases.ErrorCode(err) != cases.EINVALID {
+		t.Fatalf("the demo password set again: %v", err)
+	}
+	if err := svc.CreatePublishedUser(ctx, u, "Not#published-2026"); cases.ErrorCode(err) != cases.EINVALID {
+		t.Fatalf("an unpublished password through the demo's door: %v", err)
 	}
 }

@@ -12,6 +12,9 @@ import (
 // demo is for trying the product, never for real data.
 const Password = "Yunzhou#2026"
 
+// Printed on start, it is refused for any account of one's own.
+func init() { access.Publish(Password) }
+
 // Users are the demo accounts: one per role, plus a county-level office
 // user and a second approver, so that scope and four-eyes can be tried.
 var Users = []access.User{
@@ -37,7 +40,7 @@ func LoadUsers(ctx context.Context, svc *access.Service) (created int, err error
 		} else if cases.ErrorCode(err) != cases.ENOTFOUND {
 			return created, err
 		}
-		if err := svc.CreateUser(ctx, u, Password); err != nil {
+		if err := svc.CreatePublishedUser(ctx, u, Password); err != nil {
 			return created, fmt.Errorf("demo user %s: %w", u.ID, err)
 		}
 		created++
