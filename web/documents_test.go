@@ -3,6 +3,7 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"mime/multipart"
 	"net/url"
 	"os"
@@ -48,6 +49,16 @@ func TestDocumentsOverHTTP(t *testing.T) {
 	}
 	if r := e.req("GET", "/documents/"+id, "ap.office", "", nil); r.Status != 404 {
 		t.Fatalf("another county downloads the notice: %d", r.Status)
+	}
+	// Outside one's scope and not there at all answer alike, to the byte
+	// but for the id: no telling which documents exist elsewhere.
+	missing := "notice-2026-9999"
+	for _, path := range []string{"/api/v1/documents/%s", "/api/v1/documents/%s/pdf"} {
+		other := e.req("GET", fmt.Sprintf(path, id), "ap.office", "", nil)
+		none := e.req("GET", fmt.Sprintf(path, missing), "ap.office", "", nil)
+		if other.Status != 404 || none.Status != 404 || strings.ReplaceAll(other.Raw, id, "ID") != strings.ReplaceAll(none.Raw, missing, "ID") {
+			t.Fatalf("%s: another county's document answers %d %s, a missing one %d %s", path, other.Status, other.Raw, none.Status, none.Raw)
+		}
 	}
 	// The public verification page: no login, only number, kind, date, intactness.
 	v := e.req("GET", "/verify/"+strings.ReplaceAll(code, "-", ""), "", "", nil)

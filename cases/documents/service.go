@@ -519,17 +519,24 @@ func visible(scope cases.Scope, d Document) bool {
 // Document returns a document's record if scope may see it.
 func (s *Service) Document(ctx context.Context, scope cases.Scope, id string) (Document, error) {
 	if !ValidID(id) {
-		return Document{}, cases.NotFound("no document %s", id)
+		return Document{}, noDocument(id)
 	}
 	d, err := s.cfg.Store.FindDocument(ctx, id)
+	if cases.ErrorCode(err) == cases.ENOTFOUND {
+		return Document{}, noDocument(id)
+	}
 	if err != nil {
 		return Document{}, err
 	}
 	if !visible(scope, d) {
-		return Document{}, cases.NotFound("no document %s", id)
+		return Document{}, noDocument(id)
 	}
 	return d, nil
 }
+
+// noDocument is the one answer for a document that does not exist and for
+// one outside the caller's scope: the two must not be told apart.
+func noDocument(id string) error { return cases.NotFound("文件 %s 不存在", id) }
 
 // Documents lists the documents of a case, in the order they were issued.
 func (s *Service) Documents(ctx context.Context, scope cases.Scope, no string) ([]Document, error) {
