@@ -161,15 +161,37 @@ func (s *Service) Login(ctx context.Context, id, password, ip, userAgent string)
 		key string
 		l   Lockout
 	}{{"user:" + id, AccountLockout}, {"ip:" + ip, AddressLockout}}
-	for _, k := range keys {
+	before := make([]int, len(keys))
+	for i, k := range keys {
 		n, last, err := s.store.Failures(ctx, k.key, now.Add(-k.l.Window))
+		before[i] = n
 		if err != nil {
 			return "", Session{}, User{}, fmt.Errorf("login: %w", err)
 		}
 		if wait := k.l.Wait(n, last, now); wait > 0 {
-			secs := int(math.Ceil(wait.Seconds()))
-			return "", Session{}, User{}, &cases.Error{Code: cases.ETOOMANY, Field: "password", RetryAfter: secs,
-				Message: fmt.Sprintf("登录失败次数过多，请 %d 秒后再试", secs)}
+			return "", Session{}, User{}, tooMany(wait)
+		}
+	}
+	// The attempt is recorded as a failure before the password is checked,
+	// then counted again: attempts made at once all passed the check above,
+	// but of those, only one whose count shows no other attempt inserted
+	// meanwhile, or one still under the threshold, gets to try a password
+	// (each count sees the records inserted before it, its own included). A
+	// right password takes its records back.
+	attempts := make([]string, len(keys))
+	for i, k := range keys {
+		if attempts[i], err = s.store.InsertFailure(ctx, k.key, now); err != nil {
+			return "", Session{}, User{}, fmt.Errorf("login: %w", err)
+		}
+	}
+	for i, k := range keys {
+		n, _, err := s.store.Failures(ctx, k.key, now.Add(-k.l.Window))
+		if err != nil {
+			return "", Session{}, User{}, fmt.Errorf("login: %w", err)
+		}
+		if others := n - 1; others > before[i] && others >= k.l.Threshold {
+			wait := k.l.Wait(others, now, now)
+			return "", Session{}, User{}, tooMany(wait)
 		}
 	}
 	u, err = s.store.FindUser(ctx, id)
@@ -180,14 +202,12 @@ func (s *Service) Login(ctx context.Context, id, password, ip, userAgent string)
 		return "", Session{}, User{}, fmt.Errorf("login: %w", err)
 	}
 	if !CheckPassword(hash, password) || err != nil || u.Disabled {
-		for _, k := range keys {
-			if err := s.store.InsertFailure(ctx, k.key, now); err != nil {
-				return "", Session{}, User{}, fmt.Errorf("login: %w", err)
-			}
-		}
 		return "", Session{}, User{}, errLogin
 	}
 	if err := s.store.ClearFailures(ctx, keys[0].key); err != nil {
+		return "", Session{}, User{}, fmt.Errorf("login: %w", err)
+	}
+	if err := s.store.DeleteFailure(ctx, attempts[1]); err != nil {
 		return "", Session{}, User{}, fmt.Errorf("login: %w", err)
 	}
 	secret, hashID := NewSecret("")
@@ -199,6 +219,13 @@ func (s *Service) Login(ctx context.Context, id, password, ip, userAgent string)
 		return "", Session{}, User{}, fmt.Errorf("login: %w", err)
 	}
 	return secret, sess, u, nil
+}
+
+// tooMany is the refusal of a login attempt during a lockout.
+func tooMany(wait time.Duration) error {
+	secs := int(math.Ceil(wait.Seconds()))
+	return &cases.Error{Code: cases.ETOOMANY, Field: "password", RetryAfter: secs,
+		Message: fmt.Sprintf("登录失败次数过多，请 %d 秒后再试", secs)}
 }
 
 func truncate(s string, n int) string {

@@ -42,7 +42,10 @@ type Store interface {
 
 	// InsertFailure records one failed login for key (an account or an
 	// address); an insert, so concurrent failures are all counted.
-	InsertFailure(ctx context.Context, key string, at time.Time) error
+	InsertFailure(ctx context.Context, key string, at time.Time) (id string, err error)
+	// DeleteFailure forgets one failure by its id: an attempt recorded
+	// before its password was checked, that turned out right.
+	DeleteFailure(ctx context.Context, id string) error
 	// Failures counts failures for key since since and returns the last.
 	Failures(ctx context.Context, key string, since time.Time) (int, time.Time, error)
 	// ClearFailures forgets key's failures after a successful login.

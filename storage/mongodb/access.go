@@ -193,8 +193,19 @@ func (d *DB) FindTokens(ctx context.Context) ([]access.Token, error) {
 
 // InsertFailure records a failed login: each failure is its own document,
 // inserted, so concurrent failures are all counted.
-func (d *DB) InsertFailure(ctx context.Context, key string, at time.Time) error {
-	_, err := d.db.Collection(colFailures).InsertOne(ctx, bson.M{"_id": bson.NewObjectID(), "key": key, "at": at})
+func (d *DB) InsertFailure(ctx context.Context, key string, at time.Time) (string, error) {
+	id := bson.NewObjectID()
+	_, err := d.db.Collection(colFailures).InsertOne(ctx, bson.M{"_id": id, "key": key, "at": at})
+	return id.Hex(), translate(err, "login failure")
+}
+
+// DeleteFailure deletes one failure record by its id.
+func (d *DB) DeleteFailure(ctx context.Context, id string) error {
+	oid, err := bson.ObjectIDFromHex(id)
+	if err != nil {
+		return cases.Invalid("id", "not a failure record id: %q", id)
+	}
+	_, err = d.db.Collection(colFailures).DeleteOne(ctx, bson.M{"_id": oid})
 	return translate(err, "login failure")
 }
 
