@@ -240,11 +240,38 @@ func checkText(field, s string, max int, required bool) error {
 	case required && s == "":
 		return Invalid(field, "请填写%s", label(field))
 	case !utf8.ValidString(s):
-		return Invalid(field, "%s含有无效字符", label(field))
+		return Invalid(field, "%s含有无效字符（不是有效的 UTF-8 编码）", label(field))
 	case utf8.RuneCountInString(s) > max:
 		return Invalid(field, "%s不能超过 %d 字", label(field), max)
 	}
+	oneLine := max <= MaxShortText
+	for _, r := range s {
+		if badRune(r, oneLine) {
+			return Invalid(field, "%s含有不允许的字符 U+%04X", label(field), r)
+		}
+	}
 	return nil
+}
+
+// badRune reports a character no text of the ledger may hold: control
+// characters (NUL, ESC…; line breaks and tabs only in multi-line text),
+// the replacement character U+FFFD (what a JSON decoder puts in place of
+// invalid UTF-8, which the console refuses outright), line and paragraph
+// separators, and the marks that reorder text for display (U+202E and the
+// other bidirectional controls), with which a title can show one thing and
+// hold another.
+func badRune(r rune, oneLine bool) bool {
+	switch {
+	case r == '\n' || r == '\r' || r == '\t':
+		return oneLine
+	case r < 0x20, r >= 0x7f && r <= 0x9f:
+		return true
+	case r == utf8.RuneError, r == 0x2028, r == 0x2029:
+		return true
+	case r == 0x061c, r == 0x200e, r == 0x200f, r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
+		return true
+	}
+	return false
 }
 
 func checkEvidence(refs []string) ([]string, error) {

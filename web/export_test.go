@@ -94,3 +94,44 @@ func TestFlashAndNextCannotBeForged(t *testing.T) {
 		t.Fatal("the logout notice is not shown")
 	}
 }
+
+// Text with control characters, reordering marks or invalid UTF-8 is
+// refused on both paths, the field named: the API (whose JSON decoder
+// would quietly replace invalid UTF-8) and the console form.
+func TestTextRefusesControlAndBidiCharacters(t *testing.T) {
+	e := newEnv(t)
+	valid := func() map[string]any {
+		return map[string]any{"source": "hotline", "source_ref": "12310-2026-0042", "unit_code": "QH001",
+			"violation_kind": "D01", "title": "吃空饷", "facts": "群众反映有2名人员长期不上班。", "level": "internal"}
+	}
+	for _, tc := range []struct{ field, value string }{
+		{"title", "吃空饷\u202Egpj.exe"},
+		{"title", "吃空饷\x00"},
+		{"facts", "群众反映\x1b[2J"},
+		{"source_ref", "12310\u2066-0042"},
+	} {
+		body := valid()
+		body[tc.field] = tc.value
+		r := e.json("POST", "/api/v1/cases", "li.ming", body)
+		if r.Status != 400 || errOf(r)["field"] != tc.field {
+			t.Errorf("API %s %q: %d %s", tc.field, tc.value, r.Status, r.Raw)
+		}
+	}
+	// Invalid UTF-8 in the raw JSON: the decoder makes it U+FFFD, refused.
+	raw := `{"source":"hotline","source_ref":"12310-2026-0042","unit_code":"QH001","violation_kind":"D01","title":"吃空饷` + "\xff\xfe" + `","facts":"群众反映。","level":"internal"}`
+	r := e.req("POST", "/api/v1/cases", "li.ming", "application/json", strings.NewReader(raw))
+	if r.Status != 400 || !strings.Contains(r.Raw, `"field":"title"`) {
+		t.Errorf("API invalid UTF-8: %d %s", r.Status, r.Raw)
+	}
+	// The console: the same refusal, in Chinese, with nothing registered.
+	_, csrf := e.session("li.ming")
+	form := url.Values{"csrf_token": {csrf}, "source": {"hotline"}, "source_ref": {"12310-2026-0042"}, "unit_code": {"QH001"},
+		"violation_kind": {"D01"}, "title": {"吃空饷\u202Egpj.exe"}, "facts": {"群众反映。"}, "level": {"internal"}}
+	page := e.req("POST", "/cases/new", "li.ming", "application/x-www-form-urlencoded", strings.NewReader(form.Encode()))
+	if page.Status != 400 || !strings.Contains(page.Raw, "问题标题含有不允许的字符") || !strings.Contains(page.Raw, "202E") {
+		t.Errorf("console: %d", page.Status)
+	}
+	if n, _, _ := e.Service.Cases(context.Background(), cases.CaseFilter{Scope: cases.GlobalScope}); len(n) != 0 {
+		t.Errorf("%d cases registered from refused input", len(n))
+	}
+}

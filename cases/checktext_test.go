@@ -1,0 +1,37 @@
+package cases
+
+import "testing"
+
+func TestCheckText(t *testing.T) {
+	for _, tc := range []struct {
+		name, s string
+		max     int
+		ok      bool
+	}{
+		{"Chinese", "核定行政编制20名，实有22人", MaxShortText, true},
+		{"MultiLineFacts", "第一段。\n第二段：\t详见附件。\r\n", MaxLongText, true},
+		{"EmojiAndFullWidth", "ＡＢＣ１２３ 👍", MaxShortText, true},
+		{"NUL", "超编\x00进人", MaxShortText, false},
+		{"ESC", "超编\x1b[31m进人", MaxLongText, false},
+		{"DEL", "超编\x7f", MaxShortText, false},
+		{"C1", "超编\u0085进人", MaxLongText, false},
+		{"BidiOverride", "超编进人\u202Etxt.exe", MaxShortText, false},
+		{"BidiIsolate", "超编\u2066进人", MaxLongText, false},
+		{"RLM", "超编\u200f", MaxShortText, false},
+		{"LineSeparator", "超编\u2028进人", MaxLongText, false},
+		{"ReplacementCharacter", "超编\ufffd进人", MaxLongText, false}, // invalid UTF-8 through a JSON decoder
+		{"InvalidUTF8", "超编\xff进人", MaxLongText, false},
+		{"NewlineInTitle", "超编\n进人", MaxShortText, false},
+		{"TabInTitle", "超编\t进人", MaxShortText, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := checkText("title", tc.s, tc.max, true)
+			if (err == nil) != tc.ok {
+				t.Fatalf("checkText(%q) = %v, want ok=%v", tc.s, err, tc.ok)
+			}
+			if e, isErr := AsError(err); err != nil && (!isErr || e.Field != "title" || e.Code != EINVALID) {
+				t.Fatalf("error %v does not name the field", err)
+			}
+		})
+	}
+}
