@@ -58,7 +58,7 @@ func (m *Main) userCmd(ctx context.Context, args []string) error {
 	unit := fs.String("unit", "", "unit code (unit role)")
 	team := fs.String("team", "", "inspection team (patrol role)")
 	patrolUnits := fs.String("patrol-units", "", "units assigned to the team's round (patrol role)")
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := parseArgs(fs, args[1:]); err != nil {
 		return exitCode(2)
 	}
 	a, err := m.openStore(ctx, *c)
@@ -144,7 +144,7 @@ func (m *Main) tokenCmd(ctx context.Context, args []string) error {
 	roles := fs.String("roles", "liaison", "comma-separated read-only roles")
 	region := fs.String("region", "", "region node the token sees")
 	by := fs.String("by", m.env("USER", "admin"), "the administrator creating it (recorded)")
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := parseArgs(fs, args[1:]); err != nil {
 		return exitCode(2)
 	}
 	a, err := m.openStore(ctx, *c)

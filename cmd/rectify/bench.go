@@ -38,7 +38,7 @@ func (m *Main) bench(ctx context.Context, args []string) error {
 	only := fs.String("engines", "", "embedded, external or both (default: both when --external-uri is set)")
 	out := fs.String("out", "", "also write the report to this file")
 	profiles := fs.String("profile-dir", "", "where CPU profiles of the slowest operation go (default: a new temporary directory)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseArgs(fs, args); err != nil {
 		return exitCode(2)
 	}
 	var ns, cs []int

@@ -23,7 +23,7 @@ func (m *Main) importCmd(ctx context.Context, args []string) error {
 		fs.Usage()
 		return exitCode(2)
 	}
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := parseArgs(fs, args[1:]); err != nil {
 		return exitCode(2)
 	}
 	if fs.NArg() != 1 {
@@ -55,7 +55,7 @@ func (m *Main) verify(ctx context.Context, args []string) error {
 	fs, c := m.flags("verify")
 	repair := fs.Bool("repair", false, "put the ledger view right where it differs from the events, and write a fresh snapshot")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
-	if err := fs.Parse(args); err != nil {
+	if err := parseArgs(fs, args); err != nil {
 		return exitCode(2)
 	}
 	a, err := m.openLedger(ctx, *c, true)
@@ -119,7 +119,7 @@ func (m *Main) dbserver(ctx context.Context, args []string) error {
 	pg := fs.String("postgresql-url", m.env("RECTIFY_DB_POSTGRESQL_URL", ""), "PostgreSQL URL for the postgresql backend (RECTIFY_DB_POSTGRESQL_URL)")
 	addr := fs.String("addr", m.env("RECTIFY_DB_ADDR", "127.0.0.1:27017"), "loopback listen address (RECTIFY_DB_ADDR)")
 	logLevel := fs.String("log-level", m.env("RECTIFY_LOG_LEVEL", "warn"), "engine log level")
-	if err := fs.Parse(args); err != nil {
+	if err := parseArgs(fs, args); err != nil {
 		return exitCode(2)
 	}
 	log, err := m.logger(*logLevel)

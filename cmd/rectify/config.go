@@ -49,6 +49,29 @@ func (m *Main) flags(name string) (*flag.FlagSet, *config) {
 	return fs, c
 }
 
+// parseArgs parses flags wherever they stand among the arguments, as
+// people type them (rectify user disable ID --mongo-uri …): the flag
+// package stops at the first other argument and ignored the rest. "--"
+// ends the flags; fs.Args() then holds the other arguments in order.
+func parseArgs(fs *flag.FlagSet, args []string) error {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			break
+		}
+		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
+			pos = append(pos, rest...)
+			break
+		}
+		pos, args = append(pos, rest[0]), rest[1:]
+	}
+	return fs.Parse(append([]string{"--"}, pos...))
+}
+
 // bind registers the shared flags, defaulting from RECTIFY_* variables.
 func (m *Main) bind(fs *flag.FlagSet, c *config) {
 	fs.StringVar(&c.DataDir, "data", m.env("RECTIFY_DATA", "data"), "data directory for the embedded database (RECTIFY_DATA)")

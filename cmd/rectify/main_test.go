@@ -424,6 +424,11 @@ func TestUserAndTokenCommands(t *testing.T) {
 	if out, code := run(t, env, "user", "disable", "chen.jing"); code != 0 || !strings.Contains(out, "disabled") {
 		t.Fatalf("disable: %d %s", code, out)
 	}
+	// Flags after the account, as people type them, reach the same database.
+	bare := []string{"RECTIFY_MONGO_URI=", "RECTIFY_MONGO_DB=", "RECTIFY_DATA=" + t.TempDir()}
+	if out, code := run(t, bare, "user", "enable", "chen.jing", "--mongo-uri", uri, "--mongo-db", dbName); code != 0 || !strings.Contains(out, "enabled") {
+		t.Fatalf("enable with flags after the account: %d %s", code, out)
+	}
 	out, code := run(t, env, "token", "create", "--name", "人社局编制联动系统", "--roles", "liaison", "--region", "江南省/云州市")
 	if code != 0 || !strings.Contains(out, "rct_") {
 		t.Fatalf("token create: %d %s", code, out)
@@ -540,5 +545,26 @@ func TestDebugListener(t *testing.T) {
 	}
 	if code, _ := get("/debug/vars", "rebound.example:"+strings.Split(addr, ":")[1]); code != 403 {
 		t.Errorf("a request naming another host: %d, want 403", code)
+	}
+}
+
+func TestParseArgsTakesFlagsAnywhere(t *testing.T) {
+	for _, tc := range []struct {
+		args     []string
+		uri, pos string
+	}{
+		{[]string{"--mongo-uri", "mongodb://a/", "ID"}, "mongodb://a/", "ID"},
+		{[]string{"ID", "--mongo-uri", "mongodb://a/"}, "mongodb://a/", "ID"},
+		{[]string{"A", "--mongo-uri=mongodb://b/", "B"}, "mongodb://b/", "A B"},
+		{[]string{"A", "--", "--mongo-uri", "x"}, "", "A --mongo-uri x"},
+	} {
+		m := &Main{Stderr: io.Discard, Getenv: func(string) string { return "" }}
+		fs, c := m.flags("t")
+		if err := parseArgs(fs, tc.args); err != nil {
+			t.Fatalf("%v: %v", tc.args, err)
+		}
+		if c.MongoURI != tc.uri || strings.Join(fs.Args(), " ") != tc.pos {
+			t.Errorf("%v: uri %q, args %q; want %q, %q", tc.args, c.MongoURI, fs.Args(), tc.uri, tc.pos)
+		}
 	}
 }

@@ -20,7 +20,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	secure := fs.Bool("secure-cookies", m.env("RECTIFY_SECURE_COOKIES", "") == "true", "mark cookies Secure when TLS ends at a proxy in front (RECTIFY_SECURE_COOKIES=true)")
 	demoDir := fs.String("demo-dir", m.env("RECTIFY_DEMO_DIR", ""), "a demo data set to load instead of the built-in one (units.csv, cases.json) (RECTIFY_DEMO_DIR)")
 	debugAddr := fs.String("debug-addr", m.env("RECTIFY_DEBUG_ADDR", ""), "loopback address for the profiler and counters (/debug/pprof/, /debug/vars); empty: off (RECTIFY_DEBUG_ADDR)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseArgs(fs, args); err != nil {
 		return exitCode(2)
 	}
 	// Listen first: a taken port fails at once, and the address is known
