@@ -215,6 +215,10 @@ func (s *Server) handleTransition(c *gin.Context) {
 		s.invalid(c, "expected_version", "expected_version must not be negative")
 		return
 	}
+	if err := s.checkInput(c, p, c.Param("no"), req.Action, req.Input); err != nil {
+		s.writeError(c, err)
+		return
+	}
 	k, e, err := s.svc.Transition(c, p.scope, c.Param("no"), actingAs(p, req.Action), req.Action, req.Input, req.Comment, req.ExpectedVersion)
 	if err != nil {
 		s.writeError(c, err)
@@ -224,6 +228,27 @@ func (s *Server) handleTransition(c *gin.Context) {
 		e = cases.RedactEventsForUnit([]cases.Event{e})[0]
 	}
 	c.JSON(http.StatusOK, gin.H{"case": s.view(c, k), "event": e})
+}
+
+// checkInput refuses what a transition's input may not name from outside:
+// documents are recorded only by the documents service, as it issues them
+// (record_document, input.document), and every evidence reference must be
+// a file uploaded for this very case.
+func (s *Server) checkInput(c *gin.Context, p *principal, no string, a cases.Action, in cases.Input) error {
+	switch {
+	case a == cases.ActionRecordDocument:
+		return cases.Invalid("action", "发文记录由发文功能自动产生，不能直接提交")
+	case in.Document != "":
+		return cases.Invalid("document", "文件只能由发文功能记录")
+	case len(in.Evidence) == 0:
+		return nil
+	}
+	// A case outside the caller's scope answers as missing, before its
+	// evidence is looked at.
+	if _, err := s.svc.Case(c, p.scope, no); err != nil {
+		return err
+	}
+	return s.docs.CheckEvidenceRefs(c, no, in.Evidence)
 }
 
 // actingAs is the actor p is when taking action a: in the first of p's

@@ -194,6 +194,10 @@ func (s *Server) handleCaseAction(c *gin.Context) {
 		}
 	}
 	version, _ := strconv.Atoi(c.PostForm("expected_version"))
+	if err := s.checkInput(c, p, c.Param("no"), a, in); err != nil {
+		s.actionFailed(c, a, err)
+		return
+	}
 	switch a {
 	case cases.ActionOrderRectification, cases.ActionSubmit:
 		k, err := s.svc.Case(c, p.scope, c.Param("no"))

@@ -12,6 +12,7 @@ import (
 
 	"rectify/cases"
 	"rectify/cases/casetest"
+	"rectify/cases/documents"
 )
 
 // A case whose text looks like formulas is exported as text: in the CSV
@@ -133,5 +134,52 @@ func TestTextRefusesControlAndBidiCharacters(t *testing.T) {
 	}
 	if n, _, _ := e.Service.Cases(context.Background(), cases.CaseFilter{Scope: cases.GlobalScope}); len(n) != 0 {
 		t.Errorf("%d cases registered from refused input", len(n))
+	}
+}
+
+// A transition's input names only what the caller may: documents are
+// recorded by the documents service alone, and evidence references must be
+// files uploaded for the same case (another case's, or none at all, are
+// refused), through the API and the console alike.
+func TestTransitionInputCannotNameOthersRecords(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	office := testActor("li.ming", cases.RoleOffice)
+	mine, other := e.register("QH001", cases.LevelInternal), e.register("QH001", cases.LevelInternal)
+	for _, no := range []string{mine, other} {
+		e.Service.Transition(ctx, cases.GlobalScope, no, office, cases.ActionStartVerification, cases.Input{}, "", 0)
+		if _, _, err := e.Service.Transition(ctx, cases.GlobalScope, no, office, cases.ActionOrderRectification, cases.Input{Requirements: "清退", WorkingDays: 10}, "", 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	unitActor := testActor("unit.qh001", cases.RoleUnit)
+	pdf := []byte("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+	ev, err := e.Docs.AddEvidence(ctx, cases.GlobalScope, unitActor, other, []documents.Upload{{Name: "清退文件.pdf", Data: pdf}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, user string
+		body       map[string]any
+		field      string
+	}{
+		{"RecordDocument", "li.ming", map[string]any{"action": "record_document", "input": map[string]any{"document": "notice-2026-0001"}}, "action"},
+		{"InputDocument", "li.ming", map[string]any{"action": "assign", "input": map[string]any{"assignee": "甲", "document": "notice-2026-0001"}}, "document"},
+		{"AnotherCasesEvidence", "unit.qh001", map[string]any{"action": "submit", "input": map[string]any{"report": "已清退", "evidence": []string{"evidence:" + ev[0].ID}}}, "evidence"},
+		{"MissingEvidence", "unit.qh001", map[string]any{"action": "submit", "input": map[string]any{"report": "已清退", "evidence": []string{"evidence:0123456789abcdef"}}}, "evidence"},
+	} {
+		r := e.json("POST", "/api/v1/cases/"+mine+"/transitions", tc.user, tc.body)
+		if r.Status != 400 || errOf(r)["field"] != tc.field {
+			t.Errorf("%s: %d %s", tc.name, r.Status, r.Raw)
+		}
+	}
+	// The console's form: the same refusal.
+	_, csrf := e.session("unit.qh001")
+	form := url.Values{"csrf_token": {csrf}, "action": {"submit"}, "report": {"已清退"}, "evidence": {"evidence:" + ev[0].ID}}
+	if page := e.req("POST", "/cases/"+mine+"/actions", "unit.qh001", "application/x-www-form-urlencoded", strings.NewReader(form.Encode())); page.Status != 400 {
+		t.Errorf("console submit with another case's evidence: %d", page.Status)
+	}
+	if k, _ := e.Service.Case(ctx, cases.GlobalScope, mine); k.State != cases.StateRectifying {
+		t.Fatalf("the case moved on refused input: %s", k.State)
 	}
 }
