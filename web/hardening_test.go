@@ -183,3 +183,36 @@ func TestTransitionInputCannotNameOthersRecords(t *testing.T) {
 		t.Fatalf("the case moved on refused input: %s", k.State)
 	}
 }
+
+// A units import stays within the importer's region, row by row: where a
+// unit is placed and where the unit it changes stood; nothing is written
+// when a row is refused.
+func TestUnitImportStaysInTheImportersRegion(t *testing.T) {
+	e := newEnv(t)
+	header := "单位代码,单位名称,单位类别,省,市,县,行政编制核定,行政编制实有,重点管理\n"
+	mine := "QH009,清河县审计局,政府机关,江南省,云州市,清河县,10,10,否\n"
+	for _, tc := range []struct {
+		name, body, field string
+		row               float64
+	}{
+		{"NewUnitElsewhere", header + mine + "AP009,安平县审计局,政府机关,江南省,云州市,安平县,10,10,否\n", "region", 3},
+		{"CityLevelUnit", header + "YZ999,云州市审计局,政府机关,江南省,云州市,,10,10,否\n", "region", 2},
+		{"MovingAnotherCountysUnit", header + "AP001,安平县农业农村局,政府机关,江南省,云州市,清河县,30,28,否\n" + mine, "code", 2},
+	} {
+		before, _, _ := e.Service.Units(context.Background(), cases.UnitFilter{Scope: cases.GlobalScope, PerPage: cases.MaxPerPage})
+		r := e.req("POST", "/api/v1/units:import", "qh.office", "text/csv", strings.NewReader(tc.body))
+		if r.Status != 403 || errOf(r)["field"] != tc.field || errOf(r)["row"] != tc.row {
+			t.Errorf("%s: %d %s", tc.name, r.Status, r.Raw)
+		}
+		after, _, _ := e.Service.Units(context.Background(), cases.UnitFilter{Scope: cases.GlobalScope, PerPage: cases.MaxPerPage})
+		if len(after) != len(before) {
+			t.Errorf("%s: a refused import wrote units", tc.name)
+		}
+	}
+	if u, _ := e.Service.Unit(context.Background(), cases.GlobalScope, "AP001"); !u.KeyManaged || u.Region[2] != "安平县" {
+		t.Fatalf("another county's unit changed: %+v", u)
+	}
+	if r := e.req("POST", "/api/v1/units:import", "qh.office", "text/csv", strings.NewReader(header+mine)); r.Status != 200 {
+		t.Fatalf("an import within the county: %d %s", r.Status, r.Raw)
+	}
+}

@@ -2,9 +2,11 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -90,7 +92,23 @@ func (s *Server) handleUnitImport(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	units, err := unitfile.Parse(data)
+	// Row by row, the caller's region: where a unit is placed, and where
+	// the unit it changes stood before (a county office may neither create
+	// units elsewhere nor move or change a city's).
+	p := who(c)
+	units, err := unitfile.ParseChecked(data, func(row int, u cases.Unit) error {
+		if !p.scope.AllowsUnit(u) {
+			return &cases.Error{Code: cases.EFORBIDDEN, Field: "region", Row: row,
+				Message: fmt.Sprintf("第 %d 行：单位 %s 的地区「%s」不在您的管辖范围内", row, u.Code, strings.Join(u.Region, "/"))}
+		}
+		if old, err := s.svc.Unit(c, cases.GlobalScope, u.Code); err == nil && !p.scope.AllowsUnit(old) {
+			return &cases.Error{Code: cases.EFORBIDDEN, Field: "code", Row: row,
+				Message: fmt.Sprintf("第 %d 行：单位 %s 已存在且不在您的管辖范围内", row, u.Code)}
+		} else if err != nil && cases.ErrorCode(err) != cases.ENOTFOUND {
+			return err
+		}
+		return nil
+	})
 	if err != nil {
 		s.writeError(c, err)
 		return

@@ -52,7 +52,12 @@ func Headers() []string {
 }
 
 // Parse reads a CSV or XLSX file (told apart by content) into units.
-func Parse(data []byte) ([]cases.Unit, error) {
+func Parse(data []byte) ([]cases.Unit, error) { return ParseChecked(data, nil) }
+
+// ParseChecked is Parse with a check of each unit as read, given its row
+// in the file (the header is row 1): an error it returns stops the import
+// and, without a row of its own, is given the unit's.
+func ParseChecked(data []byte, check func(row int, u cases.Unit) error) ([]cases.Unit, error) {
 	var rows [][]string
 	var err error
 	if bytes.HasPrefix(data, []byte("PK\x03\x04")) {
@@ -63,7 +68,7 @@ func Parse(data []byte) ([]cases.Unit, error) {
 	if err != nil {
 		return nil, err
 	}
-	return parseRows(rows)
+	return parseRows(rows, check)
 }
 
 func readXLSX(data []byte) ([][]string, error) {
@@ -128,7 +133,7 @@ func cellErr(row int, col, format string, args ...any) error {
 		Message: fmt.Sprintf("第 %d 行「%s」：", row, col) + fmt.Sprintf(format, args...)}
 }
 
-func parseRows(rows [][]string) ([]cases.Unit, error) {
+func parseRows(rows [][]string, check func(row int, u cases.Unit) error) ([]cases.Unit, error) {
 	if len(rows) == 0 {
 		return nil, cases.Invalid("file", "the file is empty")
 	}
@@ -242,6 +247,16 @@ func parseRows(rows [][]string) ([]cases.Unit, error) {
 		if err := u.Validate(); err != nil {
 			e, _ := cases.AsError(err)
 			return nil, cellErr(row, e.Field, "%s", e.Message)
+		}
+		if check != nil {
+			if err := check(row, u); err != nil {
+				if e, ok := cases.AsError(err); ok && e.Row == 0 {
+					c := *e
+					c.Row = row
+					return nil, &c
+				}
+				return nil, err
+			}
 		}
 		units = append(units, u)
 	}
