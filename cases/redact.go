@@ -100,3 +100,49 @@ func label(field string) string {
 	}
 	return field
 }
+
+// Secret (秘密) cases: their facts are read one case at a time, each read
+// recorded in the access log, by those whose work needs them. A linkage
+// department (liaison) never reads them; lists and exports never carry
+// them, for anyone (a list would put many secret facts on one screen, none
+// of them recorded).
+
+// SecretFactsAllowed reports whether someone holding roles may read the
+// facts of a secret case: anyone but a linkage department alone. Patrol
+// members see only their assigned units in the first place.
+func SecretFactsAllowed(roles []Role) bool {
+	for _, r := range roles {
+		if r != RoleLiaison {
+			return true
+		}
+	}
+	return false
+}
+
+// WithholdFacts returns c without the facts of a secret case (other cases
+// are returned as they are), and whether anything was withheld.
+func WithholdFacts(c Case) (Case, bool) {
+	if c.Level != LevelSecret || c.Facts == "" {
+		return c, false
+	}
+	c.Facts = ""
+	return c, true
+}
+
+// WithholdEventFacts returns events without the facts a secret case's
+// registration recorded.
+func WithholdEventFacts(level Level, evs []Event) []Event {
+	if level != LevelSecret {
+		return evs
+	}
+	out := make([]Event, len(evs))
+	for i, e := range evs {
+		if e.Registered != nil {
+			r := *e.Registered
+			r.Facts = ""
+			e.Registered = &r
+		}
+		out[i] = e
+	}
+	return out
+}

@@ -15,16 +15,24 @@ type caseView struct {
 	cases.Case
 	Light      cases.Light `json:"light"`
 	StateLabel string      `json:"state_label"`
+	// FactsWithheld says the facts of a secret case are left out: in
+	// every list, and in every read by a linkage department.
+	FactsWithheld bool `json:"facts_withheld,omitempty"`
 }
 
 // view is case k as the caller may see it (unit liaisons get the redacted
 // view), with its light.
 func (s *Server) view(c *gin.Context, k cases.Case) caseView {
 	light := s.lighter(c)(k)
-	if unitOnly(who(c)) {
+	p := who(c)
+	if unitOnly(p) {
 		k = cases.RedactForUnit(k)
 	}
-	return caseView{Case: k, Light: light, StateLabel: k.State.Label()}
+	withheld := false
+	if !cases.SecretFactsAllowed(p.user.Roles) {
+		k, withheld = cases.WithholdFacts(k)
+	}
+	return caseView{Case: k, Light: light, StateLabel: k.State.Label(), FactsWithheld: withheld}
 }
 
 const lighterKey = "rectify.lighter"
@@ -94,7 +102,11 @@ func (s *Server) handleCaseList(c *gin.Context) {
 	}
 	items := make([]caseView, 0, len(lp.Cases))
 	for _, k := range lp.Cases {
-		items = append(items, s.view(c, k))
+		v := s.view(c, k)
+		if k, withheld := cases.WithholdFacts(v.Case); withheld {
+			v.Case, v.FactsWithheld = k, true
+		}
+		items = append(items, v)
 	}
 	page, per := pageOf(f.Page, f.PerPage)
 	counts := make(map[cases.State]int, len(cases.States))
@@ -188,6 +200,10 @@ func (s *Server) readCase(c *gin.Context, p *principal, action string) (cases.Ca
 	}
 	if unitOnly(p) {
 		k, evs = cases.RedactForUnit(k), cases.RedactEventsForUnit(evs)
+	}
+	if !cases.SecretFactsAllowed(p.user.Roles) {
+		evs = cases.WithholdEventFacts(k.Level, evs)
+		k, _ = cases.WithholdFacts(k)
 	}
 	return k, evs, nil
 }

@@ -216,3 +216,40 @@ func TestUnitImportStaysInTheImportersRegion(t *testing.T) {
 		t.Fatalf("an import within the county: %d %s", r.Status, r.Raw)
 	}
 }
+
+// Secret cases' facts: never in a list or an export; read one case at a
+// time (and logged) by those whose work needs them; never by a linkage
+// department, in the case or in its events.
+func TestSecretFactsStayOutOfListsAndFromLiaisons(t *testing.T) {
+	e := newEnv(t)
+	secret := e.register("QH001", cases.LevelSecret)
+	internal := e.register("QH002", cases.LevelInternal)
+	facts := casetest.Registration("QH001").Facts
+	r := e.json("GET", "/api/v1/cases", "li.ming", nil)
+	for _, it := range r.Body["items"].([]any) {
+		c := it.(map[string]any)
+		switch c["no"] {
+		case secret:
+			if c["facts"] != "" || c["facts_withheld"] != true {
+				t.Errorf("a list carries a secret case's facts: %v", c)
+			}
+		case internal:
+			if c["facts"] != facts {
+				t.Errorf("a list lost an internal case's facts: %v", c)
+			}
+		}
+	}
+	if r := e.json("GET", "/api/v1/cases/"+secret, "li.ming", nil); r.Body["facts"] != facts {
+		t.Errorf("the office cannot read a secret case's facts: %s", r.Raw)
+	}
+	if r := e.json("GET", "/api/v1/cases/"+secret, "liaison.rsj", nil); r.Status != 200 || r.Body["facts"] != "" || r.Body["facts_withheld"] != true {
+		t.Errorf("a liaison reads a secret case's facts: %d %s", r.Status, r.Raw)
+	}
+	if r := e.json("GET", "/api/v1/cases/"+secret+"/events", "liaison.rsj", nil); r.Status != 200 || strings.Contains(r.Raw, facts) {
+		t.Errorf("a liaison reads a secret case's facts in its events: %d %s", r.Status, r.Raw)
+	}
+	csv := e.req("GET", "/ledger/export?format=csv", "li.ming", "", nil)
+	if strings.Count(csv.Raw, facts) != 1 || !strings.Contains(csv.Raw, "秘密事项，不随台账导出") {
+		t.Errorf("the export carries a secret case's facts: %s", csv.Raw)
+	}
+}

@@ -210,8 +210,12 @@ func (s *Server) handleLedgerExport(c *gin.Context) {
 		}
 		light := map[cases.Light]string{"red": "红灯", "yellow": "黄灯", "green": "绿灯"}[r.Light]
 		level := map[cases.Level]string{"public": "公开", "internal": "内部", "secret": "秘密"}[r.Level]
+		facts := r.Facts
+		if r.Level == cases.LevelSecret {
+			facts = "（秘密事项，不随台账导出，请在案件页查阅）"
+		}
 		rows = append(rows, []string{strconv.Itoa(len(rows) + 1), r.No, r.CreatedAt.In(cst).Format(time.DateOnly), r.SourceName, r.SourceRef,
-			r.UnitName, strings.Join(r.Region, "/"), r.KindName, r.Title, r.Facts, level, r.Requirements, r.Deadline,
+			r.UnitName, strings.Join(r.Region, "/"), r.KindName, r.Title, facts, level, r.Requirements, r.Deadline,
 			r.OriginalDeadline, ext, r.StateLabel, light, r.Assignee, closed})
 	}
 	if err := s.access.RecordAccess(c, access.AccessEntry{UserID: p.user.ID, Role: rolesLabel(p.user.Roles), IP: clientIP(c),
