@@ -23,6 +23,20 @@ import (
 // MaxRows bounds an import.
 const MaxRows = 100000
 
+// Limits on what a file may expand to, checked before it is read further:
+// a small XLSX can unzip to gigabytes (one 512 MiB cell, millions of
+// rows), and each refusal must cost milliseconds, not a minute.
+const (
+	// MaxUnzipped bounds the uncompressed size of an XLSX workbook.
+	MaxUnzipped = 64 << 20
+	// MaxSheetXML bounds one worksheet's XML held in memory while read.
+	MaxSheetXML = 32 << 20
+	// MaxCell bounds one cell, in bytes (a unit's fields are short).
+	MaxCell = 4 << 10
+	// maxEcho bounds how much of a cell an error message repeats.
+	maxEcho = 40
+)
+
 // Column headers. English aliases are accepted for systems that export them.
 const (
 	colCode     = "单位代码"
@@ -72,8 +86,11 @@ func ParseChecked(data []byte, check func(row int, u cases.Unit) error) ([]cases
 }
 
 func readXLSX(data []byte) ([][]string, error) {
-	f, err := excelize.OpenReader(bytes.NewReader(data))
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: MaxUnzipped, UnzipXMLSizeLimit: MaxSheetXML})
 	if err != nil {
+		if strings.Contains(err.Error(), "size") {
+			return nil, cases.Invalid("file", "工作簿解压后超过 %d MB，请拆分后导入", MaxUnzipped>>20)
+		}
 		return nil, cases.Invalid("file", "the file is not a readable XLSX workbook: %v", err)
 	}
 	defer f.Close()
@@ -81,11 +98,38 @@ func readXLSX(data []byte) ([][]string, error) {
 	if len(sheets) == 0 {
 		return nil, cases.Invalid("file", "the workbook has no sheets")
 	}
-	rows, err := f.GetRows(sheets[0])
+	// Row by row: the limits apply before the rest is read.
+	it, err := f.Rows(sheets[0])
 	if err != nil {
 		return nil, cases.Invalid("file", "read sheet %s: %v", sheets[0], err)
 	}
-	return rows, nil
+	defer it.Close()
+	var rows [][]string
+	for it.Next() {
+		rec, err := it.Columns()
+		if err != nil {
+			return nil, cases.Invalid("file", "read sheet %s: %v", sheets[0], err)
+		}
+		if err := checkRecord(len(rows)+1, rec); err != nil {
+			return nil, err
+		}
+		rows = append(rows, rec)
+		if len(rows) > MaxRows+1 {
+			return nil, cases.Invalid("file", "一次最多导入 %d 行", MaxRows)
+		}
+	}
+	return rows, it.Error()
+}
+
+// checkRecord refuses a row with a cell longer than MaxCell.
+func checkRecord(row int, rec []string) error {
+	for j, v := range rec {
+		if len(v) > MaxCell {
+			return &cases.Error{Code: cases.EINVALID, Field: "file", Row: row,
+				Message: fmt.Sprintf("第 %d 行第 %d 列：单元格超过 %d 字节", row, j+1, MaxCell)}
+		}
+	}
+	return nil
 }
 
 func readCSV(data []byte) ([][]string, error) {
@@ -112,9 +156,12 @@ func readCSV(data []byte) ([][]string, error) {
 			}
 			return nil, cases.Invalid("file", "CSV: %v", err)
 		}
+		if err := checkRecord(len(rows)+1, rec); err != nil {
+			return nil, err
+		}
 		rows = append(rows, rec)
 		if len(rows) > MaxRows+1 {
-			return nil, cases.Invalid("file", "more than %d rows", MaxRows)
+			return nil, cases.Invalid("file", "一次最多导入 %d 行", MaxRows)
 		}
 	}
 	return rows, nil
@@ -129,6 +176,16 @@ func asParseError(err error, pe **csv.ParseError) bool {
 }
 
 func cellErr(row int, col, format string, args ...any) error {
+	// What was typed is repeated in the message, cut short: an error must
+	// not echo a whole oversized cell.
+	for i, a := range args {
+		if v, ok := a.(string); ok && utf8.RuneCountInString(v) > maxEcho {
+			args[i] = string([]rune(v)[:maxEcho]) + "…"
+		}
+	}
+	if utf8.RuneCountInString(col) > maxEcho {
+		col = string([]rune(col)[:maxEcho]) + "…"
+	}
 	return &cases.Error{Code: cases.EINVALID, Field: col, Row: row,
 		Message: fmt.Sprintf("第 %d 行「%s」：", row, col) + fmt.Sprintf(format, args...)}
 }

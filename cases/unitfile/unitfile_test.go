@@ -1,7 +1,10 @@
 package unitfile
 
 import (
+	"archive/zip"
 	"bytes"
+	"fmt"
+	"io"
 	"os"
 	"strings"
 	"testing"
@@ -129,5 +132,68 @@ func TestDemoUnitsParse(t *testing.T) {
 	}
 	if len(units) < 35 {
 		t.Fatalf("%d demo units", len(units))
+	}
+}
+
+// rawXLSX writes a minimal workbook by hand, whose one sheet holds rows of
+// inline strings: what a hostile file looks like, beyond excelize's own
+// limits on what it writes.
+func rawXLSX(t *testing.T, rows int, cell func(row int) string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	z := zip.NewWriter(&buf)
+	put := func(name, body string) {
+		w, err := z.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.WriteString(w, body)
+	}
+	put("[Content_Types].xml", `<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>`)
+	put("_rels/.rels", `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`)
+	put("xl/workbook.xml", `<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>`)
+	put("xl/_rels/workbook.xml.rels", `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`)
+	w, err := z.Create("xl/worksheets/sheet1.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>`)
+	for r := 1; r <= rows; r++ {
+		fmt.Fprintf(w, `<row r="%d"><c r="A%d" t="inlineStr"><is><t>%s</t></is></c></row>`, r, r, cell(r))
+	}
+	io.WriteString(w, `</sheetData></worksheet>`)
+	if err := z.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// A file that expands beyond the limits is refused before it is read, and
+// the refusal repeats little of it.
+func TestParseRefusesFilesThatExpand(t *testing.T) {
+	huge := strings.Repeat("A", 8<<20) // one 8 MiB cell, compressed to kilobytes
+	for _, tc := range []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"XLSXHugeCell", rawXLSX(t, 1, func(int) string { return huge }), "单元格超过"},
+		{"XLSXUnzipsToTooMuch", rawXLSX(t, 3, func(int) string { return strings.Repeat("B", 30<<20) }), "解压后超过"},
+		{"CSVHugeCell", []byte("单位代码,单位名称\n" + huge + ",x\n"), "单元格超过"},
+		{"CSVHugeCode", []byte("单位代码,单位名称,单位类别,省,市\n" + strings.Repeat("Y", 3000) + ",x,政府机关,江南省,云州市\n"), "单位代码"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if len(tc.data) > 1<<20 && !strings.HasPrefix(tc.name, "CSV") {
+				t.Fatalf("the hostile file is %d bytes; it should compress", len(tc.data))
+			}
+			_, err := Parse(tc.data)
+			e, ok := cases.AsError(err)
+			if !ok || e.Code != cases.EINVALID || !strings.Contains(e.Message, tc.want) {
+				t.Fatalf("got %v, want a refusal mentioning %q", err, tc.want)
+			}
+			if len(e.Message) > 300 {
+				t.Fatalf("the refusal echoes %d bytes", len(e.Message))
+			}
+		})
 	}
 }
