@@ -140,17 +140,10 @@ func TestListsEqualAFilterOverTheEvents(t *testing.T) {
 		// The follower brings the other process's writes in by itself.
 		randomWork(t, r, []*cases.Service{other}, 10)
 		want := truth(t, env)
-		deadline := time.Now().Add(20 * time.Second)
-		for {
+		casetest.Eventually(t, 20*time.Second, "the other process's writes reach this one", func() bool {
 			got, _ := env.Service.Ledger(ctx, cases.CaseFilter{Scope: cases.GlobalScope, PerPage: 1000})
-			if cases.SamePage(got, cases.RefFind(want, cases.CaseFilter{Scope: cases.GlobalScope, Page: 1, PerPage: 1000})) == "" {
-				break
-			}
-			if time.Now().After(deadline) {
-				t.Fatal("the other process's writes never reached this one")
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
+			return cases.SamePage(got, cases.RefFind(want, cases.CaseFilter{Scope: cases.GlobalScope, Page: 1, PerPage: 1000})) == ""
+		})
 	})
 	t.Run("AProcessStartedNow", func(t *testing.T) {
 		checkLists(t, r, casetest.Open(t, env.Config), truth(t, env), 200)

@@ -12,17 +12,11 @@ import (
 
 const password = "Shared#test-2026"
 
-// eventually retries check until it passes; signals travel through the
-// journal, which another process follows a moment later.
+// eventually waits for a signal to travel through the journal, which
+// another process follows on its own schedule.
 func eventually(t *testing.T, what string, check func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for !check() {
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: never", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	casetest.Eventually(t, 15*time.Second, what, check)
 }
 
 func TestSharedCacheFollowsChangesMadeElsewhere(t *testing.T) {

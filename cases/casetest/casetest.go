@@ -97,3 +97,19 @@ func (e *Env) Counts(tb testing.TB) map[string]int64 {
 	}
 	return n
 }
+
+// Eventually waits until check passes, failing the test with what after
+// timeout. It is for what happens in the background, on its own schedule:
+// another process following the journal, a reconciliation after an
+// unclean stop, an engine's index loop. Where a test can bring the state
+// about itself (Service.Sync), it should, and check once.
+func Eventually(tb testing.TB, timeout time.Duration, what string, check func() bool) {
+	tb.Helper()
+	deadline := time.Now().Add(timeout)
+	for wait := time.Millisecond; !check(); wait = min(2*wait, 100*time.Millisecond) {
+		if time.Now().After(deadline) {
+			tb.Fatalf("%s: not within %s", what, timeout)
+		}
+		time.Sleep(wait)
+	}
+}
