@@ -117,7 +117,7 @@ func (m *Main) dbserver(ctx context.Context, args []string) error {
 	backend := fs.String("backend", m.env("RECTIFY_DB_BACKEND", "sqlite"), "sqlite or postgresql (RECTIFY_DB_BACKEND)")
 	dir := fs.String("dir", m.env("RECTIFY_DB_DIR", "data/dbserver"), "SQLite directory (RECTIFY_DB_DIR)")
 	pg := fs.String("postgresql-url", m.env("RECTIFY_DB_POSTGRESQL_URL", ""), "PostgreSQL URL for the postgresql backend (RECTIFY_DB_POSTGRESQL_URL)")
-	addr := fs.String("addr", m.env("RECTIFY_DB_ADDR", "127.0.0.1:27017"), "loopback listen address (RECTIFY_DB_ADDR)")
+	addr := fs.String("addr", m.env("RECTIFY_DB_ADDR", "127.0.0.1:27017"), "loopback listen address; the engine has no login, so this is for tests and development only (RECTIFY_DB_ADDR)")
 	logLevel := fs.String("log-level", m.env("RECTIFY_LOG_LEVEL", "warn"), "engine log level")
 	if err := parseArgs(fs, args); err != nil {
 		return exitCode(2)

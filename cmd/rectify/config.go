@@ -146,6 +146,11 @@ func (m *Main) openStore(ctx context.Context, c config) (*app, error) {
 		if err := os.MkdirAll(c.DataDir, 0o700); err != nil {
 			return nil, fmt.Errorf("data directory: %w", err)
 		}
+		// The database, the documents and the keys live here: only the
+		// server's user may enter it, whoever made it.
+		if err := os.Chmod(c.DataDir, 0o700); err != nil {
+			return nil, fmt.Errorf("data directory: %w", err)
+		}
 		// SQLite files must not be shared by two processes: hold a lock.
 		if a.lock, err = lockDir(c.DataDir); err != nil {
 			return nil, err
