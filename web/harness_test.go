@@ -83,7 +83,7 @@ func newEnv(t *testing.T) *testEnv {
 	t.Helper()
 	env := casetest.New(t, nil)
 	clk := &clock{}
-	acc := access.NewService(access.Shared(env.DB, env.Service, true), clk.now)
+	acc := access.NewService(access.Shared(env.DB, env.Service, true), access.Config{Now: clk.now})
 	for _, u := range testUsers {
 		if err := acc.CreateUser(context.Background(), u, testPassword); err != nil {
 			t.Fatal(err)

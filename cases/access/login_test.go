@@ -3,9 +3,14 @@ package access_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"rectify/cases"
 	"rectify/cases/access"
@@ -19,7 +24,7 @@ import (
 func TestConcurrentGuessesStayWithinTheLockout(t *testing.T) {
 	ctx := context.Background()
 	db := mongotest.Open(t)
-	svc := access.NewService(db, nil)
+	svc := access.NewService(db, access.Config{})
 	u := access.User{ID: "li.ming", Name: "李明", Roles: []cases.Role{cases.RoleOffice}, Region: []string{"江南省"}}
 	if err := svc.CreateUser(ctx, u, password); err != nil {
 		t.Fatal(err)
@@ -68,5 +73,74 @@ func TestConcurrentGuessesStayWithinTheLockout(t *testing.T) {
 	// Locked now, even with the right password.
 	if _, _, _, err := svc.Login(ctx, "li.ming", password, "10.0.0.1", "test"); cases.ErrorCode(err) != cases.ETOOMANY {
 		t.Fatalf("right password during the lockout: %v", err)
+	}
+}
+
+// People type passwords into the name field. A failed login is counted
+// under a keyed hash of the name, so nothing typed is kept; the count still
+// locks the name out; and failure records expire once they no longer count
+// (issue 8, item 10).
+func TestFailedLoginsKeepNothingTypedAndExpire(t *testing.T) {
+	ctx := context.Background()
+	name := mongotest.DBName()
+	db := mongotest.OpenNamed(t, name)
+	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	key := []byte("0123456789abcdef0123456789abcdef")
+	svc := access.NewService(db, access.Config{Now: clock, HashKey: key})
+	typed := "Yunzhou#Secret-2026"
+	for i := range access.AccountLockout.Threshold {
+		_, _, _, err := svc.Login(ctx, typed, "whatever", fmt.Sprintf("10.9.0.%d", i), "test")
+		if cases.ErrorCode(err) != cases.EUNAUTHORIZED {
+			t.Fatalf("attempt %d: %v", i, err)
+		}
+	}
+	client, err := mongo.Connect(options.Client().ApplyURI(mongotest.URI(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Disconnect(ctx)
+	col := client.Database(name).Collection("login_failures")
+	raw, err := col.Find(ctx, bson.M{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var docs []bson.M
+	if err := raw.All(ctx, &docs); err != nil {
+		t.Fatal(err)
+	}
+	if len(docs) == 0 {
+		t.Fatal("no failure recorded")
+	}
+	for _, d := range docs {
+		if b, _ := bson.MarshalExtJSON(d, false, false); strings.Contains(strings.ToLower(string(b)), strings.ToLower(typed)) {
+			t.Fatalf("a failure record keeps what was typed: %s", b)
+		}
+	}
+	// The hashed count still locks the name out, from any address.
+	if _, _, _, err := svc.Login(ctx, typed, "whatever", "10.9.9.9", "test"); cases.ErrorCode(err) != cases.ETOOMANY {
+		t.Fatalf("after %d failures: %v, want too many", access.AccountLockout.Threshold, err)
+	}
+	// Another process with the same key counts the same failures.
+	other := access.NewService(db, access.Config{Now: clock, HashKey: key})
+	if _, _, _, err := other.Login(ctx, typed, "whatever", "10.9.9.8", "test"); cases.ErrorCode(err) != cases.ETOOMANY {
+		t.Fatalf("another process: %v, want too many", err)
+	}
+	// A newer failure survives expiry; the old ones go.
+	now = now.Add(access.FailureRetention + time.Minute)
+	if _, _, _, err := svc.Login(ctx, "someone.else", "whatever", "10.9.1.1", "test"); cases.ErrorCode(err) != cases.EUNAUTHORIZED {
+		t.Fatal(err)
+	}
+	n, err := svc.ExpireFailures(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A refused attempt during the lockout is not recorded.
+	if want := len(docs); n != want {
+		t.Fatalf("expired %d records, want %d", n, want)
+	}
+	left, err := col.CountDocuments(ctx, bson.M{})
+	if err != nil || left != 2 {
+		t.Fatalf("%d records left (%v), want the newer attempt's 2", left, err)
 	}
 }

@@ -2,6 +2,7 @@ package access
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
@@ -10,21 +11,62 @@ import (
 	"strings"
 	"time"
 
+	"github.com/emmansun/gmsm/sm3"
+
 	"rectify/cases"
 )
 
 // Service manages accounts, sessions and tokens over a Store.
 type Service struct {
-	store Store
-	now   func() time.Time
+	store   Store
+	now     func() time.Time
+	hashKey []byte
 }
 
-// NewService returns an access service; now defaults to time.Now.
-func NewService(store Store, now func() time.Time) *Service {
-	if now == nil {
-		now = time.Now
+// Config configures a Service.
+type Config struct {
+	// Now is the clock; nil is time.Now.
+	Now func() time.Time
+	// HashKey keys the HMAC-SM3 under which failed logins are counted, so
+	// that what was typed as a user name (sometimes a password) is never
+	// stored. Every process sharing a database needs the same key; nil
+	// draws a random one, for tools that never check a password.
+	HashKey []byte
+}
+
+// NewService returns an access service.
+func NewService(store Store, cfg Config) *Service {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
 	}
-	return &Service{store: store, now: now}
+	if len(cfg.HashKey) == 0 {
+		cfg.HashKey = make([]byte, 32)
+		_, _ = rand.Read(cfg.HashKey)
+	}
+	return &Service{store: store, now: cfg.Now, hashKey: cfg.HashKey}
+}
+
+// failureKey is what a failed login is counted under: a keyed hash of the
+// name as typed (people type passwords into the name field), never the
+// name itself.
+func (s *Service) failureKey(name string) string {
+	m := hmac.New(sm3.New, s.hashKey)
+	m.Write([]byte(name))
+	return "user:" + hex.EncodeToString(m.Sum(nil))
+}
+
+// FailureRetention is how long a failed login is kept: as long as it counts
+// towards a lockout, and no longer.
+var FailureRetention = max(AccountLockout.Window, AddressLockout.Window)
+
+// ExpireFailures deletes failed-login records older than FailureRetention
+// (FerretDB has no TTL indexes, so the application does it).
+func (s *Service) ExpireFailures(ctx context.Context) (int, error) {
+	n, err := s.store.DeleteFailuresBefore(ctx, s.now().Add(-FailureRetention))
+	if err != nil {
+		return 0, fmt.Errorf("expire login failures: %w", err)
+	}
+	return n, nil
 }
 
 // CreateUser validates u and password and adds the account.
@@ -160,7 +202,7 @@ func (s *Service) Login(ctx context.Context, id, password, ip, userAgent string)
 	keys := []struct {
 		key string
 		l   Lockout
-	}{{"user:" + id, AccountLockout}, {"ip:" + ip, AddressLockout}}
+	}{{s.failureKey(id), AccountLockout}, {"ip:" + ip, AddressLockout}}
 	before := make([]int, len(keys))
 	for i, k := range keys {
 		n, last, err := s.store.Failures(ctx, k.key, now.Add(-k.l.Window))

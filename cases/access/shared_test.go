@@ -23,8 +23,8 @@ func TestSharedCacheFollowsChangesMadeElsewhere(t *testing.T) {
 	ctx := context.Background()
 	env := casetest.New(t, nil)
 	other := casetest.Open(t, env.Config) // a second server on the same database
-	a := access.NewService(access.Shared(env.DB, env.Service, true), nil)
-	b := access.NewService(access.Shared(env.DB, other, true), nil)
+	a := access.NewService(access.Shared(env.DB, env.Service, true), access.Config{})
+	b := access.NewService(access.Shared(env.DB, other, true), access.Config{})
 	u := access.User{ID: "li.ming", Name: "李明", Roles: []cases.Role{cases.RoleOffice}, Region: []string{"江南省", "云州市"}}
 	if err := a.CreateUser(ctx, u, password); err != nil {
 		t.Fatal(err)
@@ -87,7 +87,7 @@ func TestSharedCacheFollowsChangesMadeElsewhere(t *testing.T) {
 	})
 	t.Run("FromAToolWithoutALedger", func(t *testing.T) {
 		secret := login()
-		tool := access.NewService(access.Shared(env.DB, cases.Notifier{Store: env.DB}, false), nil)
+		tool := access.NewService(access.Shared(env.DB, cases.Notifier{Store: env.DB}, false), access.Config{})
 		if err := tool.SetPassword(ctx, "li.ming", "Another#pass-2026"); err != nil {
 			t.Fatal(err)
 		}

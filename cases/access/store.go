@@ -50,6 +50,9 @@ type Store interface {
 	Failures(ctx context.Context, key string, since time.Time) (int, time.Time, error)
 	// ClearFailures forgets key's failures after a successful login.
 	ClearFailures(ctx context.Context, key string) error
+	// DeleteFailuresBefore deletes every failure recorded before t and
+	// returns how many.
+	DeleteFailuresBefore(ctx context.Context, t time.Time) (int, error)
 
 	// InsertAccess appends to the access log (never updated or deleted).
 	InsertAccess(ctx context.Context, e AccessEntry) error

@@ -62,7 +62,7 @@ func TestLoadDemoIsCompleteAndIdempotent(t *testing.T) {
 func TestDemoPasswordIsRefusedForOtherAccounts(t *testing.T) {
 	ctx := context.Background()
 	db := mongotest.Open(t)
-	svc := access.NewService(db, nil)
+	svc := access.NewService(db, access.Config{})
 	if n, err := demo.LoadUsers(ctx, svc); err != nil || n != len(demo.Users) {
 		t.Fatalf("demo accounts: %d, %v", n, err)
 	}

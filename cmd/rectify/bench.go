@@ -238,7 +238,7 @@ func (b *benchRun) prepare(ctx context.Context) error {
 		return err
 	}
 	b.seedTook = time.Since(t0)
-	acc := access.NewService(db, nil)
+	acc := access.NewService(db, access.Config{})
 	for _, u := range benchUsers {
 		if err := acc.CreatePublishedUser(ctx, u, benchPassword); err != nil {
 			return err

@@ -27,6 +27,7 @@ import (
 // config is what every database-using command shares.
 type config struct {
 	DataDir  string
+	KeyDir   string
 	MongoURI string
 	MongoDB  string
 	TimeZone string
@@ -75,6 +76,7 @@ func parseArgs(fs *flag.FlagSet, args []string) error {
 // bind registers the shared flags, defaulting from RECTIFY_* variables.
 func (m *Main) bind(fs *flag.FlagSet, c *config) {
 	fs.StringVar(&c.DataDir, "data", m.env("RECTIFY_DATA", "data"), "data directory for the embedded database (RECTIFY_DATA)")
+	fs.StringVar(&c.KeyDir, "key-dir", m.env("RECTIFY_KEY_DIR", ""), "the server's keys (login hashing, checkpoint signing); servers sharing a database share it; default <data>/keys (RECTIFY_KEY_DIR)")
 	fs.StringVar(&c.MongoURI, "mongo-uri", m.env("RECTIFY_MONGO_URI", ""), "MongoDB URI; empty runs the embedded engine (RECTIFY_MONGO_URI)")
 	fs.StringVar(&c.MongoDB, "mongo-db", m.env("RECTIFY_MONGO_DB", "rectify"), "database name (RECTIFY_MONGO_DB)")
 	fs.StringVar(&c.TimeZone, "timezone", m.env("RECTIFY_TIMEZONE", "Asia/Shanghai"), "the office's time zone, for dates and ledger years (RECTIFY_TIMEZONE)")
@@ -108,6 +110,14 @@ func (m *Main) logger(level string) (*slog.Logger, error) {
 		return nil, fmt.Errorf("--log-level: %w", err)
 	}
 	return slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: l})), nil
+}
+
+// keyDir is where the server's keys are kept.
+func (c config) keyDir() string {
+	if c.KeyDir != "" {
+		return c.KeyDir
+	}
+	return filepath.Join(c.DataDir, "keys")
 }
 
 // app is an open database with the ledger service on it.
@@ -178,7 +188,7 @@ func (m *Main) openStore(ctx context.Context, c config) (*app, error) {
 	}
 	// A command-line tool caches nothing but tells running servers what it
 	// changed (accounts, tokens); a server replaces this once its ledger runs.
-	a.access = access.NewService(access.Shared(a.db, cases.Notifier{Store: a.db}, false), nil)
+	a.access = access.NewService(access.Shared(a.db, cases.Notifier{Store: a.db}, false), access.Config{})
 	return a, nil
 }
 
@@ -207,7 +217,7 @@ func (m *Main) openLedger(ctx context.Context, c config, passive bool) (*app, er
 		a.close()
 		return nil, err
 	}
-	a.access = access.NewService(access.Shared(a.db, a.svc, true), nil)
+	a.access = access.NewService(access.Shared(a.db, a.svc, true), access.Config{})
 	if c.MinioEndpoint != "" {
 		a.blobs, err = minioblob.Open(ctx, minioblob.Config{Endpoint: c.MinioEndpoint, AccessKey: c.MinioAccessKey,
 			SecretKey: c.MinioSecretKey, Bucket: c.MinioBucket, TLS: c.MinioTLS})

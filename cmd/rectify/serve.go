@@ -9,7 +9,9 @@ import (
 	"os"
 	"time"
 
+	"rectify/cases/access"
 	"rectify/cases/demo"
+	"rectify/storage/keys"
 	"rectify/web"
 )
 
@@ -45,6 +47,11 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	defer a.close()
+	k, err := keys.Load(c.keyDir())
+	if err != nil {
+		return err
+	}
+	a.access = access.NewService(access.Shared(a.db, a.svc, true), access.Config{HashKey: k.HashKey})
 	if *withDemo {
 		start := time.Now()
 		set := demo.Builtin()
@@ -90,8 +97,8 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	return nil
 }
 
-// cleanSessions deletes expired sessions every ten minutes: FerretDB has
-// no TTL indexes, so the application does it.
+// cleanSessions deletes expired sessions and failed-login records every
+// ten minutes: FerretDB has no TTL indexes, so the application does it.
 func (m *Main) cleanSessions(ctx context.Context, a *app) {
 	t := time.NewTicker(10 * time.Minute)
 	defer t.Stop()
@@ -100,6 +107,11 @@ func (m *Main) cleanSessions(ctx context.Context, a *app) {
 			a.log.Warn("clean expired sessions", "err", err)
 		} else if n > 0 {
 			a.log.Info("cleaned expired sessions", "count", n)
+		}
+		if n, err := a.access.ExpireFailures(ctx); err != nil && ctx.Err() == nil {
+			a.log.Warn("expire failed logins", "err", err)
+		} else if n > 0 {
+			a.log.Info("expired failed logins", "count", n)
 		}
 		select {
 		case <-ctx.Done():

@@ -226,6 +226,15 @@ func (d *DB) Failures(ctx context.Context, key string, since time.Time) (int, ti
 	return int(n), doc.At, nil
 }
 
+// DeleteFailuresBefore deletes the failures recorded before t.
+func (d *DB) DeleteFailuresBefore(ctx context.Context, t time.Time) (int, error) {
+	r, err := d.db.Collection(colFailures).DeleteMany(ctx, bson.M{"at": bson.M{"$lt": t}})
+	if err != nil {
+		return 0, translate(err, "login failures")
+	}
+	return int(r.DeletedCount), nil
+}
+
 // ClearFailures forgets a key's failures.
 func (d *DB) ClearFailures(ctx context.Context, key string) error {
 	_, err := d.db.Collection(colFailures).DeleteMany(ctx, bson.M{"key": key})

@@ -350,6 +350,8 @@ func exerciseStore(t *testing.T, db *mongodb.DB) map[string]bool {
 	_, _, err = db.Failures(ctx, "ip:1", at.Add(-time.Hour))
 	must("Failures", err)
 	must("ClearFailures", db.ClearFailures(ctx, "ip:1"))
+	_, err = db.DeleteFailuresBefore(ctx, at)
+	must("DeleteFailuresBefore", err)
 	must("InsertAccess", db.InsertAccess(ctx, access.AccessEntry{ID: "a1", At: at, UserID: u.ID, Action: "read-case", Target: "2026-0001"}))
 	for _, f := range []access.AccessFilter{
 		{},

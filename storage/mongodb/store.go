@@ -136,6 +136,7 @@ func (d *DB) ensureIndexes(ctx context.Context) error {
 		{colSessions, "created_at", asc("createdAt"), false},
 		{colTokens, "created_at", asc("createdAt"), false},
 		{colFailures, "key_at", asc("key", "-at"), false},
+		{colFailures, "at", asc("at"), false}, // expiry
 		// The access log pages newest first with _id breaking ties: the
 		// sort is part of every index, so that no search sorts in memory.
 		{colAccess, "at_id", asc("-at", "-_id"), false},
