@@ -63,7 +63,7 @@ func TestConcurrentRegistrationGetsConsecutiveNumbers(t *testing.T) {
 			t.Fatalf("numbers not consecutive: position %d is %s, want %s (all: %v)", i, no, want, nos)
 		}
 	}
-	rep, err := env.Service.Verify(ctx, false)
+	rep, err := env.Service.Verify(ctx, cases.VerifyOptions{})
 	if err != nil || !rep.OK() || rep.Cases != n || len(rep.Warnings) != 0 {
 		t.Fatalf("verify after concurrent registration: %+v, %v", rep, err)
 	}
@@ -171,7 +171,7 @@ func TestLifecycleAndFourEyes(t *testing.T) {
 	if err != nil || c.State != cases.StateClosed || c.ClosedAt.IsZero() {
 		t.Fatalf("close: %v %+v", err, c)
 	}
-	if rep, err := svc.Verify(ctx, false); err != nil || !rep.OK() {
+	if rep, err := svc.Verify(ctx, cases.VerifyOptions{}); err != nil || !rep.OK() {
 		t.Fatalf("verify: %+v %v", rep, err)
 	}
 }
@@ -293,14 +293,14 @@ func TestVerifyCatchesCorruption(t *testing.T) {
 		c, _, _ = env.Service.Transition(ctx, cases.GlobalScope, c.No, casetest.Office, cases.ActionStartVerification, cases.Input{}, "", 0)
 		nos, cs = append(nos, c.No), append(cs, c)
 	}
-	if rep, _ := env.Service.Verify(ctx, false); !rep.OK() || len(rep.Faults) != 0 {
+	if rep, _ := env.Service.Verify(ctx, cases.VerifyOptions{}); !rep.OK() || len(rep.Faults) != 0 {
 		t.Fatalf("clean ledger reported: %+v", rep)
 	}
 	t.Run("CorruptedEvent", func(t *testing.T) {
 		if err := env.DB.RawUpdate(ctx, "events", mongodb.EventID(nos[1], 2), bson.M{"$set": bson.M{"comment": "事后篡改"}}); err != nil {
 			t.Fatal(err)
 		}
-		rep, err := env.Service.Verify(ctx, true)
+		rep, err := env.Service.Verify(ctx, cases.VerifyOptions{Repair: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -325,15 +325,15 @@ func TestVerifyCatchesCorruption(t *testing.T) {
 		cfg := env.Config
 		cfg.Passive = true
 		passive := casetest.Open(t, cfg)
-		rep, _ := passive.Verify(ctx, false)
+		rep, _ := passive.Verify(ctx, cases.VerifyOptions{})
 		if rep.OK() || len(rep.Faults) != 1 || rep.Faults[0].CaseNo != nos[2] || rep.Faults[0].Kind != "stale-projection" {
 			t.Fatalf("got %+v, want one stale projection of %s", rep.Faults, nos[2])
 		}
-		rep, _ = passive.Verify(ctx, true)
+		rep, _ = passive.Verify(ctx, cases.VerifyOptions{Repair: true})
 		if !rep.OK() || !rep.Faults[0].Repaired {
 			t.Fatalf("repair: %+v", rep.Faults)
 		}
-		if rep, _ = passive.Verify(ctx, false); !rep.OK() || len(rep.Faults) != 0 {
+		if rep, _ = passive.Verify(ctx, cases.VerifyOptions{}); !rep.OK() || len(rep.Faults) != 0 {
 			t.Fatalf("after repair: %+v", rep.Faults)
 		}
 		// The repair was journaled: the other process has it too, and a
@@ -353,11 +353,11 @@ func TestVerifyCatchesCorruption(t *testing.T) {
 			Size: 1, SHA256: "00", ObjectKey: "evidence/" + nos[0] + "/0123456789abcdef.pdf", UploadedAt: time.Now()}); err != nil {
 			t.Fatal(err)
 		}
-		rep, _ := env.Service.Verify(ctx, false)
+		rep, _ := env.Service.Verify(ctx, cases.VerifyOptions{})
 		if rep.OK() || len(rep.Faults) != 1 || rep.Faults[0].Kind != "missing-link" || rep.Faults[0].CaseNo != nos[0] {
 			t.Fatalf("got %+v", rep.Faults)
 		}
-		if rep, _ = env.Service.Verify(ctx, true); !rep.OK() {
+		if rep, _ = env.Service.Verify(ctx, cases.VerifyOptions{Repair: true}); !rep.OK() {
 			t.Fatalf("repair: %+v", rep.Faults)
 		}
 		if _, ev, _ := env.Service.Links(ctx, cases.GlobalScope, nos[0]); len(ev) != 1 || ev[0] != "0123456789abcdef" {

@@ -40,6 +40,8 @@ type ledger struct {
 	cfg   Config
 	view  *view
 	id    string // this process, as journal entries name it
+	// anchor is the latest checkpoint's heads and the chain faults found.
+	anchor anchorState
 
 	queue    chan *write
 	closeMu  sync.RWMutex

@@ -9,9 +9,12 @@ import (
 
 // Fault is one integrity problem found by Verify.
 type Fault struct {
-	CaseNo  string `json:"case_no"`
-	Seq     int    `json:"seq,omitempty"`
-	Kind    string `json:"kind"` // broken-chain, missing-projection, stale-projection, orphan-projection, missing-link, stale-unit
+	CaseNo string `json:"case_no"`
+	Seq    int    `json:"seq,omitempty"`
+	// Kind is one of broken-chain, rewritten-history, missing-case,
+	// missing-number, missing-projection, stale-projection,
+	// orphan-projection, missing-link, stale-unit.
+	Kind    string `json:"kind"`
 	Message string `json:"message"`
 	// Repaired is set when Verify rebuilt the projection from the events.
 	Repaired bool `json:"repaired,omitempty"`
@@ -48,17 +51,17 @@ func CheckChain(no string, events []Event) (Case, *Fault) {
 		}
 		switch {
 		case e.CaseNo != no || e.Seq != i+1:
-			return bad("event %d is out of sequence (found %s/%d)", i+1, e.CaseNo, e.Seq)
+			return bad("第 %d 步的序号不连续（实为 %s 第 %d 步）", i+1, e.CaseNo, e.Seq)
 		case i == 0 && (e.Action != ActionRegister || e.Registered == nil):
-			return bad("the first event is %s, not a registration", e.Action)
+			return bad("第 1 步是 %s，不是登记", e.Action)
 		case i > 0 && e.Action == ActionRegister:
-			return bad("a second registration")
+			return bad("第 %d 步是第二次登记", i+1)
 		case e.PrevHash != prev:
-			return bad("previous-hash link does not match the event before it")
+			return bad("第 %d 步的前序哈希与上一步不符", i+1)
 		case ComputeHash(e) != e.Hash:
-			return bad("content does not match its hash (the event was altered)")
+			return bad("第 %d 步的内容与其哈希值不符（记录已被改动）", i+1)
 		case i > 0 && e.From != c.State:
-			return bad("starts from %s but the case was %s", e.From, c.State)
+			return bad("第 %d 步的起始状态 %s 与案件当时的状态 %s 不符", i+1, e.From, c.State)
 		}
 		c = Apply(c, e)
 		prev = e.Hash
@@ -80,6 +83,15 @@ func sameProjection(a, b Case) bool {
 	return norm(a) == norm(b)
 }
 
+// VerifyOptions say how Verify runs.
+type VerifyOptions struct {
+	// Repair puts the view right where it differs from the events.
+	Repair bool
+	// Anchor, when set, is the latest signed checkpoint: every case it
+	// holds must be in the store with the same history up to its head.
+	Anchor *Anchor
+}
+
 // Verify checks the view this service loaded — a snapshot and the journal
 // after it, as a starting server loads it — against the store: every event
 // chain, every case's projection, the links of documents and evidence, and
@@ -88,8 +100,12 @@ func sameProjection(a, b Case) bool {
 // its events is reset from them, one the view lacks is added, one no event
 // records is dropped, missing links and units are added; then a fresh
 // snapshot is written. Events themselves are never rewritten: a broken
-// chain is reported, not repaired.
-func (s *Service) Verify(ctx context.Context, repair bool) (VerifyReport, error) {
+// chain is reported, not repaired. Against an anchor, a case whose history
+// up to the checkpoint differs (even when its chain is consistent: the
+// events and every later hash recomputed) or that is missing altogether is
+// a fault; so is any gap in a year's ledger numbers.
+func (s *Service) Verify(ctx context.Context, opts VerifyOptions) (VerifyReport, error) {
+	repair := opts.Repair
 	rep := VerifyReport{Faults: []Fault{}, Warnings: []string{}}
 	if err := s.Sync(ctx); err != nil {
 		return rep, fmt.Errorf("verify: %w", err)
@@ -120,14 +136,32 @@ func (s *Service) Verify(ctx context.Context, repair bool) (VerifyReport, error)
 	}
 	sort.Slice(nos, func(i, j int) bool { return lessNo(nos[i], nos[j]) })
 	rep.Cases = len(nos)
+	anchored := map[string]Head{}
+	if opts.Anchor != nil {
+		for _, h := range opts.Anchor.Heads {
+			anchored[h.No] = h
+			if len(byCase[h.No]) == 0 {
+				rep.Faults = append(rep.Faults, missingCase(opts.Anchor, h))
+			}
+		}
+	}
 	ordinals := map[int][]int{}
 	var repairs []*write
 	for _, no := range nos {
 		events := byCase[no]
 		sort.Slice(events, func(i, j int) bool { return events[i].Seq < events[j].Seq })
 		got, inV := inView[no]
+		if h, ok := anchored[no]; ok && len(events) > 0 {
+			if f := checkAnchor(opts.Anchor, h, events); f != nil {
+				rep.Faults = append(rep.Faults, *f)
+				if y, o, err := ParseNo(no); err == nil {
+					ordinals[y] = append(ordinals[y], o)
+				}
+				continue
+			}
+		}
 		if len(events) == 0 {
-			rep.Faults = append(rep.Faults, Fault{CaseNo: no, Kind: "orphan-projection", Message: "the view holds a case no event records"})
+			rep.Faults = append(rep.Faults, Fault{CaseNo: no, Kind: "orphan-projection", Message: "视图中有该案件，但没有任何事件记录它"})
 			repairs = append(repairs, &write{kind: writeDrop, no: no})
 			continue
 		}
@@ -167,10 +201,10 @@ func (s *Service) Verify(ctx context.Context, repair bool) (VerifyReport, error)
 		var f *Fault
 		switch {
 		case !inV:
-			f = &Fault{CaseNo: no, Kind: "missing-projection", Message: "the case has events but the view does not hold it"}
+			f = &Fault{CaseNo: no, Kind: "missing-projection", Message: "案件有事件记录，但视图中没有该案件"}
 		case !sameProjection(got.Case, want):
 			f = &Fault{CaseNo: no, Seq: got.Case.Version, Kind: "stale-projection",
-				Message: fmt.Sprintf("the view's projection (version %d) differs from the events (version %d)", got.Case.Version, want.Version)}
+				Message: fmt.Sprintf("视图中的案件（第 %d 版）与事件推演的结果（第 %d 版）不符", got.Case.Version, want.Version)}
 		}
 		if f != nil {
 			rep.Faults = append(rep.Faults, *f)
@@ -188,7 +222,7 @@ func (s *Service) Verify(ctx context.Context, repair bool) (VerifyReport, error)
 			if !ok || (k.Kind == LinkDocument && contains(vc.Docs, k.ID)) || (k.Kind == LinkEvidence && contains(vc.Evidence, k.ID)) {
 				continue
 			}
-			rep.Faults = append(rep.Faults, Fault{CaseNo: no, Kind: "missing-link", Message: fmt.Sprintf("the view does not list %s %s of the case", k.Kind, k.ID)})
+			rep.Faults = append(rep.Faults, Fault{CaseNo: no, Kind: "missing-link", Message: fmt.Sprintf("视图未列出该案件的%s %s", linkLabel[k.Kind], k.ID)})
 			repairs = append(repairs, &write{kind: writeLink, link: &Link{Kind: k.Kind, ID: k.ID, Cases: []string{no}}})
 		}
 	}
@@ -199,28 +233,27 @@ func (s *Service) Verify(ctx context.Context, repair bool) (VerifyReport, error)
 	var stale []Unit
 	for _, u := range units {
 		if have, ok := s.view.unit(u.Code); !ok || !sameJSON(have, u) {
-			rep.Faults = append(rep.Faults, Fault{Kind: "stale-unit", Message: fmt.Sprintf("the view's unit %s differs from the stored one", u.Code)})
+			rep.Faults = append(rep.Faults, Fault{Kind: "stale-unit", Message: fmt.Sprintf("视图中的单位 %s 与数据库中的不符", u.Code)})
 			stale = append(stale, u)
 		}
 	}
 	if len(stale) > 0 {
 		repairs = append(repairs, &write{kind: writeUnits, units: stale})
 	}
-	years := make([]int, 0, len(ordinals))
-	for y := range ordinals {
-		years = append(years, y)
-	}
-	sort.Ints(years)
-	for _, y := range years {
-		os := ordinals[y]
-		sort.Ints(os)
-		for i, o := range os {
-			if o != i+1 {
-				rep.Warnings = append(rep.Warnings, fmt.Sprintf("ledger numbers of %d are not gapless: %s is missing", y, FormatNo(y, i+1)))
-				break
-			}
+	// Numbers are given out gaplessly and never burnt: a year's numbers
+	// run from 1 to the highest, and a missing one is a deleted case. (A
+	// missing case the anchor holds is already named above.)
+	for _, no := range nos {
+		if y, o, err := ParseNo(no); err == nil && len(byCase[no]) == 0 {
+			ordinals[y] = append(ordinals[y], o) // the view's: named as orphan
 		}
 	}
+	for no := range anchored {
+		if y, o, err := ParseNo(no); err == nil && len(byCase[no]) == 0 && !inViewHas(inView, no) {
+			ordinals[y] = append(ordinals[y], o) // named as missing-case
+		}
+	}
+	rep.Faults = append(rep.Faults, numberGaps(ordinals)...)
 	if !repair || len(repairs) == 0 {
 		return rep, nil
 	}
@@ -229,8 +262,10 @@ func (s *Service) Verify(ctx context.Context, repair bool) (VerifyReport, error)
 			return rep, fmt.Errorf("repair: %w", err)
 		}
 	}
+	// Only the view is put right; history is never rewritten, so a broken
+	// chain, a rewritten or missing case and a gap stay faults.
 	for i := range rep.Faults {
-		if rep.Faults[i].Kind != "broken-chain" {
+		if repairable[rep.Faults[i].Kind] {
 			rep.Faults[i].Repaired = true
 		}
 	}
@@ -251,3 +286,40 @@ func lessNo(a, b string) bool {
 	}
 	return a < b
 }
+
+var linkLabel = map[string]string{LinkDocument: "文书", LinkEvidence: "佐证材料"}
+
+func inViewHas(m map[string]viewCase, no string) bool {
+	_, ok := m[no]
+	return ok
+}
+
+// numberGaps names every number missing from a year's run 1..highest.
+func numberGaps(ordinals map[int][]int) []Fault {
+	years := make([]int, 0, len(ordinals))
+	for y := range ordinals {
+		years = append(years, y)
+	}
+	sort.Ints(years)
+	var out []Fault
+	for _, y := range years {
+		have := map[int]bool{}
+		top := 0
+		for _, o := range ordinals[y] {
+			have[o] = true
+			top = max(top, o)
+		}
+		for o := 1; o <= top; o++ {
+			if !have[o] {
+				no := FormatNo(y, o)
+				out = append(out, Fault{CaseNo: no, Kind: "missing-number",
+					Message: fmt.Sprintf("台账编号 %s 缺失：%d 年的编号应从 1 连续到 %d，该号案件已不在数据库中", no, y, top)})
+			}
+		}
+	}
+	return out
+}
+
+// repairable are the fault kinds a repair puts right: differences between
+// the view and the events, never the events themselves.
+var repairable = map[string]bool{"missing-projection": true, "stale-projection": true, "orphan-projection": true, "missing-link": true, "stale-unit": true}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"rectify/cases"
 	"rectify/web"
 )
 
@@ -78,7 +79,7 @@ func TestAPILifecycle(t *testing.T) {
 	if r.Status != 200 {
 		t.Fatalf("reopen: %s", r.Raw)
 	}
-	if rep, err := env.Service.Verify(t.Context(), false); err != nil || !rep.OK() {
+	if rep, err := env.Service.Verify(t.Context(), cases.VerifyOptions{}); err != nil || !rep.OK() {
 		t.Fatalf("verify: %+v %v", rep, err)
 	}
 }

@@ -77,6 +77,7 @@ var routeRoles = map[string][]cases.Role{
 	"GET /api/v1/cases/:no/events":        readers,
 	"POST /api/v1/cases/:no/transitions":  actors,
 	"GET /api/v1/access-log":              admins,
+	"POST /api/v1/checkpoints":            admins,
 }
 
 // RouteRoles returns the roles allowed on a route ("METHOD path" in gin

@@ -18,6 +18,9 @@ type caseView struct {
 	// FactsWithheld says the facts of a secret case are left out: in
 	// every list, and in every read by a linkage department.
 	FactsWithheld bool `json:"facts_withheld,omitempty"`
+	// ChainFault is set when the case's hash chain was found not to verify
+	// (on a read of its events, or against the signed checkpoint).
+	ChainFault *cases.Fault `json:"chain_fault,omitempty"`
 }
 
 // view is case k as the caller may see it (unit liaisons get the redacted
@@ -32,7 +35,11 @@ func (s *Server) view(c *gin.Context, k cases.Case) caseView {
 	if !cases.SecretFactsAllowed(p.user.Roles) {
 		k, withheld = cases.WithholdFacts(k)
 	}
-	return caseView{Case: k, Light: light, StateLabel: k.State.Label(), FactsWithheld: withheld}
+	v := caseView{Case: k, Light: light, StateLabel: k.State.Label(), FactsWithheld: withheld}
+	if f, ok := s.svc.KnownFault(k.No); ok {
+		v.ChainFault = &f
+	}
+	return v
 }
 
 const lighterKey = "rectify.lighter"
@@ -176,28 +183,38 @@ func (s *Server) handleCaseGet(c *gin.Context) {
 }
 
 func (s *Server) handleCaseEvents(c *gin.Context) {
-	_, evs, err := s.readCase(c, who(c), "read-events")
+	_, evs, fault, err := s.readCase(c, who(c), "read-events")
 	if err != nil {
 		s.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"items": evs})
+	c.JSON(http.StatusOK, chainView{Items: evs, Verified: fault == nil, Fault: fault})
+}
+
+// chainView is a case's events with the result of checking their chain
+// (against their own hashes and the latest signed checkpoint) as read.
+type chainView struct {
+	Items    []cases.Event `json:"items"`
+	Verified bool          `json:"chain_verified"`
+	Fault    *cases.Fault  `json:"chain_fault,omitempty"`
 }
 
 // readCase reads case :no and its events as p may see them, recording the
-// read in the access log if the case is classified.
-func (s *Server) readCase(c *gin.Context, p *principal, action string) (cases.Case, []cases.Event, error) {
+// read in the access log if the case is classified, and checks the chain
+// of the events as stored: a fault names where it does not verify.
+func (s *Server) readCase(c *gin.Context, p *principal, action string) (cases.Case, []cases.Event, *cases.Fault, error) {
 	k, err := s.svc.Case(c, p.scope, c.Param("no"))
 	if err != nil {
-		return k, nil, err
+		return k, nil, nil, err
 	}
 	if err := s.recordRead(c, p, action, k); err != nil {
-		return k, nil, err
+		return k, nil, nil, err
 	}
 	evs, err := s.svc.Events(c, p.scope, k.No)
 	if err != nil {
-		return k, nil, err
+		return k, nil, nil, err
 	}
+	fault := s.svc.ChainFault(k.No, evs)
 	if unitOnly(p) {
 		k, evs = cases.RedactForUnit(k), cases.RedactEventsForUnit(evs)
 	}
@@ -205,7 +222,7 @@ func (s *Server) readCase(c *gin.Context, p *principal, action string) (cases.Ca
 		evs = cases.WithholdEventFacts(k.Level, evs)
 		k, _ = cases.WithholdFacts(k)
 	}
-	return k, evs, nil
+	return k, evs, fault, nil
 }
 
 // transitionRequest is the body of POST /cases/{no}/transitions.

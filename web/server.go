@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"embed"
 	"io/fs"
 	"log/slog"
@@ -12,6 +13,7 @@ import (
 	"rectify/cases"
 	"rectify/cases/access"
 	"rectify/cases/catalog"
+	"rectify/cases/checkpoint"
 	"rectify/cases/documents"
 	"rectify/templates"
 )
@@ -48,6 +50,9 @@ type Config struct {
 	// the embedded fonts).
 	Office string
 	Fonts  *templates.Fonts
+	// Checkpoint signs the ledger's heads now (POST /api/v1/checkpoints);
+	// nil answers 503.
+	Checkpoint func(ctx context.Context) (checkpoint.Info, bool, error)
 	// LoginPerMinute and PublicPerMinute limit requests per client address
 	// to the login form and to the other public routes (defaults 10, 300).
 	LoginPerMinute, PublicPerMinute int
@@ -129,6 +134,7 @@ func NewServer(cfg Config) *Server {
 	api.GET("/cases/:no/events", s.handleCaseEvents)
 	api.POST("/cases/:no/transitions", s.handleTransition)
 	api.GET("/access-log", s.handleAccessLogAPI)
+	api.POST("/checkpoints", s.handleCheckpoint)
 	api.POST("/notices", s.handleNoticeAPI)
 	api.POST("/feedback-letters", s.handleFeedbackAPI)
 	api.POST("/cases/:no/closing-form", s.handleClosingFormAPI)

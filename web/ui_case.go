@@ -58,9 +58,11 @@ type casePage struct {
 	Light                cases.Light
 	SourceName, RefLabel string
 	KindName             string
-	Events               []timelineItem
-	Actions              []actionForm
-	FormError            string
+	// ChainFault says the case's record does not verify.
+	ChainFault *cases.Fault
+	Events     []timelineItem
+	Actions    []actionForm
+	FormError  string
 }
 
 var actionLabels = func() map[cases.Action]string {
@@ -79,12 +81,12 @@ func (s *Server) handleCasePage(c *gin.Context) {
 // typed (posted) and names the error.
 func (s *Server) showCase(c *gin.Context, status int, failed cases.Action, posted map[string]string, ferr *cases.Error) {
 	p := who(c)
-	k, evs, err := s.readCase(c, p, "read-case")
+	k, evs, fault, err := s.readCase(c, p, "read-case")
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	page := casePage{Case: k, Light: s.lighter(c)(k)}
+	page := casePage{Case: k, Light: s.lighter(c)(k), ChainFault: fault}
 	if src, ok := s.cat.Source(k.Source); ok {
 		page.SourceName, page.RefLabel = src.Name, src.RefLabel
 	}

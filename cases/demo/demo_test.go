@@ -43,7 +43,7 @@ func TestLoadDemoIsCompleteAndIdempotent(t *testing.T) {
 	if _, red, _ := svc.Cases(ctx, cases.CaseFilter{Scope: cases.GlobalScope, Light: cases.LightRed}); red == 0 {
 		t.Error("no overdue demo cases")
 	}
-	rep, err := svc.Verify(ctx, false)
+	rep, err := svc.Verify(ctx, cases.VerifyOptions{})
 	if err != nil || !rep.OK() || len(rep.Warnings) > 0 {
 		t.Fatalf("verify demo: %+v %v", rep, err)
 	}

@@ -738,7 +738,8 @@ func (s *Service) Unreferenced(ctx context.Context) ([]string, error) {
 	}
 	var out []string
 	for _, k := range keys {
-		if !known[k] {
+		// Signed checkpoints share the store and are no document's.
+		if !known[k] && !strings.HasPrefix(k, "checkpoints/") {
 			out = append(out, k)
 		}
 	}

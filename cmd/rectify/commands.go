@@ -55,18 +55,30 @@ func (m *Main) verify(ctx context.Context, args []string) error {
 	fs, c := m.flags("verify")
 	repair := fs.Bool("repair", false, "put the ledger view right where it differs from the events, and write a fresh snapshot")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
+	pubPath := fs.String("checkpoint-key", m.env("RECTIFY_CHECKPOINT_KEY", ""), "public key (PEM) to check signed checkpoints with; default the server's own in the key directory (RECTIFY_CHECKPOINT_KEY)")
 	if err := parseArgs(fs, args); err != nil {
 		return exitCode(2)
+	}
+	pub, err := publicKey(*c, *pubPath)
+	if err != nil {
+		return err
 	}
 	a, err := m.openLedger(ctx, *c, true)
 	if err != nil {
 		return err
 	}
 	defer a.close()
-	rep, err := a.svc.Verify(ctx, *repair)
+	var pre cases.VerifyReport
+	anchor, err := anchorFor(ctx, a, pub, &pre)
 	if err != nil {
 		return err
 	}
+	rep, err := a.svc.Verify(ctx, cases.VerifyOptions{Repair: *repair, Anchor: anchor})
+	if err != nil {
+		return err
+	}
+	rep.Faults = append(pre.Faults, rep.Faults...)
+	rep.Warnings = append(pre.Warnings, rep.Warnings...)
 	// Objects no record points to: left by an interrupted issue. Listed,
 	// not faults: nothing was issued with them.
 	orphans, err := a.docs.Unreferenced(ctx)
@@ -74,7 +86,7 @@ func (m *Main) verify(ctx context.Context, args []string) error {
 		return err
 	}
 	for _, k := range orphans {
-		rep.Warnings = append(rep.Warnings, "unreferenced object "+k+" (no document or evidence record points to it)")
+		rep.Warnings = append(rep.Warnings, "文件 "+k+" 没有任何文书或佐证材料记录指向它（多为中断的签发留下，不影响台账）")
 	}
 	if *asJSON {
 		enc := json.NewEncoder(m.Stdout)
@@ -93,22 +105,26 @@ func printReport(m *Main, rep cases.VerifyReport) {
 	for _, f := range rep.Faults {
 		at := f.CaseNo
 		if f.Seq > 0 {
-			at = fmt.Sprintf("%s event %d", f.CaseNo, f.Seq)
+			at = fmt.Sprintf("%s 第 %d 步", f.CaseNo, f.Seq)
 		}
-		status := "FAULT"
+		status := "故障"
 		if f.Repaired {
-			status = "REPAIRED"
+			status = "已修复"
 		}
-		fmt.Fprintf(m.Stdout, "%s %s: %s: %s\n", status, at, f.Kind, f.Message)
+		if at == "" {
+			fmt.Fprintf(m.Stdout, "%s [%s] %s\n", status, f.Kind, f.Message)
+			continue
+		}
+		fmt.Fprintf(m.Stdout, "%s %s [%s] %s\n", status, at, f.Kind, f.Message)
 	}
 	for _, w := range rep.Warnings {
-		fmt.Fprintf(m.Stdout, "WARNING %s\n", w)
+		fmt.Fprintf(m.Stdout, "提示 %s\n", w)
 	}
-	verdict := "OK"
+	verdict := "通过"
 	if !rep.OK() {
-		verdict = "FAILED"
+		verdict = "未通过"
 	}
-	fmt.Fprintf(m.Stdout, "verify %s: %d cases, %d events, %d faults\n", verdict, rep.Cases, rep.Events, len(rep.Faults))
+	fmt.Fprintf(m.Stdout, "校验%s：%d 件案件，%d 个事件，%d 处故障\n", verdict, rep.Cases, rep.Events, len(rep.Faults))
 }
 
 func (m *Main) dbserver(ctx context.Context, args []string) error {

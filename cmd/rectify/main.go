@@ -44,7 +44,8 @@ const usage = `rectify — 督改通 机构编制监督检查问题整改系统 
 Usage:
   rectify serve [--demo] [flags]     run the HTTP server (API under /api/v1)
   rectify import units FILE          import units from CSV or XLSX
-  rectify verify [--repair] [--json] check every event chain and projection
+  rectify verify [--repair] [--json] check every event chain and projection, against the latest signed checkpoint
+  rectify checkpoint [--public-key]  sign the ledger's heads now (or print the key auditors check them with)
   rectify dbserver [flags]           run the MongoDB-wire engine standalone
   rectify bench [flags]              measure lists, pages and writes at 1k–100k cases
   rectify user add|passwd|disable|enable|list   manage accounts
@@ -68,6 +69,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.importCmd(ctx, args[1:])
 	case "verify":
 		return m.verify(ctx, args[1:])
+	case "checkpoint":
+		return m.checkpointCmd(ctx, args[1:])
 	case "dbserver":
 		return m.dbserver(ctx, args[1:])
 	case "bench":

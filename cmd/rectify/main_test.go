@@ -286,7 +286,7 @@ func TestTwoServersShareOneEngine(t *testing.T) {
 	if oks != 10 || conflicts != 50 {
 		t.Fatalf("racing transitions: %d won, %d conflicts; want 10 and 50", oks, conflicts)
 	}
-	if out, code := run(t, env, "verify"); code != 0 || !strings.Contains(out, fmt.Sprintf("verify OK: %d cases, %d events", n, n+10)) {
+	if out, code := run(t, env, "verify"); code != 0 || !strings.Contains(out, fmt.Sprintf("校验通过：%d 件案件，%d 个事件", n, n+10)) {
 		t.Fatalf("verify after two servers: %d %s", code, out)
 	}
 	_ = db
@@ -319,7 +319,7 @@ func TestVerifyCommandFindsCorruption(t *testing.T) {
 		t.Fatal(err)
 	}
 	out, code := run(t, env, "verify")
-	if code != 1 || !strings.Contains(out, "FAULT "+nos[1]+" event 1: broken-chain") {
+	if code != 1 || !strings.Contains(out, "故障 "+nos[1]+" 第 1 步 [broken-chain]") {
 		t.Fatalf("corrupted event: exit %d\n%s", code, out)
 	}
 	db.RawUpdate(ctx, "events", mongodb.EventID(nos[1], 1), bson.M{"$set": bson.M{"registered.facts": "有人长期不上班。"}})
@@ -340,10 +340,10 @@ func TestVerifyCommandFindsCorruption(t *testing.T) {
 		t.Fatal(errs[0])
 	}
 	out, code = run(t, env, "verify")
-	if code != 1 || !strings.Contains(out, "FAULT "+nos[2]) || !strings.Contains(out, "stale-projection") {
+	if code != 1 || !strings.Contains(out, "故障 "+nos[2]) || !strings.Contains(out, "stale-projection") {
 		t.Fatalf("stale projection: exit %d\n%s", code, out)
 	}
-	if out, code = run(t, env, "verify", "--repair"); code != 0 || !strings.Contains(out, "REPAIRED "+nos[2]) {
+	if out, code = run(t, env, "verify", "--repair"); code != 0 || !strings.Contains(out, "已修复 "+nos[2]) {
 		t.Fatalf("repair: exit %d\n%s", code, out)
 	}
 	if out, code = run(t, env, "verify"); code != 0 {
@@ -354,7 +354,7 @@ func TestVerifyCommandFindsCorruption(t *testing.T) {
 	orphan := filepath.Join(data, "blobs", "documents", "2026", "notice-2026-0099.pdf")
 	os.MkdirAll(filepath.Dir(orphan), 0o700)
 	os.WriteFile(orphan, []byte("%PDF"), 0o600)
-	if out, code = run(t, env, "verify"); code != 0 || !strings.Contains(out, "unreferenced object documents/2026/notice-2026-0099.pdf") {
+	if out, code = run(t, env, "verify"); code != 0 || !strings.Contains(out, "文件 documents/2026/notice-2026-0099.pdf 没有任何文书") {
 		t.Fatalf("unreferenced object: exit %d\n%s", code, out)
 	}
 }

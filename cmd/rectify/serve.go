@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"rectify/cases/access"
+	"rectify/cases/checkpoint"
 	"rectify/cases/demo"
 	"rectify/storage/keys"
 	"rectify/web"
@@ -21,8 +22,13 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	withDemo := fs.Bool("demo", false, "load the demo data set and demo accounts on start (idempotent)")
 	secure := fs.Bool("secure-cookies", m.env("RECTIFY_SECURE_COOKIES", "") == "true", "mark cookies Secure when TLS ends at a proxy in front (RECTIFY_SECURE_COOKIES=true)")
 	demoDir := fs.String("demo-dir", m.env("RECTIFY_DEMO_DIR", ""), "a demo data set to load instead of the built-in one (units.csv, cases.json) (RECTIFY_DEMO_DIR)")
+	every := fs.Duration("checkpoint-every", durationEnv(m, "RECTIFY_CHECKPOINT_EVERY", time.Hour), "how often to sign a checkpoint of the ledger into the blob store, when anything changed (RECTIFY_CHECKPOINT_EVERY)")
 	debugAddr := fs.String("debug-addr", m.env("RECTIFY_DEBUG_ADDR", ""), "loopback address for the profiler and counters (/debug/pprof/, /debug/vars); empty: off (RECTIFY_DEBUG_ADDR)")
 	if err := parseArgs(fs, args); err != nil {
+		return exitCode(2)
+	}
+	if *every < time.Minute {
+		fmt.Fprintf(m.Stderr, "rectify serve: --checkpoint-every 须不少于 1 分钟（现为 %s）\n", *every)
 		return exitCode(2)
 	}
 	// Listen first: a taken port fails at once, and the address is known
@@ -76,8 +82,19 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		fmt.Fprintf(m.Stdout, "Debug listener (profiler, counters) on http://%s/debug/\n", debugLn.Addr())
 	}
 	go m.cleanSessions(ctx, a)
+	st := &checkpoint.Store{Blobs: a.blobs, Signer: k.Signer, Public: k.Public()}
+	cpCtx, cpStop := context.WithCancel(ctx)
+	cpDone := make(chan struct{})
+	go func() {
+		defer close(cpDone)
+		m.checkpoints(cpCtx, a, st, *every)
+	}()
+	// The last checkpoint is written on the way out, before the ledger
+	// closes (deferred above, so it runs after this).
+	defer func() { cpStop(); <-cpDone }()
 	srv := web.NewServer(web.Config{Service: a.svc, Access: a.access, Documents: a.docs, Catalog: a.catalog, Log: a.log,
-		SecureCookies: *secure, Office: c.Office, Fonts: &a.fonts})
+		SecureCookies: *secure, Office: c.Office, Fonts: &a.fonts,
+		Checkpoint: func(ctx context.Context) (checkpoint.Info, bool, error) { return checkpoint.Sign(ctx, a.svc, st) }})
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 2 * time.Minute,
 		WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
 	fmt.Fprintf(m.Stdout, "Rectify 督改通 listening on http://%s\n", ln.Addr())
@@ -119,4 +136,12 @@ func (m *Main) cleanSessions(ctx context.Context, a *app) {
 		case <-t.C:
 		}
 	}
+}
+
+// durationEnv is the duration in environment variable k, or def.
+func durationEnv(m *Main, k string, def time.Duration) time.Duration {
+	if d, err := time.ParseDuration(m.Getenv(k)); err == nil {
+		return d
+	}
+	return def
 }

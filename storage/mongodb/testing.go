@@ -37,3 +37,16 @@ func (d *DB) RawUpdate(ctx context.Context, col, id string, update any) error {
 
 // EventID is the _id of an event document.
 func EventID(caseNo string, seq int) string { return eventID(caseNo, seq) }
+
+// RawDelete deletes one document by _id, bypassing the domain, for tests
+// and drills that delete history on purpose; the product never calls it.
+func (d *DB) RawDelete(ctx context.Context, col, id string) error {
+	res, err := d.db.Collection(col).DeleteOne(ctx, bson.M{"_id": id})
+	if err != nil {
+		return fmt.Errorf("raw delete %s/%s: %w", col, id, err)
+	}
+	if res.DeletedCount != 1 {
+		return fmt.Errorf("raw delete %s/%s: no such document", col, id)
+	}
+	return nil
+}

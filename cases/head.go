@@ -1,0 +1,147 @@
+package cases
+
+import (
+	"fmt"
+	"sort"
+	"sync"
+	"time"
+)
+
+// Head is where a case's hash chain stood: the sequence and hash of its
+// last event. A signed checkpoint records every case's head, so that
+// history before it cannot be rewritten, nor a case deleted, unnoticed.
+type Head struct {
+	No   string `json:"no"`
+	Seq  int    `json:"seq"`
+	Hash string `json:"hash"`
+}
+
+// Anchor is a set of heads from a checkpoint whose signature was checked:
+// what the ledger held at a moment, kept outside the database.
+type Anchor struct {
+	// Name identifies the checkpoint (its object key).
+	Name  string
+	At    time.Time
+	Heads []Head
+}
+
+// Heads returns every case's head as the view holds it, in byte order of
+// the ledger numbers.
+func (s *Service) Heads() []Head {
+	d, _ := s.view.data()
+	out := make([]Head, len(d.Cases))
+	for i, vc := range d.Cases {
+		out[i] = Head{No: vc.Case.No, Seq: vc.Case.Version, Hash: vc.Case.HeadHash}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].No < out[j].No })
+	return out
+}
+
+// anchorState is the anchor a service checks reads against, and the faults
+// found so far.
+type anchorState struct {
+	mu     sync.RWMutex
+	anchor *Anchor
+	heads  map[string]Head
+	faults map[string]Fault
+}
+
+// SetAnchor makes a the anchor that case reads are checked against, and
+// compares it with the view at once: a case the checkpoint holds and the
+// view lacks, or whose head at the checkpoint's sequence differs, is
+// marked. It returns the faults found.
+func (s *Service) SetAnchor(a *Anchor) []Fault {
+	heads := make(map[string]Head, len(a.Heads))
+	for _, h := range a.Heads {
+		heads[h.No] = h
+	}
+	st := &s.anchor
+	st.mu.Lock()
+	st.anchor, st.heads = a, heads
+	st.mu.Unlock()
+	var faults []Fault
+	for _, h := range a.Heads {
+		r, ok := s.view.get(h.No)
+		switch {
+		case !ok:
+			faults = append(faults, missingCase(a, h))
+		case r.c.Version < h.Seq:
+			faults = append(faults, rewritten(a, h, fmt.Sprintf("the ledger holds %d steps", r.c.Version)))
+		case r.c.Version == h.Seq && r.c.HeadHash != h.Hash:
+			faults = append(faults, rewritten(a, h, "its last step differs"))
+		}
+	}
+	for _, f := range faults {
+		s.markFault(f)
+	}
+	return faults
+}
+
+func missingCase(a *Anchor, h Head) Fault {
+	return Fault{CaseNo: h.No, Kind: "missing-case",
+		Message: fmt.Sprintf("案件 %s 见于 %s 的签名检查点，但数据库中没有该案件", h.No, a.At.Format("2006-01-02 15:04"))}
+}
+
+func rewritten(a *Anchor, h Head, detail string) Fault {
+	return Fault{CaseNo: h.No, Seq: h.Seq, Kind: "rewritten-history",
+		Message: fmt.Sprintf("案件 %s 的历史与 %s 的签名检查点不符（检查点记录第 %d 步）：%s", h.No, a.At.Format("2006-01-02 15:04"), h.Seq, detail)}
+}
+
+// checkAnchor compares a case's events with the anchor's head for it.
+func checkAnchor(a *Anchor, h Head, events []Event) *Fault {
+	if len(events) < h.Seq {
+		f := rewritten(a, h, fmt.Sprintf("数据库中只有 %d 步", len(events)))
+		return &f
+	}
+	if e := events[h.Seq-1]; e.Seq != h.Seq || e.Hash != h.Hash {
+		f := rewritten(a, h, fmt.Sprintf("第 %d 步的哈希值已改变", h.Seq))
+		return &f
+	}
+	return nil
+}
+
+// ChainFault checks the events of case no, as read from the store and in
+// sequence, against their own hashes and against the anchor: the first
+// fault found, or nil. A fault is remembered for KnownFault.
+func (s *Service) ChainFault(no string, events []Event) *Fault {
+	if _, f := CheckChain(no, events); f != nil {
+		s.markFault(*f)
+		return f
+	}
+	st := &s.anchor
+	st.mu.RLock()
+	a, h, ok := st.anchor, st.heads[no], false
+	if a != nil {
+		_, ok = st.heads[no]
+	}
+	st.mu.RUnlock()
+	if ok {
+		if f := checkAnchor(a, h, events); f != nil {
+			s.markFault(*f)
+			return f
+		}
+	}
+	return nil
+}
+
+// KnownFault returns a fault found in case no's chain since the server
+// started (by a read, or by comparing the view with the anchor), if any.
+func (s *Service) KnownFault(no string) (Fault, bool) {
+	st := &s.anchor
+	st.mu.RLock()
+	defer st.mu.RUnlock()
+	f, ok := st.faults[no]
+	return f, ok
+}
+
+func (s *Service) markFault(f Fault) {
+	st := &s.anchor
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.faults == nil {
+		st.faults = map[string]Fault{}
+	}
+	if _, ok := st.faults[f.CaseNo]; !ok {
+		st.faults[f.CaseNo] = f
+	}
+}
