@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -67,10 +68,12 @@ func heads(n int, seq func(i int) int) []cases.Head {
 	for i := range out {
 		out[i] = cases.Head{No: cases.FormatNo(2026, i+1), Seq: seq(i), Hash: hash(i + seq(i))}
 	}
+	// Byte order, as Service.Heads gives them: 2026-10000 before 2026-9999.
+	sort.Slice(out, func(i, j int) bool { return out[i].No < out[j].No })
 	return out
 }
 
-func newStore(t *testing.T) (*checkpoint.Store, *time.Time) {
+func newStore(t testing.TB) (*checkpoint.Store, *time.Time) {
 	t.Helper()
 	blobs, err := localblob.Open(t.TempDir())
 	if err != nil {
