@@ -85,6 +85,15 @@ func TruncateTime(t time.Time) time.Time { return t.UTC().Truncate(time.Millisec
 // ComputeHash returns the SHA-256 of e's canonical encoding (hex). e.Hash
 // itself is not part of it.
 func ComputeHash(e Event) string {
+	sum := sha256.Sum256(canonicalBytes(e))
+	return hex.EncodeToString(sum[:])
+}
+
+// CanonicalEncoding is the byte string e's hash is computed over, as
+// docs/LEDGER-ENCODING.md specifies it.
+func CanonicalEncoding(e Event) string { return string(canonicalBytes(e)) }
+
+func canonicalBytes(e Event) []byte {
 	atts := e.Attachments
 	if atts == nil {
 		atts = []string{}
@@ -114,8 +123,7 @@ func ComputeHash(e Event) string {
 		// Only plain strings, ints and slices are encoded: this cannot fail.
 		panic(fmt.Sprintf("encode event: %v", err))
 	}
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
+	return b
 }
 
 // Seal sets e's time precision, previous hash and own hash.

@@ -8,7 +8,8 @@
 #   3. go test ./... without -race, against the embedded engine in process.
 # The browser tests drive Debian's Chromium (installed here if missing) and
 # save screenshots of the console to artifacts/screenshots/. Documents are
-# read back with poppler's pdftotext; the blob tests run against a real
+# read back with poppler's pdftotext; Python 3 runs the independent check of
+# the ledger encoding (scripts/ledger_hash.py); the blob tests run against a real
 # MinIO built with go install at a pinned version and started here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,14 +28,15 @@ go build -o "$WORK/rectify" ./cmd/rectify
 
 # --- Chromium for the browser tests, poppler for reading PDFs back --------
 install_chromium() {
-	if command -v chromium >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then return; fi
-	say "installing Chromium, CJK fonts and poppler-utils (Debian packages)"
+	if command -v chromium >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 && command -v python3 >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then return; fi
+	say "installing Chromium, CJK fonts, poppler-utils and Python 3 (Debian packages)"
 	local sudo=""
 	[ "$(id -u)" -eq 0 ] || sudo="sudo"
 	$sudo apt-get update -qq || die "apt-get update failed: cannot install Chromium"
-	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium fonts-noto-cjk poppler-utils >/dev/null || die "apt-get install chromium poppler-utils failed"
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium fonts-noto-cjk poppler-utils python3 >/dev/null || die "apt-get install chromium poppler-utils python3 failed"
 	command -v chromium >/dev/null 2>&1 || die "Chromium installed but not on PATH"
 	command -v pdftotext >/dev/null 2>&1 || die "poppler-utils installed but pdftotext not on PATH"
+	command -v python3 >/dev/null 2>&1 || die "python3 installed but not on PATH (the independent ledger check needs it)"
 }
 
 # --- MinIO, built from the Go module proxy at a pinned version --------------
