@@ -33,4 +33,3 @@ func TestLedgerEncodingExampleIsTrue(t *testing.T) {
 		}
 	}
 }
-
