@@ -14,7 +14,7 @@ func RedactForUnit(c Case) Case {
 	c.Assignee = ""
 	c.Outcome = ""
 	c.HeadHash = ""
-	return c
+	return MaskPersonal(c)
 }
 
 // unitVisible are the actions whose events a unit liaison sees.
@@ -57,7 +57,7 @@ func RedactEventsForUnit(evs []Event) []Event {
 		}
 		out = append(out, r)
 	}
-	return out
+	return MaskPersonalEvents(out)
 }
 
 // Allowed checks whether actor may take action a on c now, before any

@@ -34,6 +34,7 @@ func (s *Server) view(c *gin.Context, k cases.Case) caseView {
 	withheld := false
 	if !cases.SecretFactsAllowed(p.user.Roles) {
 		k, withheld = cases.WithholdFacts(k)
+		k = cases.MaskPersonal(k) // a linkage department is outside the office too
 	}
 	v := caseView{Case: k, Light: light, StateLabel: k.State.Label(), FactsWithheld: withheld}
 	if f, ok := s.svc.KnownFault(k.No); ok {
@@ -71,10 +72,22 @@ const HeaderIdempotencyKey = "Idempotency-Key"
 func (s *Server) handleCaseRegister(c *gin.Context) {
 	p := who(c)
 	actor := p.user.Actor(p.user.ActingRole(cases.RegisterRoles))
-	var r cases.Registration
-	if err := decodeJSON(c, &r); err != nil {
+	var req struct {
+		cases.Registration
+		// ConfirmPersonalData says an ID or mobile number in the text is
+		// meant to be there.
+		ConfirmPersonalData bool `json:"confirm_personal_data"`
+	}
+	if err := decodeJSON(c, &req); err != nil {
 		s.writeError(c, err)
 		return
+	}
+	r := req.Registration
+	if !req.ConfirmPersonalData {
+		if err := cases.CheckPersonalData(r); err != nil {
+			s.writeError(c, err)
+			return
+		}
 	}
 	key := c.GetHeader(HeaderIdempotencyKey)
 	if strings.HasPrefix(key, "$") {
@@ -219,8 +232,9 @@ func (s *Server) readCase(c *gin.Context, p *principal, action string) (cases.Ca
 		k, evs = cases.RedactForUnit(k), cases.RedactEventsForUnit(evs)
 	}
 	if !cases.SecretFactsAllowed(p.user.Roles) {
-		evs = cases.WithholdEventFacts(k.Level, evs)
+		evs = cases.MaskPersonalEvents(cases.WithholdEventFacts(k.Level, evs))
 		k, _ = cases.WithholdFacts(k)
+		k = cases.MaskPersonal(k)
 	}
 	return k, evs, fault, nil
 }
@@ -231,6 +245,9 @@ type transitionRequest struct {
 	Input           cases.Input  `json:"input"`
 	Comment         string       `json:"comment"`
 	ExpectedVersion int          `json:"expected_version"`
+	// ConfirmPersonalData says an ID or mobile number in the text is meant
+	// to be there.
+	ConfirmPersonalData bool `json:"confirm_personal_data"`
 }
 
 func (s *Server) handleTransition(c *gin.Context) {
@@ -251,6 +268,12 @@ func (s *Server) handleTransition(c *gin.Context) {
 	if err := s.checkInput(c, p, c.Param("no"), req.Action, req.Input); err != nil {
 		s.writeError(c, err)
 		return
+	}
+	if !req.ConfirmPersonalData {
+		if err := cases.CheckPersonalInput(req.Input, req.Comment); err != nil {
+			s.writeError(c, err)
+			return
+		}
 	}
 	k, e, err := s.svc.Transition(c, p.scope, c.Param("no"), actingAs(p, req.Action), req.Action, req.Input, req.Comment, req.ExpectedVersion)
 	if err != nil {

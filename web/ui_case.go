@@ -24,6 +24,8 @@ type actionForm struct {
 	Label  string
 	Fields []formField
 	Open   bool
+	// ConfirmPersonal asks to confirm an ID or mobile number in the text.
+	ConfirmPersonal bool
 }
 
 // actionFields are the inputs each action asks for.
@@ -104,7 +106,8 @@ func (s *Server) showCase(c *gin.Context, status int, failed cases.Action, poste
 		if cases.Allowed(k, r.Action, actor) != nil {
 			continue
 		}
-		f := actionForm{Action: r.Action, Label: r.Label, Open: r.Action == failed}
+		f := actionForm{Action: r.Action, Label: r.Label, Open: r.Action == failed,
+			ConfirmPersonal: r.Action == failed && ferr != nil && ferr.Rule == "personal-data"}
 		for _, fld := range actionFields[r.Action] {
 			if r.Action == failed {
 				fld.Value = posted[fld.Name]
@@ -199,6 +202,12 @@ func (s *Server) handleCaseAction(c *gin.Context) {
 	if err := s.checkInput(c, p, c.Param("no"), a, in); err != nil {
 		s.actionFailed(c, a, err)
 		return
+	}
+	if c.PostForm("confirm_personal_data") != "on" {
+		if err := cases.CheckPersonalInput(in, posted["comment"]); err != nil {
+			s.actionFailed(c, a, err)
+			return
+		}
 	}
 	switch a {
 	case cases.ActionOrderRectification, cases.ActionSubmit:

@@ -65,7 +65,14 @@ func (s *Server) handleCaseNew(c *gin.Context) {
 		key = ""
 	}
 	// The form's key makes a double-submitted form register one case.
-	k, _, err := s.svc.Register(c, p.scope, p.user.Actor(p.user.ActingRole(cases.RegisterRoles)), r, key)
+	var err error
+	if c.PostForm("confirm_personal_data") != "on" {
+		err = cases.CheckPersonalData(r)
+	}
+	var k cases.Case
+	if err == nil {
+		k, _, err = s.svc.Register(c, p.scope, p.user.Actor(p.user.ActingRole(cases.RegisterRoles)), r, key)
+	}
 	if err != nil {
 		e, ok := cases.AsError(err)
 		if !ok || e.Code == cases.EINTERNAL {

@@ -1,0 +1,72 @@
+package web_test
+
+import (
+	"context"
+	"net/url"
+	"strings"
+	"testing"
+
+	"rectify/cases"
+)
+
+// A reporter's ID and mobile numbers typed into a case: the API refuses
+// them unless confirmed, naming the field and not echoing the number; the
+// console warns and offers to confirm, keeping what was typed; once
+// recorded, the unit reads them masked while the office reads them whole
+// (issue 8, item 12).
+func TestPersonalNumbersInTextAreConfirmedAndMaskedForUnits(t *testing.T) {
+	e := newEnv(t)
+	const id, mobile = "11010519491231002X", "13812345678"
+	facts := "举报人王某，身份证" + id + "，电话" + mobile + "，反映有人长期不上班。"
+	body := map[string]any{"source": "hotline", "source_ref": "12310-2026-0077", "unit_code": "QH001",
+		"violation_kind": "D01", "title": "吃空饷", "facts": facts, "level": "internal"}
+
+	r := e.json("POST", "/api/v1/cases", "sun.li", body)
+	if r.Status != 400 || errOf(r)["field"] != "facts" || !strings.Contains(r.Raw, "身份证号码") || strings.Contains(r.Raw, id) {
+		t.Fatalf("unconfirmed: %d %s", r.Status, r.Raw)
+	}
+	if n, _, _ := e.Service.Cases(context.Background(), cases.CaseFilter{Scope: cases.GlobalScope}); len(n) != 0 {
+		t.Fatal("a refused registration was recorded")
+	}
+	body["confirm_personal_data"] = true
+	r = e.json("POST", "/api/v1/cases", "sun.li", body)
+	if r.Status != 201 {
+		t.Fatalf("confirmed: %d %s", r.Status, r.Raw)
+	}
+	no := r.Body["no"].(string)
+
+	if r = e.json("GET", "/api/v1/cases/"+no, "li.ming", nil); !strings.Contains(r.Raw, id) {
+		t.Errorf("the office does not read the number it confirmed: %s", r.Raw)
+	}
+	for _, path := range []string{"/api/v1/cases/" + no, "/api/v1/cases/" + no + "/events", "/cases/" + no, "/api/v1/cases?q=" + url.QueryEscape("吃空饷")} {
+		r = e.req("GET", path, "unit.qh001", "", nil)
+		if r.Status != 200 || strings.Contains(r.Raw, id) || strings.Contains(r.Raw, mobile) || !strings.Contains(r.Raw, "1101**********002X") || !strings.Contains(r.Raw, "138****5678") {
+			t.Errorf("the unit reads %s: %d %.300s", path, r.Status, r.Raw)
+		}
+	}
+
+	// A comment on a transition: refused unless confirmed.
+	tr := map[string]any{"action": "start_verification", "comment": "已电话联系举报人 138 1234 5678"}
+	if r = e.json("POST", "/api/v1/cases/"+no+"/transitions", "li.ming", tr); r.Status != 400 || errOf(r)["field"] != "comment" {
+		t.Fatalf("comment unconfirmed: %d %s", r.Status, r.Raw)
+	}
+	tr["confirm_personal_data"] = true
+	if r = e.json("POST", "/api/v1/cases/"+no+"/transitions", "li.ming", tr); r.Status != 200 {
+		t.Fatalf("comment confirmed: %d %s", r.Status, r.Raw)
+	}
+
+	// The console: a warning naming the field, what was typed kept, a box
+	// to confirm; ticked, it registers.
+	_, csrf := e.session("li.ming")
+	form := url.Values{"csrf_token": {csrf}, "source": {"hotline"}, "source_ref": {"12310-2026-0078"}, "unit_code": {"QH001"},
+		"violation_kind": {"D01"}, "title": {"吃空饷"}, "facts": {"电话" + mobile}, "level": {"internal"}}
+	page := e.req("POST", "/cases/new", "li.ming", "application/x-www-form-urlencoded", strings.NewReader(form.Encode()))
+	if page.Status != 400 || !strings.Contains(page.Raw, "问题事实中含有疑似手机号码") || !strings.Contains(page.Raw, `name="confirm_personal_data"`) || !strings.Contains(page.Raw, "电话"+mobile) {
+		t.Fatalf("console warning: %d", page.Status)
+	}
+	form.Set("confirm_personal_data", "on")
+	page = e.req("POST", "/cases/new", "li.ming", "application/x-www-form-urlencoded", strings.NewReader(form.Encode()))
+	if page.Status != 303 {
+		t.Fatalf("console confirmed: %d %.300s", page.Status, page.Raw)
+	}
+}
