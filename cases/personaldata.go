@@ -1,7 +1,6 @@
 package cases
 
 import (
-
 	"rectify/cases/personal"
 )
 
@@ -65,4 +64,3 @@ func MaskPersonalEvents(evs []Event) []Event {
 	}
 	return out
 }
-
