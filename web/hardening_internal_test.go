@@ -1,6 +1,10 @@
 package web
 
-import "testing"
+import (
+	"net/url"
+	"strings"
+	"testing"
+)
 
 func TestCSVCell(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
@@ -42,4 +46,27 @@ func TestSafeNext(t *testing.T) {
 			t.Errorf("safeNext(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
+}
+
+// FuzzSafeNext: whatever a login link carries as next, the redirect stays
+// on this site, read as a browser reads it (tabs and newlines dropped,
+// backslashes as slashes), and a value it keeps is kept unchanged.
+func FuzzSafeNext(f *testing.F) {
+	for _, s := range []string{"/ledger?sort=deadline", "//evil.example/", "/\t/evil.example/", "/\\evil.example/", "https://evil.example/", "/%2F%2Fevil.example", "/\u3000/x", "/.%2e/%2e%2e/"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, next string) {
+		got := safeNext(next)
+		if got == "" {
+			return
+		}
+		if got != next {
+			t.Fatalf("safeNext(%q) = %q: rewritten rather than kept or refused", next, got)
+		}
+		browser := strings.NewReplacer("\t", "", "\n", "", "\r", "", "\\", "/").Replace(got)
+		u, err := url.Parse(browser)
+		if !strings.HasPrefix(browser, "/") || strings.HasPrefix(browser, "//") || err != nil || u.Host != "" || u.Scheme != "" {
+			t.Fatalf("safeNext(%q) = %q leaves the site", next, got)
+		}
+	})
 }

@@ -3,6 +3,7 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -12,10 +13,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/emmansun/gmsm/sm2"
+
 	"rectify/cases"
 	"rectify/cases/access"
 	"rectify/cases/calendar"
 	"rectify/cases/casetest"
+	"rectify/cases/checkpoint"
 	"rectify/cases/documents"
 	"rectify/storage/blob/localblob"
 	"rectify/templates"
@@ -51,7 +55,7 @@ type testEnv struct {
 	Docs *documents.Service
 	// blobDir is the local blob store's directory, for tests that corrupt files.
 	blobDir string
-	t       *testing.T
+	t       testing.TB
 	Access  *access.Service
 	Server  *web.Server
 	srv     *httptest.Server
@@ -79,7 +83,7 @@ func (c *clock) advance(d time.Duration) {
 	c.mu.Unlock()
 }
 
-func newEnv(t *testing.T) *testEnv {
+func newEnv(t testing.TB) *testEnv {
 	t.Helper()
 	env := casetest.New(t, nil)
 	clk := &clock{}
@@ -97,7 +101,15 @@ func newEnv(t *testing.T) *testEnv {
 	cal, _ := calendar.Builtin()
 	docs := documents.NewService(documents.Config{Cases: env.Service, Store: env.DB, Blobs: blobs, Calendar: cal, Catalog: env.Catalog,
 		Fonts: templates.EmbeddedFonts(), Letterhead: templates.Letterhead{Office: "中共云州市委机构编制委员会办公室"}, VerifyBase: "/verify/"})
-	s := web.NewServer(web.Config{Service: env.Service, Access: acc, Documents: docs, Catalog: env.Catalog, LoginPerMinute: 1000, PublicPerMinute: 10000})
+	key, err := sm2.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cps := &checkpoint.Store{Blobs: blobs, Signer: key, Public: &key.PublicKey}
+	s := web.NewServer(web.Config{Service: env.Service, Access: acc, Documents: docs, Catalog: env.Catalog, LoginPerMinute: 1000, PublicPerMinute: 10000,
+		Checkpoint: func(ctx context.Context) (checkpoint.Info, bool, error) {
+			return checkpoint.Sign(ctx, env.Service, cps)
+		}})
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
 	return &testEnv{Env: env, Docs: docs, blobDir: blobDir, t: t, Access: acc, Server: s, srv: srv, clock: clk, sessions: map[string][2]string{}}
