@@ -64,7 +64,7 @@ func jsonError(err error) error {
 	case errors.As(err, &syn):
 		return cases.Invalid("body", "malformed JSON at byte %d", syn.Offset)
 	case errors.As(err, &typ):
-		field := typ.Field
+		field := jsonPath(typ.Field)
 		if field == "" {
 			field = "body"
 		}
@@ -233,4 +233,19 @@ func (q query) int(k string, lo, hi int) (int, error) {
 		return 0, cases.Invalid(k, "%s must be an integer from %d to %d", k, lo, hi)
 	}
 	return n, nil
+}
+
+// jsonPath is the JSON name of a field encoding/json reports: it names a
+// field of an embedded struct by the struct's Go type first
+// ("Registration.title"), which means nothing to a client.
+func jsonPath(field string) string {
+	parts := strings.Split(field, ".")
+	out := parts[:0]
+	for _, p := range parts {
+		if p != "" && p[0] >= 'A' && p[0] <= 'Z' {
+			continue // a Go type name, not a JSON member
+		}
+		out = append(out, p)
+	}
+	return strings.Join(out, ".")
 }

@@ -88,9 +88,14 @@ func Registration(code string) cases.Registration {
 		Title: "超编进人", Facts: "核定行政编制20名，实有22人，仍新进人员2名。", Level: cases.LevelInternal}
 }
 
-// Counts returns the store's document counts.
+// Counts returns the store's document counts, once what the service has
+// recorded is journaled (a write answers before its journal entry is
+// stored, so a count taken at once could miss it).
 func (e *Env) Counts(tb testing.TB) map[string]int64 {
 	tb.Helper()
+	if err := e.Service.Sync(context.Background()); err != nil {
+		tb.Fatal(err)
+	}
 	n, err := e.DB.Counts(context.Background())
 	if err != nil {
 		tb.Fatal(err)
