@@ -27,7 +27,7 @@ func firstPersonal(fields [][2]string) error {
 	for _, f := range fields {
 		if ms := personal.Find(f[1]); len(ms) > 0 {
 			e := Invalid(f[0], "%s中含有疑似%s（第 %d 个字符起）。个人信息一经登记将永久留存在台账中，请删去；如确需录入，请确认后再提交（接口：confirm_personal_data）",
-				fieldLabel[f[0]], ms[0].Kind.Label(), ms[0].Rune)
+				fieldLabel[f[0]], ms[0].Kind.Label(), ms[0].RuneStart+1)
 			e.Rule = "personal-data"
 			return e
 		}

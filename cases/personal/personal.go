@@ -1,190 +1,318 @@
-// Package personal finds personal identifiers typed into free text: resident
-// identity card numbers (GB 11643-1999, with their check character) and
-// mainland mobile numbers. A hotline operator may type a reporter's number
-// into a case's facts, where the reported unit would read it and the hash
-// chain would keep it for ever; the product warns before it is recorded,
-// and masks what was recorded anyway wherever a unit reads it.
+// Package personal finds personal numbers in free text — resident identity
+// card numbers and mainland mobile numbers — and masks them. It is what
+// keeps a reporter's ID or phone number, typed into a case by a hotline
+// operator, from reaching the unit the report is about.
+//
+// What it finds:
+//
+//   - Resident identity card numbers of GB 11643-1999: 17 digits and a check
+//     character (0–9 or X) that the ISO 7064 MOD 11-2 sum confirms, whose
+//     birth date (digits 7–14) is a real date from 1900 to 2099. People
+//     sometimes type them in groups of 6, 8 and 4 (330106 19900101 1234).
+//     The 15-digit numbers of the first-generation cards are not looked
+//     for: they carry no check digit, so they cannot be told from the
+//     15-digit business registration numbers (工商注册号) and other
+//     references that case text legitimately holds, and those cards ceased
+//     to be valid on 1 January 2013.
+//   - Mainland mobile numbers: 11 digits beginning 13–19, optionally after
+//     +86 or 86, typed whole or in groups of 3, 4 and 4 separated by a
+//     space or a hyphen (138 1234 5678, 138-1234-5678, +86 13812345678).
+//
+// Digits, X, +, spaces and hyphens are recognised in their full-width forms
+// too (１３８－１２３４－５６７８), as Chinese input methods type them. A number
+// is found only where it stands alone: one adjacent to another digit or to
+// a Latin letter is part of a longer code (a document number, a 20-digit
+// account, a hexadecimal id, an express waybill number) and is left alone.
 package personal
 
-import (
-	"strings"
-	"time"
-	"unicode/utf8"
-)
+import "time"
 
-// Kind names what was found.
+// Kind is what sort of personal number a match is.
 type Kind string
 
-// Kinds of identifier.
+// The kinds of personal number.
 const (
 	IDNumber Kind = "id_number" // 居民身份证号码
 	Mobile   Kind = "mobile"    // 手机号码
 )
 
-// Label is the kind in Chinese.
+// Label is the kind's name in messages.
 func (k Kind) Label() string {
-	if k == IDNumber {
+	switch k {
+	case IDNumber:
 		return "身份证号码"
+	case Mobile:
+		return "手机号码"
 	}
-	return "手机号码"
+	return string(k)
 }
 
-// Match is one identifier found in a text: its kind and its byte span.
+// Match is one personal number found in a text. Start and End are byte
+// offsets (text[Start:End] is the number as typed, any +86 included);
+// RuneStart and RuneEnd count characters, for telling a person where.
 type Match struct {
-	Kind       Kind
-	Start, End int
-	// Rune is the 1-based position of its first character, for messages.
-	Rune int
+	Kind               Kind
+	Start, End         int
+	RuneStart, RuneEnd int
+	// body is the byte offset at which the number itself begins, after a
+	// +86 prefix: masking counts digits from there.
+	body int
 }
 
-// group is a run of digits (ASCII or full-width) with no break, an ID's
-// closing X included, and its byte span in the text.
-type group struct {
-	digits     []byte // ASCII digits, and 'X'
-	start, end int
+// char is one rune of the text as the scanner sees it.
+type char struct {
+	at    int  // byte offset
+	class byte // digit, x, sep, plus, letter or other
+	digit byte // the digit's value, for class digit
 }
 
-// Find returns the identifiers in s, in order. An 18-character ID number
-// counts only with a valid check character and a real birth date; a mobile
-// number is 11 digits starting 13–19, optionally after +86 or 86, written
-// whole or in groups split by single spaces or hyphens (138 1234 5678).
-// Digits that run on into a longer number (an account, a document number)
-// are no match.
-func Find(s string) []Match {
-	gs := groups(s)
-	var out []Match
-	for i := 0; i < len(gs); i++ {
-		g := gs[i]
-		if len(g.digits) == 18 && ValidID(string(g.digits)) {
-			out = append(out, Match{Kind: IDNumber, Start: g.start, End: g.end})
-			continue
-		}
-		// This group alone, or with the groups that follow it across one
-		// separator each, makes a mobile number.
-		d := append([]byte(nil), g.digits...)
-		for j := i; ; j++ {
-			if isMobile(string(d)) && (j+1 == len(gs) || !joined(s, gs[j], gs[j+1])) {
-				out = append(out, Match{Kind: Mobile, Start: g.start, End: gs[j].end})
-				i = j
-				break
-			}
-			if len(d) >= 13 || j+1 == len(gs) || !joined(s, gs[j], gs[j+1]) {
-				break
-			}
-			d = append(d, gs[j+1].digits...)
-		}
+const (
+	other byte = iota
+	digit
+	letterX // X or x: an ID number's check character, otherwise a letter
+	letter
+	sep  // a space or a hyphen between groups
+	plus // the + of +86
+)
+
+func classify(r rune) (class, value byte) {
+	if r >= 0xFF01 && r <= 0xFF5E { // full-width ASCII
+		r -= 0xFEE0
 	}
-	for i := range out {
-		if out[i].Start > 0 && (s[out[i].Start-1] == '+') {
-			out[i].Start--
-		}
-		out[i].Rune = utf8.RuneCountInString(s[:out[i].Start]) + 1
-	}
-	return out
-}
-
-// joined reports whether b follows a across one space or hyphen.
-func joined(s string, a, b group) bool {
-	r, n := utf8.DecodeRuneInString(s[a.end:])
-	return a.end+n == b.start && (r == ' ' || r == '-' || r == '－' || r == '\u3000')
-}
-
-func isMobile(d string) bool {
-	switch {
-	case len(d) == 13 && strings.HasPrefix(d, "86"):
-		d = d[2:]
-	case len(d) != 11:
-		return false
-	}
-	return d[0] == '1' && d[1] >= '3' && d[1] <= '9' && !strings.ContainsRune(d, 'X')
-}
-
-// digit returns the ASCII digit of r (ASCII or full-width), or 0.
-func digit(r rune) byte {
 	switch {
 	case r >= '0' && r <= '9':
-		return byte(r)
-	case r >= '０' && r <= '９':
-		return byte(r-'０') + '0'
+		return digit, byte(r - '0')
+	case r == 'X' || r == 'x':
+		return letterX, 0
+	case r >= 'A' && r <= 'Z', r >= 'a' && r <= 'z':
+		return letter, 0
+	case r == ' ', r == '-', r == 0x3000: // U+3000 ideographic space
+		return sep, 0
+	case r == '+':
+		return plus, 0
 	}
-	return 0
+	return other, 0
 }
 
-// groups splits s into its runs of digits. A run that starts or ends next
-// to a Latin letter is part of a code (a document or account number) and
-// still a group: its length keeps it from matching.
-func groups(s string) []group {
-	var out []group
-	var cur *group
+// scan turns s into chars, with a sentinel at the end so that lookahead
+// needs no bounds checks. It returns nil when s cannot hold a number.
+func scan(s string) []char {
+	if !mayHold(s) {
+		return nil
+	}
+	cs := make([]char, 0, len(s))
 	for i, r := range s {
-		d := digit(r)
-		if d == 0 && cur != nil && len(cur.digits) == 17 && (r == 'X' || r == 'x' || r == 'Ｘ' || r == 'ｘ') {
-			d = 'X'
+		cl, v := classify(r)
+		cs = append(cs, char{at: i, class: cl, digit: v})
+	}
+	return append(cs, char{at: len(s), class: other})
+}
+
+// mayHold reports whether s has a run of at least 11 digits, counting
+// across separators: the shortest a number can be. Most text has none, and
+// this look at its bytes costs a fraction of scanning its runes.
+func mayHold(s string) bool {
+	run := 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			run++
+		case c == ' ' || c == '-':
+		case c == 0xEF && i+2 < len(s) && s[i+1] == 0xBC && s[i+2] >= 0x90 && s[i+2] <= 0x99: // ０–９
+			run++
+			i += 2
+		case c == 0xEF && i+2 < len(s) && s[i+1] == 0xBC && s[i+2] == 0x8D: // －
+			i += 2
+		case c == 0xE3 && i+2 < len(s) && s[i+1] == 0x80 && s[i+2] == 0x80: // U+3000
+			i += 2
+		default:
+			run = 0
 		}
-		if d == 0 {
-			cur = nil
+		if run >= 11 {
+			return true
+		}
+	}
+	return false
+}
+
+// wordy reports whether a char would make a number next to it part of a
+// longer code.
+func wordy(c char) bool { return c.class == digit || c.class == letter || c.class == letterX }
+
+// Find returns the personal numbers in s, in order, not overlapping.
+func Find(s string) []Match {
+	cs := scan(s)
+	if cs == nil {
+		return nil
+	}
+	var out []Match
+	n := len(cs) - 1 // without the sentinel
+	for i := 0; i < n; i++ {
+		if cs[i].class != digit && cs[i].class != plus {
 			continue
 		}
-		if cur == nil || cur.digits[len(cur.digits)-1] == 'X' {
-			out = append(out, group{start: i})
-			cur = &out[len(out)-1]
+		if i > 0 && wordy(cs[i-1]) {
+			continue
 		}
-		cur.digits = append(cur.digits, d)
-		cur.end = i + utf8.RuneLen(r)
+		kind, body, end, ok := IDNumber, i, 0, false
+		if cs[i].class == digit {
+			end, ok = idAt(cs, i)
+		}
+		if !ok {
+			kind = Mobile
+			body, end, ok = mobileAt(cs, i)
+		}
+		if !ok {
+			continue
+		}
+		out = append(out, Match{Kind: kind, Start: cs[i].at, End: cs[end].at, RuneStart: i, RuneEnd: end, body: cs[body].at})
+		i = end - 1
 	}
 	return out
 }
 
-var idWeights = [17]int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
+// Contains reports whether s holds a personal number.
+func Contains(s string) bool { return len(Find(s)) > 0 }
 
-const idCheck = "10X98765432"
+// groups reads digits at i in groups of the given sizes, with at most one
+// separator between groups. It returns the digits and the index after
+// them. With lastX the final character may be X.
+func groups(cs []char, i int, lastX bool, sizes ...int) (ds []byte, end int, ok bool) {
+	for g, size := range sizes {
+		if g > 0 && cs[i].class == sep {
+			i++
+		}
+		for k := 0; k < size; k++ {
+			c := cs[i]
+			switch {
+			case c.class == digit:
+				ds = append(ds, c.digit)
+			case c.class == letterX && lastX && g == len(sizes)-1 && k == size-1:
+				ds = append(ds, 10)
+			default:
+				return nil, 0, false
+			}
+			i++
+		}
+	}
+	return ds, i, true
+}
 
-// ValidID reports whether s is an 18-character resident identity number
-// with a real birth date and the right GB 11643 check character (MOD 11-2).
-func ValidID(s string) bool {
-	if len(s) != 18 {
+// idWeights are the weights of GB 11643-1999 for the first 17 digits, and
+// idCheck the check character for each remainder of their sum mod 11
+// (10 stands for X).
+var (
+	idWeights = [17]int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
+	idCheck   = [11]byte{1, 0, 10, 9, 8, 7, 6, 5, 4, 3, 2}
+)
+
+// idAt reads an ID number at i, typed whole or as 6-8-4.
+func idAt(cs []char, i int) (end int, ok bool) {
+	ds, end, ok := groups(cs, i, true, 6, 8, 4)
+	if !ok || wordy(cs[end]) || !ValidID(ds) {
+		return 0, false
+	}
+	return end, true
+}
+
+// ValidID reports whether 18 digit values (the last may be 10 for X) form
+// a resident ID number: a real birth date from 1900 to 2099 and the right
+// check character.
+func ValidID(ds []byte) bool {
+	if len(ds) != 18 {
 		return false
 	}
 	sum := 0
-	for i := 0; i < 17; i++ {
-		if s[i] < '0' || s[i] > '9' {
+	for k, w := range idWeights {
+		if ds[k] > 9 {
 			return false
 		}
-		sum += int(s[i]-'0') * idWeights[i]
+		sum += int(ds[k]) * w
 	}
-	if strings.ToUpper(s[17:]) != string(idCheck[sum%11]) {
+	if ds[17] != idCheck[sum%11] {
 		return false
 	}
-	born, err := time.Parse("20060102", s[6:14])
-	return err == nil && born.Year() >= 1900 && born.Before(time.Now().AddDate(0, 0, 1))
+	num := func(from, to int) int {
+		n := 0
+		for _, d := range ds[from:to] {
+			n = n*10 + int(d)
+		}
+		return n
+	}
+	y, m, d := num(6, 10), num(10, 12), num(12, 14)
+	if y < 1900 || y > 2099 || m < 1 || m > 12 || d < 1 {
+		return false
+	}
+	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
+	return t.Day() == d // 0229 of a common year, 0431… roll over
 }
 
-// Mask replaces every identifier in s: an ID number keeps its first four
-// and last four characters (3306**********1234), a mobile number its first
-// three and last four (138****5678); separators typed inside go.
+// mobileAt reads a mobile number at i, with an optional +86 or 86 prefix.
+// It returns where the number itself begins and the index after it.
+func mobileAt(cs []char, i int) (body, end int, ok bool) {
+	j := i
+	if cs[j].class == plus {
+		j++
+	}
+	if cs[j].class == digit && cs[j].digit == 8 && cs[j+1].class == digit && cs[j+1].digit == 6 {
+		k := j + 2
+		if cs[k].class == sep {
+			k++
+		}
+		if body, end, ok := mobileBody(cs, k); ok {
+			return body, end, true
+		}
+	}
+	if j != i {
+		return 0, 0, false // a + leads only to 86
+	}
+	return mobileBody(cs, i)
+}
+
+func mobileBody(cs []char, i int) (body, end int, ok bool) {
+	ds, end, ok := groups(cs, i, false, 3, 4, 4)
+	if !ok || wordy(cs[end]) || ds[0] != 1 || ds[1] < 3 {
+		return 0, 0, false
+	}
+	return i, end, true
+}
+
+// kept says which digits of a number masking keeps: an ID number's first
+// four (the province and city) and last four, a mobile number's first
+// three (the carrier's prefix) and last four — the usual forms
+// 3306**********1234 and 138****5678.
+func kept(k Kind, idx int) bool {
+	if k == IDNumber {
+		return idx < 4 || idx >= 14
+	}
+	return idx < 3 || idx >= 7
+}
+
+// Mask returns s with the hidden digits of every personal number replaced
+// by *. What surrounds them — a +86, the spaces or hyphens between groups,
+// full-width forms — stays as typed. Text without personal numbers is
+// returned as it is.
 func Mask(s string) string {
 	ms := Find(s)
 	if len(ms) == 0 {
 		return s
 	}
-	var b strings.Builder
+	b := make([]byte, 0, len(s))
 	last := 0
 	for _, m := range ms {
-		b.WriteString(s[last:m.Start])
-		var d []byte
-		for _, g := range groups(s[m.Start:m.End]) {
-			d = append(d, g.digits...)
+		b = append(b, s[last:m.body]...)
+		idx := 0
+		for _, r := range s[m.body:m.End] {
+			cl, _ := classify(r)
+			if cl == digit || cl == letterX {
+				if !kept(m.Kind, idx) {
+					r = '*'
+				}
+				idx++
+			}
+			b = append(b, string(r)...)
 		}
-		if m.Kind == Mobile && len(d) == 13 {
-			d = d[2:]
-		}
-		keep := 3
-		if m.Kind == IDNumber {
-			keep = 4
-		}
-		b.WriteString(string(d[:keep]) + strings.Repeat("*", len(d)-keep-4) + string(d[len(d)-4:]))
 		last = m.End
 	}
-	b.WriteString(s[last:])
-	return b.String()
+	return string(append(b, s[last:]...))
 }
