@@ -116,9 +116,14 @@ type CaseFilter struct {
 	// TextWithoutRef keeps the source reference out of a text search: for
 	// those who may not see it, whom a match would tell what it says.
 	TextWithoutRef bool
-	Sort           string // no, -no (default), deadline, -deadline, updated, -updated, unit, state
-	Page           int    // 1-based
-	PerPage        int
+	// TextAsSeen matches the text as readers outside the office see it:
+	// personal numbers masked, and the facts of a secret case left out for
+	// those who may not read them (a match would tell what they say).
+	TextAsSeen   bool
+	SecretHidden bool
+	Sort         string // no, -no (default), deadline, -deadline, updated, -updated, unit, state
+	Page         int    // 1-based
+	PerPage      int
 	// Today and YellowUntil are set by the service from the calendar so that
 	// storage can turn Light into date comparisons.
 	Today       string

@@ -91,7 +91,7 @@ var FieldLabels = map[string]string{
 	"report": "整改情况报告", "evidence": "佐证材料", "note": "意见", "reference": "移交文号",
 	"assignee": "承办人", "title": "问题标题", "facts": "问题事实", "source": "问题来源",
 	"source_ref": "来源文号", "unit_code": "被监督单位", "violation_kind": "问题类型", "level": "密级",
-	"comment": "备注", "action": "操作", "document": "文件",
+	"comment": "备注", "action": "操作", "document": "文件", "region": "所在地区", "name": "单位名称",
 }
 
 func label(field string) string {

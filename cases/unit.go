@@ -102,8 +102,12 @@ func (u Unit) Validate() error {
 		return Invalid("region", "region must be province/city or province/city/county")
 	}
 	for _, r := range u.Region {
-		if strings.TrimSpace(r) == "" || strings.Contains(r, "/") || strings.HasPrefix(r, "$") {
+		if strings.TrimSpace(r) == "" || strings.Contains(r, "/") || strings.HasPrefix(strings.TrimSpace(r), "$") {
 			return Invalid("region", "region part %q is empty or malformed", r)
+		}
+		// The same characters are refused here as in every other text.
+		if err := checkText("region", r, MaxShortText, true); err != nil {
+			return err
 		}
 	}
 	seen := map[string]bool{}

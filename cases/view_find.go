@@ -4,6 +4,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"rectify/cases/personal"
 )
 
 // LedgerPage is one page of a case list with everything a ledger page
@@ -56,14 +58,21 @@ func (p *rowFilter) matchesText(r *row) bool {
 		if !p.textSet.has(r.slot) {
 			return false
 		}
-		if p.textExact && !p.f.TextWithoutRef {
+		if p.textExact && !p.f.TextWithoutRef && !p.f.TextAsSeen {
 			return true
 		}
 	}
+	text := r.text
 	if p.f.TextWithoutRef {
-		return strings.Contains(r.text[:r.refAt], p.text)
+		text = text[:r.refAt]
 	}
-	return strings.Contains(r.text, p.text)
+	if p.f.TextAsSeen {
+		if p.f.SecretHidden && r.c.Level == LevelSecret {
+			text = normText(r.c.No + "\n" + r.c.Title + "\n")
+		}
+		text = personal.Mask(text)
+	}
+	return strings.Contains(text, p.text)
 }
 
 func (p *rowFilter) inScope(r *row) bool {

@@ -19,6 +19,7 @@ TARGETS=(
 	"./web FuzzEvidenceUpload"
 	"./web FuzzLoginForm"
 	"./web FuzzSafeNext"
+	"./web FuzzFlash"
 	"./cases/unitfile FuzzParse"
 )
 

@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -28,10 +29,26 @@ func writePDF(c *gin.Context, name string, pdf []byte, inline bool) {
 
 func (s *Server) handleNoticeAPI(c *gin.Context) {
 	p := who(c)
-	var req documents.NoticeRequest
-	if err := decodeJSON(c, &req); err != nil {
+	var body struct {
+		documents.NoticeRequest
+		// ConfirmPersonalData says an ID or mobile number in the
+		// requirements is meant to be recorded (documents print it masked).
+		ConfirmPersonalData bool `json:"confirm_personal_data"`
+	}
+	if err := decodeJSON(c, &body); err != nil {
 		s.writeError(c, err)
 		return
+	}
+	req := body.NoticeRequest
+	if !body.ConfirmPersonalData {
+		for i, it := range req.Items {
+			if err := cases.CheckPersonalInput(cases.Input{Requirements: it.Requirements}, ""); err != nil {
+				e, _ := cases.AsError(err)
+				e.Field = fmt.Sprintf("items[%d].requirements", i)
+				s.writeError(c, e)
+				return
+			}
+		}
 	}
 	preview := c.Query("preview") == "true"
 	out, pdf, err := s.docs.Notice(c, p.scope, actingAs(p, cases.ActionOrderRectification), req, preview)

@@ -90,7 +90,7 @@ func (s *Server) handleCaseRegister(c *gin.Context) {
 		}
 	}
 	key := c.GetHeader(HeaderIdempotencyKey)
-	if strings.HasPrefix(key, "$") {
+	if strings.HasPrefix(strings.TrimSpace(key), "$") {
 		s.invalid(c, HeaderIdempotencyKey, "Idempotency-Key must not start with $")
 		return
 	}
@@ -154,7 +154,9 @@ func (s *Server) caseFilter(c *gin.Context, p *principal, extra ...string) (case
 		Kind: q.str("violation_kind"), Light: cases.Light(q.str("light")), Text: q.str("q"), Sort: q.str("sort"),
 		// A liaison does not see source references; a search must not
 		// tell them what one says either.
-		TextWithoutRef: unitOnly(p)}
+		TextWithoutRef: unitOnly(p),
+		// Nor may a search see through masked numbers or withheld facts.
+		TextAsSeen: unitOnly(p) || !cases.SecretFactsAllowed(p.user.Roles), SecretHidden: !cases.SecretFactsAllowed(p.user.Roles)}
 	if f.Sort != "" && !slices.Contains(cases.SortKeys(), f.Sort) {
 		return f, cases.Invalid("sort", "未知的排序方式「%s」", f.Sort)
 	}

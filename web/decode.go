@@ -153,7 +153,8 @@ func noOperators(body []byte) error {
 	walk = func(path string, v any) error {
 		switch x := v.(type) {
 		case string:
-			if strings.HasPrefix(x, "$") {
+			// Values are trimmed before use: " $where" is "$where".
+			if strings.HasPrefix(strings.TrimSpace(x), "$") {
 				return cases.Invalid(path, "%s must not start with $", path)
 			}
 		case map[string]any:
@@ -195,7 +196,7 @@ func newQuery(c *gin.Context, allowed ...string) (query, error) {
 			return query{}, cases.Invalid(k, "unknown query parameter %q (allowed: %s)", k, strings.Join(allowed, ", "))
 		}
 		for _, v := range vs {
-			if strings.HasPrefix(v, "$") {
+			if strings.HasPrefix(strings.TrimSpace(v), "$") {
 				return query{}, cases.Invalid(k, "%s must not start with $", k)
 			}
 			if len(v) > 200 {

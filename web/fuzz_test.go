@@ -208,3 +208,31 @@ func localPath(loc string) bool {
 	u, err := url.Parse(loc)
 	return err == nil && u.Scheme == "" && u.Host == ""
 }
+
+// FuzzFlash: a notice in the URL is shown only when the server signed it
+// for this session (or it is a fixed key such as logout); no text and no
+// signature a link could carry puts words on the page as the system's.
+func FuzzFlash(f *testing.F) {
+	e := newEnv(f)
+	c := newFuzzClient(f, e, "li.ming")
+	f.Add("已登记，台账编号 2026-0001", "")
+	f.Add("系统升级，请在此输入密码", "00000000000000000000000000000000")
+	f.Add("logout", "")
+	f.Add("<script>alert(1)</script>", "zz")
+	f.Fuzz(func(t *testing.T, text, sig string) {
+		q := url.Values{"flash": {text}, "fs": {sig}}
+		for _, user := range []string{"li.ming", ""} {
+			path := "/ledger?"
+			if user == "" {
+				path = "/login?"
+			}
+			status, _, raw := c.do(t, "GET", path+q.Encode(), user, "", nil)
+			if status >= 500 {
+				t.Fatalf("GET %s: %d", path, status)
+			}
+			if text != "logout" && strings.Contains(string(raw), `class="flash"`) {
+				t.Fatalf("an unsigned notice %q (fs %q) is shown to %q", text, sig, user)
+			}
+		}
+	})
+}

@@ -253,3 +253,26 @@ func TestSecretFactsStayOutOfListsAndFromLiaisons(t *testing.T) {
 		t.Errorf("the export carries a secret case's facts: %s", csv.Raw)
 	}
 }
+
+// A leading space does not hide an operator: values are trimmed before
+// use, so " $ne" is "$ne" (found by fuzzing).
+func TestOperatorsBehindWhitespaceAreRefused(t *testing.T) {
+	e := newEnv(t)
+	for _, path := range []string{"/api/v1/access-log?user=%20$ne", "/api/v1/access-log?target=%09$where", "/api/v1/cases?q=%E3%80%80$gt"} {
+		user := "admin"
+		if strings.Contains(path, "/cases") {
+			user = "li.ming"
+		}
+		if r := e.req("GET", path, user, "", nil); r.Status != 400 {
+			t.Errorf("GET %s: %d %s", path, r.Status, r.Raw)
+		}
+	}
+	body := map[string]any{"source": "hotline", "source_ref": "12310-2026-0042", "unit_code": "QH001",
+		"violation_kind": "D01", "title": " $where", "facts": "群众反映。", "level": "internal"}
+	if r := e.json("POST", "/api/v1/cases", "li.ming", body); r.Status != 400 || errOf(r)["field"] != "title" {
+		t.Errorf("title \" $where\": %d %s", r.Status, r.Raw)
+	}
+	if r := e.json("POST", "/api/v1/cases", "li.ming", map[string]any{"source": "hotline"}, "Idempotency-Key", " $x"); r.Status != 400 {
+		t.Errorf("Idempotency-Key \" $x\": %d %s", r.Status, r.Raw)
+	}
+}

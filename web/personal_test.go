@@ -3,11 +3,16 @@ package web_test
 import (
 	"context"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
 	"rectify/cases"
+	"rectify/templates/pdftest"
 )
+
+// regexpHash finds a hash in a JSON answer.
+var regexpHash = regexp.MustCompile(`"(hash|prev_hash|head_hash)":"[0-9a-f]{64}"`)
 
 // A reporter's ID and mobile numbers typed into a case: the API refuses
 // them unless confirmed, naming the field and not echoing the number; the
@@ -53,6 +58,50 @@ func TestPersonalNumbersInTextAreConfirmedAndMaskedForUnits(t *testing.T) {
 	tr["confirm_personal_data"] = true
 	if r = e.json("POST", "/api/v1/cases/"+no+"/transitions", "li.ming", tr); r.Status != 200 {
 		t.Fatalf("comment confirmed: %d %s", r.Status, r.Raw)
+	}
+
+	// A linkage department reads the numbers masked and no hash that would
+	// let it try the hidden digits; neither it nor the unit can search for
+	// the hidden digits.
+	r = e.req("GET", "/api/v1/cases/"+no+"/events", "liaison.rsj", "", nil)
+	if r.Status != 200 || strings.Contains(r.Raw, id) || strings.Contains(r.Raw, mobile) || regexpHash.MatchString(r.Raw) {
+		t.Errorf("liaison events: %d %.400s", r.Status, r.Raw)
+	}
+	if r = e.req("GET", "/api/v1/cases/"+no, "liaison.rsj", "", nil); regexpHash.MatchString(r.Raw) || strings.Contains(r.Raw, mobile) {
+		t.Errorf("liaison case: %.400s", r.Raw)
+	}
+	for _, user := range []string{"unit.qh001", "liaison.rsj"} {
+		for _, q := range []string{mobile, "12345678", "19491231002"} {
+			r = e.req("GET", "/api/v1/cases?q="+q, user, "", nil)
+			if r.Status != 200 || r.Body["total"] != float64(0) {
+				t.Errorf("%s searching %s: %d total %v", user, q, r.Status, r.Body["total"])
+			}
+		}
+	}
+	if r = e.req("GET", "/api/v1/cases?q="+mobile, "li.ming", "", nil); r.Body["total"] != float64(1) {
+		t.Errorf("the office searching the number: total %v", r.Body["total"])
+	}
+
+	// A notice: requirements with a number are refused unless confirmed;
+	// the document, which goes to the unit, prints every number masked.
+	notice := map[string]any{"unit_code": "QH001", "working_days": 15,
+		"items": []any{map[string]any{"no": no, "requirements": "请与举报人（13987654321）核实后整改"}}}
+	if r = e.json("POST", "/api/v1/notices", "li.ming", notice); r.Status != 400 || errOf(r)["field"] != "items[0].requirements" {
+		t.Fatalf("notice unconfirmed: %d %s", r.Status, r.Raw)
+	}
+	notice["confirm_personal_data"] = true
+	if r = e.json("POST", "/api/v1/notices", "li.ming", notice); r.Status != 201 {
+		t.Fatalf("notice confirmed: %d %s", r.Status, r.Raw)
+	}
+	docID := r.Body["document"].(map[string]any)["id"].(string)
+	text := pdftest.Text(t, []byte(e.req("GET", "/api/v1/documents/"+docID+"/pdf", "unit.qh001", "", nil).Raw))
+	for _, full := range []string{id, mobile, "13987654321"} {
+		if strings.Contains(strings.ReplaceAll(text, "\n", ""), full) {
+			t.Errorf("the notice prints %s in full", full)
+		}
+	}
+	if !strings.Contains(text, "139****4321") {
+		t.Errorf("the notice does not print the masked number: %.500s", text)
 	}
 
 	// The console: a warning naming the field, what was typed kept, a box

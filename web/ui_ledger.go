@@ -15,6 +15,7 @@ import (
 
 	"rectify/cases"
 	"rectify/cases/access"
+	"rectify/cases/personal"
 	"rectify/templates"
 )
 
@@ -219,7 +220,7 @@ func (s *Server) handleLedgerExport(c *gin.Context) {
 			r.OriginalDeadline, ext, r.StateLabel, light, r.Assignee, closed})
 	}
 	if err := s.access.RecordAccess(c, access.AccessEntry{UserID: p.user.ID, Role: rolesLabel(p.user.Roles), IP: clientIP(c),
-		Action: "export-ledger-" + format, Target: fmt.Sprintf("%d 条：%s", len(rows), c.Request.URL.RawQuery)}); err != nil {
+		Action: "export-ledger-" + format, Target: fmt.Sprintf("%d 条：%s", len(rows), personal.Mask(c.Request.URL.RawQuery))}); err != nil {
 		s.fail(c, err)
 		return
 	}

@@ -13,6 +13,7 @@ import (
 
 	"rectify/cases"
 	"rectify/cases/catalog"
+	"rectify/cases/personal"
 	"rectify/templates"
 )
 
@@ -159,7 +160,10 @@ func (s *Service) Notice(ctx context.Context, scope cases.Scope, actor cases.Act
 			deadline, requirements = e.Input.Deadline, e.Input.Requirements
 		}
 		kind, _ := s.cfg.Catalog.Kind(c.Kind)
-		items = append(items, templates.NoticeItem{No: c.No, Title: c.Title, Kind: kind.Code + " " + kind.Name, Facts: c.Facts, Requirements: requirements})
+		// Documents go to the unit and to those copied: personal numbers
+		// in the case's text are printed masked (the ledger keeps them).
+		items = append(items, templates.NoticeItem{No: c.No, Title: personal.Mask(c.Title), Kind: kind.Code + " " + kind.Name,
+			Facts: personal.Mask(c.Facts), Requirements: personal.Mask(requirements)})
 		cs = append(cs, c)
 	}
 	days := req.WorkingDays
@@ -378,7 +382,7 @@ func (s *Service) Feedback(ctx context.Context, scope cases.Scope, actor cases.A
 		if err != nil {
 			return Issued{}, nil, fieldErr(err, fmt.Sprintf("cases[%d]", i))
 		}
-		items = append(items, templates.FeedbackItem{No: c.No, Title: c.Title, UnitName: c.UnitName, Outcome: Outcome(c)})
+		items = append(items, templates.FeedbackItem{No: c.No, Title: personal.Mask(c.Title), UnitName: c.UnitName, Outcome: personal.Mask(Outcome(c))})
 		cs = append(cs, c)
 		region = commonPrefix(region, c.Region, i == 0)
 	}
@@ -453,8 +457,8 @@ func (s *Service) Closing(ctx context.Context, scope cases.Scope, actor cases.Ac
 		return Issued{}, nil, err
 	}
 	kind, _ := s.cfg.Catalog.Kind(c.Kind)
-	rows := [][2]string{{"台账编号", c.No}, {"被监督单位", c.UnitName}, {"问题", c.Title}, {"问题类型", kind.Code + " " + kind.Name},
-		{"问题情况", c.Facts}, {"整改要求", c.Requirements}, {"整改期限", dateCN(c.Deadline)}}
+	rows := [][2]string{{"台账编号", c.No}, {"被监督单位", c.UnitName}, {"问题", personal.Mask(c.Title)}, {"问题类型", kind.Code + " " + kind.Name},
+		{"问题情况", personal.Mask(c.Facts)}, {"整改要求", personal.Mask(c.Requirements)}, {"整改期限", dateCN(c.Deadline)}}
 	var report, verify, approve string
 	var evidence []string
 	for _, e := range evs {
@@ -465,14 +469,14 @@ func (s *Service) Closing(ctx context.Context, scope cases.Scope, actor cases.Ac
 		}
 		switch e.Action {
 		case cases.ActionSubmit:
-			report = e.Input.Report + "（" + at + "报送）"
+			report = personal.Mask(e.Input.Report) + "（" + at + "报送）"
 			for _, ref := range e.Input.Evidence {
 				evidence = append(evidence, evidenceLine(ref, ev))
 			}
 		case cases.ActionConfirm:
-			verify = e.Input.Note + "　核验人：" + who + "　" + at
+			verify = personal.Mask(e.Input.Note) + "　核验人：" + who + "　" + at
 		case cases.ActionClose:
-			approve = strings.TrimSpace(e.Input.Note+" 同意销号。") + "　审批人：" + who + "　" + at
+			approve = strings.TrimSpace(personal.Mask(e.Input.Note)+" 同意销号。") + "　审批人：" + who + "　" + at
 		}
 	}
 	for i := range evidence {

@@ -197,3 +197,14 @@ func TestParseRefusesFilesThatExpand(t *testing.T) {
 		})
 	}
 }
+
+// A region is text like any other: control and bidirectional characters
+// are refused in it too (found by fuzzing).
+func TestRegionRefusesControlAndBidiCharacters(t *testing.T) {
+	for _, region := range []string{"江南省,云州市\u202Egpj,清河县", "江南省,云州市,\x1b[2J县"} {
+		data := header + "QH001,清河县教育局,政府机关," + region + ",20,19,,,,,\n"
+		if _, err := Parse([]byte(data)); err == nil {
+			t.Errorf("region %q accepted", region)
+		}
+	}
+}
