@@ -125,3 +125,38 @@ func TestVerifyAgainstAnAnchorCatchesRewrittenAndDeletedCases(t *testing.T) {
 		t.Fatal("a sound case is marked")
 	}
 }
+
+// A view rebuilt from rewritten events agrees with them, and may be past
+// the anchor (a step appended after the rewrite): what is signed next is
+// checked against the store, so the rewrite is found rather than signed
+// (found by an attacker's review).
+func TestCheckHeadsFindsARewriteTheViewAgreesWith(t *testing.T) {
+	env := casetest.New(t, nil)
+	ctx := context.Background()
+	c, _, err := env.Service.Register(ctx, cases.GlobalScope, casetest.Office, casetest.Registration("QH001"), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _, _ = env.Service.Transition(ctx, cases.GlobalScope, c.No, casetest.Office, cases.ActionStartVerification, cases.Input{}, "", 0)
+	anchor := &cases.Anchor{Name: "checkpoints/test", At: time.Now(), Heads: env.Service.Heads()}
+	if faults, err := env.Service.CheckHeads(ctx, nil, anchor.Heads); err != nil || len(faults) != 0 {
+		t.Fatalf("a sound ledger: %+v %v", faults, err)
+	}
+	rewrite(t, env, c.No)
+	evs, _ := env.Service.Events(ctx, cases.GlobalScope, c.No)
+	rewritten := cases.Apply(cases.Apply(cases.Case{}, evs[0]), evs[1])
+	e, err := cases.Decide(rewritten, cases.ActionAssign, casetest.Office, cases.Input{Assignee: "甲"}, "", "2026-11-02", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.At = time.Now()
+	e = cases.Seal(e, rewritten.HeadHash)
+	if errs := env.DB.InsertEvents(ctx, []cases.Event{e}, false); errs[0] != nil {
+		t.Fatal(errs[0])
+	}
+	heads := []cases.Head{{No: c.No, Seq: 3, Hash: e.Hash}} // as a rebuilt view holds it
+	faults, err := env.Service.CheckHeads(ctx, anchor, heads)
+	if err != nil || len(faults) != 1 || faults[0].Kind != "rewritten-history" || faults[0].CaseNo != c.No {
+		t.Fatalf("got %+v %v; want the rewrite of %s", faults, err, c.No)
+	}
+}

@@ -1,6 +1,7 @@
 package cases
 
 import (
+	"context"
 	"fmt"
 	"sort"
 	"sync"
@@ -144,4 +145,54 @@ func (s *Service) markFault(f Fault) {
 	if _, ok := st.faults[f.CaseNo]; !ok {
 		st.faults[f.CaseNo] = f
 	}
+}
+
+// CheckHeads checks, against the store rather than the view, every head
+// of heads that is new or has moved since anchor (every head, without an
+// anchor): the case's events must form a sound chain that ends at that
+// head and passes through the anchor's head for the case. A view rebuilt
+// from rewritten events agrees with them, so signing from the view alone
+// could bless a rewrite; this is what a checkpoint rests on instead.
+func (s *Service) CheckHeads(ctx context.Context, anchor *Anchor, heads []Head) ([]Fault, error) {
+	was := map[string]Head{}
+	if anchor != nil {
+		for _, h := range anchor.Heads {
+			was[h.No] = h
+		}
+	}
+	var faults []Fault
+	for _, h := range heads {
+		old, anchored := was[h.No]
+		if anchored && old == h {
+			continue
+		}
+		evs, err := s.Events(ctx, GlobalScope, h.No)
+		if err != nil {
+			return nil, fmt.Errorf("check %s: %w", h.No, err)
+		}
+		var f *Fault
+		if _, f = CheckChain(h.No, evs); f == nil && anchored {
+			f = checkAnchor(anchor, old, evs)
+		}
+		if f == nil && (len(evs) < h.Seq || evs[h.Seq-1].Hash != h.Hash) {
+			f = &Fault{CaseNo: h.No, Seq: h.Seq, Kind: "stale-projection", Message: fmt.Sprintf("视图中案件 %s 的第 %d 步与数据库中的事件不符", h.No, h.Seq)}
+		}
+		if f != nil {
+			s.markFault(*f)
+			faults = append(faults, *f)
+		}
+	}
+	return faults, nil
+}
+
+// NewestChange is the time of the latest change the view holds.
+func (s *Service) NewestChange() time.Time {
+	d, _ := s.view.data()
+	var t time.Time
+	for _, vc := range d.Cases {
+		if vc.Case.UpdatedAt.After(t) {
+			t = vc.Case.UpdatedAt
+		}
+	}
+	return t
 }

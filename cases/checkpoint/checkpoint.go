@@ -59,6 +59,11 @@ const maxSize = 256 << 20
 // Checkpoint is one signed record of the ledger's heads.
 type Checkpoint struct {
 	Format string `json:"format"`
+	// Key is the object key the checkpoint is stored under, and N its
+	// place in the chain (1 for the first): both signed, so that a
+	// checkpoint copied to a later key, to pass for the latest, is refused.
+	Key string `json:"key"`
+	N   int    `json:"n"`
 	// At is when it was taken (UTC, milliseconds).
 	At string `json:"at"`
 	// Kind is "full" (Heads holds every case) or "delta" (Heads holds the
@@ -218,6 +223,7 @@ type Store struct {
 
 // state is the whole set as of a checkpoint, read and checked.
 type state struct {
+	n      int
 	info   Info
 	heads  []cases.Head
 	baseAt time.Time // when the last full checkpoint was taken
@@ -246,14 +252,22 @@ func (s *Store) Write(ctx context.Context, heads []cases.Head) (Info, bool, erro
 		return prev.info, false, nil
 	}
 	now := s.now().UTC().Truncate(time.Millisecond)
-	c := Checkpoint{Format: Format, At: now.Format("2006-01-02T15:04:05.000Z"), Kind: "full",
+	c := Checkpoint{Format: Format, N: 1, At: now.Format("2006-01-02T15:04:05.000Z"), Kind: "full",
 		Cases: len(heads), Root: root, Numbers: numbers(heads), Heads: triples(heads)}
 	if prev != nil {
+		c.N = prev.n + 1
 		c.Prev, c.PrevRoot = prev.info.Key, prev.info.Root
 		if delta := changed(prev.heads, heads); now.Sub(prev.baseAt) < FullEvery && len(delta) <= len(heads)/2 {
 			c.Kind, c.Heads = "delta", triples(delta)
 		}
 	}
+	suffix := make([]byte, 4)
+	_, _ = rand.Read(suffix)
+	// Keys sort by time: the latest is the last. The random suffix keeps
+	// two servers writing in the same millisecond apart.
+	c.Key = fmt.Sprintf("%s%d/%s%03dZ-%s.json.gz", Prefix, now.Year(), now.Format("20060102T150405"),
+		now.Nanosecond()/int(time.Millisecond), hex.EncodeToString(suffix))
+	key := c.Key
 	body, err := encode(c)
 	if err != nil {
 		return Info{}, false, err
@@ -262,12 +276,6 @@ func (s *Store) Write(ctx context.Context, heads []cases.Head) (Info, bool, erro
 	if err != nil {
 		return Info{}, false, fmt.Errorf("sign checkpoint: %w", err)
 	}
-	suffix := make([]byte, 4)
-	_, _ = rand.Read(suffix)
-	// Keys sort by time: the latest is the last. The random suffix keeps
-	// two servers writing in the same millisecond apart.
-	key := fmt.Sprintf("%s%d/%s%03dZ-%s.json.gz", Prefix, now.Year(), now.Format("20060102T150405"),
-		now.Nanosecond()/int(time.Millisecond), hex.EncodeToString(suffix))
 	// The body first: a body without its signature is passed over, so a
 	// crash in between leaves nothing that stops later reads.
 	if _, err := s.Blobs.Put(ctx, key, body, "application/gzip"); err != nil {
@@ -351,6 +359,9 @@ func (s *Store) read(ctx context.Context, key string) (*state, error) {
 		if err != nil {
 			return nil, err
 		}
+		if n := len(chain); n > 0 && (c.N != chain[n-1].N-1 || c.At >= chain[n-1].At) {
+			return nil, corrupt(chain[n-1].Key, "前一检查点的序号或时间与链不符")
+		}
 		chain, keys = append(chain, c), append(keys, k)
 		if c.Kind == "full" {
 			break
@@ -385,7 +396,7 @@ func (s *Store) read(ctx context.Context, key string) (*state, error) {
 		}
 	}
 	at, _ := time.Parse(time.RFC3339Nano, chain[0].At)
-	return &state{info: Info{Key: key, At: at, Kind: chain[0].Kind, Cases: chain[0].Cases, Root: chain[0].Root}, heads: heads, baseAt: baseAt}, nil
+	return &state{n: chain[0].N, info: Info{Key: key, At: at, Kind: chain[0].Kind, Cases: chain[0].Cases, Root: chain[0].Root}, heads: heads, baseAt: baseAt}, nil
 }
 
 func (s *Store) readOne(ctx context.Context, key string) (Checkpoint, error) {
@@ -403,6 +414,9 @@ func (s *Store) readOne(ctx context.Context, key string) (Checkpoint, error) {
 	c, err := decode(body)
 	if err != nil {
 		return Checkpoint{}, corrupt(key, "%v", err)
+	}
+	if c.Key != key {
+		return Checkpoint{}, corrupt(key, "签名内容记录的存储位置为 %s，与实际位置不符（检查点被复制或移动）", c.Key)
 	}
 	return c, nil
 }
@@ -446,7 +460,15 @@ func Sign(ctx context.Context, svc *cases.Service, st *Store) (Info, bool, error
 			return Info{}, false, cases.Conflict("台账与最近的签名检查点不符（%s：%s），未写入新检查点；请运行 rectify verify 核查", faults[0].CaseNo, faults[0].Message)
 		}
 	}
-	info, written, err := st.Write(ctx, svc.Heads())
+	heads := svc.Heads()
+	faults, err := svc.CheckHeads(ctx, anchor, heads)
+	if err != nil {
+		return Info{}, false, err
+	}
+	if len(faults) > 0 {
+		return Info{}, false, cases.Conflict("案件 %s 的记录未通过校验（%s），未写入新检查点；请运行 rectify verify 核查", faults[0].CaseNo, faults[0].Message)
+	}
+	info, written, err := st.Write(ctx, heads)
 	if err != nil {
 		return Info{}, false, err
 	}
@@ -456,4 +478,30 @@ func Sign(ctx context.Context, svc *cases.Service, st *Store) (Info, bool, error
 		}
 	}
 	return info, written, nil
+}
+
+// Grace is how much later than its interval a checkpoint may be before its
+// absence is suspicious: a server signs at least every interval while
+// anything changes, and once more when it stops.
+const Grace = 10 * time.Minute
+
+// Stale judges the latest checkpoint found (found false: none) against the
+// ledger's newest change: a ledger that changed more than every+Grace
+// before now with no checkpoint, or a latest checkpoint older than the
+// newest change by more than that, means checkpoints were deleted. It
+// returns the fault, or nil.
+func Stale(newest, latestAt time.Time, found bool, every time.Duration, now time.Time) *cases.Fault {
+	limit := every + Grace
+	switch {
+	case newest.IsZero():
+		return nil
+	case !found && now.Sub(newest) > limit:
+		return &cases.Fault{Kind: "missing-checkpoint",
+			Message: fmt.Sprintf("台账最近一次变动在 %s，却没有任何签名检查点（服务器至少每 %s 签署一次）：检查点可能已被删除", newest.Format("2006-01-02 15:04"), every)}
+	case found && newest.Sub(latestAt) > limit:
+		return &cases.Fault{Kind: "stale-checkpoint",
+			Message: fmt.Sprintf("最近的签名检查点（%s）比台账最近一次变动（%s）早 %s 以上（服务器至少每 %s 签署一次）：较新的检查点可能已被删除",
+				latestAt.Format("2006-01-02 15:04"), newest.Format("2006-01-02 15:04"), limit, every)}
+	}
+	return nil
 }

@@ -149,3 +149,58 @@ func TestReadRefusesForgedCheckpoints(t *testing.T) {
 		t.Fatalf("a checkpoint signed by another key: %v, want corrupt naming %s", err, info.Key)
 	}
 }
+
+// A genuine checkpoint copied to a later key, to pass for the latest, is
+// refused: the key it was signed for is inside the signature (found by an
+// attacker's review).
+func TestReadRefusesACheckpointCopiedToALaterKey(t *testing.T) {
+	ctx := context.Background()
+	s, now := newStore(t)
+	old, _, err := s.Write(ctx, heads(10, func(int) int { return 1 }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	*now = now.Add(time.Hour)
+	if _, _, err := s.Write(ctx, heads(12, func(int) int { return 1 })); err != nil {
+		t.Fatal(err)
+	}
+	body, _, _ := s.Blobs.Get(ctx, old.Key)
+	sig, _, _ := s.Blobs.Get(ctx, old.Key+".sig")
+	replay := checkpoint.Prefix + "2099/20991231T000000000Z-00000000.json.gz"
+	s.Blobs.Put(ctx, replay, body, "application/gzip")
+	s.Blobs.Put(ctx, replay+".sig", sig, "application/octet-stream")
+	if _, _, err := s.Latest(ctx); cases.ErrorCode(err) != cases.ECORRUPT || !strings.Contains(err.Error(), replay) {
+		t.Fatalf("a replayed checkpoint: %v, want corrupt naming %s", err, replay)
+	}
+}
+
+// Deleting checkpoints (possible where there is no object lock) leaves a
+// latest one too old for the ledger, or none: a fault either way.
+func TestStale(t *testing.T) {
+	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name             string
+		newest, latestAt time.Time
+		found            bool
+		want             string
+	}{
+		{"EmptyLedger", time.Time{}, time.Time{}, false, ""},
+		{"FreshInstallNoCheckpointYet", now.Add(-30 * time.Minute), time.Time{}, false, ""},
+		{"NoCheckpointForHours", now.Add(-3 * time.Hour), time.Time{}, false, "missing-checkpoint"},
+		{"LatestCoversTheNewestChange", now.Add(-3 * time.Hour), now.Add(-2 * time.Hour), true, ""},
+		{"ChangedWithinTheInterval", now.Add(-10 * time.Minute), now.Add(-65 * time.Minute), true, ""},
+		{"LatestFarBehindTheNewestChange", now.Add(-10 * time.Minute), now.Add(-5 * time.Hour), true, "stale-checkpoint"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := checkpoint.Stale(tt.newest, tt.latestAt, tt.found, time.Hour, now)
+			got := ""
+			if f != nil {
+				got = f.Kind
+			}
+			if got != tt.want {
+				t.Fatalf("got %q, want %q (%+v)", got, tt.want, f)
+			}
+		})
+	}
+}

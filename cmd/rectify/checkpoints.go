@@ -63,9 +63,12 @@ func publicKey(c config, path string) (*ecdsa.PublicKey, error) {
 	return pub, err
 }
 
-// anchorFor reads the latest checkpoint for verify; a missing one is a
-// warning, one that does not check a fault.
-func anchorFor(ctx context.Context, a *app, pub *ecdsa.PublicKey, rep *cases.VerifyReport) (*cases.Anchor, error) {
+// anchorFor reads the latest checkpoint for verify; one that does not
+// check is a fault. So is a missing or stale one: the server signs one at
+// least every interval while anything changes, so a latest checkpoint much
+// older than the newest change means checkpoints were deleted.
+func anchorFor(ctx context.Context, a *app, pub *ecdsa.PublicKey, ownKey bool, every time.Duration, rep *cases.VerifyReport) (*cases.Anchor, error) {
+	newest := a.svc.NewestChange().In(time.Local)
 	if pub == nil {
 		keys, err := a.blobs.Keys(ctx, checkpoint.Prefix)
 		if err != nil {
@@ -74,12 +77,19 @@ func anchorFor(ctx context.Context, a *app, pub *ecdsa.PublicKey, rep *cases.Ver
 		if len(keys) > 0 {
 			return nil, fmt.Errorf("有签名检查点，但没有公钥可以校验：请用 --checkpoint-key 指定公钥文件")
 		}
-		rep.Warnings = append(rep.Warnings, "尚无签名检查点：只校验了哈希链本身")
+		rep.Warnings = append(rep.Warnings, "尚无签名检查点，也没有公钥：只校验了哈希链本身")
 		return nil, nil
+	}
+	if ownKey {
+		rep.Warnings = append(rep.Warnings, "用服务器密钥目录中的公钥校验签名检查点；审计时请用 --checkpoint-key 指定另行保存的公钥")
 	}
 	anchor, info, err := (&checkpoint.Store{Blobs: a.blobs, Public: pub}).Latest(ctx)
 	switch {
 	case cases.ErrorCode(err) == cases.ENOTFOUND:
+		if f := checkpoint.Stale(newest, time.Time{}, false, every, time.Now()); f != nil {
+			rep.Faults = append(rep.Faults, *f)
+			return nil, nil
+		}
 		rep.Warnings = append(rep.Warnings, "尚无签名检查点：只校验了哈希链本身")
 		return nil, nil
 	case cases.ErrorCode(err) == cases.ECORRUPT:
@@ -87,6 +97,9 @@ func anchorFor(ctx context.Context, a *app, pub *ecdsa.PublicKey, rep *cases.Ver
 		return nil, nil
 	case err != nil:
 		return nil, err
+	}
+	if f := checkpoint.Stale(newest, info.At.In(time.Local), true, every, time.Now()); f != nil {
+		rep.Faults = append(rep.Faults, *f)
 	}
 	rep.Warnings = append(rep.Warnings, fmt.Sprintf("对照签名检查点 %s（%s，%d 件案件）校验", info.Key, info.At.In(time.Local).Format("2006-01-02 15:04:05"), info.Cases))
 	return anchor, nil

@@ -56,6 +56,7 @@ func (m *Main) verify(ctx context.Context, args []string) error {
 	repair := fs.Bool("repair", false, "put the ledger view right where it differs from the events, and write a fresh snapshot")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	pubPath := fs.String("checkpoint-key", m.env("RECTIFY_CHECKPOINT_KEY", ""), "public key (PEM) to check signed checkpoints with; default the server's own in the key directory (RECTIFY_CHECKPOINT_KEY)")
+	every := fs.Duration("checkpoint-every", durationEnv(m, "RECTIFY_CHECKPOINT_EVERY", time.Hour), "the servers' checkpoint interval: a latest checkpoint older than the newest change by more than this (and ten minutes) is a fault (RECTIFY_CHECKPOINT_EVERY)")
 	if err := parseArgs(fs, args); err != nil {
 		return exitCode(2)
 	}
@@ -69,7 +70,7 @@ func (m *Main) verify(ctx context.Context, args []string) error {
 	}
 	defer a.close()
 	var pre cases.VerifyReport
-	anchor, err := anchorFor(ctx, a, pub, &pre)
+	anchor, err := anchorFor(ctx, a, pub, *pubPath == "", *every, &pre)
 	if err != nil {
 		return err
 	}
