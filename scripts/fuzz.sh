@@ -30,10 +30,19 @@ for t in "${TARGETS[@]}"; do
 	if [ -z "$FUZZTIME" ] && [ "$2" = FuzzLoginForm ]; then time=20s; fi
 	echo "== fuzz $2 ($1, $time)"
 	# -parallel 2: this machine's cores; each worker runs its own engine.
-	if ! go test "$1" -run='^$' -fuzz="^$2\$" -fuzztime="$time" -parallel 2 >"${TMPDIR:-/tmp}/fuzz-$2.log" 2>&1; then
-		tail -30 "${TMPDIR:-/tmp}/fuzz-$2.log"
-		echo "fuzz $2 failed: the failing input is in $1/testdata/fuzz/$2/"
-		exit 1
+	log="${TMPDIR:-/tmp}/fuzz-$2.log"
+	if ! go test "$1" -run='^$' -fuzz="^$2\$" -fuzztime="$time" -parallel 2 >"$log" 2>&1; then
+		# Go 1.26's coordinator can report "context deadline exceeded" as a
+		# failure when -fuzztime ends while a worker is mid-input
+		# (golang/go#75804, fixed in Go 1.27). A real finding always writes
+		# its input ("Failing input written to"); only that bare race, with
+		# no input written and no other error, is let through.
+		if grep -q "Failing input written to\|panic:\|fuzz_test.go\|_test.go:[0-9]" "$log" || ! grep -q "context deadline exceeded" "$log"; then
+			tail -30 "$log"
+			echo "fuzz $2 failed: the failing input is in $1/testdata/fuzz/$2/ — fix the bug and commit that file"
+			exit 1
+		fi
+		echo "(fuzz $2: the Go 1.26 fuzztime race, golang/go#75804, no input found; not a failure)"
 	fi
 	grep "execs" "${TMPDIR:-/tmp}/fuzz-$2.log" | tail -1 || true
 done
