@@ -3,6 +3,7 @@ package cases
 import (
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -269,6 +270,11 @@ func badRune(r rune, oneLine bool) bool {
 	case r == utf8.RuneError, r == 0x2028, r == 0x2029:
 		return true
 	case r == 0x061c, r == 0x200e, r == 0x200f, r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
+		return true
+	case unicode.Is(unicode.Cf, r):
+		// Invisible format characters (zero-width space, word joiner, soft
+		// hyphen, …) hide what the text says: "138\u200b1234" reads as a
+		// number a detector does not see.
 		return true
 	}
 	return false

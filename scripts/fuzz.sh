@@ -21,6 +21,7 @@ TARGETS=(
 	"./web FuzzSafeNext"
 	"./web FuzzFlash"
 	"./cases/unitfile FuzzParse"
+	"./cases/personal FuzzMaskLeavesNoNumber"
 )
 
 for t in "${TARGETS[@]}"; do

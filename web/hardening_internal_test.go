@@ -70,3 +70,11 @@ func FuzzSafeNext(f *testing.F) {
 		}
 	})
 }
+
+func TestMaskedQuery(t *testing.T) {
+	for _, raw := range []string{"q=13812345678", "q=138+1234+5678", "q=%31%33%38%31%32%33%34%35%36%37%38", "q=%EF%BC%91%EF%BC%93%EF%BC%98%EF%BC%91%EF%BC%92%EF%BC%93%EF%BC%94%EF%BC%95%EF%BC%96%EF%BC%97%EF%BC%98"} {
+		if got := maskedQuery(raw); strings.Contains(got, "1234") || strings.Contains(got, "１２３４") {
+			t.Errorf("maskedQuery(%q) = %q", raw, got)
+		}
+	}
+}

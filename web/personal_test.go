@@ -33,6 +33,24 @@ func TestPersonalNumbersInTextAreConfirmedAndMaskedForUnits(t *testing.T) {
 	if n, _, _ := e.Service.Cases(context.Background(), cases.CaseFilter{Scope: cases.GlobalScope}); len(n) != 0 {
 		t.Fatal("a refused registration was recorded")
 	}
+	// Written as people disguise them, found all the same; hidden by
+	// invisible characters, refused as text (found by an attacker's review).
+	for _, disguised := range []string{"TEL13812345678", "138.1234.5678", "１３８．１２３４．５６７８", "身份证110105 1949 1231 002X", "①③⑧①②③④⑤⑥⑦⑧"} {
+		b := map[string]any{}
+		for k, v := range body {
+			b[k] = v
+		}
+		b["facts"] = "举报人" + disguised
+		if r := e.json("POST", "/api/v1/cases", "sun.li", b); r.Status != 400 || errOf(r)["rule"] != "personal-data" {
+			t.Errorf("%q: %d %s", disguised, r.Status, r.Raw)
+		}
+	}
+	for _, hidden := range []string{"138\u200b1234\u200b5678", "138\u20601234", "138\u00ad1234"} {
+		raw := `{"source":"hotline","source_ref":"12310-2026-0079","unit_code":"QH001","violation_kind":"D01","title":"吃空饷","level":"internal","facts":"举报人` + hidden + `"}`
+		if r := e.json("POST", "/api/v1/cases", "sun.li", raw); r.Status != 400 || errOf(r)["field"] != "facts" {
+			t.Errorf("%s: %d %s", hidden, r.Status, r.Raw)
+		}
+	}
 	body["confirm_personal_data"] = true
 	r = e.json("POST", "/api/v1/cases", "sun.li", body)
 	if r.Status != 201 {

@@ -220,7 +220,7 @@ func (s *Server) handleLedgerExport(c *gin.Context) {
 			r.OriginalDeadline, ext, r.StateLabel, light, r.Assignee, closed})
 	}
 	if err := s.access.RecordAccess(c, access.AccessEntry{UserID: p.user.ID, Role: rolesLabel(p.user.Roles), IP: clientIP(c),
-		Action: "export-ledger-" + format, Target: fmt.Sprintf("%d 条：%s", len(rows), personal.Mask(c.Request.URL.RawQuery))}); err != nil {
+		Action: "export-ledger-" + format, Target: fmt.Sprintf("%d 条：%s", len(rows), maskedQuery(c.Request.URL.RawQuery))}); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -319,4 +319,14 @@ func describeFilter(f cases.CaseFilter) string {
 		return "全部"
 	}
 	return strings.Join(parts, "；")
+}
+
+// maskedQuery is a query string as the access log keeps it: decoded (so
+// that %31%33… and + are read as what they say) and personal numbers masked.
+func maskedQuery(raw string) string {
+	q, err := url.QueryUnescape(raw)
+	if err != nil {
+		q = raw
+	}
+	return personal.Mask(q)
 }

@@ -3,29 +3,39 @@
 // keeps a reporter's ID or phone number, typed into a case by a hotline
 // operator, from reaching the unit the report is about.
 //
-// What it finds:
+// It errs on the side of finding: a false find costs the person one
+// confirmation, a missed one puts a reporter's number in front of the unit
+// reported on. So it reads numbers as a person reads them:
 //
-//   - Resident identity card numbers of GB 11643-1999: 17 digits and a check
-//     character (0–9 or X) that the ISO 7064 MOD 11-2 sum confirms, whose
-//     birth date (digits 7–14) is a real date from 1900 to 2099. People
-//     sometimes type them in groups of 6, 8 and 4 (330106 19900101 1234).
-//     The 15-digit numbers of the first-generation cards are not looked
-//     for: they carry no check digit, so they cannot be told from the
-//     15-digit business registration numbers (工商注册号) and other
-//     references that case text legitimately holds, and those cards ceased
-//     to be valid on 1 January 2013.
-//   - Mainland mobile numbers: 11 digits beginning 13–19, optionally after
-//     +86 or 86, typed whole or in groups of 3, 4 and 4 separated by a
-//     space or a hyphen (138 1234 5678, 138-1234-5678, +86 13812345678).
+//   - Digits in any script and form: ASCII, full-width (１３８), other
+//     decimal digits (١٣٨, 𝟏𝟑𝟖) and compatibility forms such as ①.
+//   - Groups of digits joined by one to three characters that are neither
+//     letters nor digits — spaces of any kind, hyphens and dashes, dots,
+//     slashes, underscores, middle dots, tabs, line breaks — in any
+//     grouping (138 1234 5678, 1381-234-5678, 110105 1949 1231 002X). A
+//     letter or a CJK character ends a number.
+//   - A resident identity card number (GB 11643-1999): 17 digits and a
+//     check character (0–9 or X) that the ISO 7064 MOD 11-2 sum confirms,
+//     whose birth date (digits 7–14) is a real date from 1900 on. The
+//     15-digit numbers of the first-generation cards, withdrawn in 2013,
+//     carry no check digit and are not looked for.
+//   - A mainland mobile number: 11 digits beginning 13–19, optionally after
+//     86 or +86.
 //
-// Digits, X, +, spaces and hyphens are recognised in their full-width forms
-// too (１３８－１２３４－５６７８), as Chinese input methods type them. A number
-// is found only where it stands alone: one adjacent to another digit or to
-// a Latin letter is part of a longer code (a document number, a 20-digit
-// account, a hexadecimal id, an express waybill number) and is left alone.
+// A run of digits longer than a number (an account, a document number) is
+// no match: numbers are made of whole groups, never part of one.
+// Invisible format characters (U+200B and the like) are refused in text
+// before it gets here (cases.checkText), so they cannot split a number.
 package personal
 
-import "time"
+import (
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
 
 // Kind is what sort of personal number a match is.
 type Kind string
@@ -49,270 +59,220 @@ func (k Kind) Label() string {
 
 // Match is one personal number found in a text. Start and End are byte
 // offsets (text[Start:End] is the number as typed, any +86 included);
-// RuneStart and RuneEnd count characters, for telling a person where.
+// RuneStart counts characters before it, for telling a person where.
 type Match struct {
-	Kind               Kind
-	Start, End         int
-	RuneStart, RuneEnd int
-	// body is the byte offset at which the number itself begins, after a
-	// +86 prefix: masking counts digits from there.
-	body int
+	Kind       Kind
+	Start, End int
+	RuneStart  int
 }
 
-// char is one rune of the text as the scanner sees it.
-type char struct {
-	at    int  // byte offset
-	class byte // digit, x, sep, plus, letter or other
-	digit byte // the digit's value, for class digit
+// group is a run of digits with no break.
+type group struct {
+	digits     []byte // ASCII digits
+	start, end int    // byte span
+	// xEnd, when not 0, is the end of an X right after the digits: an ID
+	// number's check character if the number ends here.
+	xEnd   int
+	joined bool // joined to the group before by a short separator
 }
 
-const (
-	other byte = iota
-	digit
-	letterX // X or x: an ID number's check character, otherwise a letter
-	letter
-	sep  // a space or a hyphen between groups
-	plus // the + of +86
-)
-
-func classify(r rune) (class, value byte) {
-	if r >= 0xFF01 && r <= 0xFF5E { // full-width ASCII
-		r -= 0xFEE0
-	}
+// digitOf is the value of a digit in any form, as an ASCII digit, or 0.
+func digitOf(r rune) byte {
 	switch {
 	case r >= '0' && r <= '9':
-		return digit, byte(r - '0')
-	case r == 'X' || r == 'x':
-		return letterX, 0
-	case r >= 'A' && r <= 'Z', r >= 'a' && r <= 'z':
-		return letter, 0
-	case r == ' ', r == '-', r == 0x3000: // U+3000 ideographic space
-		return sep, 0
-	case r == '+':
-		return plus, 0
+		return byte(r)
+	case r < 0x80:
+		return 0
+	case unicode.IsDigit(r):
+		// Decimal digits come in runs of ten, zero first.
+		v := byte(0)
+		for k := r - 1; v < 9 && unicode.IsDigit(k); k-- {
+			v++
+		}
+		return '0' + v
+	case unicode.Is(unicode.No, r):
+		if n := norm.NFKC.String(string(r)); len(n) == 1 && n[0] >= '0' && n[0] <= '9' {
+			return n[0]
+		}
 	}
-	return other, 0
+	return 0
 }
 
-// scan turns s into chars, with a sentinel at the end so that lookahead
-// needs no bounds checks. It returns nil when s cannot hold a number.
-func scan(s string) []char {
-	if !mayHold(s) {
-		return nil
-	}
-	cs := make([]char, 0, len(s))
+func isX(r rune) bool { return r == 'X' || r == 'x' || r == 'Ｘ' || r == 'ｘ' }
+
+// separator reports whether r may stand between the groups of a number.
+func separator(r rune) bool {
+	return !unicode.IsLetter(r) && digitOf(r) == 0 && r != '+' && r != '＋'
+}
+
+// maxSeparator is the longest run of separators that still joins groups.
+const maxSeparator = 3
+
+// groups splits s into its runs of digits, marking those joined to the one
+// before by a short run of separators.
+func groups(s string) []group {
+	var out []group
+	var cur *group
+	sepRun, sepOK := 0, false
 	for i, r := range s {
-		cl, v := classify(r)
-		cs = append(cs, char{at: i, class: cl, digit: v})
-	}
-	return append(cs, char{at: len(s), class: other})
-}
-
-// mayHold reports whether s has a run of at least 11 digits, counting
-// across separators: the shortest a number can be. Most text has none, and
-// this look at its bytes costs a fraction of scanning its runes.
-func mayHold(s string) bool {
-	run := 0
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c >= '0' && c <= '9':
-			run++
-		case c == ' ' || c == '-':
-		case c == 0xEF && i+2 < len(s) && s[i+1] == 0xBC && s[i+2] >= 0x90 && s[i+2] <= 0x99: // ０–９
-			run++
-			i += 2
-		case c == 0xEF && i+2 < len(s) && s[i+1] == 0xBC && s[i+2] == 0x8D: // －
-			i += 2
-		case c == 0xE3 && i+2 < len(s) && s[i+1] == 0x80 && s[i+2] == 0x80: // U+3000
-			i += 2
-		default:
-			run = 0
+		d := digitOf(r)
+		if d == 0 && cur != nil && cur.xEnd == 0 && isX(r) {
+			cur.xEnd = i + utf8.RuneLen(r)
+			continue
 		}
-		if run >= 11 {
-			return true
+		if d == 0 {
+			if cur != nil && cur.xEnd == 0 {
+				sepRun, sepOK = 0, true
+			} else if cur != nil {
+				sepOK = false // nothing joins after an X
+			}
+			cur = nil
+			if separator(r) && sepOK {
+				sepRun++
+				if sepRun > maxSeparator {
+					sepOK = false
+				}
+			} else {
+				sepOK = false
+			}
+			continue
 		}
+		if cur == nil || cur.xEnd != 0 {
+			out = append(out, group{start: i, joined: len(out) > 0 && cur == nil && sepOK && sepRun > 0})
+			cur = &out[len(out)-1]
+			sepRun, sepOK = 0, false
+		}
+		cur.digits = append(cur.digits, d)
+		cur.end = i + utf8.RuneLen(r)
 	}
-	return false
+	return out
 }
-
-// wordy reports whether a char would make a number next to it part of a
-// longer code.
-func wordy(c char) bool { return c.class == digit || c.class == letter || c.class == letterX }
 
 // Find returns the personal numbers in s, in order, not overlapping.
 func Find(s string) []Match {
-	cs := scan(s)
-	if cs == nil {
-		return nil
-	}
+	gs := groups(s)
 	var out []Match
-	n := len(cs) - 1 // without the sentinel
-	for i := 0; i < n; i++ {
-		if cs[i].class != digit && cs[i].class != plus {
+	for i := 0; i < len(gs); i++ {
+		var ds []byte
+		best, bestKind, bestEnd := -1, Kind(""), 0
+		for j := i; j < len(gs) && (j == i || gs[j].joined); j++ {
+			ds = append(ds, gs[j].digits...)
+			if len(ds) > 18 {
+				break
+			}
+			if k := kindOf(ds); k != "" {
+				best, bestKind, bestEnd = j, k, gs[j].end
+			}
+			if gs[j].xEnd != 0 {
+				if len(ds) == 17 && ValidID(append(append([]byte(nil), ds...), 'X')) {
+					best, bestKind, bestEnd = j, IDNumber, gs[j].xEnd
+				}
+				break // an X ends a number
+			}
+		}
+		if best < 0 {
 			continue
 		}
-		if i > 0 && wordy(cs[i-1]) {
-			continue
+		m := Match{Kind: bestKind, Start: gs[i].start, End: bestEnd}
+		if r, n := utf8.DecodeLastRuneInString(s[:m.Start]); r == '+' || r == '＋' {
+			m.Start -= n
 		}
-		kind, body, end, ok := IDNumber, i, 0, false
-		if cs[i].class == digit {
-			end, ok = idAt(cs, i)
-		}
-		if !ok {
-			kind = Mobile
-			body, end, ok = mobileAt(cs, i)
-		}
-		if !ok {
-			continue
-		}
-		out = append(out, Match{Kind: kind, Start: cs[i].at, End: cs[end].at, RuneStart: i, RuneEnd: end, body: cs[body].at})
-		i = end - 1
+		m.RuneStart = utf8.RuneCountInString(s[:m.Start])
+		out = append(out, m)
+		i = best
 	}
 	return out
+}
+
+// kindOf says what a number's digits make, if anything.
+func kindOf(ds []byte) Kind {
+	switch {
+	case len(ds) == 18 && ValidID(ds):
+		return IDNumber
+	case len(ds) == 11 && mobile(ds):
+		return Mobile
+	case len(ds) == 13 && ds[0] == '8' && ds[1] == '6' && mobile(ds[2:]):
+		return Mobile
+	}
+	return ""
+}
+
+func mobile(ds []byte) bool {
+	return ds[0] == '1' && ds[1] >= '3' && ds[1] <= '9'
 }
 
 // Contains reports whether s holds a personal number.
 func Contains(s string) bool { return len(Find(s)) > 0 }
 
-// groups reads digits at i in groups of the given sizes, with at most one
-// separator between groups. It returns the digits and the index after
-// them. With lastX the final character may be X.
-func groups(cs []char, i int, lastX bool, sizes ...int) (ds []byte, end int, ok bool) {
-	for g, size := range sizes {
-		if g > 0 && cs[i].class == sep {
-			i++
-		}
-		for k := 0; k < size; k++ {
-			c := cs[i]
-			switch {
-			case c.class == digit:
-				ds = append(ds, c.digit)
-			case c.class == letterX && lastX && g == len(sizes)-1 && k == size-1:
-				ds = append(ds, 10)
-			default:
-				return nil, 0, false
-			}
-			i++
-		}
-	}
-	return ds, i, true
-}
+var idWeights = [17]int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
 
-// idWeights are the weights of GB 11643-1999 for the first 17 digits, and
-// idCheck the check character for each remainder of their sum mod 11
-// (10 stands for X).
-var (
-	idWeights = [17]int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
-	idCheck   = [11]byte{1, 0, 10, 9, 8, 7, 6, 5, 4, 3, 2}
-)
-
-// idAt reads an ID number at i, typed whole or as 6-8-4.
-func idAt(cs []char, i int) (end int, ok bool) {
-	ds, end, ok := groups(cs, i, true, 6, 8, 4)
-	if !ok || wordy(cs[end]) || !ValidID(ds) {
-		return 0, false
-	}
-	return end, true
-}
-
-// ValidID reports whether 18 digit values (the last may be 10 for X) form
-// a resident ID number: a real birth date from 1900 to 2099 and the right
-// check character.
+// ValidID reports whether ds (ASCII digits, X last) is a resident identity
+// number: a real birth date from 1900 on, and the MOD 11-2 check character.
 func ValidID(ds []byte) bool {
 	if len(ds) != 18 {
 		return false
 	}
 	sum := 0
-	for k, w := range idWeights {
-		if ds[k] > 9 {
+	for i := 0; i < 17; i++ {
+		if ds[i] < '0' || ds[i] > '9' {
 			return false
 		}
-		sum += int(ds[k]) * w
+		sum += int(ds[i]-'0') * idWeights[i]
 	}
-	if ds[17] != idCheck[sum%11] {
+	if "10X98765432"[sum%11] != ds[17] {
 		return false
 	}
-	num := func(from, to int) int {
-		n := 0
-		for _, d := range ds[from:to] {
-			n = n*10 + int(d)
-		}
-		return n
-	}
-	y, m, d := num(6, 10), num(10, 12), num(12, 14)
-	if y < 1900 || y > 2099 || m < 1 || m > 12 || d < 1 {
-		return false
-	}
-	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
-	return t.Day() == d // 0229 of a common year, 0431… roll over
+	born, err := time.Parse("20060102", string(ds[6:14]))
+	return err == nil && born.Year() >= 1900 && !born.After(time.Now())
 }
 
-// mobileAt reads a mobile number at i, with an optional +86 or 86 prefix.
-// It returns where the number itself begins and the index after it.
-func mobileAt(cs []char, i int) (body, end int, ok bool) {
-	j := i
-	if cs[j].class == plus {
-		j++
-	}
-	if cs[j].class == digit && cs[j].digit == 8 && cs[j+1].class == digit && cs[j+1].digit == 6 {
-		k := j + 2
-		if cs[k].class == sep {
-			k++
-		}
-		if body, end, ok := mobileBody(cs, k); ok {
-			return body, end, true
-		}
-	}
-	if j != i {
-		return 0, 0, false // a + leads only to 86
-	}
-	return mobileBody(cs, i)
-}
-
-func mobileBody(cs []char, i int) (body, end int, ok bool) {
-	ds, end, ok := groups(cs, i, false, 3, 4, 4)
-	if !ok || wordy(cs[end]) || ds[0] != 1 || ds[1] < 3 {
-		return 0, 0, false
-	}
-	return i, end, true
-}
-
-// kept says which digits of a number masking keeps: an ID number's first
-// four (the province and city) and last four, a mobile number's first
-// three (the carrier's prefix) and last four — the usual forms
-// 3306**********1234 and 138****5678.
-func kept(k Kind, idx int) bool {
+// kept reports whether the idx-th digit of a number of kind k stays shown.
+func kept(k Kind, idx, n int) bool {
 	if k == IDNumber {
-		return idx < 4 || idx >= 14
+		return idx < 4 || idx >= n-4
 	}
-	return idx < 3 || idx >= 7
+	return idx < 3 || idx >= n-4
 }
 
 // Mask returns s with the hidden digits of every personal number replaced
-// by *. What surrounds them — a +86, the spaces or hyphens between groups,
-// full-width forms — stays as typed. Text without personal numbers is
-// returned as it is.
+// by *: an ID number keeps its first four and last four characters
+// (3306**********1234), a mobile number its first three and last four
+// (138****5678). A +86, the separators and the forms typed stay as they
+// were. Text without personal numbers is returned as it is.
 func Mask(s string) string {
 	ms := Find(s)
 	if len(ms) == 0 {
 		return s
 	}
-	b := make([]byte, 0, len(s))
+	var b strings.Builder
 	last := 0
 	for _, m := range ms {
-		b = append(b, s[last:m.body]...)
-		idx := 0
-		for _, r := range s[m.body:m.End] {
-			cl, _ := classify(r)
-			if cl == digit || cl == letterX {
-				if !kept(m.Kind, idx) {
-					r = '*'
-				}
-				idx++
+		b.WriteString(s[last:m.Start])
+		span := s[m.Start:m.End]
+		var pos []int // byte offsets of the number's digits in span
+		for i, r := range span {
+			if digitOf(r) != 0 || (isX(r) && m.Kind == IDNumber) {
+				pos = append(pos, i)
 			}
-			b = append(b, string(r)...)
+		}
+		if m.Kind == Mobile && len(pos) == 13 {
+			pos = pos[2:] // the 86 stays
+		}
+		hide := map[int]bool{}
+		for idx, p := range pos {
+			if !kept(m.Kind, idx, len(pos)) {
+				hide[p] = true
+			}
+		}
+		for i, r := range span {
+			if hide[i] {
+				b.WriteByte('*')
+			} else {
+				b.WriteRune(r)
+			}
 		}
 		last = m.End
 	}
-	return string(append(b, s[last:]...))
+	b.WriteString(s[last:])
+	return b.String()
 }

@@ -55,6 +55,12 @@ func Load(dir string) (*Keys, error) {
 	if err := os.Chmod(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("key directory: %w", err)
 	}
+	// Keys made by hand, or restored from a backup, may be open to others.
+	for _, f := range []string{HashKeyFile, SigningKeyFile} {
+		if err := os.Chmod(filepath.Join(dir, f), 0o600); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("key directory: %w", err)
+		}
+	}
 	k := &Keys{Dir: dir}
 	var err error
 	if k.HashKey, err = loadHashKey(filepath.Join(dir, HashKeyFile)); err != nil {
