@@ -149,9 +149,14 @@ func FuzzEvidenceUpload(f *testing.F) {
 	f.Add("b0undary", []byte("--b0undary\r\nContent-Disposition: form-data; name=\"file\"; filename=\"整改报告.pdf\"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\r\n--b0undary--\r\n"))
 	f.Add("x", []byte("--x\r\nContent-Disposition: form-data; name=\"file\"; filename=\"../../etc/passwd\"\r\n\r\nroot:x:0:0\r\n--x--\r\n"))
 	f.Fuzz(func(t *testing.T, boundary string, body []byte) {
-		if strings.IndexFunc(boundary, func(r rune) bool { return r < 0x20 || r == 0x7f }) >= 0 {
-			t.Skip("no client can send such a header")
-		}
+		// No client can send control characters in a header: the body is
+		// still sent, under the boundary without them.
+		boundary = strings.Map(func(r rune) rune {
+			if r < 0x20 || r == 0x7f {
+				return -1
+			}
+			return r
+		}, boundary)
 		for _, user := range []string{"unit.qh001", "li.ming"} {
 			status, _, raw := c.do(t, "POST", "/api/v1/cases/"+no+"/evidence", user, "multipart/form-data; boundary="+boundary, body)
 			checkAnswer(t, "evidence upload", status, raw)
