@@ -235,6 +235,24 @@ type state struct {
 // When nothing changed since the latest, it writes nothing and returns the
 // latest with written false.
 func (s *Store) Write(ctx context.Context, heads []cases.Head) (Info, bool, error) {
+	prev, err := s.latestOrNone(ctx)
+	if err != nil {
+		return Info{}, false, err
+	}
+	return s.write(ctx, prev, heads)
+}
+
+// latestOrNone is latest, with nil and no error when there is none yet.
+func (s *Store) latestOrNone(ctx context.Context) (*state, error) {
+	st, err := s.latest(ctx)
+	if cases.ErrorCode(err) == cases.ENOTFOUND {
+		return nil, nil
+	}
+	return st, err
+}
+
+// write is Write after prev (nil: none), already read.
+func (s *Store) write(ctx context.Context, prev *state, heads []cases.Head) (Info, bool, error) {
 	if s.Signer == nil {
 		return Info{}, false, fmt.Errorf("write checkpoint: no signing key")
 	}
@@ -242,10 +260,6 @@ func (s *Store) Write(ctx context.Context, heads []cases.Head) (Info, bool, erro
 		if heads[i-1].No >= heads[i].No {
 			return Info{}, false, fmt.Errorf("write checkpoint: heads are not sorted at %s", heads[i].No)
 		}
-	}
-	prev, err := s.latest(ctx)
-	if err != nil && cases.ErrorCode(err) != cases.ENOTFOUND {
-		return Info{}, false, err
 	}
 	root := Root(heads)
 	if prev != nil && prev.info.Root == root {
@@ -318,7 +332,11 @@ func (s *Store) Latest(ctx context.Context) (*cases.Anchor, Info, error) {
 	if err != nil {
 		return nil, Info{}, err
 	}
-	return &cases.Anchor{Name: st.info.Key, At: st.info.At, Heads: st.heads}, st.info, nil
+	return st.anchor(), st.info, nil
+}
+
+func (st *state) anchor() *cases.Anchor {
+	return &cases.Anchor{Name: st.info.Key, At: st.info.At, Heads: st.heads}
 }
 
 func (s *Store) latest(ctx context.Context) (*state, error) {
@@ -451,11 +469,13 @@ func corrupt(key, format string, args ...any) error {
 // checkpoint and refuses (ECONFLICT, naming the first case) when they
 // disagree: signing then would bless a rewritten history.
 func Sign(ctx context.Context, svc *cases.Service, st *Store) (Info, bool, error) {
-	anchor, _, err := st.Latest(ctx)
-	if err != nil && cases.ErrorCode(err) != cases.ENOTFOUND {
+	prev, err := st.latestOrNone(ctx)
+	if err != nil {
 		return Info{}, false, err
 	}
-	if anchor != nil {
+	var anchor *cases.Anchor
+	if prev != nil {
+		anchor = prev.anchor()
 		if faults := svc.SetAnchor(anchor); len(faults) > 0 {
 			return Info{}, false, cases.Conflict("台账与最近的签名检查点不符（%s：%s），未写入新检查点；请运行 rectify verify 核查", faults[0].CaseNo, faults[0].Message)
 		}
@@ -468,14 +488,13 @@ func Sign(ctx context.Context, svc *cases.Service, st *Store) (Info, bool, error
 	if len(faults) > 0 {
 		return Info{}, false, cases.Conflict("案件 %s 的记录未通过校验（%s），未写入新检查点；请运行 rectify verify 核查", faults[0].CaseNo, faults[0].Message)
 	}
-	info, written, err := st.Write(ctx, heads)
+	info, written, err := st.write(ctx, prev, heads)
 	if err != nil {
 		return Info{}, false, err
 	}
 	if written {
-		if a, _, err := st.Latest(ctx); err == nil {
-			svc.SetAnchor(a)
-		}
+		// What was just signed is the anchor now: no need to read it back.
+		svc.SetAnchor(&cases.Anchor{Name: info.Key, At: info.At, Heads: heads})
 	}
 	return info, written, nil
 }
