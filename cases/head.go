@@ -65,11 +65,11 @@ func (s *Service) SetAnchor(a *Anchor) []Fault {
 		r, ok := s.view.get(h.No)
 		switch {
 		case !ok:
-			faults = append(faults, missingCase(a, h))
+			faults = append(faults, s.missingCase(a, h))
 		case r.c.Version < h.Seq:
-			faults = append(faults, rewritten(a, h, fmt.Sprintf("the ledger holds %d steps", r.c.Version)))
+			faults = append(faults, s.rewritten(a, h, fmt.Sprintf("台账中只有 %d 步", r.c.Version)))
 		case r.c.Version == h.Seq && r.c.HeadHash != h.Hash:
-			faults = append(faults, rewritten(a, h, "its last step differs"))
+			faults = append(faults, s.rewritten(a, h, fmt.Sprintf("第 %d 步的哈希值已改变", h.Seq)))
 		}
 	}
 	for _, f := range faults {
@@ -78,27 +78,36 @@ func (s *Service) SetAnchor(a *Anchor) []Fault {
 	return faults
 }
 
-func missingCase(a *Anchor, h Head) Fault {
+func (l *ledger) missingCase(a *Anchor, h Head) Fault {
 	return Fault{CaseNo: h.No, Kind: "missing-case",
-		Message: fmt.Sprintf("案件 %s 见于 %s 的签名检查点，但数据库中没有该案件", h.No, a.At.Format("2006-01-02 15:04"))}
+		Message: fmt.Sprintf("案件 %s 见于 %s 的签名检查点，但数据库中没有该案件", h.No, l.anchorTime(a))}
 }
 
-func rewritten(a *Anchor, h Head, detail string) Fault {
+func (l *ledger) rewritten(a *Anchor, h Head, detail string) Fault {
 	return Fault{CaseNo: h.No, Seq: h.Seq, Kind: "rewritten-history",
-		Message: fmt.Sprintf("案件 %s 的历史与 %s 的签名检查点不符（检查点记录第 %d 步）：%s", h.No, a.At.Format("2006-01-02 15:04"), h.Seq, detail)}
+		Message: fmt.Sprintf("案件 %s 的历史与 %s 的签名检查点不符（检查点记录第 %d 步）：%s", h.No, l.anchorTime(a), h.Seq, detail)}
 }
 
 // checkAnchor compares a case's events with the anchor's head for it.
-func checkAnchor(a *Anchor, h Head, events []Event) *Fault {
+func (l *ledger) checkAnchor(a *Anchor, h Head, events []Event) *Fault {
 	if len(events) < h.Seq {
-		f := rewritten(a, h, fmt.Sprintf("数据库中只有 %d 步", len(events)))
+		f := l.rewritten(a, h, fmt.Sprintf("数据库中只有 %d 步", len(events)))
 		return &f
 	}
 	if e := events[h.Seq-1]; e.Seq != h.Seq || e.Hash != h.Hash {
-		f := rewritten(a, h, fmt.Sprintf("第 %d 步的哈希值已改变", h.Seq))
+		f := l.rewritten(a, h, fmt.Sprintf("第 %d 步的哈希值已改变", h.Seq))
 		return &f
 	}
 	return nil
+}
+
+// anchorTime is when the anchor's checkpoint was taken, as the office reads
+// times.
+func (l *ledger) anchorTime(a *Anchor) string {
+	if l.loc != nil {
+		return a.At.In(l.loc).Format("2006-01-02 15:04")
+	}
+	return a.At.Format("2006-01-02 15:04")
 }
 
 // ChainFault checks the events of case no, as read from the store and in
@@ -111,13 +120,11 @@ func (s *Service) ChainFault(no string, events []Event) *Fault {
 	}
 	st := &s.anchor
 	st.mu.RLock()
-	a, h, ok := st.anchor, st.heads[no], false
-	if a != nil {
-		_, ok = st.heads[no]
-	}
+	a := st.anchor
+	h, ok := st.heads[no] // no anchor, no heads
 	st.mu.RUnlock()
 	if ok {
-		if f := checkAnchor(a, h, events); f != nil {
+		if f := s.checkAnchor(a, h, events); f != nil {
 			s.markFault(*f)
 			return f
 		}
@@ -172,7 +179,7 @@ func (s *Service) CheckHeads(ctx context.Context, anchor *Anchor, heads []Head) 
 		}
 		var f *Fault
 		if _, f = CheckChain(h.No, evs); f == nil && anchored {
-			f = checkAnchor(anchor, old, evs)
+			f = s.checkAnchor(anchor, old, evs)
 		}
 		if f == nil && (len(evs) < h.Seq || evs[h.Seq-1].Hash != h.Hash) {
 			f = &Fault{CaseNo: h.No, Seq: h.Seq, Kind: "stale-projection", Message: fmt.Sprintf("视图中案件 %s 的第 %d 步与数据库中的事件不符", h.No, h.Seq)}

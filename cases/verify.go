@@ -141,7 +141,7 @@ func (s *Service) Verify(ctx context.Context, opts VerifyOptions) (VerifyReport,
 		for _, h := range opts.Anchor.Heads {
 			anchored[h.No] = h
 			if len(byCase[h.No]) == 0 {
-				rep.Faults = append(rep.Faults, missingCase(opts.Anchor, h))
+				rep.Faults = append(rep.Faults, s.missingCase(opts.Anchor, h))
 			}
 		}
 	}
@@ -152,7 +152,7 @@ func (s *Service) Verify(ctx context.Context, opts VerifyOptions) (VerifyReport,
 		sort.Slice(events, func(i, j int) bool { return events[i].Seq < events[j].Seq })
 		got, inV := inView[no]
 		if h, ok := anchored[no]; ok && len(events) > 0 {
-			if f := checkAnchor(opts.Anchor, h, events); f != nil {
+			if f := s.checkAnchor(opts.Anchor, h, events); f != nil {
 				rep.Faults = append(rep.Faults, *f)
 				if y, o, err := ParseNo(no); err == nil {
 					ordinals[y] = append(ordinals[y], o)
