@@ -23,7 +23,11 @@ import hashlib
 import json
 import re
 import sys
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
+
+
+# The escapes of the specification's table that are not \u00XX.
+SHORT_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
 
 
 def enc_string(s):
@@ -31,20 +35,8 @@ def enc_string(s):
     out = ['"']
     for ch in s:
         cp = ord(ch)
-        if ch == '"':
-            out.append('\\"')
-        elif ch == "\\":
-            out.append("\\\\")
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\r":
-            out.append("\\r")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ch == "\b":
-            out.append("\\b")
-        elif ch == "\f":
-            out.append("\\f")
+        if ch in SHORT_ESCAPES:
+            out.append(SHORT_ESCAPES[ch])
         elif cp < 0x20 or ch in "<>&" or cp in (0x2028, 0x2029):
             out.append("\\u%04x" % cp)
         elif 0xD800 <= cp <= 0xDFFF:
@@ -89,7 +81,6 @@ def canonical_time(s):
         off = timezone.utc
     else:
         sign = 1 if tz[0] == "+" else -1
-        from datetime import timedelta
         off = timezone(sign * timedelta(hours=int(tz[1:3]), minutes=int(tz[4:6])))
     t = datetime(int(y), int(mo), int(d), int(h), int(mi), int(sec), ms * 1000, tzinfo=off)
     t = t.astimezone(timezone.utc)
