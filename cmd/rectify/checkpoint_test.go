@@ -3,14 +3,12 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"rectify/cases"
 	"rectify/storage/mongodb"
-	"rectify/storage/mongotest"
 )
 
 // The ledger is anchored outside the database: a server signs checkpoints
@@ -20,14 +18,7 @@ import (
 // case; a checkpoint that does not check against the auditor's key is a
 // fault (issue 8, item 14).
 func TestCheckpointsAnchorTheLedger(t *testing.T) {
-	uri := externalEngine(t)
-	dbName := mongotest.DBName()
-	db := mongotest.OpenAt(t, uri, dbName)
-	data := t.TempDir()
-	env := []string{"RECTIFY_MONGO_URI=" + uri, "RECTIFY_MONGO_DB=" + dbName, "RECTIFY_DATA=" + data}
-	csv := filepath.Join(t.TempDir(), "units.csv")
-	os.WriteFile(csv, []byte(unitsCSV), 0o600)
-	run(t, env, "import", "units", csv)
+	env, db, _ := ledgerEnv(t)
 	addUser(t, env, "sun.li", "hotline")
 	addUser(t, env, "admin.wu", "admin")
 	addUser(t, env, "li.ming", "office")

@@ -141,6 +141,28 @@ func run(t *testing.T, env []string, args ...string) (string, int) {
 	return string(out), code
 }
 
+
+// ledgerEnv is the environment of commands on a fresh database of the
+// external engine (extra variables appended), with the two test units
+// imported through the real command; it returns the database and the
+// data directory too.
+func ledgerEnv(t *testing.T, extra ...string) ([]string, *mongodb.DB, string) {
+	t.Helper()
+	uri := externalEngine(t)
+	dbName := mongotest.DBName()
+	db := mongotest.OpenAt(t, uri, dbName) // dropped at the end
+	data := t.TempDir()
+	env := append([]string{"RECTIFY_MONGO_URI=" + uri, "RECTIFY_MONGO_DB=" + dbName, "RECTIFY_DATA=" + data}, extra...)
+	csv := filepath.Join(t.TempDir(), "units.csv")
+	if err := os.WriteFile(csv, []byte(unitsCSV), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, code := run(t, env, "import", "units", csv); code != 0 || !strings.Contains(out, "imported 2 units") {
+		t.Fatalf("import: %d %s", code, out)
+	}
+	return env, db, data
+}
+
 const testPassword = "Cli#test-2026"
 
 // addUser creates an account with the real command.
@@ -216,15 +238,7 @@ func post(t *testing.T, url string, as session, body any) (int, map[string]any) 
 }
 
 func TestTwoServersShareOneEngine(t *testing.T) {
-	uri := externalEngine(t)
-	dbName := mongotest.DBName()
-	db := mongotest.OpenAt(t, uri, dbName) // dropped at the end
-	env := []string{"RECTIFY_MONGO_URI=" + uri, "RECTIFY_MONGO_DB=" + dbName, "RECTIFY_DATA=" + t.TempDir()}
-	csv := filepath.Join(t.TempDir(), "units.csv")
-	os.WriteFile(csv, []byte(unitsCSV), 0o600)
-	if out, code := run(t, env, "import", "units", csv); code != 0 || !strings.Contains(out, "imported 2 units") {
-		t.Fatalf("import: %d %s", code, out)
-	}
+	env, db, _ := ledgerEnv(t)
 	addUser(t, env, "li.ming", "office")
 	a := start(t, env, "serve", "--addr", "127.0.0.1:0")
 	b := start(t, env, "serve", "--addr", "127.0.0.1:0")
@@ -293,14 +307,7 @@ func TestTwoServersShareOneEngine(t *testing.T) {
 }
 
 func TestVerifyCommandFindsCorruption(t *testing.T) {
-	uri := externalEngine(t)
-	dbName := mongotest.DBName()
-	db := mongotest.OpenAt(t, uri, dbName)
-	data := t.TempDir()
-	env := []string{"RECTIFY_MONGO_URI=" + uri, "RECTIFY_MONGO_DB=" + dbName, "RECTIFY_DATA=" + data}
-	csv := filepath.Join(t.TempDir(), "units.csv")
-	os.WriteFile(csv, []byte(unitsCSV), 0o600)
-	run(t, env, "import", "units", csv)
+	env, db, data := ledgerEnv(t)
 	addUser(t, env, "sun.li", "hotline")
 	srv := start(t, env, "serve", "--addr", "127.0.0.1:0")
 	hotline := login(t, srv.url(), "sun.li", testPassword)
@@ -461,16 +468,10 @@ func get(t *testing.T, url string, as *session) (int, string) {
 // a notice issued through the API is stored there, downloads intact, and
 // its public verification page answers.
 func TestServeIssuesNoticesIntoMinIO(t *testing.T) {
-	uri := externalEngine(t)
-	dbName := mongotest.DBName()
-	mongotest.OpenAt(t, uri, dbName)
 	m := miniotest.Shared(t)
 	bucket := m.Config().Bucket
-	env := []string{"RECTIFY_MONGO_URI=" + uri, "RECTIFY_MONGO_DB=" + dbName, "RECTIFY_DATA=" + t.TempDir(), "RECTIFY_MINIO_ENDPOINT=" + m.Endpoint,
-		"RECTIFY_MINIO_ACCESS_KEY=" + m.AccessKey, "RECTIFY_MINIO_SECRET_KEY=" + m.SecretKey, "RECTIFY_MINIO_BUCKET=" + bucket}
-	csv := filepath.Join(t.TempDir(), "units.csv")
-	os.WriteFile(csv, []byte(unitsCSV), 0o600)
-	run(t, env, "import", "units", csv)
+	env, _, _ := ledgerEnv(t, "RECTIFY_MINIO_ENDPOINT="+m.Endpoint, "RECTIFY_MINIO_ACCESS_KEY="+m.AccessKey,
+		"RECTIFY_MINIO_SECRET_KEY="+m.SecretKey, "RECTIFY_MINIO_BUCKET="+bucket)
 	addUser(t, env, "li.ming", "office")
 	srv := start(t, env, "serve", "--addr", "127.0.0.1:0")
 	office := login(t, srv.url(), "li.ming", testPassword)
