@@ -141,7 +141,6 @@ func run(t *testing.T, env []string, args ...string) (string, int) {
 	return string(out), code
 }
 
-
 // ledgerEnv is the environment of commands on a fresh database of the
 // external engine (extra variables appended), with the two test units
 // imported through the real command; it returns the database and the
