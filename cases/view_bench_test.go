@@ -32,6 +32,14 @@ func BenchmarkViewFind(b *testing.B) {
 		}},
 		{"one unit", func(f CaseFilter) CaseFilter { f.Scope, f.UnitCode = GlobalScope, "U3-1"; return f }},
 		{"text", func(f CaseFilter) CaseFilter { f.Scope, f.Text = GlobalScope, "超期借用"; return f }},
+		{"text as a linkage department sees it", func(f CaseFilter) CaseFilter {
+			f.Scope, f.Text, f.TextAsSeen, f.SecretHidden = GlobalScope, "超期借用", true, true
+			return f
+		}},
+		{"digits as a linkage department sees them", func(f CaseFilter) CaseFilter {
+			f.Scope, f.Text, f.TextAsSeen, f.SecretHidden = GlobalScope, "2026", true, true
+			return f
+		}},
 		{"page 100 by unit", func(f CaseFilter) CaseFilter {
 			f.Scope, f.Sort, f.Page = GlobalScope, "unit", 100
 			return f

@@ -50,6 +50,7 @@ type rowFilter struct {
 	text       string
 	textSet    bitset // candidate slots of the text search; nil = test every row
 	textExact  bool   // every candidate matches
+	textMasked bool   // match against the text with personal numbers masked
 }
 
 // matchesText reports whether r's search text holds the filter's text.
@@ -58,7 +59,8 @@ func (p *rowFilter) matchesText(r *row) bool {
 		if !p.textSet.has(r.slot) {
 			return false
 		}
-		if p.textExact && !p.f.TextWithoutRef && !p.f.TextAsSeen {
+		hidden := p.f.SecretHidden && r.c.Level == LevelSecret
+		if p.textExact && !p.f.TextWithoutRef && !p.textMasked && !hidden {
 			return true
 		}
 	}
@@ -66,10 +68,10 @@ func (p *rowFilter) matchesText(r *row) bool {
 	if p.f.TextWithoutRef {
 		text = text[:r.refAt]
 	}
-	if p.f.TextAsSeen {
-		if p.f.SecretHidden && r.c.Level == LevelSecret {
-			text = normText(r.c.No + "\n" + r.c.Title + "\n")
-		}
+	if p.f.TextAsSeen && p.f.SecretHidden && r.c.Level == LevelSecret {
+		text = normText(r.c.No + "\n" + r.c.Title + "\n")
+	}
+	if p.textMasked {
 		text = personal.Mask(text)
 	}
 	return strings.Contains(text, p.text)
@@ -98,6 +100,9 @@ func (v *view) find(f CaseFilter) (LedgerPage, error) {
 	page, per := normalizePage(f.Page, f.PerPage)
 	skip := (page - 1) * per
 	p := &rowFilter{f: f, text: normText(strings.TrimSpace(f.Text))}
+	// Masking changes only digits: a search without any matches the
+	// masked text where it matches the text (no mask on every row).
+	p.textMasked = f.TextAsSeen && personal.MayHold(p.text)
 	if f.Scope.Units != nil {
 		p.scopeUnits = make(map[string]bool, len(f.Scope.Units))
 		for _, u := range f.Scope.Units {

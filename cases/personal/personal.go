@@ -81,7 +81,7 @@ func digitOf(r rune) byte {
 	switch {
 	case r >= '0' && r <= '9':
 		return byte(r)
-	case r < 0x80:
+	case r < 0x80, r >= 0x4e00 && r <= 0x9fff: // ASCII, and the common CJK ideographs: fast
 		return 0
 	case unicode.IsDigit(r):
 		// Decimal digits come in runs of ten, zero first.
@@ -102,7 +102,17 @@ func isX(r rune) bool { return r == 'X' || r == 'x' || r == 'Ｘ' || r == 'ｘ' 
 
 // separator reports whether r may stand between the groups of a number.
 func separator(r rune) bool {
+	if r >= 0x4e00 && r <= 0x9fff {
+		return false // a CJK ideograph is a letter
+	}
 	return !unicode.IsLetter(r) && digitOf(r) == 0 && r != '+' && r != '＋'
+}
+
+// MayHold reports whether s has a character Mask could change: a digit of
+// any form, or a mask's *. A search for text without one matches masked
+// text exactly where it matches the text itself.
+func MayHold(s string) bool {
+	return strings.ContainsFunc(s, func(r rune) bool { return r == '*' || digitOf(r) != 0 })
 }
 
 // maxSeparator is the longest run of separators that still joins groups.
