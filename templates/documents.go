@@ -19,6 +19,8 @@ type Notice struct {
 	Deadline    time.Time
 	WorkingDays int
 	Contact     string // how to report back
+	// ContactName and ContactPhone are the office's contact (联系人、电话).
+	ContactName, ContactPhone string
 	Replaces    string // the number of the notice this one replaces
 	Date        time.Time
 	CopiesTo    []string
@@ -60,6 +62,8 @@ func (n Notice) Official() Official {
 // FeedbackItem is one referred problem and how it was handled.
 type FeedbackItem struct {
 	No, Title, UnitName, Outcome string
+	// NoticeNo is the rectification notice issued for the case, if any.
+	NoticeNo string
 }
 
 // Feedback is a letter (反馈函) answering a referral.

@@ -84,6 +84,8 @@ type Form struct {
 	Date       time.Time
 	VerifyCode string
 	VerifyURL  string
+	// Signatures are the signature lines under the form (承办人、处室负责人、分管领导).
+	Signatures []string
 }
 
 // RenderForm lays out a form on A4 portrait.
