@@ -21,12 +21,12 @@ type Notice struct {
 	Contact     string // how to report back
 	// ContactName and ContactPhone are the office's contact (联系人、电话).
 	ContactName, ContactPhone string
-	Replaces    string // the number of the notice this one replaces
-	Date        time.Time
-	CopiesTo    []string
-	VerifyCode  string
-	VerifyURL   string
-	Preview     bool
+	Replaces                  string // the number of the notice this one replaces
+	Date                      time.Time
+	CopiesTo                  []string
+	VerifyCode                string
+	VerifyURL                 string
+	Preview                   bool
 }
 
 // Official lays the notice out as an official document.
