@@ -2,6 +2,7 @@ package templates
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -33,14 +34,15 @@ type Notice struct {
 func (n Notice) Official() Official {
 	d := Official{Letterhead: n.Letterhead, Number: n.Number, Addressee: n.UnitName, Date: n.Date, PrintedOn: n.Date,
 		CopiesTo: n.CopiesTo, VerifyCode: n.VerifyCode, VerifyURL: n.VerifyURL, Preview: n.Preview,
-		Title: "关于" + n.UnitName + "机构编制问题限期整改的通知"}
+		Title:      "关于" + n.UnitName + "机构编制问题限期整改的通知",
+		TitleParts: append(append([]string{"关于"}, UnitWords(n.UnitName)...), "机构编制问题", "限期整改的通知")}
 	if n.Replaces != "" {
 		d.Body = append(d.Body, Block{Text: "本通知替代" + n.Replaces + "，原通知同时作废，整改期限不变。"})
 	}
 	d.Body = append(d.Body, Block{Text: fmt.Sprintf("经核实，你单位存在下列%s机构编制问题。根据《机构编制工作条例》和机构编制监督检查有关规定，现将问题和整改要求通知如下，请高度重视，认真组织整改。", countCN(len(n.Items)))})
 	for i, it := range n.Items {
 		d.Body = append(d.Body,
-			Block{Text: fmt.Sprintf("%s、%s（台账编号：%s）", numeralCN(i+1), it.Title, it.No), Heading: true},
+			Block{Text: fmt.Sprintf("%s、%s（台账编号：%s）", numeralCN(i+1), it.Title, it.No), Level: 1},
 			Block{Text: "问题类型：" + it.Kind + "。"},
 			Block{Text: "问题情况：" + it.Facts},
 			Block{Text: "整改要求：" + it.Requirements})
@@ -51,10 +53,10 @@ func (n Notice) Official() Official {
 		limit += fmt.Sprintf("（自本通知印发之日起%d个工作日内）", n.WorkingDays)
 	}
 	d.Body = append(d.Body,
-		Block{Text: numeralCN(next) + "、整改期限", Heading: true},
+		Block{Text: numeralCN(next) + "、整改期限", Level: 1},
 		Block{Text: limit + "。确有特殊情况不能按期完成的，应在期限届满前书面申请延期，经批准后方可延期。"},
-		Block{Text: numeralCN(next+1) + "、反馈方式", Heading: true},
-		Block{Text: n.Contact},
+		Block{Text: numeralCN(next+1) + "、反馈方式", Level: 1},
+		Block{Text: n.Contact + contactLine(n.ContactName, n.ContactPhone)},
 		Block{Text: "逾期未整改或整改不到位的，将按照有关规定暂停受理你单位机构编制申请事项，并视情予以通报。"})
 	return d
 }
@@ -84,15 +86,54 @@ type Feedback struct {
 func (f Feedback) Official() Official {
 	d := Official{Letterhead: f.Letterhead, Letter: true, Number: f.Number, Addressee: f.Addressee, Date: f.Date,
 		PrintedOn: f.Date, CopiesTo: f.CopiesTo, VerifyCode: f.VerifyCode, VerifyURL: f.VerifyURL, Preview: f.Preview,
-		Title: "关于" + f.Reference + "移交问题办理情况的函"}
+		Title:      "关于" + f.Reference + "移交问题办理情况的函",
+		TitleParts: []string{"关于", f.Reference, "移交问题", "办理情况的函"}}
 	d.Body = append(d.Body, Block{Text: fmt.Sprintf("你单位（%s）移交的%s问题已收悉。我办按照“挂号建账、对号结账、销号下账”的要求逐件登记建账、核实办理。现将办理情况函告如下：", f.Reference, countCN(len(f.Items)))})
 	for i, it := range f.Items {
 		d.Body = append(d.Body,
-			Block{Text: fmt.Sprintf("%s、%s（台账编号：%s，涉及单位：%s）", numeralCN(i+1), it.Title, it.No, it.UnitName), Heading: true},
-			Block{Text: "办理情况：" + it.Outcome})
+			Block{Text: fmt.Sprintf("%s、%s（台账编号：%s，涉及单位：%s）", numeralCN(i+1), it.Title, it.No, it.UnitName), Level: 1})
+		if it.NoticeNo != "" {
+			d.Body = append(d.Body, Block{Text: "整改通知：" + it.NoticeNo + "。"})
+		}
+		d.Body = append(d.Body, Block{Text: "办理情况：" + it.Outcome})
 	}
 	d.Body = append(d.Body, Block{Text: "特此函告。"})
 	return d
+}
+
+// contactLine is "联系人：…，电话：…。" for whichever is set.
+func contactLine(name, phone string) string {
+	var parts []string
+	if name != "" {
+		parts = append(parts, "联系人："+name)
+	}
+	if phone != "" {
+		parts = append(parts, "联系电话："+phone)
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return strings.Join(parts, "，") + "。"
+}
+
+// UnitWords splits a unit's name after its administrative division (清河县
+// | 教育局), so that a title may break there rather than inside a word.
+func UnitWords(name string) []string {
+	rs := []rune(name)
+	for i := 1; i < len(rs)-2; i++ {
+		if !strings.ContainsRune("省市州县区旗盟", rs[i]) {
+			continue
+		}
+		// 市委, 县委…: the break comes after the party committee.
+		j := i + 1
+		if rs[j] == '委' {
+			j++
+		}
+		if j < len(rs)-1 {
+			return []string{string(rs[:j]), string(rs[j:])}
+		}
+	}
+	return []string{name}
 }
 
 var digitsCN = []string{"〇", "一", "二", "三", "四", "五", "六", "七", "八", "九"}

@@ -2,49 +2,295 @@ package templates
 
 import (
 	_ "embed"
+	"errors"
 	"fmt"
 	"os"
+	"strings"
+	"sync"
+
+	"github.com/signintech/gopdf"
+	"golang.org/x/image/font"
+	"golang.org/x/image/font/sfnt"
+	fixedpt "golang.org/x/image/math/fixed"
 )
 
-// The embedded fonts: LXGW WenKai (霞鹜文楷, SIL OFL 1.1, see
-// fonts/LICENSE-LXGWWenKai.txt), plain TrueType with full CJK and Latin
-// coverage, so documents render on a machine with no font installed.
+// The embedded typefaces, one per role of GB/T 9704-2012, all under open
+// licences (see fonts/LICENSE-*.txt and scripts/fonts.sh for their sources):
+// a heavy Song for masthead and title (小标宋), a Song for the body in place
+// of FangSong (no open FangSong with full simplified coverage is published
+// on a registry we can reach; see docs/ARCHITECTURE.md), a Hei for
+// first-level headings, a Kai for second-level headings, and HanaMin B as
+// the fallback for CJK Extensions B–F.
 var (
+	//go:embed fonts/NotoSerifSC-Bold.ttf
+	notoSerifBold []byte
+	//go:embed fonts/NotoSerifSC-Regular.ttf
+	notoSerifRegular []byte
+	//go:embed fonts/NotoSansSC-Medium.ttf
+	notoSansMedium []byte
 	//go:embed fonts/LXGWWenKai-Regular.ttf
 	wenkaiRegular []byte
-	//go:embed fonts/LXGWWenKai-Bold.ttf
-	wenkaiBold []byte
+	//go:embed fonts/HanaMinB.ttf
+	hanaMinB []byte
 )
 
-// Fonts are the TrueType (glyf) fonts a document is set in. gofpdf cannot
-// use CFF/OTF outlines or .ttc collections.
-type Fonts struct {
-	Regular []byte
-	Bold    []byte
+// Role is the part a typeface plays in a document.
+type Role int
+
+// The roles of GB/T 9704-2012 (§7): 小标宋 for the masthead and title, 仿宋
+// for the body, 黑体 for first-level headings and the classification, 楷体
+// for second-level headings.
+const (
+	RoleTitle Role = iota
+	RoleBody
+	RoleHeading
+	RoleKai
+	numRoles
+)
+
+var roleNames = [numRoles]string{"标题（小标宋）", "正文（仿宋）", "一级标题（黑体）", "二级标题（楷体）"}
+
+// face is one TrueType font, parsed once per process on first use: gopdf's
+// parse (for embedding) and sfnt's (for widths, coverage and ink bounds).
+type face struct {
+	name string // PDF base font name, with a subset tag
+	data []byte
+
+	once sync.Once
+	err  error
+	fc   *gopdf.FontContainer
+	sf   *sfnt.Font
+	upem float64
+	bufs sync.Pool // *sfnt.Buffer; sfnt buffers are not safe to share
+
+	adv sync.Map // rune → float64 advance in em, or -1 when absent
 }
 
-// EmbeddedFonts are the fonts built into the binary.
-func EmbeddedFonts() Fonts { return Fonts{Regular: wenkaiRegular, Bold: wenkaiBold} }
+func newFace(tag, name string, data []byte) *face {
+	return &face{name: tag + "+" + name, data: data}
+}
 
-// LoadFonts reads TrueType files; bold may be empty to use regular for both.
-func LoadFonts(regular, bold string) (Fonts, error) {
-	r, err := os.ReadFile(regular)
-	if err != nil {
-		return Fonts{}, fmt.Errorf("regular font: %w", err)
-	}
-	if err := checkTrueType(r); err != nil {
-		return Fonts{}, fmt.Errorf("regular font %s: %w", regular, err)
-	}
-	f := Fonts{Regular: r, Bold: r}
-	if bold != "" {
-		if f.Bold, err = os.ReadFile(bold); err != nil {
-			return Fonts{}, fmt.Errorf("bold font: %w", err)
+func (f *face) load() error {
+	f.once.Do(func() {
+		if err := checkTrueType(f.data); err != nil {
+			f.err = err
+			return
 		}
-		if err := checkTrueType(f.Bold); err != nil {
-			return Fonts{}, fmt.Errorf("bold font %s: %w", bold, err)
+		sf, err := sfnt.Parse(f.data)
+		if err != nil {
+			f.err = fmt.Errorf("parse font: %w", err)
+			return
+		}
+		fc := &gopdf.FontContainer{}
+		if err := fc.AddTTFFontDataWithOption(f.name, f.data, gopdf.TtfOption{
+			// Text is split by coverage before it reaches gopdf; a glyph
+			// still missing shows as a white square, never silently a space.
+			OnGlyphNotFoundSubstitute: func(rune) rune { return '□' }}); err != nil {
+			f.err = fmt.Errorf("parse font: %w", err)
+			return
+		}
+		f.sf, f.fc, f.upem = sf, fc, float64(sf.UnitsPerEm())
+		f.bufs.New = func() any { return new(sfnt.Buffer) }
+	})
+	return f.err
+}
+
+// advance is r's advance width in em, or -1 when the face has no glyph.
+func (f *face) advance(r rune) float64 {
+	if v, ok := f.adv.Load(r); ok {
+		return v.(float64)
+	}
+	w := -1.0
+	if f.load() == nil {
+		buf := f.bufs.Get().(*sfnt.Buffer)
+		if g, err := f.sf.GlyphIndex(buf, r); err == nil && g != 0 {
+			if a, err := f.sf.GlyphAdvance(buf, g, fixedpt.Int26_6(f.upem*64), font.HintingNone); err == nil {
+				w = float64(a) / 64 / f.upem
+			}
+		}
+		f.bufs.Put(buf)
+	}
+	f.adv.Store(r, w)
+	return w
+}
+
+func (f *face) has(r rune) bool { return f.advance(r) >= 0 }
+
+// ink is the vertical extent of the glyphs of s in em above the baseline
+// (top positive, bottom negative), for placing text by its printed edge.
+func (f *face) ink(s string) (top, bottom float64) {
+	if f.load() != nil {
+		return 0.88, -0.12
+	}
+	buf := f.bufs.Get().(*sfnt.Buffer)
+	defer f.bufs.Put(buf)
+	first := true
+	for _, r := range s {
+		g, err := f.sf.GlyphIndex(buf, r)
+		if err != nil || g == 0 {
+			continue
+		}
+		b, _, err := f.sf.GlyphBounds(buf, g, fixedpt.Int26_6(f.upem*64), font.HintingNone)
+		if err != nil || b.Min.Y == b.Max.Y {
+			continue
+		}
+		// sfnt's y axis points down.
+		t, bo := -float64(b.Min.Y)/64/f.upem, -float64(b.Max.Y)/64/f.upem
+		if first || t > top {
+			top = t
+		}
+		if first || bo < bottom {
+			bottom = bo
+		}
+		first = false
+	}
+	if first {
+		return 0.88, -0.12
+	}
+	return top, bottom
+}
+
+// Fonts are the typefaces documents are set in: one per role and an ordered
+// list of fallbacks for characters a role's face lacks. A Fonts is cheap to
+// copy; its faces are parsed once, on first use, and shared.
+type Fonts struct{ set *fontSet }
+
+type fontSet struct {
+	roles    [numRoles]*face
+	fallback []*face
+}
+
+var embedded = sync.OnceValue(func() *fontSet {
+	return &fontSet{
+		roles: [numRoles]*face{
+			newFace("RCTFYA", "NotoSerifSC-Bold", notoSerifBold),
+			newFace("RCTFYB", "NotoSerifSC-Regular", notoSerifRegular),
+			newFace("RCTFYC", "NotoSansSC-Medium", notoSansMedium),
+			newFace("RCTFYD", "LXGWWenKai-Regular", wenkaiRegular),
+		},
+		fallback: []*face{newFace("RCTFYE", "HanaMinB", hanaMinB)},
+	}
+})
+
+// EmbeddedFonts are the typefaces built into the binary.
+func EmbeddedFonts() Fonts { return Fonts{embedded()} }
+
+// FontFiles name TrueType files to use instead of the embedded faces, such
+// as an office's licensed 方正 fonts. An empty role keeps the embedded face;
+// Fallback replaces the embedded fallbacks when given.
+type FontFiles struct {
+	Title, Body, Heading, Kai string
+	Fallback                  []string
+}
+
+// LoadFonts reads and checks the configured files.
+func LoadFonts(files FontFiles) (Fonts, error) {
+	base := embedded()
+	set := &fontSet{roles: base.roles, fallback: base.fallback}
+	load := func(path, tag string) (*face, error) {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("font: %w", err)
+		}
+		name := strings.TrimSuffix(path[strings.LastIndexAny(path, `/\`)+1:], ".ttf")
+		f := newFace(tag, strings.Map(pdfNameRune, name), b)
+		if err := f.load(); err != nil {
+			return nil, fmt.Errorf("font %s: %w", path, err)
+		}
+		return f, nil
+	}
+	for i, p := range []string{files.Title, files.Body, files.Heading, files.Kai} {
+		if p == "" {
+			continue
+		}
+		f, err := load(p, "RCTFU"+string(rune('A'+i)))
+		if err != nil {
+			return Fonts{}, err
+		}
+		set.roles[i] = f
+	}
+	if len(files.Fallback) > 0 {
+		set.fallback = nil
+		for i, p := range files.Fallback {
+			f, err := load(p, "RCTFV"+string(rune('A'+i%26)))
+			if err != nil {
+				return Fonts{}, err
+			}
+			set.fallback = append(set.fallback, f)
 		}
 	}
-	return f, nil
+	return Fonts{set}, nil
+}
+
+// pdfNameRune keeps a font's file name usable as a PDF name.
+func pdfNameRune(r rune) rune {
+	if r > ' ' && r < 0x7f && !strings.ContainsRune("()<>[]{}/%#", r) {
+		return r
+	}
+	return '-'
+}
+
+func (f Fonts) fonts() *fontSet {
+	if f.set == nil {
+		return embedded()
+	}
+	return f.set
+}
+
+// pick is the face that prints r in role: the role's own face when it has
+// the glyph, else the first fallback that has it, else the role's face
+// (which prints a white square).
+func (s *fontSet) pick(role Role, r rune) *face {
+	if f := s.roles[role]; f.has(r) || r == '\n' {
+		return f
+	}
+	for _, f := range s.fallback {
+		if f.has(r) {
+			return f
+		}
+	}
+	return s.roles[role]
+}
+
+// Unprintable lists, once each and in order, the characters of s that some
+// role's face and every fallback lack: text holding them cannot be printed
+// in every place a document may put it, so it is refused when entered.
+func (f Fonts) Unprintable(s string) []rune {
+	set := f.fonts()
+	var out []rune
+	seen := map[rune]bool{}
+	for _, r := range s {
+		if r < ' ' || seen[r] {
+			continue
+		}
+		seen[r] = true
+		for role := range numRoles {
+			if set.pick(role, r).has(r) {
+				continue
+			}
+			out = append(out, r)
+			break
+		}
+	}
+	return out
+}
+
+// Check loads every face, so that a broken font file fails at start-up
+// rather than at the first document.
+func (f Fonts) Check() error {
+	set := f.fonts()
+	var errs []error
+	for i, fc := range set.roles {
+		if err := fc.load(); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", roleNames[i], err))
+		}
+	}
+	for _, fc := range set.fallback {
+		if err := fc.load(); err != nil {
+			errs = append(errs, fmt.Errorf("备用字体: %w", err))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // checkTrueType accepts TrueType outlines only (version 0x00010000 or
@@ -57,7 +303,7 @@ func checkTrueType(b []byte) error {
 	case "\x00\x01\x00\x00", "true":
 		return nil
 	case "OTTO":
-		return fmt.Errorf("CFF/OpenType outlines are not supported by gofpdf; use a TrueType (glyf) font")
+		return fmt.Errorf("CFF/OpenType outlines are not supported; use a TrueType (glyf) font")
 	case "ttcf":
 		return fmt.Errorf("a .ttc collection is not supported; extract one TrueType face")
 	}

@@ -3,11 +3,9 @@ package templates
 import (
 	"fmt"
 	"io"
+	"math"
 	"strings"
-	"sync"
 	"time"
-
-	"github.com/jung-kurt/gofpdf"
 )
 
 // Letterhead is the issuing office, from configuration.
@@ -19,16 +17,20 @@ type Letterhead struct {
 
 // Block is a paragraph of body text.
 type Block struct {
-	Text    string
-	Heading bool // a first-level heading (一、……), set without indent
+	Text  string
+	Level int // 0 body; 1 a first-level heading (一、, 黑体); 2 second-level (（一）, 楷体)
 }
 
 // Official is one official document (公文) to lay out.
 type Official struct {
-	Letterhead  Letterhead
-	Letter      bool   // 信函格式 (a 函) rather than 文件格式
-	Number      string // 发文字号, e.g. 云编督〔2026〕12号
-	Title       string
+	Letterhead Letterhead
+	Letter     bool   // 信函格式 (a 函) rather than 文件格式
+	Number     string // 发文字号, e.g. 云编督〔2026〕12号
+	Title      string
+	// TitleParts, when given, are the words of the title in order: a title
+	// line breaks only between them (回行时词意完整), unless one is
+	// longer than a line.
+	TitleParts  []string
 	Addressee   string // 主送机关
 	Body        []Block
 	Attachments []string
@@ -49,19 +51,25 @@ type Official struct {
 
 // Geometry of GB/T 9704-2012, in millimetres.
 const (
-	pageW, pageH  = 210.0, 297.0
-	marginTop     = 37.0
-	marginLeft    = 28.0
-	areaW, areaH  = 156.0, 225.0
-	bodyPt        = 16.0       // 三号
-	titlePt       = 22.0       // 二号
-	footerPt      = 14.0       // 四号
-	lineH         = areaH / 22 // 22 lines a page
-	charW         = bodyPt * 25.4 / 72
-	mastheadTop   = 35.0 // below the type area's top edge
-	letterMastTop = 30.0 // from the page's top edge
-	noteBelowArea = 7.0  // page numbers below the type area
-	sepRed, sepG  = 200, 0
+	pageW, pageH = 210.0, 297.0
+	marginTop    = 37.0 // 天头
+	marginLeft   = 28.0 // 订口
+	areaW, areaH = 156.0, 225.0
+	areaBottom   = marginTop + areaH
+	linesPerPage = 22
+	charsPerLine = 28
+	lineH        = areaH / linesPerPage // one line of the 22-line grid
+	pitch        = areaW / charsPerLine // one character of the 28-character grid
+	bodyPt       = 16.0                 // 三号
+	titlePt      = 22.0                 // 二号
+	footerPt     = 14.0                 // 四号
+	ascent       = 0.88                 // baseline below the em box's top, in em (CJK ideographic box)
+	mastheadTop  = 35.0                 // 发文机关标志 top edge below the type area's top
+	letterTop    = 30.0                 // 信函 masthead top edge below the page's top
+	letterRule   = 170.0                // 信函 double lines' length
+	letterBottom = 20.0                 // 信函 lower double line above the page's bottom
+	pageNoBelow  = 7.0                  // 页码 一字线 below the type area
+	sepRed       = 230                  // red of masthead and rules (R, 0, 0)
 )
 
 // DateCN formats a date as GB/T 9704 asks: Arabic numerals, 年月日, no padding.
@@ -69,113 +77,118 @@ func DateCN(t time.Time) string {
 	return fmt.Sprintf("%d年%d月%d日", t.Year(), int(t.Month()), t.Day())
 }
 
-// writer is a cursor over the type area of a gofpdf document.
-type writer struct {
-	pdf    *gofpdf.Fpdf
-	y      float64
-	left   float64
-	width  float64
-	top    float64
-	bottom float64
+// baseline is the baseline of text of size pt set in a box whose top is y
+// and height h, the em box centred in it.
+func baseline(y, h, pt float64) float64 {
+	em := pt * ptMM
+	return y + (h-em)/2 + ascent*em
 }
 
-// renderMu serialises rendering. gofpdf writes into the font bytes it is
-// given (utf8FontFile.generateChecksum appends padding to a sub-slice of the
-// font, landing in the shared array past the table), so two documents
-// rendered at once with the same fonts race on that memory. Rendering is
-// CPU-bound, so serialising costs little; copying 31 MB of fonts per
-// document would cost more.
-var renderMu sync.Mutex
+// gridY is the top of grid line i (0–21) of the type area.
+func gridY(i int) float64 { return marginTop + float64(i)*lineH }
 
-func newPDF(fonts Fonts, orientation string, created time.Time) *gofpdf.Fpdf {
-	pdf := gofpdf.New(orientation, "mm", "A4", "")
-	pdf.AddUTF8FontFromBytes("wk", "", fonts.Regular)
-	bold := fonts.Bold
-	if len(bold) == 0 {
-		bold = fonts.Regular
-	}
-	pdf.AddUTF8FontFromBytes("wk", "B", bold)
-	pdf.SetAutoPageBreak(false, 0)
-	pdf.SetCompression(true)
-	pdf.SetCatalogSort(true)
-	pdf.SetCreator("Rectify 督改通", true)
-	pdf.SetProducer("Rectify 督改通", true)
-	// Fixed dates make the same document render to the same bytes.
-	pdf.SetCreationDate(created)
-	pdf.SetModificationDate(created)
-	return pdf
+// flowLine is one line of the body flow: text on one grid line.
+type flowLine struct {
+	text    string
+	role    Role
+	pt      float64
+	indent  float64 // from the type area's left edge, mm
+	justify bool    // stretched to the type area's right edge
+	align   string  // L, C or R when not justified
+	blank   bool
 }
 
-func (w *writer) font(style string, pt float64) { w.pdf.SetFont("wk", style, pt) }
-
-func (w *writer) measure(s string) float64 { return w.pdf.GetStringWidth(s) }
-
-// need starts a new page unless h millimetres fit below the cursor.
-func (w *writer) need(h float64) {
-	if w.y+h > w.bottom+0.01 {
-		w.pdf.AddPage()
-		w.y = w.top
-	}
-}
-
-// line writes one line of text at the cursor: align L, C or R.
-func (w *writer) line(s, align string, h float64) {
-	w.need(h)
-	x := w.left
-	switch align {
-	case "C":
-		x = w.left + (w.width-w.measure(s))/2
-	case "R":
-		x = w.left + w.width - w.measure(s)
-	}
-	// Baseline near the bottom of the line box.
-	w.pdf.Text(x, w.y+h*0.72, s)
-	w.y += h
-}
-
-// paragraph wraps text to the type area; indent is the first line's indent
-// in characters.
-func (w *writer) paragraph(text string, indent int, h float64) {
-	pad := strings.Repeat("\u3000", indent) // ideographic spaces: one character each
-	for _, l := range Wrap(pad+text, w.width, w.measure) {
-		w.line(l, "L", h)
-	}
-}
-
-// RenderOfficial lays out d as a PDF on A4 portrait. When the signature
-// and date would stand alone on a page, it lays the document out again
-// with slightly tighter lines, as GB/T 9704 (7.3.5.1) advises.
+// RenderOfficial lays out d as a PDF on A4 portrait.
 func RenderOfficial(out io.Writer, d Official, fonts Fonts, created time.Time) error {
-	renderMu.Lock()
-	defer renderMu.Unlock()
-	var pdf *gofpdf.Fpdf
-	for _, f := range []float64{1, 0.97, 0.94, 0.91} {
-		var alone bool
-		pdf, alone = layoutOfficial(d, fonts, created, lineH*f)
-		if !alone {
-			break
+	w := newDoc(fonts, false, info{Title: d.Title, Subject: d.Number, Author: d.Letterhead.Office, Created: created})
+	layoutOfficial(w, d)
+	return w.output(out, d.Number)
+}
+
+func layoutOfficial(w *doc, d Official) {
+	w.addPage()
+	first := header(w, d)
+	// The title: centred, 二号 小标宋, on the grid, broken between words.
+	w.font(RoleTitle, titlePt)
+	titleLines := balance(titleParts(d), areaW-2*pitch, func(s string) float64 { return w.measure(s) })
+	var flow []flowLine
+	for _, l := range titleLines {
+		flow = append(flow, flowLine{text: l, role: RoleTitle, pt: titlePt, align: "C"})
+	}
+	flow = append(flow, flowLine{blank: true})
+	if d.Addressee != "" {
+		flow = append(flow, paragraph(w, d.Addressee+"：", RoleBody, 0)...)
+	}
+	for _, b := range d.Body {
+		role := [...]Role{RoleBody, RoleHeading, RoleKai}[min(max(b.Level, 0), 2)]
+		flow = append(flow, paragraph(w, b.Text, role, 2)...)
+	}
+	if len(d.Attachments) > 0 {
+		flow = append(flow, flowLine{blank: true})
+		label := "附件："
+		for i, a := range d.Attachments {
+			item := a
+			if len(d.Attachments) > 1 {
+				item = fmt.Sprintf("%d．%s", i+1, a)
+			}
+			if i == 0 {
+				flow = append(flow, paragraph(w, label+item, RoleBody, 2)...)
+				continue
+			}
+			// Later attachments align with the first one's name.
+			w.font(RoleBody, bodyPt)
+			ls := paragraph(w, item, RoleBody, 0)
+			for j := range ls {
+				ls[j].indent += 2*pitch + w.width(label, pitch-w.em())
+			}
+			flow = append(flow, ls...)
 		}
 	}
-	if err := pdf.Error(); err != nil {
-		return fmt.Errorf("render %s: %w", d.Number, err)
+	sign := signature(w, d)
+	foot := footerRows(d)
+	footH := float64(len(foot)) * footRowH
+	// Place the flow on the grid; move the last two body lines along with
+	// the signature, and with the 版记, rather than leave either alone.
+	pos := placeFlow(flow, first, len(sign), footH, nil)
+	if pos.signAlone || pos.footAlone {
+		pos = placeFlow(flow, first, len(sign), footH, map[int]bool{lastTextLines(flow): true})
 	}
-	return pdf.Output(out)
+	for i, l := range flow {
+		p := pos.lines[i]
+		for w.pages() < p.page {
+			w.addPage()
+		}
+		w.setPage(p.page)
+		drawLine(w, l, gridY(p.line))
+	}
+	for w.pages() < pos.signPage {
+		w.addPage()
+	}
+	w.setPage(pos.signPage)
+	for i, s := range sign {
+		if s.text != "" {
+			w.font(RoleBody, bodyPt)
+			w.text(s.x, baseline(gridY(pos.signLine+i), lineH, bodyPt), s.text, pitch-w.em())
+		}
+	}
+	drawFooter(w, d, foot)
+	pageNumbers(w, d)
+	if d.Preview {
+		previewMarks(w)
+	}
 }
 
-// layoutOfficial lays d out with body line height lineH and reports whether
-// the signature or the footer block had to start a page of its own.
-func layoutOfficial(d Official, fonts Fonts, created time.Time, lineH float64) (*gofpdf.Fpdf, bool) {
-	pdf := newPDF(fonts, "P", created)
-	pdf.SetTitle(d.Title, true)
-	pdf.SetSubject(d.Number, true)
-	pdf.SetAuthor(d.Letterhead.Office, true)
-	w := &writer{pdf: pdf, left: marginLeft, width: areaW, top: marginTop, bottom: marginTop + areaH}
-	pdf.SetFooterFunc(func() { pageNumber(w, d) })
-	pdf.AddPage()
-	w.y = w.top
+// titleParts is the title as unbreakable words.
+func titleParts(d Official) []string {
+	if len(d.TitleParts) > 0 {
+		return d.TitleParts
+	}
+	return []string{d.Title}
+}
 
-	red := func() { pdf.SetTextColor(sepRed, sepG, 0); pdf.SetDrawColor(sepRed, sepG, 0) }
-	black := func() { pdf.SetTextColor(0, 0, 0); pdf.SetDrawColor(0, 0, 0) }
+// header draws the 版头 on page 1 and returns the first grid line below it
+// and the title's two blank lines.
+func header(w *doc, d Official) int {
 	masthead := d.Letterhead.Masthead
 	if masthead == "" {
 		masthead = d.Letterhead.Office
@@ -183,162 +196,306 @@ func layoutOfficial(d Official, fonts Fonts, created time.Time, lineH float64) (
 			masthead += "文件"
 		}
 	}
-	// 发文机关标志: red, centred, as large as the type area's width allows.
-	size := 36.0
-	w.font("B", size)
-	for w.measure(masthead) > areaW && size > 16 {
-		size -= 1
-		w.font("B", size)
+	// 发文机关标志: red 小标宋, centred, as large as the width allows.
+	size := 40.0
+	w.font(RoleTitle, size)
+	for w.measure(masthead) > areaW-pitch && size > 16 {
+		size--
+		w.font(RoleTitle, size)
 	}
-	red()
+	top, bottom := w.set.roles[RoleTitle].ink(masthead)
+	em := size * ptMM
+	mastTop := marginTop + mastheadTop
 	if d.Letter {
-		w.y = letterMastTop
-		w.line(masthead, "C", size*25.4/72*1.2)
-		w.y += 4
-		pdf.SetLineWidth(1.0)
-		pdf.Line(w.left, w.y, w.left+w.width, w.y)
-		pdf.SetLineWidth(0.3)
-		pdf.Line(w.left, w.y+1.2, w.left+w.width, w.y+1.2)
-		w.y += 4
-		black()
-		w.font("", bodyPt)
-		w.line(d.Number, "R", lineH)
+		mastTop = letterTop
+	}
+	mastBase := mastTop + top*em
+	mastBottom := mastBase - bottom*em
+	w.color(sepRed, 0, 0)
+	w.textAt(marginLeft, areaW, mastBase, masthead, "C")
+	w.font(RoleBody, bodyPt)
+	bodyEm := w.em()
+	var below float64 // the bottom of the last element of the 版头
+	if d.Letter {
+		// 红色双线 4 mm below the masthead, thick over thin, 170 mm; the
+		// lower one 20 mm above the page's bottom edge, thin over thick.
+		x1, x2 := (pageW-letterRule)/2, (pageW+letterRule)/2
+		y := mastBottom + 4
+		w.rule(x1, x2, y+0.5, 1.0)
+		w.rule(x1, x2, y+1.0+0.6+0.15, 0.3)
+		rulesBottom := y + 1.0 + 0.6 + 0.3
+		low := pageH - letterBottom
+		w.rule(x1, x2, low-0.5-0.6-0.15, 0.3)
+		w.rule(x1, x2, low-0.5, 1.0)
+		w.color(0, 0, 0)
+		// 份号、密级 at the left and 发文字号 at the right, their tops 7/8 of
+		// a 三号 character below the double line.
+		y = rulesBottom + bodyEm*7/8
+		w.textAt(marginLeft, areaW, y+ascent*bodyEm, d.Number, "R")
+		below = y + bodyEm
+		for i, s := range marks(d) {
+			w.font([]Role{RoleBody, RoleHeading}[min(i, 1)], bodyPt)
+			w.textAt(marginLeft, areaW, y+float64(i)*lineH+ascent*bodyEm, s, "L")
+			below = max(below, y+float64(i)*lineH+bodyEm)
+		}
 	} else {
-		w.y = marginTop + mastheadTop
-		w.line(masthead, "C", size*25.4/72*1.2)
-		w.y += lineH
-		black()
-		w.font("", bodyPt)
-		w.line(d.Number, "C", lineH)
-		red()
-		w.y += 4 - lineH*0.25
-		pdf.SetLineWidth(0.7)
-		pdf.Line(w.left, w.y, w.left+w.width, w.y)
-		black()
-		w.y += lineH
+		w.color(0, 0, 0)
+		// 份号 on the first line of the type area, 密级和保密期限 on the second.
+		for i, s := range marks(d) {
+			w.font([]Role{RoleBody, RoleHeading}[min(i, 1)], bodyPt)
+			w.textAt(marginLeft, areaW, baseline(gridY(i), lineH, bodyPt), s, "L")
+		}
+		w.font(RoleBody, bodyPt)
+		// 发文字号 two lines below the masthead, centred; the red separator
+		// 4 mm below it.
+		numTop := mastBottom + 2*lineH
+		w.textAt(marginLeft, areaW, baseline(numTop, lineH, bodyPt), d.Number, "C")
+		_, nb := w.set.roles[RoleBody].ink(d.Number)
+		sep := baseline(numTop, lineH, bodyPt) - nb*bodyEm + 4
+		w.color(sepRed, 0, 0)
+		w.rule(marginLeft, marginLeft+areaW, sep, 0.7)
+		w.color(0, 0, 0)
+		below = sep + 0.35
 	}
-	// Title: centred, 二号, wrapped, two lines below the separator.
-	w.y += lineH
-	w.font("B", titlePt)
-	for _, l := range Wrap(d.Title, areaW-2*charW, w.measure) {
-		w.line(l, "C", titlePt*25.4/72*1.5)
+	// The title starts two blank lines below.
+	return int(math.Ceil((below+2*lineH-marginTop)/lineH - 0.3))
+}
+
+// marks are 份号 and 密级和保密期限, those that are set, in order.
+func marks(d Official) []string {
+	var out []string
+	if d.CopyNo != "" {
+		out = append(out, d.CopyNo)
 	}
-	w.y += lineH
-	w.font("", bodyPt)
-	if d.Addressee != "" {
-		w.paragraph(d.Addressee+"：", 0, lineH)
+	if d.Classification != "" {
+		out = append(out, d.Classification)
 	}
-	for _, b := range d.Body {
-		if b.Heading {
-			w.font("B", bodyPt)
-			w.paragraph(b.Text, 2, lineH)
-			w.font("", bodyPt)
+	return out
+}
+
+// paragraph breaks text into body lines of the grid: the first indented by
+// indent characters, every line but the last justified.
+func paragraph(w *doc, text string, role Role, indent int) []flowLine {
+	w.font(role, bodyPt)
+	sp := pitch - w.em() // 28 characters a line
+	pad := strings.Repeat("\u3000", indent)
+	lines := Wrap(pad+text, areaW+0.01, func(s string) float64 { return w.width(s, sp) })
+	out := make([]flowLine, len(lines))
+	for i, l := range lines {
+		out[i] = flowLine{text: l, role: role, pt: bodyPt, align: "L", justify: i < len(lines)-1}
+	}
+	return out
+}
+
+// drawLine draws one flow line on the grid line whose top is y.
+func drawLine(w *doc, l flowLine, y float64) {
+	if l.blank {
+		return
+	}
+	w.font(l.role, l.pt)
+	base := baseline(y, lineH, l.pt)
+	switch {
+	case l.justify:
+		n := len([]rune(l.text))
+		sp := pitch - w.em()
+		if n > 1 {
+			sp = (areaW - l.indent - w.measure(l.text)) / float64(n-1)
+		}
+		w.text(marginLeft+l.indent, base, l.text, sp)
+	case l.role == RoleTitle:
+		w.textAt(marginLeft, areaW, base, l.text, l.align)
+	default:
+		w.text(marginLeft+l.indent, base, l.text, pitch-w.em())
+	}
+}
+
+// placed is where each flow line, the signature and the 版记 went.
+type placed struct {
+	lines              []struct{ page, line int }
+	signPage, signLine int
+	signAlone          bool
+	footAlone          bool
+}
+
+// footRowH is the height of one row of the 版记.
+const footRowH = lineH * 0.7
+
+// placeFlow puts the flow on the grid from line first of page 1, starting a
+// new page before any index in breakAt, then the signature (sign grid lines)
+// after it and the 版记 (footH mm) at the bottom of the last page. It
+// reports a signature that landed on a page with no body text, and a 版记
+// that did not fit below the signature.
+func placeFlow(flow []flowLine, first, sign int, footH float64, breakAt map[int]bool) placed {
+	p := placed{lines: make([]struct{ page, line int }, len(flow))}
+	page, line := 1, first
+	for i, l := range flow {
+		if line >= linesPerPage || (breakAt[i] && line > 0) {
+			page, line = page+1, 0
+		}
+		if l.blank && line == 0 && page > 1 {
+			// A blank line does not open a page.
+			p.lines[i] = struct{ page, line int }{page, -1}
+			continue
+		}
+		p.lines[i] = struct{ page, line int }{page, line}
+		line++
+	}
+	if line+sign > linesPerPage {
+		page, line = page+1, 0
+		p.signAlone = true
+	}
+	p.signPage, p.signLine = page, line
+	end := gridY(line + sign)
+	if end+footH > areaBottom+0.01 {
+		p.footAlone = true
+	}
+	return p
+}
+
+// lastTextLines is the index of the flow line two text lines before its end,
+// where a page break keeps the signature and 版记 company.
+func lastTextLines(flow []flowLine) int {
+	n := 0
+	for i := len(flow) - 1; i >= 0; i-- {
+		if !flow[i].blank {
+			n++
+			if n == 2 {
+				return i
+			}
+		}
+	}
+	return 0
+}
+
+// signLine is one line of the signature block at x, or a blank line.
+type signLine struct {
+	text string
+	x    float64
+}
+
+// signature lays out 发文机关署名 and 成文日期 (GB/T 9704 §7.3.5): one
+// blank line below the body; without a seal the signature stands two
+// characters from the right and the date starts two characters right of the
+// signature's first character; with a seal the date stands four characters
+// from the right, the signature centred above it, and two blank lines
+// reserve the seal's upper half.
+func signature(w *doc, d Official) []signLine {
+	w.font(RoleBody, bodyPt)
+	sp := pitch - w.em()
+	sign, date := d.Letterhead.Office, DateCN(d.Date)
+	sw, dw := w.width(sign, sp), w.width(date, sp)
+	right := marginLeft + areaW
+	if d.Sealed {
+		dx := right - 4*pitch - dw
+		sx := dx + (dw-sw)/2
+		if sx+sw > right-2*pitch {
+			sx = right - 2*pitch - sw
+		}
+		return []signLine{{}, {}, {text: sign, x: sx}, {text: date, x: dx}}
+	}
+	sx := right - 2*pitch - sw
+	dx := sx + 2*pitch
+	if dx+dw > right-2*pitch {
+		dx = right - 2*pitch - dw
+		sx = dx - 2*pitch
+	}
+	return []signLine{{}, {text: sign, x: sx}, {text: date, x: dx}}
+}
+
+// footerRows are the rows of the 版记: 抄送, then 印发机关和印发日期 (not
+// in a letter).
+func footerRows(d Official) []string {
+	var rows []string
+	if len(d.CopiesTo) > 0 {
+		rows = append(rows, "抄送："+strings.Join(d.CopiesTo, "，")+"。")
+	}
+	if !d.Letter {
+		rows = append(rows, "")
+	}
+	return rows
+}
+
+// drawFooter draws the 版记 at the bottom of the last page: rows of 四号,
+// indented one character each side; its last rule on the type area's bottom
+// edge, the first and last rules 0.35 mm, the middle ones 0.25 mm. A letter
+// has neither rules nor 印发机关.
+func drawFooter(w *doc, d Official, rows []string) {
+	if len(rows) == 0 {
+		return
+	}
+	w.setPage(w.pages())
+	w.font(RoleBody, footerPt)
+	ind := w.em()
+	y := areaBottom - float64(len(rows))*footRowH
+	w.color(0, 0, 0)
+	if !d.Letter {
+		w.rule(marginLeft, marginLeft+areaW, y, 0.35)
+	}
+	for i, r := range rows {
+		base := baseline(y, footRowH, footerPt)
+		if r == "" && !d.Letter {
+			printedBy := d.Letterhead.PrintedBy
+			if printedBy == "" {
+				printedBy = d.Letterhead.Office
+			}
+			w.text(marginLeft+ind, base, printedBy, 0)
+			w.textAt(marginLeft, areaW-ind, base, DateCN(d.PrintedOn)+"印发", "R")
 		} else {
-			w.paragraph(b.Text, 2, lineH)
+			w.text(marginLeft+ind, base, r, 0)
+		}
+		y += footRowH
+		if !d.Letter {
+			t := 0.25
+			if i == len(rows)-1 {
+				t = 0.35
+			}
+			w.rule(marginLeft, marginLeft+areaW, y, t)
 		}
 	}
-	if len(d.Attachments) > 0 {
-		w.y += lineH
-		for i, a := range d.Attachments {
-			label := "附件："
-			if i > 0 {
-				label = "\u3000\u3000\u3000"
-			}
-			item := a
-			if len(d.Attachments) > 1 {
-				item = fmt.Sprintf("%d．%s", i+1, a)
-			}
-			w.paragraph(label+item, 2, lineH)
+}
+
+// pageNumbers prints "— n —" in 四号 on every page (not page 1 of a
+// letter), its dashes 7 mm below the type area: odd pages one character in
+// from the right edge, even pages one character in from the left. Page 1
+// also carries the verification code.
+func pageNumbers(w *doc, d Official) {
+	n := w.pages()
+	for p := 1; p <= n; p++ {
+		w.setPage(p)
+		w.color(0, 0, 0)
+		if !(d.Letter && p == 1) {
+			pageNumber(w, p, marginLeft, areaW, areaBottom+pageNoBelow)
+		}
+		if p == 1 && d.VerifyCode != "" {
+			w.font(RoleBody, 9)
+			w.pdf.SetTextColor(90, 90, 90)
+			w.text(marginLeft, pageH-9, "文件核验码 "+d.VerifyCode+"　核验地址 "+d.VerifyURL, 0)
+			w.pdf.SetTextColor(0, 0, 0)
 		}
 	}
-	// 发文机关署名 and 成文日期: right, the date 右空四字.
-	pages := pdf.PageNo()
-	w.need(4 * lineH)
-	alone := pdf.PageNo() != pages
-	w.y += 2 * lineH
-	sign := d.Letterhead.Office
-	date := DateCN(d.Date)
-	dateX := w.left + w.width - 4*charW - w.measure(date)
-	signX := dateX + (w.measure(date)-w.measure(sign))/2
-	if signX+w.measure(sign) > w.left+w.width {
-		signX = w.left + w.width - w.measure(sign)
-	}
-	pdf.Text(signX, w.y+lineH*0.72, sign)
-	w.y += lineH
-	pdf.Text(dateX, w.y+lineH*0.72, date)
-	w.y += lineH
-	pages = pdf.PageNo()
-	footerBlock(w, d, lineH)
-	alone = alone || pdf.PageNo() != pages
-	if d.Preview {
-		previewMarks(pdf)
-	}
-	return pdf, alone
 }
 
-// footerBlock is the 版记 at the bottom of the last page: 抄送 and 印发.
-func footerBlock(w *writer, d Official, lineH float64) {
-	pdf := w.pdf
-	rows := 1
-	if len(d.CopiesTo) > 0 {
-		rows++
-	}
-	h := float64(rows)*lineH*0.8 + 2
-	if w.y+h > w.bottom {
-		w.need(w.bottom - w.top) // always a new page
-	}
-	y := w.bottom - h
-	w.font("", 14)
-	pdf.SetLineWidth(0.35)
-	pdf.Line(w.left, y, w.left+w.width, y)
-	if len(d.CopiesTo) > 0 {
-		pdf.Text(w.left+charW*0.5, y+lineH*0.6, "抄送："+strings.Join(d.CopiesTo, "，")+"。")
-		y += lineH * 0.8
-		pdf.SetLineWidth(0.25)
-		pdf.Line(w.left, y, w.left+w.width, y)
-	}
-	printedBy := d.Letterhead.PrintedBy
-	if printedBy == "" {
-		printedBy = d.Letterhead.Office
-	}
-	pdf.Text(w.left+charW*0.5, y+lineH*0.6, printedBy)
-	on := DateCN(d.PrintedOn) + "印发"
-	pdf.Text(w.left+w.width-charW*0.5-w.measure(on), y+lineH*0.6, on)
-	y += lineH * 0.8
-	pdf.SetLineWidth(0.35)
-	pdf.Line(w.left, y, w.left+w.width, y)
-}
-
-// pageNumber prints "— n —": odd pages right, even pages left, one
-// character in from the edge of the type area, 7 mm below it. The first
-// page also carries the verification code.
-func pageNumber(w *writer, d Official) {
-	pdf := w.pdf
-	n := pdf.PageNo()
-	pdf.SetFont("wk", "", footerPt)
-	pdf.SetTextColor(0, 0, 0)
-	s := fmt.Sprintf("— %d —", n)
-	y := marginTop + areaH + noteBelowArea + footerPt*25.4/72*0.7
-	x := marginLeft + areaW - charW - pdf.GetStringWidth(s)
-	if n%2 == 0 {
-		x = marginLeft + charW
-	}
-	pdf.Text(x, y, s)
-	if n == 1 && d.VerifyCode != "" {
-		pdf.SetFont("wk", "", 9)
-		pdf.SetTextColor(90, 90, 90)
-		pdf.Text(marginLeft, y+8, "文件核验码 "+d.VerifyCode+"　核验地址 "+d.VerifyURL)
-		pdf.SetTextColor(0, 0, 0)
+// pageNumber draws "— p —" with its dashes' centre at y, inside [left,
+// left+width] one character from the outer edge.
+func pageNumber(w *doc, p int, left, width, y float64) {
+	w.font(RoleBody, footerPt)
+	s := fmt.Sprintf("— %d —", p)
+	top, bottom := w.set.pick(RoleBody, '—').ink("—")
+	base := y + (top+bottom)/2*w.em()
+	if p%2 == 0 {
+		w.text(left+w.em(), base, s, 0)
+	} else {
+		w.text(left+width-w.em()-w.measure(s), base, s, 0)
 	}
 }
 
 // previewMarks stamps every page as an unissued preview.
-func previewMarks(pdf *gofpdf.Fpdf) {
-	for p := 1; p <= pdf.PageCount(); p++ {
-		pdf.SetPage(p)
-		pdf.SetFont("wk", "B", 12)
-		pdf.SetTextColor(200, 0, 0)
-		pdf.Text(marginLeft, 20, "预览稿 · 未发文 · 无效")
+func previewMarks(w *doc) {
+	for p := 1; p <= w.pages(); p++ {
+		w.setPage(p)
+		w.font(RoleHeading, 12)
+		w.pdf.SetTextColor(200, 0, 0)
+		w.text(marginLeft, 20, "预览稿 · 未发文 · 无效", 0)
 	}
-	pdf.SetTextColor(0, 0, 0)
+	w.pdf.SetTextColor(0, 0, 0)
 }

@@ -12,54 +12,54 @@ type Column struct {
 	Width  float64
 }
 
+// cursor is a position on a page's area where tables and forms are drawn.
+type cursor struct {
+	*doc
+	y, left, width, top, bottom float64
+}
+
 // table draws rows with borders, wrapping each cell, repeating the header
 // on every page, starting at the cursor.
-func (w *writer) table(cols []Column, rows [][]string, pt float64) {
-	pdf := w.pdf
-	lh := pt * 25.4 / 72 * 1.45
+func (c *cursor) table(cols []Column, rows [][]string, pt float64) {
+	lh := pt * ptMM * 1.45
 	pad := 1.5
-	var draw func(cells []string, bold bool)
-	draw = func(cells []string, bold bool) {
-		style := ""
-		if bold {
-			style = "B"
+	var draw func(cells []string, head bool)
+	draw = func(cells []string, head bool) {
+		role := RoleBody
+		if head {
+			role = RoleHeading
 		}
-		w.font(style, pt)
+		c.font(role, pt)
 		wrapped := make([][]string, len(cols))
 		n := 1
-		for i, c := range cols {
+		for i, col := range cols {
 			text := ""
 			if i < len(cells) {
 				text = cells[i]
 			}
-			wrapped[i] = Wrap(text, c.Width-2*pad, w.measure)
+			wrapped[i] = Wrap(text, col.Width-2*pad, c.measure)
 			n = max(n, len(wrapped[i]))
 		}
 		h := float64(n)*lh + 2*pad
-		if w.y+h > w.bottom {
-			pdf.AddPage()
-			w.y = w.top
-			if !bold {
+		if c.y+h > c.bottom {
+			c.addPage()
+			c.y = c.top
+			if !head {
 				draw(headers(cols), true)
-				w.font("", pt)
+				c.font(role, pt)
 			}
 		}
-		x := w.left
-		for i, c := range cols {
-			if bold {
-				pdf.SetFillColor(232, 234, 237)
-				pdf.Rect(x, w.y, c.Width, h, "FD")
-			} else {
-				pdf.Rect(x, w.y, c.Width, h, "D")
-			}
+		x := c.left
+		for i, col := range cols {
+			c.box(x, c.y, col.Width, h, head)
 			for j, l := range wrapped[i] {
-				pdf.Text(x+pad, w.y+pad+float64(j)*lh+lh*0.75, l)
+				c.text(x+pad, c.y+pad+float64(j)*lh+lh*0.75, l, 0)
 			}
-			x += c.Width
+			x += col.Width
 		}
-		w.y += h
+		c.y += h
 	}
-	pdf.SetLineWidth(0.2)
+	c.pdf.SetLineWidth(0.2)
 	draw(headers(cols), true)
 	for _, r := range rows {
 		draw(r, false)
@@ -88,64 +88,95 @@ type Form struct {
 	Signatures []string
 }
 
-// RenderForm lays out a form on A4 portrait.
+// formPt is the size of a form's text (小四).
+const formPt = 12.0
+
+// RenderForm lays out a form on A4 portrait, in the type area of GB/T 9704:
+// title, office and number, the rows, and the signature lines.
 func RenderForm(out io.Writer, f Form, fonts Fonts, created time.Time) error {
-	renderMu.Lock()
-	defer renderMu.Unlock()
-	pdf := newPDF(fonts, "P", created)
-	pdf.SetTitle(f.Title, true)
-	pdf.SetSubject(f.Number, true)
-	w := &writer{pdf: pdf, left: marginLeft, width: areaW, top: marginTop, bottom: marginTop + areaH}
-	pdf.SetFooterFunc(func() { pageNumber(w, Official{VerifyCode: f.VerifyCode, VerifyURL: f.VerifyURL}) })
-	pdf.AddPage()
-	w.y = w.top
-	w.font("B", titlePt)
-	w.line(f.Title, "C", titlePt*25.4/72*1.6)
-	w.font("", 12)
-	w.line(f.Office, "L", 8)
-	w.y -= 8
-	w.line("编号："+f.Number, "R", 8)
-	w.y += 2
+	d := newDoc(fonts, false, info{Title: f.Title, Subject: f.Number, Author: f.Office, Created: created})
+	c := &cursor{doc: d, left: marginLeft, width: areaW, top: marginTop, bottom: areaBottom}
+	d.addPage()
+	c.y = c.top
+	c.font(RoleTitle, titlePt)
+	c.textAt(c.left, c.width, baseline(c.y, lineH*1.2, titlePt), f.Title, "C")
+	c.y += lineH * 1.4
+	c.font(RoleBody, formPt)
+	base := baseline(c.y, 8, formPt)
+	c.text(c.left, base, f.Office, 0)
+	c.textAt(c.left, c.width, base, "编号："+f.Number, "R")
+	c.y += 9
 	rows := make([][]string, len(f.Rows))
 	for i, r := range f.Rows {
 		rows[i] = []string{r[0], r[1]}
 	}
-	// The label column is a header column: draw a table without a header row.
-	cols := []Column{{"", 32}, {"", areaW - 32}}
-	w.formRows(cols, rows, 12)
-	if err := pdf.Error(); err != nil {
-		return fmt.Errorf("render %s: %w", f.Number, err)
+	c.formRows([]Column{{"", 30}, {"", areaW - 30}}, rows)
+	if len(f.Signatures) > 0 {
+		c.signatures(f.Signatures)
 	}
-	return pdf.Output(out)
+	for p := 1; p <= d.pages(); p++ {
+		d.setPage(p)
+		d.color(0, 0, 0)
+		pageNumber(d, p, marginLeft, areaW, areaBottom+pageNoBelow)
+		if p == 1 && f.VerifyCode != "" {
+			d.font(RoleBody, 9)
+			d.pdf.SetTextColor(90, 90, 90)
+			d.text(marginLeft, pageH-9, "文件核验码 "+f.VerifyCode+"　核验地址 "+f.VerifyURL, 0)
+			d.pdf.SetTextColor(0, 0, 0)
+		}
+	}
+	return d.output(out, f.Number)
 }
 
-func (w *writer) formRows(cols []Column, rows [][]string, pt float64) {
-	pdf := w.pdf
-	lh := pt * 25.4 / 72 * 1.5
-	pad := 2.0
-	pdf.SetLineWidth(0.3)
+// formRows draws label–value rows, the labels on grey in 黑体.
+func (c *cursor) formRows(cols []Column, rows [][]string) {
+	lh := formPt * ptMM * 1.45
+	pad := 1.8
+	c.pdf.SetLineWidth(0.3)
 	for _, r := range rows {
-		w.font("", pt)
-		label := Wrap(r[0], cols[0].Width-2*pad, w.measure)
-		value := Wrap(r[1], cols[1].Width-2*pad, w.measure)
-		h := float64(max(len(label), len(value), 2))*lh + 2*pad
-		if w.y+h > w.bottom {
-			pdf.AddPage()
-			w.y = w.top
+		c.font(RoleHeading, formPt)
+		label := Wrap(r[0], cols[0].Width-2*pad, c.measure)
+		c.font(RoleBody, formPt)
+		value := Wrap(r[1], cols[1].Width-2*pad, c.measure)
+		h := float64(max(len(label), len(value), 1))*lh + 2*pad + 1
+		if c.y+h > c.bottom {
+			c.addPage()
+			c.y = c.top
 		}
-		pdf.SetFillColor(240, 241, 243)
-		pdf.Rect(w.left, w.y, cols[0].Width, h, "FD")
-		pdf.Rect(w.left+cols[0].Width, w.y, cols[1].Width, h, "D")
-		w.font("B", pt)
+		c.box(c.left, c.y, cols[0].Width, h, true)
+		c.box(c.left+cols[0].Width, c.y, cols[1].Width, h, false)
+		c.font(RoleHeading, formPt)
 		for j, l := range label {
-			pdf.Text(w.left+pad, w.y+pad+float64(j)*lh+lh*0.75, l)
+			c.text(c.left+pad, c.y+pad+0.5+float64(j)*lh+lh*0.75, l, 0)
 		}
-		w.font("", pt)
+		c.font(RoleBody, formPt)
 		for j, l := range value {
-			pdf.Text(w.left+cols[0].Width+pad, w.y+pad+float64(j)*lh+lh*0.75, l)
+			c.text(c.left+cols[0].Width+pad, c.y+pad+0.5+float64(j)*lh+lh*0.75, l, 0)
 		}
-		w.y += h
+		c.y += h
 	}
+}
+
+// signatures draws the signature lines under a form: each label followed
+// by a blank to sign on and a date blank, spread across the width.
+func (c *cursor) signatures(labels []string) {
+	h := 12.0
+	if c.y+6+h > c.bottom {
+		c.addPage()
+		c.y = c.top
+	}
+	c.y += 6
+	c.font(RoleBody, formPt)
+	col := c.width / float64(len(labels))
+	base := c.y + h*0.7
+	c.pdf.SetLineWidth(0.2)
+	for i, l := range labels {
+		x := c.left + float64(i)*col
+		c.text(x, base, l, 0)
+		lw := c.measure(l)
+		c.rule(x+lw+1, x+col-4, base+1, 0.2)
+	}
+	c.y += h
 }
 
 // Sheet is a printable table on A4 landscape, such as the ledger.
@@ -160,29 +191,24 @@ type Sheet struct {
 
 // RenderSheet lays out a sheet on A4 landscape with page numbers.
 func RenderSheet(out io.Writer, s Sheet, fonts Fonts, created time.Time) error {
-	renderMu.Lock()
-	defer renderMu.Unlock()
-	pdf := newPDF(fonts, "L", created)
-	pdf.SetTitle(s.Title, true)
+	d := newDoc(fonts, true, info{Title: s.Title, Author: s.Office, Created: created})
 	const left, top, width, bottom = 15.0, 15.0, 267.0, 195.0
-	w := &writer{pdf: pdf, left: left, width: width, top: top, bottom: bottom}
-	pdf.SetFooterFunc(func() {
-		pdf.SetFont("wk", "", 10)
-		t := fmt.Sprintf("— %d —", pdf.PageNo())
-		pdf.Text(left+(width-pdf.GetStringWidth(t))/2, 203, t)
-	})
-	pdf.AddPage()
-	w.y = w.top
-	w.font("B", 18)
-	w.line(s.Title, "C", 10)
-	w.font("", 10)
-	w.line(s.Office+"　"+s.Filter, "L", 6)
-	w.y -= 6
-	w.line("打印日期："+DateCN(s.Printed)+"　共 "+fmt.Sprint(len(s.Rows))+" 条", "R", 6)
-	w.y += 1
-	w.table(s.Columns, s.Rows, 9)
-	if err := pdf.Error(); err != nil {
-		return fmt.Errorf("render %s: %w", s.Title, err)
+	c := &cursor{doc: d, left: left, width: width, top: top, bottom: bottom}
+	d.addPage()
+	c.y = top
+	c.font(RoleTitle, 18)
+	c.textAt(left, width, c.y+7, s.Title, "C")
+	c.y += 10
+	c.font(RoleBody, 10)
+	c.text(left, c.y+4.5, s.Office+"　"+s.Filter, 0)
+	c.textAt(left, width, c.y+4.5, "打印日期："+DateCN(s.Printed)+"　共 "+fmt.Sprint(len(s.Rows))+" 条", "R")
+	c.y += 7
+	c.table(s.Columns, s.Rows, 9)
+	for p := 1; p <= d.pages(); p++ {
+		d.setPage(p)
+		d.font(RoleBody, 10)
+		t := fmt.Sprintf("— %d —", p)
+		d.textAt(left, width, 203, t, "C")
 	}
-	return pdf.Output(out)
+	return d.output(out, s.Title)
 }

@@ -1,6 +1,7 @@
 package templates
 
 import (
+	"math"
 	"strings"
 	"unicode"
 )
@@ -77,4 +78,59 @@ func adjustBreak(rs []rune, start, end int) int {
 // a hyphen counts, so that ledger numbers (2026-0171) stay whole.
 func isWordRune(r rune) bool {
 	return r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-')
+}
+
+// balance sets words (unbreakable parts, in order) on as few lines no wider
+// than width as possible, breaking only between words, and among those
+// breaks picks the most even lines, the upper ones no longer than the lower
+// (a trapezoid, as GB/T 9704 asks of titles). A word longer than a line is
+// broken by Wrap first.
+func balance(words []string, width float64, measure func(string) float64) []string {
+	var parts []string
+	for _, w := range words {
+		if measure(w) > width {
+			parts = append(parts, Wrap(w, width, measure)...)
+		} else if w != "" {
+			parts = append(parts, w)
+		}
+	}
+	if len(parts) == 0 {
+		return []string{""}
+	}
+	// best[i] is the best way to set parts[i:], as its lines; it compares
+	// first by line count, then by the widest line, then by preferring a
+	// shorter first line.
+	type way struct {
+		lines []string
+		widest float64
+	}
+	best := make([]*way, len(parts)+1)
+	best[len(parts)] = &way{}
+	for i := len(parts) - 1; i >= 0; i-- {
+		line := ""
+		for j := i; j < len(parts); j++ {
+			line += parts[j]
+			lw := measure(line)
+			if lw > width {
+				break
+			}
+			rest := best[j+1]
+			if rest == nil {
+				continue
+			}
+			cand := &way{lines: append([]string{line}, rest.lines...), widest: max(lw, rest.widest)}
+			cur := best[i]
+			switch {
+			case cur == nil,
+				len(cand.lines) < len(cur.lines),
+				len(cand.lines) == len(cur.lines) && cand.widest < cur.widest-0.01,
+				len(cand.lines) == len(cur.lines) && math.Abs(cand.widest-cur.widest) <= 0.01 && lw < measure(cur.lines[0]):
+				best[i] = cand
+			}
+		}
+	}
+	if best[0] == nil {
+		return parts
+	}
+	return best[0].lines
 }

@@ -37,7 +37,7 @@ type config struct {
 	MinioTLS                                                   bool
 
 	Office, Masthead, PrefixNotice, PrefixFeedback, PrefixClosing, Contact string
-	FontRegular, FontBold                                                  string
+	FontTitle, FontBody, FontHeading, FontKai, FontFallback                string
 	PublicURL                                                              string
 }
 
@@ -92,8 +92,11 @@ func (m *Main) bind(fs *flag.FlagSet, c *config) {
 	fs.StringVar(&c.PrefixFeedback, "prefix-feedback", m.env("RECTIFY_PREFIX_FEEDBACK", documents.DefaultPrefixes[documents.KindFeedback]), "number prefix of feedback letters (RECTIFY_PREFIX_FEEDBACK)")
 	fs.StringVar(&c.PrefixClosing, "prefix-closing", m.env("RECTIFY_PREFIX_CLOSING", documents.DefaultPrefixes[documents.KindClosing]), "number prefix of closing forms (RECTIFY_PREFIX_CLOSING)")
 	fs.StringVar(&c.Contact, "contact", m.env("RECTIFY_CONTACT", ""), "how units report back, printed on notices (RECTIFY_CONTACT)")
-	fs.StringVar(&c.FontRegular, "font-regular", m.env("RECTIFY_FONT_REGULAR", ""), "TrueType font for documents; default the embedded LXGW WenKai (RECTIFY_FONT_REGULAR)")
-	fs.StringVar(&c.FontBold, "font-bold", m.env("RECTIFY_FONT_BOLD", ""), "TrueType bold font (RECTIFY_FONT_BOLD)")
+	fs.StringVar(&c.FontTitle, "font-title", m.env("RECTIFY_FONT_TITLE", ""), "TrueType font for mastheads and titles (小标宋); default the embedded Noto Serif SC Bold (RECTIFY_FONT_TITLE)")
+	fs.StringVar(&c.FontBody, "font-body", m.env("RECTIFY_FONT_BODY", ""), "TrueType font for body text (仿宋); default the embedded Noto Serif SC (RECTIFY_FONT_BODY)")
+	fs.StringVar(&c.FontHeading, "font-heading", m.env("RECTIFY_FONT_HEADING", ""), "TrueType font for first-level headings (黑体); default the embedded Noto Sans SC (RECTIFY_FONT_HEADING)")
+	fs.StringVar(&c.FontKai, "font-kai", m.env("RECTIFY_FONT_KAI", ""), "TrueType font for second-level headings (楷体); default the embedded LXGW WenKai (RECTIFY_FONT_KAI)")
+	fs.StringVar(&c.FontFallback, "font-fallback", m.env("RECTIFY_FONT_FALLBACK", ""), "comma-separated TrueType fonts for characters the others lack; default the embedded HanaMin B (RECTIFY_FONT_FALLBACK)")
 	fs.StringVar(&c.PublicURL, "public-url", m.env("RECTIFY_PUBLIC_URL", ""), "the address people reach the server at, printed in verification links (RECTIFY_PUBLIC_URL)")
 }
 
@@ -228,12 +231,15 @@ func (m *Main) openLedger(ctx context.Context, c config, passive bool) (*app, er
 		a.close()
 		return nil, fmt.Errorf("file storage: %w", err)
 	}
-	a.fonts = templates.EmbeddedFonts()
-	if c.FontRegular != "" {
-		if a.fonts, err = templates.LoadFonts(c.FontRegular, c.FontBold); err != nil {
-			a.close()
-			return nil, err
+	files := templates.FontFiles{Title: c.FontTitle, Body: c.FontBody, Heading: c.FontHeading, Kai: c.FontKai}
+	for _, f := range strings.Split(c.FontFallback, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			files.Fallback = append(files.Fallback, f)
 		}
+	}
+	if a.fonts, err = templates.LoadFonts(files); err != nil {
+		a.close()
+		return nil, err
 	}
 	a.docs = documents.NewService(documents.Config{Cases: a.svc, Store: a.db, Blobs: a.blobs, Calendar: cal, Catalog: cat,
 		Fonts: a.fonts, Letterhead: templates.Letterhead{Office: c.Office, Masthead: c.Masthead},

@@ -73,7 +73,9 @@ func (u *UnicodeMap) write(w io.Writer, objID int) error {
 	indexs := glyphIndexToCharacter.allIndexs()
 	for _, k := range indexs {
 		v, _ := glyphIndexToCharacter.runeByIndex(k)
-		fmt.Fprintf(buff, "<%04X><%04X><%04X>\n", k, k, v)
+		// Rectify patch: a character beyond the BMP is written as its
+		// UTF-16BE surrogate pair, as the ToUnicode CMap requires.
+		fmt.Fprintf(buff, "<%04X><%04X><%s>\n", k, k, utf16Hex(v))
 	}
 	buff.WriteString("endbfrange\n")
 	buff.WriteString(suffix)
@@ -132,4 +134,13 @@ func (m *mapGlyphIndexToCharacter) runeByIndex(index int) (rune, bool) {
 		}
 	}
 	return r, ok
+}
+
+// utf16Hex is r in UTF-16BE as hex digits (Rectify patch).
+func utf16Hex(r rune) string {
+	if r <= 0xFFFF {
+		return fmt.Sprintf("%04X", r)
+	}
+	r -= 0x10000
+	return fmt.Sprintf("%04X%04X", 0xD800+(r>>10), 0xDC00+(r&0x3FF))
 }
