@@ -1,8 +1,16 @@
 package cases
 
-import "testing"
+import (
+	"strings"
+	"testing"
 
+	"rectify/templates"
+)
+
+// TestCheckText runs with the repertoire the server sets: the embedded
+// document fonts.
 func TestCheckText(t *testing.T) {
+	SetRepertoire(templates.EmbeddedFonts().Unprintable)
 	for _, tc := range []struct {
 		name, s string
 		max     int
@@ -10,7 +18,14 @@ func TestCheckText(t *testing.T) {
 	}{
 		{"Chinese", "核定行政编制20名，实有22人", MaxShortText, true},
 		{"MultiLineFacts", "第一段。\n第二段：\t详见附件。\r\n", MaxLongText, true},
-		{"EmojiAndFullWidth", "ＡＢＣ１２３ 👍", MaxShortText, true},
+		{"FullWidth", "ＡＢＣ１２３ ａｂｃ", MaxShortText, true},
+		// Names from GB 18030-2022 beyond the BMP print through the fallback
+		// font: Extensions B, C, D, E, F.
+		{"ExtensionsBtoF", "王𠮷、李𪜀、张𫝀、刘𬍤、陈𬺰、赵𬌗", MaxShortText, true},
+		{"ExtensionA", "㐀㑇", MaxShortText, true},
+		// No configured font has these: refused where they are typed.
+		{"Emoji", "超编进人 👍", MaxShortText, false},
+		{"PrivateUse", "超编\ue000进人", MaxShortText, false},
 		{"NUL", "超编\x00进人", MaxShortText, false},
 		{"ESC", "超编\x1b[31m进人", MaxLongText, false},
 		{"DEL", "超编\x7f", MaxShortText, false},
@@ -31,6 +46,9 @@ func TestCheckText(t *testing.T) {
 			}
 			if e, isErr := AsError(err); err != nil && (!isErr || e.Field != "title" || e.Code != EINVALID) {
 				t.Fatalf("error %v does not name the field", err)
+			}
+			if tc.name == "Emoji" && !strings.Contains(err.Error(), "「👍」") {
+				t.Fatalf("error %v does not name the character", err)
 			}
 		})
 	}

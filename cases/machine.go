@@ -2,6 +2,7 @@ package cases
 
 import (
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -251,7 +252,30 @@ func checkText(field, s string, max int, required bool) error {
 			return Invalid(field, "%s含有不允许的字符 U+%04X", label(field), r)
 		}
 	}
+	if p := printable.Load(); p != nil {
+		if miss := (*p)(s); len(miss) > 0 {
+			return Invalid(field, "%s中的字「%s」（U+%04X）无法在公文中印出：文书字体和备用字体都没有这个字，请改用通用写法或联系管理员配置字体",
+				label(field), string(miss[0]), miss[0])
+		}
+	}
 	return nil
+}
+
+// printable is the repertoire of the fonts documents are printed in; see
+// SetRepertoire.
+var printable atomic.Pointer[func(string) []rune]
+
+// SetRepertoire makes every text check refuse characters that unprintable
+// returns for it (those no configured font has), so that text is refused
+// with the field and character named when it is entered, never when a
+// document is issued. The server sets it once at start-up from its fonts;
+// nil checks nothing.
+func SetRepertoire(unprintable func(string) []rune) {
+	if unprintable == nil {
+		printable.Store(nil)
+		return
+	}
+	printable.Store(&unprintable)
 }
 
 // badRune reports a character no text of the ledger may hold: control

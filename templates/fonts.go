@@ -50,18 +50,22 @@ const (
 
 var roleNames = [numRoles]string{"标题（小标宋）", "正文（仿宋）", "一级标题（黑体）", "二级标题（楷体）"}
 
-// face is one TrueType font, parsed once per process on first use: gopdf's
-// parse (for embedding) and sfnt's (for widths, coverage and ink bounds).
+// face is one TrueType font. sfnt parses it (cheaply, on first use) for
+// widths, coverage and ink bounds; gopdf parses it for embedding only when a
+// document first prints with it. Both happen once per process.
 type face struct {
 	name string // PDF base font name, with a subset tag
 	data []byte
 
 	once sync.Once
 	err  error
-	fc   *gopdf.FontContainer
 	sf   *sfnt.Font
 	upem float64
 	bufs sync.Pool // *sfnt.Buffer; sfnt buffers are not safe to share
+
+	pdfOnce sync.Once
+	pdfErr  error
+	fc      *gopdf.FontContainer
 
 	adv sync.Map // rune → float64 advance in em, or -1 when absent
 }
@@ -81,18 +85,29 @@ func (f *face) load() error {
 			f.err = fmt.Errorf("parse font: %w", err)
 			return
 		}
-		fc := &gopdf.FontContainer{}
-		if err := fc.AddTTFFontDataWithOption(f.name, f.data, gopdf.TtfOption{
-			// Text is split by coverage before it reaches gopdf; a glyph
-			// still missing shows as a white square, never silently a space.
-			OnGlyphNotFoundSubstitute: func(rune) rune { return '□' }}); err != nil {
-			f.err = fmt.Errorf("parse font: %w", err)
-			return
-		}
-		f.sf, f.fc, f.upem = sf, fc, float64(sf.UnitsPerEm())
+		f.sf, f.upem = sf, float64(sf.UnitsPerEm())
 		f.bufs.New = func() any { return new(sfnt.Buffer) }
 	})
 	return f.err
+}
+
+// container is the face parsed for embedding.
+func (f *face) container() (*gopdf.FontContainer, error) {
+	if err := f.load(); err != nil {
+		return nil, err
+	}
+	f.pdfOnce.Do(func() {
+		fc := &gopdf.FontContainer{}
+		f.pdfErr = fc.AddTTFFontDataWithOption(f.name, f.data, gopdf.TtfOption{
+			// Text is split by coverage before it reaches gopdf; a glyph
+			// still missing shows as a white square, never silently a space.
+			OnGlyphNotFoundSubstitute: func(rune) rune { return '□' }})
+		if f.pdfErr != nil {
+			f.pdfErr = fmt.Errorf("parse font %s: %w", f.name, f.pdfErr)
+		}
+		f.fc = fc
+	})
+	return f.fc, f.pdfErr
 }
 
 // advance is r's advance width in em, or -1 when the face has no glyph.
@@ -160,15 +175,19 @@ type fontSet struct {
 	fallback []*face
 }
 
+// embedded is the built-in set. Its fallbacks are Noto Serif SC, which has
+// all of Extension A (the Kai face lacks most of it), then HanaMin B for
+// Extensions B–F.
 var embedded = sync.OnceValue(func() *fontSet {
+	body := newFace("RCTFYB", "NotoSerifSC-Regular", notoSerifRegular)
 	return &fontSet{
 		roles: [numRoles]*face{
 			newFace("RCTFYA", "NotoSerifSC-Bold", notoSerifBold),
-			newFace("RCTFYB", "NotoSerifSC-Regular", notoSerifRegular),
+			body,
 			newFace("RCTFYC", "NotoSansSC-Medium", notoSansMedium),
 			newFace("RCTFYD", "LXGWWenKai-Regular", wenkaiRegular),
 		},
-		fallback: []*face{newFace("RCTFYE", "HanaMinB", hanaMinB)},
+		fallback: []*face{body, newFace("RCTFYE", "HanaMinB", hanaMinB)},
 	}
 })
 
@@ -275,8 +294,8 @@ func (f Fonts) Unprintable(s string) []rune {
 	return out
 }
 
-// Check loads every face, so that a broken font file fails at start-up
-// rather than at the first document.
+// Check parses every face's tables, so that a broken font file fails at
+// start-up rather than at the first document.
 func (f Fonts) Check() error {
 	set := f.fonts()
 	var errs []error

@@ -96,11 +96,12 @@ func (d *doc) width(s string, sp float64) float64 {
 // a document carries only the faces (and glyphs) it prints.
 func (d *doc) use(f *face) {
 	if !d.added[f] {
-		if err := f.load(); err != nil {
+		fc, err := f.container()
+		if err != nil {
 			d.fail(err)
 			return
 		}
-		d.fail(d.pdf.AddTTFFontFromFontContainer(f.name, f.fc))
+		d.fail(d.pdf.AddTTFFontFromFontContainer(f.name, fc))
 		d.added[f] = true
 	}
 	if d.current != f || d.curPt != d.pt {

@@ -200,3 +200,88 @@ func TestConcurrentRendersDoNotRace(t *testing.T) {
 		t.Fatal("a concurrent render differs from a lone one")
 	}
 }
+
+// rareNames are people's names with characters of GB 18030-2022 beyond the
+// BMP, one from each of Extensions B, C, D, E and F, and one of Extension A.
+const rareNames = "王𠮷、李𪜀、张𫝀、刘𬍤、陈𬺰、赵𬌗、周㐀"
+
+// TestBeyondBMPRoundTrips prints names beyond the BMP in every kind of
+// document and every role (title, body, heading, table) and reads them
+// back: each character comes back as itself, and the fallback face is
+// embedded only in documents that need it.
+func TestBeyondBMPRoundTrips(t *testing.T) {
+	n := sampleNotice()
+	n.UnitName = "清河县𠮷𬍤局"
+	n.Items[0].Title = "违规使用" + rareNames + "等人员"
+	n.Items[0].Facts = rareNames + "。" + longFacts
+	f := sampleFeedback()
+	f.Items[1].Outcome = "经查，" + rareNames + "均为在编人员。"
+	var docs = map[string]func(*bytes.Buffer) error{
+		"notice":   func(b *bytes.Buffer) error { return RenderOfficial(b, n.Official(), EmbeddedFonts(), fixed0) },
+		"feedback": func(b *bytes.Buffer) error { return RenderOfficial(b, f.Official(), EmbeddedFonts(), fixed0) },
+		"closing": func(b *bytes.Buffer) error {
+			return RenderForm(b, Form{Office: head.Office, Title: "问题整改销号审批表", Number: "云编销〔2026〕7号",
+				Rows: [][2]string{{"涉及人员", rareNames}}, Signatures: []string{"承办人", "处室负责人", "分管领导"}}, EmbeddedFonts(), fixed0)
+		},
+		"ledger": func(b *bytes.Buffer) error {
+			return RenderSheet(b, Sheet{Office: head.Office, Title: "问题整改台账", Rows: [][]string{{"2026-0001", rareNames}},
+				Columns: []Column{{"台账编号", 30}, {"问题", 120}}}, EmbeddedFonts(), fixed0)
+		},
+	}
+	for kind, render := range docs {
+		t.Run(kind, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := render(&buf); err != nil {
+				t.Fatal(err)
+			}
+			text := body(pdftest.Raw(t, buf.Bytes(), false))
+			for _, name := range strings.Split(rareNames, "、") {
+				if !strings.Contains(text, name) {
+					t.Errorf("%s not read back from the %s:\n%s", name, kind, text)
+				}
+			}
+			if kind == "notice" && !strings.Contains(text, "关于清河县𠮷𬍤局") {
+				t.Errorf("title with 𠮷𬍤 not read back:\n%s", text)
+			}
+			if fonts := pdffonts(t, buf.Bytes()); !strings.Contains(fonts, "HanaMinB") {
+				t.Errorf("the fallback face is not embedded:\n%s", fonts)
+			}
+		})
+	}
+	// A document with no rare character does not carry the fallback face.
+	if fonts := pdffonts(t, render(t, "notice")); strings.Contains(fonts, "HanaMinB") || !strings.Contains(fonts, "RCTFYB+NotoSerifSC-Regular") {
+		t.Errorf("fonts of a plain notice:\n%s", fonts)
+	}
+}
+
+func pdffonts(t *testing.T, pdf []byte) string {
+	p := filepath.Join(t.TempDir(), "doc.pdf")
+	os.WriteFile(p, pdf, 0o644)
+	out, err := exec.Command("pdffonts", p).Output()
+	if err != nil {
+		t.Fatalf("pdffonts: %v", err)
+	}
+	return string(out)
+}
+
+// TestUnprintable: characters that no face and no fallback has are listed,
+// once each, in order; everything a document may need is printable.
+func TestUnprintable(t *testing.T) {
+	fonts := EmbeddedFonts()
+	for _, tc := range []struct {
+		s    string
+		want string
+	}{
+		{longFacts + rareNames + "ＡＢＣ１２３〔〕“”《》—…·", ""},
+		{"abc ABC 0123456789 ,.;:!?()[]{}<>@#$%^&*_+-=/\\|~`'\"", ""},
+		{"超编👍进人\ue000👍", "👍\ue000"},
+		{"第一行\n第二行\t", ""},
+	} {
+		if got := string(fonts.Unprintable(tc.s)); got != tc.want {
+			t.Errorf("Unprintable(%q) = %q, want %q", tc.s, got, tc.want)
+		}
+	}
+	if err := fonts.Check(); err != nil {
+		t.Fatal(err)
+	}
+}

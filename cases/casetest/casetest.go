@@ -7,6 +7,7 @@ import (
 	"context"
 	"log/slog"
 	"os"
+	"rectify/templates"
 	"testing"
 	"time"
 
@@ -47,6 +48,8 @@ var (
 // nil for the real clock.
 func New(tb testing.TB, now func() time.Time) *Env {
 	tb.Helper()
+	// As the server does: text the document fonts cannot print is refused.
+	cases.SetRepertoire(templates.EmbeddedFonts().Unprintable)
 	db := mongotest.Open(tb)
 	cat, err := catalog.Builtin()
 	if err != nil {

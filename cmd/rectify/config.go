@@ -237,10 +237,15 @@ func (m *Main) openLedger(ctx context.Context, c config, passive bool) (*app, er
 			files.Fallback = append(files.Fallback, f)
 		}
 	}
-	if a.fonts, err = templates.LoadFonts(files); err != nil {
-		a.close()
-		return nil, err
+	if a.fonts, err = templates.LoadFonts(files); err == nil {
+		err = a.fonts.Check()
 	}
+	if err != nil {
+		a.close()
+		return nil, fmt.Errorf("文书字体: %w", err)
+	}
+	// Text no font can print is refused where it is entered.
+	cases.SetRepertoire(a.fonts.Unprintable)
 	a.docs = documents.NewService(documents.Config{Cases: a.svc, Store: a.db, Blobs: a.blobs, Calendar: cal, Catalog: cat,
 		Fonts: a.fonts, Letterhead: templates.Letterhead{Office: c.Office, Masthead: c.Masthead},
 		Prefixes: documents.Prefixes{documents.KindNotice: c.PrefixNotice, documents.KindFeedback: c.PrefixFeedback, documents.KindClosing: c.PrefixClosing},
