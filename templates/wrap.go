@@ -101,7 +101,7 @@ func balance(words []string, width float64, measure func(string) float64) []stri
 	// first by line count, then by the widest line, then by preferring a
 	// shorter first line.
 	type way struct {
-		lines []string
+		lines  []string
 		widest float64
 	}
 	best := make([]*way, len(parts)+1)
