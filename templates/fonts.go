@@ -165,6 +165,25 @@ func (f *face) ink(s string) (top, bottom float64) {
 	return top, bottom
 }
 
+// bearings are r's side bearings in em: the white space before and after
+// its ink within its advance.
+func (f *face) bearings(r rune) (left, right float64) {
+	if f.load() != nil {
+		return 0, 0
+	}
+	buf := f.bufs.Get().(*sfnt.Buffer)
+	defer f.bufs.Put(buf)
+	g, err := f.sf.GlyphIndex(buf, r)
+	if err != nil || g == 0 {
+		return 0, 0
+	}
+	b, adv, err := f.sf.GlyphBounds(buf, g, fixedpt.Int26_6(f.upem*64), font.HintingNone)
+	if err != nil || b.Min.X == b.Max.X {
+		return 0, 0
+	}
+	return float64(b.Min.X) / 64 / f.upem, float64(adv-b.Max.X) / 64 / f.upem
+}
+
 // Fonts are the typefaces documents are set in: one per role and an ordered
 // list of fallbacks for characters a role's face lacks. A Fonts is cheap to
 // copy; its faces are parsed once, on first use, and shared.

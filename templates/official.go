@@ -168,7 +168,7 @@ func layoutOfficial(w *doc, d Official) {
 	for i, s := range sign {
 		if s.text != "" {
 			w.font(RoleBody, bodyPt)
-			w.text(s.x, baseline(gridY(pos.signLine+i), lineH, bodyPt), s.text, pitch-w.em())
+			w.inkAt(s.x, baseline(gridY(pos.signLine+i), lineH, bodyPt), s.text, "L", pitch-w.em())
 		}
 	}
 	drawFooter(w, d, foot)
@@ -279,7 +279,9 @@ func paragraph(w *doc, text string, role Role, indent int) []flowLine {
 	w.font(role, bodyPt)
 	sp := pitch - w.em() // 28 characters a line
 	pad := strings.Repeat("\u3000", indent)
-	lines := Wrap(pad+text, areaW+0.01, func(s string) float64 { return w.width(s, sp) })
+	// On the grid each character takes its advance plus sp, the last one
+	// too: 28 cells of 156/28 mm (the em of 三号 is a little wider).
+	lines := WrapHanging(pad+text, areaW+0.01, func(s string) float64 { return w.width(s, sp) + sp })
 	out := make([]flowLine, len(lines))
 	for i, l := range lines {
 		out[i] = flowLine{text: l, role: role, pt: bodyPt, align: "L", justify: i < len(lines)-1}
@@ -296,10 +298,19 @@ func drawLine(w *doc, l flowLine, y float64) {
 	base := baseline(y, lineH, l.pt)
 	switch {
 	case l.justify:
-		n := len([]rune(l.text))
-		sp := pitch - w.em()
-		if n > 1 {
-			sp = (areaW - l.indent - w.measure(l.text)) / float64(n-1)
+		rs := []rune(l.text)
+		grid := pitch - w.em()
+		// A closing mark hanging past the edge is left out of the stretch.
+		if w.width(l.text, grid)+grid > areaW-l.indent+0.01 {
+			rs = rs[:len(rs)-1]
+		}
+		// Stretched so that the last character's ink, not its advance box,
+		// meets the edge: the right edge reads straight whatever the glyph.
+		sp := grid
+		if n := len(rs); n > 1 {
+			last := rs[n-1]
+			_, rsb := w.set.pick(l.role, last).bearings(last)
+			sp = (areaW - l.indent - w.measure(string(rs)) + rsb*w.em()) / float64(n-1)
 		}
 		w.text(marginLeft+l.indent, base, l.text, sp)
 	case l.role == RoleTitle:
@@ -383,7 +394,7 @@ func signature(w *doc, d Official) []signLine {
 	w.font(RoleBody, bodyPt)
 	sp := pitch - w.em()
 	sign, date := d.Letterhead.Office, DateCN(d.Date)
-	sw, dw := w.width(sign, sp), w.width(date, sp)
+	sw, dw := w.inkWidth(sign, sp), w.inkWidth(date, sp)
 	right := marginLeft + areaW
 	if d.Sealed {
 		dx := right - 4*pitch - dw
@@ -438,10 +449,10 @@ func drawFooter(w *doc, d Official, rows []string) {
 			if printedBy == "" {
 				printedBy = d.Letterhead.Office
 			}
-			w.text(marginLeft+ind, base, printedBy, 0)
-			w.textAt(marginLeft, areaW-ind, base, DateCN(d.PrintedOn)+"印发", "R")
+			w.inkAt(marginLeft+ind, base, printedBy, "L", 0)
+			w.inkAt(marginLeft+areaW-ind, base, DateCN(d.PrintedOn)+"印发", "R", 0)
 		} else {
-			w.text(marginLeft+ind, base, r, 0)
+			w.inkAt(marginLeft+ind, base, r, "L", 0)
 		}
 		y += footRowH
 		if !d.Letter {
@@ -483,9 +494,9 @@ func pageNumber(w *doc, p int, left, width, y float64) {
 	top, bottom := w.set.pick(RoleBody, '—').ink("—")
 	base := y + (top+bottom)/2*w.em()
 	if p%2 == 0 {
-		w.text(left+w.em(), base, s, 0)
+		w.inkAt(left+w.em(), base, s, "L", 0)
 	} else {
-		w.text(left+width-w.em()-w.measure(s), base, s, 0)
+		w.inkAt(left+width-w.em(), base, s, "R", 0)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"math"
 	"time"
 
 	"github.com/signintech/gopdf"
@@ -147,6 +148,36 @@ func (d *doc) textAt(left, width, y float64, s, align string) {
 	d.text(x, y, s, 0)
 }
 
+// inkWidth is the width of s's ink, drawn with spacing sp.
+func (d *doc) inkWidth(s string, sp float64) float64 {
+	rs := []rune(s)
+	if len(rs) == 0 {
+		return 0
+	}
+	lsb, _ := d.set.pick(d.role, rs[0]).bearings(rs[0])
+	_, rsb := d.set.pick(d.role, rs[len(rs)-1]).bearings(rs[len(rs)-1])
+	return d.width(s, sp) - (lsb+rsb)*d.em()
+}
+
+// inkAt draws s so that its ink (not its advance box) starts at x (align
+// L) or ends at x (align R): for what GB/T 9704 places by characters from
+// an edge — page numbers, signature, date, 版记 — where a glyph's side
+// bearing would otherwise shift it visibly.
+func (d *doc) inkAt(x, y float64, s, align string, sp float64) {
+	rs := []rune(s)
+	if len(rs) == 0 {
+		return
+	}
+	if align == "R" {
+		last := rs[len(rs)-1]
+		_, rsb := d.set.pick(d.role, last).bearings(last)
+		d.text(x-d.width(s, sp)+rsb*d.em(), y, s, sp)
+		return
+	}
+	lsb, _ := d.set.pick(d.role, rs[0]).bearings(rs[0])
+	d.text(x-lsb*d.em(), y, s, sp)
+}
+
 func (d *doc) color(r, g, b uint8) {
 	d.pdf.SetTextColor(r, g, b)
 	d.pdf.SetStrokeColor(r, g, b)
@@ -177,12 +208,16 @@ func (d *doc) addPage() {
 	d.pdf.AddPage()
 	d.pdf.SetLineWidth(0.3)
 	d.n++
-	d.current, d.curSp = nil, 0
+	d.forget()
 }
+
+// forget drops what gopdf is known to be set to, so that the next text
+// sets font, size and spacing afresh (NaN equals no spacing).
+func (d *doc) forget() { d.current, d.curSp = nil, math.NaN() }
 
 func (d *doc) pages() int { return d.n }
 
-func (d *doc) setPage(n int) { d.fail(d.pdf.SetPage(n)); d.current = nil; d.curSp = 0 }
+func (d *doc) setPage(n int) { d.fail(d.pdf.SetPage(n)); d.forget() }
 
 // output writes the PDF, or the first error met while drawing.
 func (d *doc) output(out io.Writer, what string) error {

@@ -19,12 +19,28 @@ const (
 func Wrap(text string, width float64, measure func(string) float64) []string {
 	var out []string
 	for _, para := range strings.Split(text, "\n") {
-		out = append(out, wrapLine([]rune(para), width, measure)...)
+		out = append(out, wrapLine([]rune(para), width, measure, false)...)
 	}
 	return out
 }
 
-func wrapLine(rs []rune, width float64, measure func(string) float64) []string {
+// hangs are the marks that may hang past the right edge (标点悬挂) rather
+// than start a line or push a character down.
+const hangs = "，。、；：？！）》」』】〕〉”’,.;:?!)"
+
+// WrapHanging is Wrap for body text on the character grid: a line full to
+// the edge may take one following closing mark (，。、…) hanging past the
+// right edge, as Word's "允许标点溢出边界" does, so that every full line
+// keeps its 28 characters. Such a line is wider than width by that mark.
+func WrapHanging(text string, width float64, measure func(string) float64) []string {
+	var out []string
+	for _, para := range strings.Split(text, "\n") {
+		out = append(out, wrapLine([]rune(para), width, measure, true)...)
+	}
+	return out
+}
+
+func wrapLine(rs []rune, width float64, measure func(string) float64, hang bool) []string {
 	if len(rs) == 0 {
 		return []string{""}
 	}
@@ -35,7 +51,11 @@ func wrapLine(rs []rune, width float64, measure func(string) float64) []string {
 		for end < len(rs) && measure(string(rs[start:end+1])) <= width {
 			end++
 		}
-		if end < len(rs) {
+		switch {
+		case end < len(rs) && hang && strings.ContainsRune(hangs, rs[end]) &&
+			(end+1 == len(rs) || !strings.ContainsRune(noStart, rs[end+1])):
+			end++ // the mark hangs past the edge
+		case end < len(rs):
 			end = adjustBreak(rs, start, end)
 		}
 		lines = append(lines, string(rs[start:end]))
