@@ -922,7 +922,9 @@ func (s *Service) EvidenceFile(ctx context.Context, scope cases.Scope, no, id st
 }
 
 // Unreferenced lists stored objects no document or evidence record points
-// to: what an interrupted issue may leave behind.
+// to: what an interrupted issue may leave behind, and drafts superseded
+// when another server claimed their number first (the store is
+// write-once: they are listed, not deleted).
 func (s *Service) Unreferenced(ctx context.Context) ([]string, error) {
 	keys, err := s.cfg.Blobs.Keys(ctx, "")
 	if err != nil {
