@@ -79,6 +79,11 @@ func (s *Server) answerIssued(c *gin.Context, out documents.Issued, pdf []byte, 
 		s.writeError(c, err)
 	case preview:
 		writePDF(c, name, pdf, true)
+	case out.Existing:
+		// Asked again for what was issued already: the same document, not
+		// a new one (the closing form is issued once per closing, and so on).
+		c.Header("Location", "/api/v1/documents/"+out.Document.ID)
+		c.JSON(http.StatusOK, out)
 	default:
 		c.Header("Location", "/api/v1/documents/"+out.Document.ID)
 		c.JSON(http.StatusCreated, out)

@@ -40,6 +40,10 @@ func TestDocumentsOverHTTP(t *testing.T) {
 	if c := r.Body["cases"].([]any)[0].(map[string]any); c["state"] != "rectifying" {
 		t.Fatalf("case after notice: %v", c["state"])
 	}
+	// The same request again (a second click) answers with that notice.
+	if r := e.json("POST", "/api/v1/notices", "li.ming", req); r.Status != 200 || r.Body["existing"] != true || r.Body["document"].(map[string]any)["id"] != id {
+		t.Fatalf("repeated notice: %d %s", r.Status, r.Raw)
+	}
 	pdf := e.req("GET", "/api/v1/documents/"+id+"/pdf", "li.ming", "", nil)
 	if pdf.Status != 200 || !strings.HasPrefix(pdf.Raw, "%PDF-") {
 		t.Fatalf("download: %d", pdf.Status)
@@ -118,6 +122,19 @@ func TestDocumentsOverHTTP(t *testing.T) {
 	page := e.req("GET", "/cases/"+no, "li.ming", "", nil)
 	if !strings.Contains(page.Raw, number) || !strings.Contains(page.Raw, "整改报告.pdf") {
 		t.Fatal("case page lacks the notice or the evidence")
+	}
+	// The closing form is issued once per closing: a second click answers
+	// with the same form.
+	for _, st := range []struct{ user, action string }{{"li.ming", "confirm"}, {"wang.fang", "close"}} {
+		if r := e.json("POST", "/api/v1/cases/"+no+"/transitions", st.user, map[string]any{"action": st.action, "input": map[string]any{"note": "整改到位"}}); r.Status != 200 {
+			t.Fatalf("%s: %d %s", st.action, r.Status, r.Raw)
+		}
+	}
+	first := e.json("POST", "/api/v1/cases/"+no+"/closing-form", "wang.fang", nil)
+	again := e.json("POST", "/api/v1/cases/"+no+"/closing-form", "wang.fang", nil)
+	if first.Status != 201 || again.Status != 200 || again.Body["existing"] != true ||
+		again.Body["document"].(map[string]any)["number"] != first.Body["document"].(map[string]any)["number"] {
+		t.Fatalf("closing form twice: %d %s; %d %s", first.Status, first.Raw, again.Status, again.Raw)
 	}
 }
 

@@ -49,6 +49,9 @@ func (s *Server) issueNotice(c *gin.Context, p *principal, k cases.Case) {
 		out, _, err = s.docs.Notice(c, p.scope, actingAs(p, cases.ActionOrderRectification), req, false)
 		if err == nil {
 			msg := "已印发整改通知书 " + out.Document.Number
+			if out.Existing {
+				msg = "整改通知书此前已印发：" + out.Document.Number
+			}
 			if len(out.Failed) > 0 {
 				msg += "；但案件 " + strings.Join(out.Failed, "、") + " 未能记录，请刷新后处理"
 			}
@@ -146,7 +149,11 @@ func (s *Server) handleClosingFormPage(c *gin.Context) {
 		s.actionFailed(c, cases.ActionRecordDocument, err)
 		return
 	}
-	redirect(c, "/cases/"+c.Param("no"), "已生成销号审批表 "+out.Document.Number)
+	msg := "已生成销号审批表 " + out.Document.Number
+	if out.Existing {
+		msg = "本次销号的审批表此前已生成：" + out.Document.Number
+	}
+	redirect(c, "/cases/"+c.Param("no"), msg)
 }
 
 type feedbackPage struct {
@@ -202,7 +209,11 @@ func (s *Server) handleFeedbackIssue(c *gin.Context) {
 		return
 	}
 	if err == nil {
-		redirect(c, "/feedback/new?ref="+url.QueryEscape(req.Reference), "已印发反馈函 "+out.Document.Number)
+		msg := "已印发反馈函 " + out.Document.Number
+		if out.Existing {
+			msg = "该反馈函此前已印发：" + out.Document.Number
+		}
+		redirect(c, "/feedback/new?ref="+url.QueryEscape(req.Reference), msg)
 		return
 	}
 	e, ok := cases.AsError(err)

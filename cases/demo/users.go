@@ -15,6 +15,13 @@ const Password = "Yunzhou#2026"
 // Printed on start, it is refused for any account of one's own.
 func init() { access.Publish(Password) }
 
+// The demo office's contact printed on notices (联系人、电话): the demo
+// office user and a made-up number in the style of a city office's line.
+const (
+	ContactName  = "李明"
+	ContactPhone = "0888-5512310"
+)
+
 // Users are the demo accounts: one per role, plus a county-level office
 // user and a second approver, so that scope and four-eyes can be tried.
 var Users = []access.User{

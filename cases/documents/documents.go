@@ -2,9 +2,10 @@
 // documents (rectification notices, feedback letters, closing approval
 // forms) rendered to PDF, stored write-once with their SHA-256, recorded,
 // and linked to the cases they concern; and the evidence units upload with
-// their reports. Issuing runs in a fixed order — claim the number, render,
-// store the PDF, record the document, append an event to each case — so a
-// failure at any step never leaves an issued record without its stored PDF.
+// their reports. Issuing runs in a fixed order — pick the next free number,
+// render with it, store the PDF, claim the number, record the document,
+// append an event to each case — so a failed render or store claims no
+// number (no gap in the series), and no record is ever without its PDF.
 package documents
 
 import (
@@ -61,9 +62,25 @@ var idRE = regexp.MustCompile(`^(notice|feedback|closing)-\d{4}-\d{4,}$`)
 // ValidID reports whether id is a well-formed document id.
 func ValidID(id string) bool { return idRE.MatchString(id) }
 
-// ObjectKey is where a document's PDF is stored. It is built from the id
-// only: no user-supplied text ever reaches a key.
-func ObjectKey(id string, year int) string { return fmt.Sprintf("documents/%d/%s.pdf", year, id) }
+// ObjectKey is where a document's PDF is stored: the candidate id and a
+// random token, so that storing never depends on winning the number (a
+// draft that lost its number to a concurrent issuer keeps its own key and
+// is never overwritten). No user-supplied text ever reaches a key.
+func ObjectKey(id string, year int, token string) string {
+	return fmt.Sprintf("documents/%d/%s-%s.pdf", year, id, token)
+}
+
+// Claim is a claimed document number and the document it was claimed for.
+// A claim is made only once that document's PDF is stored; a claim without
+// a document record is a void number (作废): issuing stopped between claim
+// and record, and the number is never used again.
+type Claim struct {
+	Kind      Kind
+	Year, Seq int
+	ID        string // the document's id
+	ObjectKey string // where its PDF was stored
+	At        time.Time
+}
 
 // Document is the record of an issued document.
 type Document struct {
@@ -84,6 +101,11 @@ type Document struct {
 	IssuedBy   cases.Actor `json:"issued_by"`
 	IssuedAt   time.Time   `json:"issued_at"`
 	Replaces   string      `json:"replaces,omitempty"` // the id of the document this one re-issues
+	// Basis is what the document was issued for (a closing of a case, a
+	// reply to a referral for a set of cases): asking again for the same
+	// basis returns this document instead of issuing another, unless a
+	// re-issue is asked for.
+	Basis string `json:"basis,omitempty"`
 }
 
 // Evidence is a file a unit uploaded with its report.
@@ -102,11 +124,17 @@ type Evidence struct {
 // Store persists document records, number claims and evidence records.
 // Errors follow cases.Store.
 type Store interface {
-	// ClaimNumber claims (kind, year, seq); ECONFLICT if taken. Numbers are
-	// claimed before rendering and never released: never reused.
-	ClaimNumber(ctx context.Context, k Kind, year, seq int, at time.Time) error
+	// ClaimNumber claims (c.Kind, c.Year, c.Seq); ECONFLICT if taken.
+	// Numbers are claimed once the document is stored and never released:
+	// never reused.
+	ClaimNumber(ctx context.Context, c Claim) error
 	// NumberClaimed reports whether (kind, year, seq) is claimed.
 	NumberClaimed(ctx context.Context, k Kind, year, seq int) (bool, error)
+	// Claims lists every claimed number (for verify). Claims made before
+	// claims recorded their document carry only kind, year, seq and time.
+	Claims(ctx context.Context) ([]Claim, error)
+	// DocumentIDs lists the id of every document record (for verify).
+	DocumentIDs(ctx context.Context) ([]string, error)
 	// InsertDocument records an issued document.
 	InsertDocument(ctx context.Context, d Document) error
 	// FindDocument returns a document by id (ENOTFOUND).

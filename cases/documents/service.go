@@ -2,6 +2,7 @@ package documents
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -9,6 +10,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"rectify/cases"
@@ -35,15 +37,31 @@ type Config struct {
 	Prefixes   Prefixes
 	// Contact tells units how to report back, printed on notices.
 	Contact string
+	// ContactName and ContactPhone are the office's contact person and
+	// telephone (联系人、电话), printed on notices.
+	ContactName, ContactPhone string
 	// VerifyBase is the public address of the verification page, to which
 	// the code is appended, e.g. https://rectify.example.gov.cn/verify/
 	VerifyBase string
-	Location   *time.Location
-	Now        func() time.Time
+	// Refuse, when set, is why documents may not be issued (a verification
+	// address no one outside this machine can reach): issuing answers it
+	// as EUNAVAILABLE; previews and everything else still work.
+	Refuse   string
+	Location *time.Location
+	Now      func() time.Time
 }
 
 // Service issues documents and keeps evidence.
-type Service struct{ cfg Config }
+type Service struct {
+	cfg Config
+	// issuing serialises issuing in this process: the check for a document
+	// already issued for the same basis and the issue itself are one step,
+	// so a double click gets one document, and two issuers of this process
+	// never render for the same candidate number. Renders are serialised
+	// by the templates anyway; other processes are kept apart by the
+	// number claim.
+	issuing sync.Mutex
+}
 
 // NewService returns a documents service.
 func NewService(cfg Config) *Service {
@@ -92,6 +110,9 @@ type Issued struct {
 	Document Document     `json:"document"`
 	Cases    []cases.Case `json:"cases"`
 	Failed   []string     `json:"failed,omitempty"`
+	// Existing says the document had been issued already for the same
+	// basis and is returned instead of a new one.
+	Existing bool `json:"existing,omitempty"`
 }
 
 func (s *Service) today() string { return s.cfg.Now().In(s.cfg.Location).Format(time.DateOnly) }
@@ -110,6 +131,10 @@ func (s *Service) Notice(ctx context.Context, scope cases.Scope, actor cases.Act
 		}
 		return Issued{}, nil, err
 	}
+	if !preview {
+		s.issuing.Lock()
+		defer s.issuing.Unlock()
+	}
 	today := s.today()
 	// A re-issued notice (a corrected reprint) covers cases the notice it
 	// replaces already ordered: they keep their deadline and are not
@@ -124,9 +149,7 @@ func (s *Service) Notice(ctx context.Context, scope cases.Scope, actor cases.Act
 			return Issued{}, nil, cases.Invalid("deadline", "重新印发不改变整改期限；延期须经审批（延期）")
 		}
 	}
-	var items []templates.NoticeItem
 	var cs []cases.Case
-	var deadline string
 	seen := map[string]bool{}
 	for i, it := range req.Items {
 		c, err := s.cfg.Cases.Case(ctx, scope, it.No)
@@ -137,6 +160,23 @@ func (s *Service) Notice(ctx context.Context, scope cases.Scope, actor cases.Act
 			return Issued{}, nil, cases.Invalid(fmt.Sprintf("items[%d].no", i), "案件 %s 不属于 %s，或重复列出", c.No, unit.Name)
 		}
 		seen[c.No] = true
+		cs = append(cs, c)
+	}
+	basis := noticeBasis(unit.Code, cs)
+	if !preview && !reissue {
+		// The same request again (a second click, a retried call) answers
+		// with the notice it issued, not a refusal and not a second notice.
+		if d, ok, err := s.repeatedNotice(ctx, scope, basis, req, cs); err != nil || ok {
+			if err != nil {
+				return Issued{}, nil, err
+			}
+			return s.existing(ctx, scope, d, cs)
+		}
+	}
+	var items []templates.NoticeItem
+	var deadline string
+	for i, it := range req.Items {
+		c := cs[i]
 		requirements := strings.TrimSpace(it.Requirements)
 		if reissue {
 			if !slices.Contains(replaced.Cases, c.No) || c.State != cases.StateRectifying {
@@ -164,7 +204,6 @@ func (s *Service) Notice(ctx context.Context, scope cases.Scope, actor cases.Act
 		// in the case's text are printed masked (the ledger keeps them).
 		items = append(items, templates.NoticeItem{No: c.No, Title: personal.Mask(c.Title), Kind: kind.Code + " " + kind.Name,
 			Facts: personal.Mask(c.Facts), Requirements: personal.Mask(requirements)})
-		cs = append(cs, c)
 	}
 	days := req.WorkingDays
 	if days == 0 && !reissue {
@@ -172,7 +211,8 @@ func (s *Service) Notice(ctx context.Context, scope cases.Scope, actor cases.Act
 	}
 	dl, _ := time.Parse(time.DateOnly, deadline)
 	n := templates.Notice{Letterhead: s.cfg.Letterhead, UnitName: unit.Name, Items: items, Deadline: dl, WorkingDays: days,
-		Contact: s.cfg.Contact, CopiesTo: cleanList(req.CopiesTo), Replaces: replaced.Number}
+		Contact: s.cfg.Contact, ContactName: s.cfg.ContactName, ContactPhone: s.cfg.ContactPhone,
+		CopiesTo: cleanList(req.CopiesTo), Replaces: replaced.Number}
 	render := func(number, code string, at time.Time, preview bool) ([]byte, error) {
 		n.Number, n.VerifyCode, n.VerifyURL, n.Date, n.Preview = number, code, s.cfg.VerifyBase+strings.ReplaceAll(code, "-", ""), at, preview
 		var buf bytes.Buffer
@@ -184,7 +224,7 @@ func (s *Service) Notice(ctx context.Context, scope cases.Scope, actor cases.Act
 		return Issued{}, pdf, err
 	}
 	doc := Document{Kind: KindNotice, Addressee: unit.Name, UnitCode: unit.Code, Region: unit.Region, Replaces: req.Replaces,
-		Title: "关于" + unit.Name + "机构编制问题限期整改的通知"}
+		Title: "关于" + unit.Name + "机构编制问题限期整改的通知", Basis: basis}
 	for _, c := range cs {
 		doc.Cases = append(doc.Cases, c.No)
 	}
@@ -206,6 +246,75 @@ func (s *Service) Notice(ctx context.Context, scope cases.Scope, actor cases.Act
 		out.Cases = append(out.Cases, moved)
 	}
 	return out, pdf, nil
+}
+
+// basisOf is a compact, order-free name for a set of cases, for a
+// document's basis.
+func basisOf(kind string, parts ...string) string {
+	sorted := slices.Sorted(slices.Values(parts))
+	sum := sha256.Sum256([]byte(strings.Join(sorted, "\n")))
+	return kind + ":" + hex.EncodeToString(sum[:12])
+}
+
+// noticeBasis names a notice by its unit and the set of cases it orders.
+func noticeBasis(unit string, cs []cases.Case) string {
+	parts := []string{"unit " + unit}
+	for _, c := range cs {
+		parts = append(parts, c.No)
+	}
+	return basisOf(string(KindNotice), parts...)
+}
+
+// repeatedNotice finds the notice a request already issued: every case is
+// rectifying under the requirements (and deadline, if given) the request
+// asks for, and the latest notice of the first case is for the same set.
+func (s *Service) repeatedNotice(ctx context.Context, scope cases.Scope, basis string, req NoticeRequest, cs []cases.Case) (Document, bool, error) {
+	for i, c := range cs {
+		if c.State != cases.StateRectifying || strings.TrimSpace(req.Items[i].Requirements) != c.Requirements ||
+			req.Deadline != "" && req.Deadline != c.Deadline {
+			return Document{}, false, nil
+		}
+	}
+	ds, err := s.Documents(ctx, scope, cs[0].No)
+	if err != nil {
+		return Document{}, false, err
+	}
+	d, ok := latest(ds, KindNotice)
+	return d, ok && d.Basis == basis, nil
+}
+
+// latestBasis is the last document of kind k issued for basis, re-issues
+// included (a re-issue keeps the basis of the document it replaces).
+func latestBasis(ds []Document, k Kind, basis string) (Document, bool) {
+	for i := len(ds) - 1; i >= 0; i-- {
+		if ds[i].Kind == k && ds[i].Basis == basis {
+			return ds[i], true
+		}
+	}
+	return Document{}, false
+}
+
+// latest is the last document of kind k that no other in ds replaces.
+func latest(ds []Document, k Kind) (Document, bool) {
+	replaced := map[string]bool{}
+	for _, d := range ds {
+		replaced[d.Replaces] = true
+	}
+	for i := len(ds) - 1; i >= 0; i-- {
+		if ds[i].Kind == k && !replaced[ds[i].ID] {
+			return ds[i], true
+		}
+	}
+	return Document{}, false
+}
+
+// existing answers a repeated request with the document already issued.
+func (s *Service) existing(ctx context.Context, scope cases.Scope, d Document, cs []cases.Case) (Issued, []byte, error) {
+	pdf, _, err := s.Download(ctx, scope, d.ID)
+	if err != nil {
+		return Issued{}, nil, err
+	}
+	return Issued{Document: d, Cases: cs, Existing: true}, pdf, nil
 }
 
 func fieldErr(err error, field string) error {
@@ -234,11 +343,18 @@ func cleanList(xs []string) []string {
 	return out
 }
 
-// issue claims the next number of the kind and year, renders, stores the
-// PDF and records the document — in that order. A failure after the claim
-// leaves a number that is never used (numbers are never reused) and at most
-// an unreferenced object (`rectify verify` lists those), never a record
-// without its PDF.
+// issueAttempts bounds how often issue renders again after a concurrent
+// issuer took its candidate number.
+const issueAttempts = 20
+
+// issue renders the document with the next free number, stores the PDF,
+// then claims the number, records the document and links its cases — in
+// that order. A failed render or store claims nothing, so the next document
+// gets the number this one would have had. Should another process claim
+// the candidate first, the document is rendered again with the next one;
+// the superseded draft stays in the write-once store, unreferenced (verify
+// lists it). Only a stop between claim and record leaves a gap, and verify
+// lists that number as void (作废).
 func (s *Service) issue(ctx context.Context, actor cases.Actor, doc Document, render func(Document) ([]byte, error)) (Document, []byte, error) {
 	if doc.Replaces != "" {
 		old, err := s.cfg.Store.FindDocument(ctx, doc.Replaces)
@@ -246,27 +362,42 @@ func (s *Service) issue(ctx context.Context, actor cases.Actor, doc Document, re
 			return Document{}, nil, cases.Invalid("replaces", "要替换的文件 %s 不存在或不是同类文件", doc.Replaces)
 		}
 	}
+	if s.cfg.Refuse != "" {
+		return Document{}, nil, &cases.Error{Code: cases.EUNAVAILABLE, Message: s.cfg.Refuse}
+	}
 	now := cases.TruncateTime(s.cfg.Now())
 	doc.Year = now.In(s.cfg.Location).Year()
 	doc.IssuedAt, doc.IssuedBy = now, actor
-	seq, err := s.claim(ctx, doc.Kind, doc.Year, now)
-	if err != nil {
-		return Document{}, nil, err
-	}
-	doc.Seq = seq
-	doc.ID = ID(doc.Kind, doc.Year, seq)
-	doc.Number = Number(s.cfg.Prefixes[doc.Kind], doc.Year, seq)
 	doc.VerifyCode = newCode()
-	doc.ObjectKey = ObjectKey(doc.ID, doc.Year)
-	pdf, err := render(doc)
-	if err != nil {
-		return Document{}, nil, fmt.Errorf("render %s: %w", doc.Number, err)
+	var pdf []byte
+	for attempt := 0; ; attempt++ {
+		if attempt == issueAttempts {
+			return Document{}, nil, cases.Conflict("同时签发的文件较多，未能取得文号，请稍后重试")
+		}
+		seq, err := s.nextNumber(ctx, doc.Kind, doc.Year)
+		if err != nil {
+			return Document{}, nil, err
+		}
+		doc.Seq = seq
+		doc.ID = ID(doc.Kind, doc.Year, seq)
+		doc.Number = Number(s.cfg.Prefixes[doc.Kind], doc.Year, seq)
+		doc.ObjectKey = ObjectKey(doc.ID, doc.Year, newToken())
+		if pdf, err = render(doc); err != nil {
+			return Document{}, nil, fmt.Errorf("render %s: %w", doc.Number, err)
+		}
+		info, err := s.cfg.Blobs.Put(ctx, doc.ObjectKey, pdf, "application/pdf")
+		if err != nil {
+			return Document{}, nil, storeErr(err, "存储文件 "+doc.Number+" 失败，未发文")
+		}
+		doc.SHA256, doc.Size = info.SHA256, info.Size
+		err = s.cfg.Store.ClaimNumber(ctx, Claim{Kind: doc.Kind, Year: doc.Year, Seq: seq, ID: doc.ID, ObjectKey: doc.ObjectKey, At: now})
+		if err == nil {
+			break
+		}
+		if cases.ErrorCode(err) != cases.ECONFLICT {
+			return Document{}, nil, fmt.Errorf("claim %s: %w", doc.Number, err)
+		}
 	}
-	info, err := s.cfg.Blobs.Put(ctx, doc.ObjectKey, pdf, "application/pdf")
-	if err != nil {
-		return Document{}, nil, storeErr(err, "存储文件 "+doc.Number+" 失败，未发文")
-	}
-	doc.SHA256, doc.Size = info.SHA256, info.Size
 	if err := s.cfg.Store.InsertDocument(ctx, doc); err != nil {
 		return Document{}, nil, fmt.Errorf("record %s: %w", doc.Number, err)
 	}
@@ -286,27 +417,22 @@ func storeErr(err error, what string) error {
 	return &cases.Error{Code: cases.EUNAVAILABLE, Message: what + "：文件存储服务不可用，请稍后重试"}
 }
 
-// claim takes the next free number of a kind and year by unique insert.
-func (s *Service) claim(ctx context.Context, k Kind, year int, at time.Time) (int, error) {
-	taken := func(n int) (bool, error) { return s.cfg.Store.NumberClaimed(ctx, k, year, n) }
-	last, err := cases.LastTaken(1, taken)
+// nextNumber is the number after the last claimed one of a kind and year:
+// the candidate a document is rendered with. Claims are contiguous (each
+// is the one after the last), so the last is found by a galloping search.
+func (s *Service) nextNumber(ctx context.Context, k Kind, year int) (int, error) {
+	last, err := cases.LastTaken(1, func(n int) (bool, error) { return s.cfg.Store.NumberClaimed(ctx, k, year, n) })
 	if err != nil {
 		return 0, fmt.Errorf("find last %s number: %w", k, err)
 	}
-	for n, attempt := last+1, 0; attempt < 1000; attempt++ {
-		err := s.cfg.Store.ClaimNumber(ctx, k, year, n, at)
-		if err == nil {
-			return n, nil
-		}
-		if cases.ErrorCode(err) != cases.ECONFLICT {
-			return 0, fmt.Errorf("claim %s number: %w", k, err)
-		}
-		if last, err = cases.LastTaken(n+1, taken); err != nil {
-			return 0, err
-		}
-		n = last + 1
-	}
-	return 0, cases.Conflict("could not claim a document number; try again")
+	return last + 1, nil
+}
+
+// newToken makes an object key unique to one rendering.
+func newToken() string {
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
 }
 
 // newCode is a short verification code printed on the first page: 8
@@ -328,7 +454,9 @@ type FeedbackRequest struct {
 	Reference string   `json:"reference"` // their letter's number
 	Cases     []string `json:"cases"`
 	CopiesTo  []string `json:"copies_to"`
-	Replaces  string   `json:"replaces"`
+	// Replaces re-issues a letter: without it, asking again for the same
+	// reference and cases in the same states returns the letter issued.
+	Replaces string `json:"replaces"`
 }
 
 // Outcome says in words how a case was handled, for feedback letters.
@@ -374,17 +502,48 @@ func (s *Service) Feedback(ctx context.Context, scope cases.Scope, actor cases.A
 	if err := cases.Allowed(cases.Case{State: cases.StateRegistered}, cases.ActionRecordDocument, actor); err != nil {
 		return Issued{}, nil, err
 	}
+	if !preview {
+		s.issuing.Lock()
+		defer s.issuing.Unlock()
+	}
 	var items []templates.FeedbackItem
 	var cs []cases.Case
 	var region []string
+	// The letter reports the cases as they stand: the same reference and
+	// cases in the same states is the same letter; once a case has moved
+	// on, a new letter reports the progress.
+	parts := []string{"reference " + req.Reference}
 	for i, no := range req.Cases {
 		c, err := s.cfg.Cases.Case(ctx, scope, no)
 		if err != nil {
 			return Issued{}, nil, fieldErr(err, fmt.Sprintf("cases[%d]", i))
 		}
-		items = append(items, templates.FeedbackItem{No: c.No, Title: personal.Mask(c.Title), UnitName: c.UnitName, Outcome: personal.Mask(Outcome(c))})
+		if slices.ContainsFunc(cs, func(x cases.Case) bool { return x.No == c.No }) {
+			return Issued{}, nil, cases.Invalid(fmt.Sprintf("cases[%d]", i), "案件 %s 重复列出", c.No)
+		}
+		ds, err := s.Documents(ctx, scope, c.No)
+		if err != nil {
+			return Issued{}, nil, err
+		}
+		var noticeNo string
+		if n, ok := latest(ds, KindNotice); ok {
+			noticeNo = n.Number
+		}
+		items = append(items, templates.FeedbackItem{No: c.No, Title: personal.Mask(c.Title), UnitName: c.UnitName,
+			Outcome: personal.Mask(Outcome(c)), NoticeNo: noticeNo})
 		cs = append(cs, c)
 		region = commonPrefix(region, c.Region, i == 0)
+		parts = append(parts, c.No+" "+string(c.State))
+	}
+	basis := basisOf(string(KindFeedback), parts...)
+	if !preview && req.Replaces == "" {
+		ds, err := s.Documents(ctx, scope, cs[0].No)
+		if err != nil {
+			return Issued{}, nil, err
+		}
+		if d, ok := latestBasis(ds, KindFeedback, basis); ok {
+			return s.existing(ctx, scope, d, cs)
+		}
 	}
 	f := templates.Feedback{Letterhead: s.cfg.Letterhead, Addressee: req.Addressee, Reference: req.Reference, Items: items, CopiesTo: cleanList(req.CopiesTo)}
 	render := func(d Document, preview bool) ([]byte, error) {
@@ -398,7 +557,7 @@ func (s *Service) Feedback(ctx context.Context, scope cases.Scope, actor cases.A
 		return Issued{}, pdf, err
 	}
 	doc := Document{Kind: KindFeedback, Addressee: req.Addressee, Region: region, Replaces: req.Replaces,
-		Title: "关于" + req.Reference + "移交问题办理情况的函"}
+		Title: "关于" + req.Reference + "移交问题办理情况的函", Basis: basis}
 	for _, c := range cs {
 		doc.Cases = append(doc.Cases, c.No)
 	}
@@ -436,8 +595,12 @@ func commonPrefix(acc, r []string, first bool) []string {
 	return acc[:n]
 }
 
-// Closing issues the closing approval form of a closed case.
+// Closing issues the closing approval form of a closed case, once per
+// closing: asked again, it returns the form already issued. A case closed
+// again after reopening gets a form for that closing.
 func (s *Service) Closing(ctx context.Context, scope cases.Scope, actor cases.Actor, no string) (Issued, []byte, error) {
+	s.issuing.Lock()
+	defer s.issuing.Unlock()
 	c, err := s.cfg.Cases.Case(ctx, scope, no)
 	if err != nil {
 		return Issued{}, nil, err
@@ -452,6 +615,25 @@ func (s *Service) Closing(ctx context.Context, scope cases.Scope, actor cases.Ac
 	if err != nil {
 		return Issued{}, nil, err
 	}
+	var closed cases.Event
+	for _, e := range evs {
+		if e.Action == cases.ActionClose {
+			closed = e
+		}
+	}
+	basis := fmt.Sprintf("%s:%s:%d", KindClosing, c.No, closed.Seq)
+	ds, err := s.Documents(ctx, scope, no)
+	if err != nil {
+		return Issued{}, nil, err
+	}
+	for i := len(ds) - 1; i >= 0; i-- {
+		d := ds[i]
+		// Forms issued before forms carried their basis: one issued since
+		// the closing is this closing's.
+		if d.Kind == KindClosing && (d.Basis == basis || d.Basis == "" && !d.IssuedAt.Before(cases.TruncateTime(closed.At))) {
+			return s.existing(ctx, scope, d, []cases.Case{c})
+		}
+	}
 	ev, err := s.EvidenceOf(ctx, scope, no)
 	if err != nil {
 		return Issued{}, nil, err
@@ -459,7 +641,7 @@ func (s *Service) Closing(ctx context.Context, scope cases.Scope, actor cases.Ac
 	kind, _ := s.cfg.Catalog.Kind(c.Kind)
 	rows := [][2]string{{"台账编号", c.No}, {"被监督单位", c.UnitName}, {"问题", personal.Mask(c.Title)}, {"问题类型", kind.Code + " " + kind.Name},
 		{"问题情况", personal.Mask(c.Facts)}, {"整改要求", personal.Mask(c.Requirements)}, {"整改期限", dateCN(c.Deadline)}}
-	var report, verify, approve string
+	var report, verify, approve, handler, approver string
 	var evidence []string
 	for _, e := range evs {
 		at := templates.DateCN(e.At.In(s.cfg.Location))
@@ -475,8 +657,16 @@ func (s *Service) Closing(ctx context.Context, scope cases.Scope, actor cases.Ac
 			}
 		case cases.ActionConfirm:
 			verify = personal.Mask(e.Input.Note) + "　核验人：" + who + "　" + at
+			handler = e.Actor.Name
 		case cases.ActionClose:
-			approve = strings.TrimSpace(personal.Mask(e.Input.Note)+" 同意销号。") + "　审批人：" + who + "　" + at
+			// The approver's words as written, printed once; "同意销号。"
+			// only when they wrote none.
+			note := strings.TrimSpace(personal.Mask(e.Input.Note))
+			if note == "" {
+				note = "同意销号。"
+			}
+			approve = note + "　审批人：" + who + "　" + at
+			approver = e.Actor.Name
 		}
 	}
 	for i := range evidence {
@@ -484,12 +674,18 @@ func (s *Service) Closing(ctx context.Context, scope cases.Scope, actor cases.Ac
 	}
 	rows = append(rows, [2]string{"整改情况", report}, [2]string{"佐证材料", strings.Join(evidence, "\n")},
 		[2]string{"核验意见", verify}, [2]string{"审批意见", approve})
+	// Signed by hand on the printed form: the names the ledger knows are
+	// printed beside the line (the office staff who verified handled it,
+	// the approver who closed it is the leader in charge); the head of the
+	// division signs on a blank line, as the ledger does not record who
+	// that is.
+	signatures := []string{"承办人：" + handler, "处室负责人：", "分管领导：" + approver}
 	doc := Document{Kind: KindClosing, Addressee: c.UnitName, UnitCode: c.UnitCode, Region: c.Region, Cases: []string{c.No},
-		Title: "问题整改销号审批表（" + c.No + "）"}
+		Title: "问题整改销号审批表（" + c.No + "）", Basis: basis}
 	doc, pdf, err := s.issue(ctx, actor, doc, func(d Document) ([]byte, error) {
 		var buf bytes.Buffer
 		err := templates.RenderForm(&buf, templates.Form{Office: s.cfg.Letterhead.Office, Title: "问题整改销号审批表", Number: d.Number,
-			Rows: rows, Date: d.IssuedAt, VerifyCode: d.VerifyCode, VerifyURL: s.cfg.VerifyBase + strings.ReplaceAll(d.VerifyCode, "-", "")}, s.cfg.Fonts, d.IssuedAt)
+			Rows: rows, Signatures: signatures, Date: d.IssuedAt, VerifyCode: d.VerifyCode, VerifyURL: s.cfg.VerifyBase + strings.ReplaceAll(d.VerifyCode, "-", "")}, s.cfg.Fonts, d.IssuedAt)
 		return buf.Bytes(), err
 	})
 	if err != nil {
@@ -726,7 +922,9 @@ func (s *Service) EvidenceFile(ctx context.Context, scope cases.Scope, no, id st
 }
 
 // Unreferenced lists stored objects no document or evidence record points
-// to: what an interrupted issue may leave behind.
+// to: what an interrupted issue may leave behind, and drafts superseded
+// when another server claimed their number first (the store is
+// write-once: they are listed, not deleted).
 func (s *Service) Unreferenced(ctx context.Context) ([]string, error) {
 	keys, err := s.cfg.Blobs.Keys(ctx, "")
 	if err != nil {
@@ -747,5 +945,46 @@ func (s *Service) Unreferenced(ctx context.Context) ([]string, error) {
 			out = append(out, k)
 		}
 	}
+	return out, nil
+}
+
+// Void is a claimed document number that no document record carries: the
+// issue stopped between claiming the number and recording the document. The
+// number is void (作废) and never used again; its PDF, if stored, is at
+// ObjectKey and unreferenced.
+type Void struct {
+	Kind      Kind      `json:"kind"`
+	Year      int       `json:"year"`
+	Seq       int       `json:"seq"`
+	Number    string    `json:"number"`
+	ClaimedAt time.Time `json:"claimed_at"`
+	ObjectKey string    `json:"object_key,omitempty"`
+}
+
+// VoidNumbers lists the void numbers, by kind, year and number.
+func (s *Service) VoidNumbers(ctx context.Context) ([]Void, error) {
+	claims, err := s.cfg.Store.Claims(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("void numbers: %w", err)
+	}
+	ids, err := s.cfg.Store.DocumentIDs(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("void numbers: %w", err)
+	}
+	recorded := map[string]bool{}
+	for _, id := range ids {
+		recorded[id] = true
+	}
+	out := []Void{}
+	for _, c := range claims {
+		if recorded[ID(c.Kind, c.Year, c.Seq)] {
+			continue
+		}
+		out = append(out, Void{Kind: c.Kind, Year: c.Year, Seq: c.Seq, Number: Number(s.cfg.Prefixes[c.Kind], c.Year, c.Seq),
+			ClaimedAt: c.At, ObjectKey: c.ObjectKey})
+	}
+	slices.SortFunc(out, func(a, b Void) int {
+		return cmp.Or(strings.Compare(string(a.Kind), string(b.Kind)), cmp.Compare(a.Year, b.Year), cmp.Compare(a.Seq, b.Seq))
+	})
 	return out, nil
 }

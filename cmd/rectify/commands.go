@@ -80,14 +80,34 @@ func (m *Main) verify(ctx context.Context, args []string) error {
 	}
 	rep.Faults = append(pre.Faults, rep.Faults...)
 	rep.Warnings = append(pre.Warnings, rep.Warnings...)
-	// Objects no record points to: left by an interrupted issue. Listed,
-	// not faults: nothing was issued with them.
+	// Numbers claimed with no document record: an issue stopped between
+	// claim and record. The number is void, never reused; listed so that
+	// the gap in the series is explained, not a fault of the ledger.
+	voids, err := a.docs.VoidNumbers(ctx)
+	if err != nil {
+		return err
+	}
+	voidKeys := map[string]bool{}
+	for _, v := range voids {
+		msg := fmt.Sprintf("文号 %s 作废：已于 %s 占用但没有发文记录（签发中断），该文号不再使用", v.Number,
+			v.ClaimedAt.In(a.cfg.Location).Format("2006-01-02 15:04"))
+		if v.ObjectKey != "" {
+			msg += "；其文件为 " + v.ObjectKey
+			voidKeys[v.ObjectKey] = true
+		}
+		rep.Warnings = append(rep.Warnings, msg)
+	}
+	// Objects no record points to: drafts of an interrupted issue, or of
+	// one whose number a concurrent issuer took first. Listed, not faults:
+	// nothing was issued with them.
 	orphans, err := a.docs.Unreferenced(ctx)
 	if err != nil {
 		return err
 	}
 	for _, k := range orphans {
-		rep.Warnings = append(rep.Warnings, "文件 "+k+" 没有任何文书或佐证材料记录指向它（多为中断的签发留下，不影响台账）")
+		if !voidKeys[k] {
+			rep.Warnings = append(rep.Warnings, "文件 "+k+" 没有任何文书或佐证材料记录指向它（多为中断的签发或被并发签发取代的草稿，不影响台账）")
+		}
 	}
 	if *asJSON {
 		enc := json.NewEncoder(m.Stdout)

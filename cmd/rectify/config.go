@@ -37,8 +37,12 @@ type config struct {
 	MinioTLS                                                   bool
 
 	Office, Masthead, PrefixNotice, PrefixFeedback, PrefixClosing, Contact string
+	ContactName, ContactPhone                                              string
 	FontTitle, FontBody, FontHeading, FontKai, FontFallback                string
 	PublicURL                                                              string
+	// refuseIssuing, when set, is why this server may not issue documents
+	// (serve sets it for a verification address no one else can reach).
+	refuseIssuing string
 }
 
 // flags returns a command's flag set with the shared configuration bound.
@@ -92,12 +96,14 @@ func (m *Main) bind(fs *flag.FlagSet, c *config) {
 	fs.StringVar(&c.PrefixFeedback, "prefix-feedback", m.env("RECTIFY_PREFIX_FEEDBACK", documents.DefaultPrefixes[documents.KindFeedback]), "number prefix of feedback letters (RECTIFY_PREFIX_FEEDBACK)")
 	fs.StringVar(&c.PrefixClosing, "prefix-closing", m.env("RECTIFY_PREFIX_CLOSING", documents.DefaultPrefixes[documents.KindClosing]), "number prefix of closing forms (RECTIFY_PREFIX_CLOSING)")
 	fs.StringVar(&c.Contact, "contact", m.env("RECTIFY_CONTACT", ""), "how units report back, printed on notices (RECTIFY_CONTACT)")
+	fs.StringVar(&c.ContactName, "contact-name", m.env("RECTIFY_CONTACT_NAME", ""), "the office's contact person printed on notices (联系人) (RECTIFY_CONTACT_NAME)")
+	fs.StringVar(&c.ContactPhone, "contact-phone", m.env("RECTIFY_CONTACT_PHONE", ""), "the contact's telephone printed on notices (联系电话) (RECTIFY_CONTACT_PHONE)")
 	fs.StringVar(&c.FontTitle, "font-title", m.env("RECTIFY_FONT_TITLE", ""), "TrueType font for mastheads and titles (小标宋); default the embedded Noto Serif SC Bold (RECTIFY_FONT_TITLE)")
 	fs.StringVar(&c.FontBody, "font-body", m.env("RECTIFY_FONT_BODY", ""), "TrueType font for body text (仿宋); default the embedded Noto Serif SC (RECTIFY_FONT_BODY)")
 	fs.StringVar(&c.FontHeading, "font-heading", m.env("RECTIFY_FONT_HEADING", ""), "TrueType font for first-level headings (黑体); default the embedded Noto Sans SC (RECTIFY_FONT_HEADING)")
 	fs.StringVar(&c.FontKai, "font-kai", m.env("RECTIFY_FONT_KAI", ""), "TrueType font for second-level headings (楷体); default the embedded LXGW WenKai (RECTIFY_FONT_KAI)")
-	fs.StringVar(&c.FontFallback, "font-fallback", m.env("RECTIFY_FONT_FALLBACK", ""), "comma-separated TrueType fonts for characters the others lack; default the embedded HanaMin B (RECTIFY_FONT_FALLBACK)")
-	fs.StringVar(&c.PublicURL, "public-url", m.env("RECTIFY_PUBLIC_URL", ""), "the address people reach the server at, printed in verification links (RECTIFY_PUBLIC_URL)")
+	fs.StringVar(&c.FontFallback, "font-fallback", m.env("RECTIFY_FONT_FALLBACK", ""), "comma-separated TrueType fonts for characters the others lack; default the embedded Noto Serif SC and HanaMin B (RECTIFY_FONT_FALLBACK)")
+	fs.StringVar(&c.PublicURL, "public-url", m.env("RECTIFY_PUBLIC_URL", ""), "the public address people reach the server at, printed in verification links; serve issues no documents while it is unset or loopback, except with --demo (RECTIFY_PUBLIC_URL)")
 }
 
 func (m *Main) env(k, def string) string {
@@ -249,7 +255,8 @@ func (m *Main) openLedger(ctx context.Context, c config, passive bool) (*app, er
 	a.docs = documents.NewService(documents.Config{Cases: a.svc, Store: a.db, Blobs: a.blobs, Calendar: cal, Catalog: cat,
 		Fonts: a.fonts, Letterhead: templates.Letterhead{Office: c.Office, Masthead: c.Masthead},
 		Prefixes: documents.Prefixes{documents.KindNotice: c.PrefixNotice, documents.KindFeedback: c.PrefixFeedback, documents.KindClosing: c.PrefixClosing},
-		Contact:  c.Contact, VerifyBase: strings.TrimSuffix(c.PublicURL, "/") + "/verify/", Location: loc})
+		Contact:  c.Contact, ContactName: c.ContactName, ContactPhone: c.ContactPhone,
+		VerifyBase: strings.TrimSuffix(c.PublicURL, "/") + "/verify/", Refuse: c.refuseIssuing, Location: loc})
 	return a, nil
 }
 

@@ -27,6 +27,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"rectify/cases"
+	"rectify/cases/documents"
 	"rectify/storage/blob/miniotest"
 	"rectify/storage/mongodb"
 	"rectify/storage/mongotest"
@@ -469,8 +470,10 @@ func get(t *testing.T, url string, as *session) (int, string) {
 func TestServeIssuesNoticesIntoMinIO(t *testing.T) {
 	m := miniotest.Shared(t)
 	bucket := m.Config().Bucket
+	const public = "https://dugai.example.gov.cn"
 	env, _, _ := ledgerEnv(t, "RECTIFY_MINIO_ENDPOINT="+m.Endpoint, "RECTIFY_MINIO_ACCESS_KEY="+m.AccessKey,
-		"RECTIFY_MINIO_SECRET_KEY="+m.SecretKey, "RECTIFY_MINIO_BUCKET="+bucket)
+		"RECTIFY_MINIO_SECRET_KEY="+m.SecretKey, "RECTIFY_MINIO_BUCKET="+bucket, "RECTIFY_PUBLIC_URL="+public+"/",
+		"RECTIFY_CONTACT_NAME=李明", "RECTIFY_CONTACT_PHONE=0888-5512310")
 	addUser(t, env, "li.ming", "office")
 	srv := start(t, env, "serve", "--addr", "127.0.0.1:0")
 	office := login(t, srv.url(), "li.ming", testPassword)
@@ -499,8 +502,8 @@ func TestServeIssuesNoticesIntoMinIO(t *testing.T) {
 	if status, page := get(t, srv.url()+"/verify/"+code, nil); status != 200 || !strings.Contains(page, doc["number"].(string)) || !strings.Contains(page, "存档文件完好") {
 		t.Fatalf("verification page: %d", status)
 	}
-	if !strings.Contains(pdftest.Text(t, []byte(pdf)), srv.url()+"/verify/"+code) {
-		t.Fatal("the printed verification link does not point at this server")
+	if !strings.Contains(pdftest.Text(t, []byte(pdf)), public+"/verify/"+code) {
+		t.Fatal("the printed verification link is not the configured public address")
 	}
 }
 
@@ -566,5 +569,102 @@ func TestParseArgsTakesFlagsAnywhere(t *testing.T) {
 		if c.MongoURI != tc.uri || strings.Join(fs.Args(), " ") != tc.pos {
 			t.Errorf("%v: uri %q, args %q; want %q, %q", tc.args, c.MongoURI, fs.Args(), tc.uri, tc.pos)
 		}
+	}
+}
+
+// TestServeRefusesIssuingWithoutPublicURL: with no public address (or a
+// loopback one) serve runs and the console works, but issuing answers 503
+// naming the setting; nothing is claimed or stored.
+func TestServeRefusesIssuingWithoutPublicURL(t *testing.T) {
+	for _, public := range []string{"", "http://127.0.0.1:8080", "http://localhost/"} {
+		t.Run("PublicURL="+public, func(t *testing.T) {
+			env, db, _ := ledgerEnv(t, "RECTIFY_PUBLIC_URL="+public)
+			addUser(t, env, "li.ming", "office")
+			srv := start(t, env, "serve", "--addr", "127.0.0.1:0")
+			defer srv.stop(t)
+			office := login(t, srv.url(), "li.ming", testPassword)
+			status, c := post(t, srv.url()+"/api/v1/cases", office, map[string]any{"source": "audit", "source_ref": "云审移〔2026〕5号", "unit_code": "QH001",
+				"violation_kind": "B01", "title": "超编进人", "facts": "超编2人。", "level": "internal"})
+			if status != 201 {
+				t.Fatalf("register: %d %v", status, c)
+			}
+			no := c["no"].(string)
+			post(t, srv.url()+"/api/v1/cases/"+no+"/transitions", office, map[string]any{"action": "start_verification"})
+			status, out := post(t, srv.url()+"/api/v1/notices", office, map[string]any{"unit_code": "QH001", "working_days": 15,
+				"items": []map[string]any{{"no": no, "requirements": "清退超编人员"}}})
+			msg, _ := out["error"].(map[string]any)["message"].(string)
+			if status != 503 || !strings.Contains(msg, "RECTIFY_PUBLIC_URL") {
+				t.Fatalf("notice with no public address: %d %v", status, out)
+			}
+			n, err := db.Counts(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n["document_numbers"] != 0 || n["documents"] != 0 {
+				t.Fatalf("a refused notice wrote: %v", n)
+			}
+		})
+	}
+}
+
+func TestCheckPublicURL(t *testing.T) {
+	tests := []struct {
+		name, url string
+		demo      bool
+		want      string // the address printed; "" when issuing is refused
+		refused   bool
+		exit      bool
+	}{
+		{"OK", "https://dugai.example.gov.cn", false, "https://dugai.example.gov.cn", false, false},
+		{"OKPrivateAddress", "http://10.1.2.3:8080", false, "http://10.1.2.3:8080", false, false},
+		{"OKDemoWithAddress", "https://dugai.example.gov.cn", true, "https://dugai.example.gov.cn", false, false},
+		{"ErrUnset", "", false, "", true, false},
+		{"ErrLoopbackV4", "http://127.0.0.1:8080", false, "", true, false},
+		{"ErrLoopbackV4Range", "http://127.8.9.10", false, "", true, false},
+		{"ErrLoopbackV6", "http://[::1]:8080/", false, "", true, false},
+		{"ErrLocalhost", "http://LocalHost:8080", false, "", true, false},
+		{"ErrSubLocalhost", "http://rectify.localhost", false, "", true, false},
+		{"ErrUnspecified", "http://0.0.0.0:8080", false, "", true, false},
+		{"DemoUnset", "", true, demoPublicURL, false, false},
+		{"DemoLoopback", "http://127.0.0.1:8080", true, demoPublicURL, false, false},
+		{"ErrNoScheme", "dugai.example.gov.cn", false, "", false, true},
+		{"ErrOtherScheme", "ftp://dugai.example.gov.cn", false, "", false, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out bytes.Buffer
+			m := &Main{Stdout: &out, Stderr: &out}
+			c := &config{PublicURL: tt.url}
+			err := m.checkPublicURL(c, tt.demo)
+			if got := err != nil; got != tt.exit {
+				t.Fatalf("error %v, want exit %v", err, tt.exit)
+			}
+			if tt.exit {
+				return
+			}
+			if got := c.refuseIssuing != ""; got != tt.refused {
+				t.Fatalf("refused %v, want %v (%s)", got, tt.refused, out.String())
+			}
+			if !tt.refused && c.PublicURL != tt.want {
+				t.Fatalf("got %q, want %q", c.PublicURL, tt.want)
+			}
+		})
+	}
+}
+
+// TestVerifyListsVoidNumbers: a number claimed with no document record
+// (a stop between claim and record) is listed as void, with its file.
+func TestVerifyListsVoidNumbers(t *testing.T) {
+	env, db, _ := ledgerEnv(t)
+	year := time.Now().In(time.FixedZone("CST", 8*3600)).Year()
+	id := documents.ID(documents.KindNotice, year, 1)
+	key := documents.ObjectKey(id, year, "0123456789ab")
+	if err := db.ClaimNumber(context.Background(), documents.Claim{Kind: documents.KindNotice, Year: year, Seq: 1, ID: id, ObjectKey: key, At: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	out, code := run(t, env, "verify")
+	want := fmt.Sprintf("文号 云编督〔%d〕1号 作废", year)
+	if code != 0 || !strings.Contains(out, want) || !strings.Contains(out, key) {
+		t.Fatalf("verify: exit %d, want %q\n%s", code, want, out)
 	}
 }

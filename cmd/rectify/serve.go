@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
+	"strings"
 	"time"
 
 	"rectify/cases/access"
@@ -45,8 +47,11 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		}
 		defer debugLn.Close()
 	}
-	if c.PublicURL == "" {
-		c.PublicURL = "http://" + ln.Addr().String()
+	if err := m.checkPublicURL(c, *withDemo); err != nil {
+		return err
+	}
+	if *withDemo && c.ContactName == "" && c.ContactPhone == "" {
+		c.ContactName, c.ContactPhone = demo.ContactName, demo.ContactPhone
 	}
 	a, err := m.open(ctx, *c)
 	if err != nil {
@@ -144,4 +149,51 @@ func durationEnv(m *Main, k string, def time.Duration) time.Duration {
 		return d
 	}
 	return def
+}
+
+// demoPublicURL is printed in the verification links of a demo that has no
+// public address: a host that cannot exist (.invalid, RFC 2606) and says in
+// words that the address is not configured, so that no one mistakes a
+// demo document for one they can verify.
+const demoPublicURL = "https://核验地址未配置.invalid"
+
+// refusePublicURL is what issuing answers while the verification address
+// is unset or loopback.
+const refusePublicURL = "本服务未配置对外核验地址，暂不能签发文件：请将 RECTIFY_PUBLIC_URL（或 --public-url）设为本办对外可访问的地址（如 https://dugai.example.gov.cn）后重启服务。文件上印有核验地址，本机地址（127.0.0.1、localhost 等）他人无法访问。"
+
+// checkPublicURL decides the verification address printed on documents.
+// An unset or loopback address cannot be printed on a document sent to a
+// unit: serve then runs, but issuing is refused with a message naming the
+// setting (everything else in the console works); a demo prints an
+// obvious placeholder instead. A malformed address stops serve.
+func (m *Main) checkPublicURL(c *config, demo bool) error {
+	if c.PublicURL != "" {
+		u, err := url.Parse(c.PublicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" {
+			fmt.Fprintf(m.Stderr, "rectify serve: RECTIFY_PUBLIC_URL（--public-url）须为以 http:// 或 https:// 开头的完整地址，现为「%s」\n", c.PublicURL)
+			return exitCode(2)
+		}
+		if !loopbackHost(u.Hostname()) {
+			return nil
+		}
+	}
+	if demo {
+		c.PublicURL = demoPublicURL
+		fmt.Fprintf(m.Stdout, "演示模式：未配置对外核验地址，文件上的核验地址印为占位地址 %s/verify/…\n", demoPublicURL)
+		return nil
+	}
+	c.refuseIssuing = refusePublicURL
+	fmt.Fprintln(m.Stderr, "rectify serve: 警告："+refusePublicURL)
+	return nil
+}
+
+// loopbackHost reports whether host names this machine only: localhost
+// (and *.localhost), 127.0.0.0/8, ::1, or the unspecified address.
+func loopbackHost(host string) bool {
+	host = strings.TrimSuffix(strings.ToLower(host), ".")
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && (ip.IsLoopback() || ip.IsUnspecified())
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -51,21 +52,58 @@ type documentDoc struct {
 	IssuedBy   actorDoc  `bson:"issuedBy"`
 	IssuedAt   time.Time `bson:"issuedAt"`
 	Replaces   string    `bson:"replaces,omitempty"`
+	Basis      string    `bson:"basis,omitempty"`
 }
 
 func (d documentDoc) document() documents.Document {
 	return documents.Document{ID: d.ID, Kind: documents.Kind(d.Kind), Year: d.Year, Seq: d.Seq, Number: d.Number, Title: d.Title,
 		Addressee: d.Addressee, UnitCode: d.UnitCode, Region: d.Region, Cases: d.Cases, ObjectKey: d.ObjectKey, SHA256: d.SHA256,
 		Size: d.Size, VerifyCode: d.VerifyCode, IssuedBy: cases.Actor{ID: d.IssuedBy.ID, Name: d.IssuedBy.Name, Role: cases.Role(d.IssuedBy.Role)},
-		IssuedAt: d.IssuedAt.UTC(), Replaces: d.Replaces}
+		IssuedAt: d.IssuedAt.UTC(), Replaces: d.Replaces, Basis: d.Basis}
 }
 
 func numberID(k documents.Kind, year, seq int) string { return fmt.Sprintf("%s/%d/%06d", k, year, seq) }
 
+// claimDoc is a claimed number. Claims made before they named their
+// document have only _id and at: kind, year and seq are read from the _id.
+type claimDoc struct {
+	ID        string    `bson:"_id"`
+	At        time.Time `bson:"at"`
+	Doc       string    `bson:"doc,omitempty"`
+	ObjectKey string    `bson:"objectKey,omitempty"`
+}
+
 // ClaimNumber claims a document number by unique insert.
-func (d *DB) ClaimNumber(ctx context.Context, k documents.Kind, year, seq int, at time.Time) error {
-	_, err := d.db.Collection(colDocNumber).InsertOne(ctx, bson.M{"_id": numberID(k, year, seq), "at": at})
+func (d *DB) ClaimNumber(ctx context.Context, c documents.Claim) error {
+	_, err := d.db.Collection(colDocNumber).InsertOne(ctx, claimDoc{ID: numberID(c.Kind, c.Year, c.Seq), At: c.At, Doc: c.ID, ObjectKey: c.ObjectKey})
 	return translate(err, "document number")
+}
+
+// Claims lists every claimed number, in no particular order.
+func (d *DB) Claims(ctx context.Context) ([]documents.Claim, error) {
+	cur, err := d.db.Collection(colDocNumber).Find(ctx, bson.M{})
+	if err != nil {
+		return nil, fmt.Errorf("list document numbers: %w", err)
+	}
+	var docs []claimDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, fmt.Errorf("list document numbers: %w", err)
+	}
+	out := make([]documents.Claim, 0, len(docs))
+	for _, x := range docs {
+		var kind string
+		var year, seq int
+		if _, err := fmt.Sscanf(strings.ReplaceAll(x.ID, "/", " "), "%s %d %d", &kind, &year, &seq); err != nil {
+			return nil, fmt.Errorf("document number %q: %w", x.ID, err)
+		}
+		out = append(out, documents.Claim{Kind: documents.Kind(kind), Year: year, Seq: seq, ID: x.Doc, ObjectKey: x.ObjectKey, At: x.At.UTC()})
+	}
+	return out, nil
+}
+
+// DocumentIDs lists the id of every document record.
+func (d *DB) DocumentIDs(ctx context.Context) ([]string, error) {
+	return d.strings(ctx, colDocuments, bson.M{}, "_id")
 }
 
 // NumberClaimed reports whether a number is claimed (an _id lookup).
@@ -81,7 +119,8 @@ func (d *DB) NumberClaimed(ctx context.Context, k documents.Kind, year, seq int)
 func (d *DB) InsertDocument(ctx context.Context, x documents.Document) error {
 	doc := documentDoc{ID: x.ID, Kind: string(x.Kind), Year: x.Year, Seq: x.Seq, Number: x.Number, Title: x.Title, Addressee: x.Addressee,
 		UnitCode: x.UnitCode, Region: x.Region, Cases: x.Cases, ObjectKey: x.ObjectKey, SHA256: x.SHA256, Size: x.Size,
-		VerifyCode: x.VerifyCode, IssuedBy: actorDoc{x.IssuedBy.ID, x.IssuedBy.Name, string(x.IssuedBy.Role)}, IssuedAt: x.IssuedAt, Replaces: x.Replaces}
+		VerifyCode: x.VerifyCode, IssuedBy: actorDoc{x.IssuedBy.ID, x.IssuedBy.Name, string(x.IssuedBy.Role)}, IssuedAt: x.IssuedAt, Replaces: x.Replaces,
+		Basis: x.Basis}
 	// The code first: its unique insert also refuses a repeated code.
 	if _, err := d.db.Collection(colDocCodes).InsertOne(ctx, codeDoc{Code: x.VerifyCode, Doc: x.ID}); err != nil {
 		return translate(err, "verification code of "+x.Number)

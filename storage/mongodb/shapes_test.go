@@ -25,13 +25,14 @@ import (
 // start-up, a rebuild, a verification or an administrator's list of a small
 // collection. Any other read must be served by an index.
 var wholeReads = map[string]string{
-	"find events":          "start-up without a snapshot, verify",
-	"find units":           "start-up (units are a few thousand)",
-	"find users":           "administrator's account list",
-	"find documents":       "verify (object keys), one-time code backfill",
-	"find evidence":        "verify (object keys)",
-	"find journal":         "verify (links)",
-	"find snapshot_chunks": "never: listed to keep the map honest",
+	"find events":           "start-up without a snapshot, verify",
+	"find units":            "start-up (units are a few thousand)",
+	"find users":            "administrator's account list",
+	"find documents":        "verify (object keys), one-time code backfill",
+	"find evidence":         "verify (object keys)",
+	"find document_numbers": "verify (void numbers)",
+	"find journal":          "verify (links)",
+	"find snapshot_chunks":  "never: listed to keep the map honest",
 }
 
 // TestEveryReadHasAnIndex calls every method of the store, records the shape
@@ -366,7 +367,11 @@ func exerciseStore(t *testing.T, db *mongodb.DB) map[string]bool {
 		must("FindAccess", err)
 	}
 
-	must("ClaimNumber", db.ClaimNumber(ctx, documents.KindNotice, 2026, 1, at))
+	must("ClaimNumber", db.ClaimNumber(ctx, documents.Claim{Kind: documents.KindNotice, Year: 2026, Seq: 1, At: at}))
+	_, err = db.Claims(ctx)
+	must("Claims", err)
+	_, err = db.DocumentIDs(ctx)
+	must("DocumentIDs", err)
 	_, err = db.NumberClaimed(ctx, documents.KindNotice, 2026, 1)
 	must("NumberClaimed", err)
 	doc := documents.Document{ID: "d1", Kind: documents.KindNotice, Year: 2026, Seq: 1, Number: "云编督〔2026〕1号",
