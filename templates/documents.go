@@ -23,17 +23,20 @@ type Notice struct {
 	// ContactName and ContactPhone are the office's contact (联系人、电话).
 	ContactName, ContactPhone string
 	Replaces                  string // the number of the notice this one replaces
-	Date                      time.Time
-	CopiesTo                  []string
-	VerifyCode                string
-	VerifyURL                 string
-	Preview                   bool
+	// Classification and CopyNo mark a secret notice (密级和保密期限, 份号).
+	Classification, CopyNo string
+	Date                   time.Time
+	CopiesTo               []string
+	VerifyCode             string
+	VerifyURL              string
+	Preview                bool
 }
 
 // Official lays the notice out as an official document.
 func (n Notice) Official() Official {
 	d := Official{Letterhead: n.Letterhead, Number: n.Number, Addressee: n.UnitName, Date: n.Date, PrintedOn: n.Date,
 		CopiesTo: n.CopiesTo, VerifyCode: n.VerifyCode, VerifyURL: n.VerifyURL, Preview: n.Preview,
+		Classification: n.Classification, CopyNo: n.CopyNo,
 		Title:      "关于" + n.UnitName + "机构编制问题限期整改的通知",
 		TitleParts: append(append([]string{"关于"}, UnitWords(n.UnitName)...), "机构编制问题", "限期整改的通知")}
 	if n.Replaces != "" {
@@ -80,12 +83,15 @@ type Feedback struct {
 	VerifyCode string
 	VerifyURL  string
 	Preview    bool
+	// Classification and CopyNo mark a secret letter (密级和保密期限, 份号).
+	Classification, CopyNo string
 }
 
 // Official lays the letter out in the letter format (信函格式).
 func (f Feedback) Official() Official {
 	d := Official{Letterhead: f.Letterhead, Letter: true, Number: f.Number, Addressee: f.Addressee, Date: f.Date,
 		PrintedOn: f.Date, CopiesTo: f.CopiesTo, VerifyCode: f.VerifyCode, VerifyURL: f.VerifyURL, Preview: f.Preview,
+		Classification: f.Classification, CopyNo: f.CopyNo,
 		Title:      "关于" + f.Reference + "移交问题办理情况的函",
 		TitleParts: []string{"关于", f.Reference, "移交问题", "办理情况的函"}}
 	d.Body = append(d.Body, Block{Text: fmt.Sprintf("你单位（%s）移交的%s问题已收悉。我办按照“挂号建账、对号结账、销号下账”的要求逐件登记建账、核实办理。现将办理情况函告如下：", f.Reference, countCN(len(f.Items)))})

@@ -221,6 +221,31 @@ type FontFiles struct {
 	Fallback                  []string
 }
 
+// FontData is TrueType fonts in memory, by role; see FontFiles.
+type FontData struct {
+	Title, Body, Heading, Kai []byte
+	Fallback                  [][]byte
+}
+
+// NewFonts makes a font set from fonts in memory, unchecked: a font that
+// does not parse fails the first document that uses it (LoadFonts checks).
+func NewFonts(data FontData) Fonts {
+	base := embedded()
+	set := &fontSet{roles: base.roles, fallback: base.fallback}
+	for i, b := range [][]byte{data.Title, data.Body, data.Heading, data.Kai} {
+		if b != nil {
+			set.roles[i] = newFace("RCTFU"+string(rune('A'+i)), fmt.Sprintf("Office%d", i), b)
+		}
+	}
+	if len(data.Fallback) > 0 {
+		set.fallback = nil
+		for i, b := range data.Fallback {
+			set.fallback = append(set.fallback, newFace("RCTFV"+string(rune('A'+i%26)), fmt.Sprintf("Fallback%d", i), b))
+		}
+	}
+	return Fonts{set}
+}
+
 // LoadFonts reads and checks the configured files.
 func LoadFonts(files FontFiles) (Fonts, error) {
 	base := embedded()

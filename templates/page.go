@@ -57,7 +57,13 @@ func (d *doc) fail(err error) {
 }
 
 // font sets the role and size for what follows, with no extra spacing.
-func (d *doc) font(role Role, pt float64) { d.role, d.pt, d.spacing = role, pt, 0 }
+// A role's face that does not parse fails the document.
+func (d *doc) font(role Role, pt float64) {
+	d.role, d.pt, d.spacing = role, pt, 0
+	if err := d.set.roles[role].load(); err != nil {
+		d.fail(fmt.Errorf("%s: %w", roleNames[role], err))
+	}
+}
 
 // em is the current size in millimetres.
 func (d *doc) em() float64 { return d.pt * ptMM }

@@ -339,3 +339,42 @@ func TestReissuedNoticePointsToTheOneItReplaces(t *testing.T) {
 		t.Fatalf("replacing an unknown notice: %v", err)
 	}
 }
+
+// TestSecretCasesMakeSecretDocuments: a notice or letter about a secret case
+// carries 密级 (with the configured period) and 份号; others carry neither.
+func TestSecretCasesMakeSecretDocuments(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := context.Background()
+	svc := documents.NewService(documents.Config{Cases: e.Service, Store: e.DB, Blobs: local(t), Calendar: mustCalendar(t), Catalog: e.Catalog,
+		Fonts: templates.EmbeddedFonts(), Letterhead: templates.Letterhead{Office: "中共云州市委机构编制委员会办公室"},
+		VerifyBase: "https://rectify.example.gov.cn/verify/", SecretPeriod: "5年"})
+	r := casetest.Registration("QH001")
+	r.Level = cases.LevelSecret
+	secret, _, err := e.Service.Register(ctx, cases.GlobalScope, casetest.Office, r, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Service.Transition(ctx, cases.GlobalScope, secret.No, casetest.Office, cases.ActionStartVerification, cases.Input{}, "", 0)
+	_, pdf, err := svc.Notice(ctx, cases.GlobalScope, casetest.Office, notice([]string{secret.No}), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if text := pdftest.Text(t, pdf); !strings.HasPrefix(text, "000001秘密★5年") {
+		t.Errorf("a secret case's notice does not start with 份号 and 密级:\n%s", text)
+	}
+	_, pdf, err = svc.Notice(ctx, cases.GlobalScope, casetest.Office, notice(e.verifying(t, 1)), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if text := pdftest.Text(t, pdf); strings.Contains(text, "秘密") || strings.Contains(text, "000001") {
+		t.Errorf("an internal case's notice is marked secret:\n%s", text)
+	}
+}
+
+func mustCalendar(t *testing.T) *calendar.Calendar {
+	cal, err := calendar.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cal
+}

@@ -40,7 +40,7 @@ func TestFailedIssueLeavesNoGap(t *testing.T) {
 		fails func(e *env, blobs documents.Blobs) *documents.Service
 	}{
 		{"RenderFails", func(e *env, blobs documents.Blobs) *documents.Service {
-			return e.withService(e.Service, blobs, templates.Fonts{Regular: []byte("not a font"), Bold: []byte("not a font")})
+			return e.withService(e.Service, blobs, templates.NewFonts(templates.FontData{Title: []byte("not a font"), Body: []byte("not a font")}))
 		}},
 		{"StoreFails", func(e *env, blobs documents.Blobs) *documents.Service {
 			return e.withService(e.Service, failingPut{blobs}, templates.EmbeddedFonts())

@@ -40,6 +40,9 @@ type Config struct {
 	// ContactName and ContactPhone are the office's contact person and
 	// telephone (联系人、电话), printed on notices.
 	ContactName, ContactPhone string
+	// SecretPeriod is the 保密期限 printed after 秘密★ on documents about
+	// secret cases, e.g. "10年"; empty prints 秘密 alone.
+	SecretPeriod string
 	// VerifyBase is the public address of the verification page, to which
 	// the code is appended, e.g. https://rectify.example.gov.cn/verify/
 	VerifyBase string
@@ -213,6 +216,7 @@ func (s *Service) Notice(ctx context.Context, scope cases.Scope, actor cases.Act
 	n := templates.Notice{Letterhead: s.cfg.Letterhead, UnitName: unit.Name, Items: items, Deadline: dl, WorkingDays: days,
 		Contact: s.cfg.Contact, ContactName: s.cfg.ContactName, ContactPhone: s.cfg.ContactPhone,
 		CopiesTo: cleanList(req.CopiesTo), Replaces: replaced.Number}
+	n.Classification, n.CopyNo = s.marks(cs)
 	render := func(number, code string, at time.Time, preview bool) ([]byte, error) {
 		n.Number, n.VerifyCode, n.VerifyURL, n.Date, n.Preview = number, code, s.cfg.VerifyBase+strings.ReplaceAll(code, "-", ""), at, preview
 		var buf bytes.Buffer
@@ -315,6 +319,23 @@ func (s *Service) existing(ctx context.Context, scope cases.Scope, d Document, c
 		return Issued{}, nil, err
 	}
 	return Issued{Document: d, Cases: cs, Existing: true}, pdf, nil
+}
+
+// marks are 密级和保密期限 and 份号 for a document about cs: a document
+// about any secret case is secret, and the copy issued is copy 000001 (the
+// one the system keeps and sends; further printed copies are numbered by
+// hand).
+func (s *Service) marks(cs []cases.Case) (classification, copyNo string) {
+	for _, c := range cs {
+		if c.Level == cases.LevelSecret {
+			classification = "秘密"
+			if s.cfg.SecretPeriod != "" {
+				classification += "★" + s.cfg.SecretPeriod
+			}
+			return classification, "000001"
+		}
+	}
+	return "", ""
 }
 
 func fieldErr(err error, field string) error {
@@ -546,6 +567,7 @@ func (s *Service) Feedback(ctx context.Context, scope cases.Scope, actor cases.A
 		}
 	}
 	f := templates.Feedback{Letterhead: s.cfg.Letterhead, Addressee: req.Addressee, Reference: req.Reference, Items: items, CopiesTo: cleanList(req.CopiesTo)}
+	f.Classification, f.CopyNo = s.marks(cs)
 	render := func(d Document, preview bool) ([]byte, error) {
 		f.Number, f.VerifyCode, f.VerifyURL, f.Date, f.Preview = d.Number, d.VerifyCode, s.cfg.VerifyBase+strings.ReplaceAll(d.VerifyCode, "-", ""), d.IssuedAt, preview
 		var buf bytes.Buffer

@@ -37,7 +37,7 @@ type config struct {
 	MinioTLS                                                   bool
 
 	Office, Masthead, PrefixNotice, PrefixFeedback, PrefixClosing, Contact string
-	ContactName, ContactPhone                                              string
+	ContactName, ContactPhone, SecretPeriod                                string
 	FontTitle, FontBody, FontHeading, FontKai, FontFallback                string
 	PublicURL                                                              string
 	// refuseIssuing, when set, is why this server may not issue documents
@@ -98,6 +98,7 @@ func (m *Main) bind(fs *flag.FlagSet, c *config) {
 	fs.StringVar(&c.Contact, "contact", m.env("RECTIFY_CONTACT", ""), "how units report back, printed on notices (RECTIFY_CONTACT)")
 	fs.StringVar(&c.ContactName, "contact-name", m.env("RECTIFY_CONTACT_NAME", ""), "the office's contact person printed on notices (联系人) (RECTIFY_CONTACT_NAME)")
 	fs.StringVar(&c.ContactPhone, "contact-phone", m.env("RECTIFY_CONTACT_PHONE", ""), "the contact's telephone printed on notices (联系电话) (RECTIFY_CONTACT_PHONE)")
+	fs.StringVar(&c.SecretPeriod, "secret-period", m.env("RECTIFY_SECRET_PERIOD", "10年"), "保密期限 printed as 秘密★<period> on documents about secret cases; empty prints 秘密 alone (RECTIFY_SECRET_PERIOD)")
 	fs.StringVar(&c.FontTitle, "font-title", m.env("RECTIFY_FONT_TITLE", ""), "TrueType font for mastheads and titles (小标宋); default the embedded Noto Serif SC Bold (RECTIFY_FONT_TITLE)")
 	fs.StringVar(&c.FontBody, "font-body", m.env("RECTIFY_FONT_BODY", ""), "TrueType font for body text (仿宋); default the embedded Noto Serif SC (RECTIFY_FONT_BODY)")
 	fs.StringVar(&c.FontHeading, "font-heading", m.env("RECTIFY_FONT_HEADING", ""), "TrueType font for first-level headings (黑体); default the embedded Noto Sans SC (RECTIFY_FONT_HEADING)")
@@ -255,7 +256,7 @@ func (m *Main) openLedger(ctx context.Context, c config, passive bool) (*app, er
 	a.docs = documents.NewService(documents.Config{Cases: a.svc, Store: a.db, Blobs: a.blobs, Calendar: cal, Catalog: cat,
 		Fonts: a.fonts, Letterhead: templates.Letterhead{Office: c.Office, Masthead: c.Masthead},
 		Prefixes: documents.Prefixes{documents.KindNotice: c.PrefixNotice, documents.KindFeedback: c.PrefixFeedback, documents.KindClosing: c.PrefixClosing},
-		Contact:  c.Contact, ContactName: c.ContactName, ContactPhone: c.ContactPhone,
+		Contact:  c.Contact, ContactName: c.ContactName, ContactPhone: c.ContactPhone, SecretPeriod: c.SecretPeriod,
 		VerifyBase: strings.TrimSuffix(c.PublicURL, "/") + "/verify/", Refuse: c.refuseIssuing, Location: loc})
 	return a, nil
 }
