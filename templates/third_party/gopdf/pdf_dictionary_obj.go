@@ -259,6 +259,30 @@ func (p *PdfDictionaryObj) makeFont() ([]byte, error) {
 			}
 			entry.CheckSum = CheckSum(data)
 			WriteBytes(&buff, data, 0, len(data))
+		} else if tags[idx] == "hmtx" {
+			// Rectify patch: metrics of glyphs the subset leaves out are
+			// zeroed (PDF widths come from /W), so that they deflate to
+			// nothing instead of ≈ 60 KB a CJK face.
+			data := make([]byte, entry.PaddedLength())
+			copy(data, ttfp.FontData()[entry.Offset:entry.Offset+entry.Length])
+			used := map[int]bool{}
+			for _, g := range p.completeGlyphClosure(p.PtrToSubsetFontObj.CharacterToGlyphIndex) {
+				used[g] = true
+			}
+			long := int(ttfp.NumberOfHMetrics())
+			for g := 0; g < int(ttfp.NumGlyphs()); g++ {
+				at, size := g*4, 4
+				if g >= long {
+					at, size = long*4+(g-long)*2, 2
+				}
+				if !used[g] && at+size <= int(entry.Length) {
+					for i := at; i < at+size; i++ {
+						data[i] = 0
+					}
+				}
+			}
+			entry.CheckSum = CheckSum(data)
+			WriteBytes(&buff, data, 0, len(data))
 		} else {
 			WriteBytes(&buff, ttfp.FontData(), int(entry.Offset), entry.PaddedLength())
 		}
