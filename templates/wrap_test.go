@@ -65,3 +65,31 @@ func FuzzWrapKeepsEveryCharacter(f *testing.F) {
 		}
 	})
 }
+
+// TestTitlesBreakBetweenWords: titles break only between their parts, in
+// a trapezoid (upper lines no longer than lower), never inside a word.
+func TestTitlesBreakBetweenWords(t *testing.T) {
+	w := newDoc(EmbeddedFonts(), false, info{})
+	w.font(RoleTitle, titlePt)
+	width := areaW - 2*pitch
+	for _, tc := range []struct {
+		d    Official
+		want []string
+	}{
+		{Notice{UnitName: "清河县教育局"}.Official(), []string{"关于清河县教育局", "机构编制问题限期整改的通知"}},
+		{Notice{UnitName: "中共云州市委机构编制委员会办公室"}.Official(), []string{"关于中共云州市委机构编制委员会办公室", "机构编制问题限期整改的通知"}},
+		{Notice{UnitName: "云州市人力资源和社会保障局"}.Official(), []string{"关于云州市人力资源和社会保障局", "机构编制问题限期整改的通知"}},
+		{Feedback{Reference: "云巡办移〔2026〕21号"}.Official(), []string{"关于云巡办移〔2026〕21号", "移交问题办理情况的函"}},
+		{Notice{UnitName: "清河县"}.Official(), []string{"关于清河县机构编制问题限期整改的通知"}},
+	} {
+		got := balance(tc.d.TitleParts, width, w.measure)
+		if strings.Join(got, "|") != strings.Join(tc.want, "|") {
+			t.Errorf("%s: %q, want %q", tc.d.Title, got, tc.want)
+		}
+		for _, l := range got {
+			if w.measure(l) > width {
+				t.Errorf("%s: line %q is wider than the title's width", tc.d.Title, l)
+			}
+		}
+	}
+}
