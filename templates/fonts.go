@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strings"
 	"sync"
 
 	"github.com/signintech/gopdf"
@@ -246,51 +245,43 @@ func NewFonts(data FontData) Fonts {
 	return Fonts{set}
 }
 
-// LoadFonts reads and checks the configured files.
+// LoadFonts reads the configured files and checks that each parses.
 func LoadFonts(files FontFiles) (Fonts, error) {
-	base := embedded()
-	set := &fontSet{roles: base.roles, fallback: base.fallback}
-	load := func(path, tag string) (*face, error) {
+	var data FontData
+	read := func(path string) ([]byte, error) {
+		if path == "" {
+			return nil, nil
+		}
 		b, err := os.ReadFile(path)
 		if err != nil {
 			return nil, fmt.Errorf("font: %w", err)
 		}
-		name := strings.TrimSuffix(path[strings.LastIndexAny(path, `/\`)+1:], ".ttf")
-		f := newFace(tag, strings.Map(pdfNameRune, name), b)
-		if err := f.load(); err != nil {
+		if err := checkTrueType(b); err != nil {
 			return nil, fmt.Errorf("font %s: %w", path, err)
 		}
-		return f, nil
+		return b, nil
 	}
-	for i, p := range []string{files.Title, files.Body, files.Heading, files.Kai} {
-		if p == "" {
-			continue
+	var err error
+	for _, r := range []struct {
+		path string
+		to   *[]byte
+	}{{files.Title, &data.Title}, {files.Body, &data.Body}, {files.Heading, &data.Heading}, {files.Kai, &data.Kai}} {
+		if *r.to, err = read(r.path); err != nil {
+			return Fonts{}, err
 		}
-		f, err := load(p, "RCTFU"+string(rune('A'+i)))
+	}
+	for _, p := range files.Fallback {
+		b, err := read(p)
 		if err != nil {
 			return Fonts{}, err
 		}
-		set.roles[i] = f
+		data.Fallback = append(data.Fallback, b)
 	}
-	if len(files.Fallback) > 0 {
-		set.fallback = nil
-		for i, p := range files.Fallback {
-			f, err := load(p, "RCTFV"+string(rune('A'+i%26)))
-			if err != nil {
-				return Fonts{}, err
-			}
-			set.fallback = append(set.fallback, f)
-		}
+	f := NewFonts(data)
+	if err := f.Check(); err != nil {
+		return Fonts{}, err
 	}
-	return Fonts{set}, nil
-}
-
-// pdfNameRune keeps a font's file name usable as a PDF name.
-func pdfNameRune(r rune) rune {
-	if r > ' ' && r < 0x7f && !strings.ContainsRune("()<>[]{}/%#", r) {
-		return r
-	}
-	return '-'
+	return f, nil
 }
 
 func (f Fonts) fonts() *fontSet {
