@@ -172,7 +172,7 @@ func layoutOfficial(w *doc, d Official) {
 		}
 	}
 	drawFooter(w, d, foot)
-	pageNumbers(w, d)
+	pageNumbers(w, d.Letter, d.VerifyCode, d.VerifyURL)
 	if d.Preview {
 		previewMarks(w)
 	}
@@ -469,18 +469,17 @@ func drawFooter(w *doc, d Official, rows []string) {
 // letter), its dashes 7 mm below the type area: odd pages one character in
 // from the right edge, even pages one character in from the left. Page 1
 // also carries the verification code.
-func pageNumbers(w *doc, d Official) {
-	n := w.pages()
-	for p := 1; p <= n; p++ {
+func pageNumbers(w *doc, letter bool, code, url string) {
+	for p := 1; p <= w.pages(); p++ {
 		w.setPage(p)
 		w.color(0, 0, 0)
-		if !(d.Letter && p == 1) {
+		if !(letter && p == 1) {
 			pageNumber(w, p, marginLeft, areaW, areaBottom+pageNoBelow)
 		}
-		if p == 1 && d.VerifyCode != "" {
+		if p == 1 && code != "" {
 			w.font(RoleBody, 9)
 			w.pdf.SetTextColor(90, 90, 90)
-			w.text(marginLeft, pageH-9, "文件核验码 "+d.VerifyCode+"　核验地址 "+d.VerifyURL, 0)
+			w.text(marginLeft, pageH-9, "文件核验码 "+code+"　核验地址 "+url, 0)
 			w.pdf.SetTextColor(0, 0, 0)
 		}
 	}

@@ -114,17 +114,7 @@ func RenderForm(out io.Writer, f Form, fonts Fonts, created time.Time) error {
 	if len(f.Signatures) > 0 {
 		c.signatures(f.Signatures)
 	}
-	for p := 1; p <= d.pages(); p++ {
-		d.setPage(p)
-		d.color(0, 0, 0)
-		pageNumber(d, p, marginLeft, areaW, areaBottom+pageNoBelow)
-		if p == 1 && f.VerifyCode != "" {
-			d.font(RoleBody, 9)
-			d.pdf.SetTextColor(90, 90, 90)
-			d.text(marginLeft, pageH-9, "文件核验码 "+f.VerifyCode+"　核验地址 "+f.VerifyURL, 0)
-			d.pdf.SetTextColor(0, 0, 0)
-		}
-	}
+	pageNumbers(d, false, f.VerifyCode, f.VerifyURL)
 	return d.output(out, f.Number)
 }
 
