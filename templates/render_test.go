@@ -285,3 +285,26 @@ func TestUnprintable(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestLoadFontsUsesOfficeFonts: a configured TrueType file replaces the
+// embedded face of its role, and documents embed it under its file name.
+func TestLoadFontsUsesOfficeFonts(t *testing.T) {
+	fonts, err := LoadFonts(FontFiles{Body: filepath.Join("fonts", "LXGWWenKai-Regular.ttf")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := RenderOfficial(&buf, sampleNotice().Official(), fonts, fixed0); err != nil {
+		t.Fatal(err)
+	}
+	list := pdffonts(t, buf.Bytes())
+	if !strings.Contains(list, "Office1") || strings.Contains(list, "NotoSerifSC-Regular") {
+		t.Errorf("the body is not set in the configured font:\n%s", list)
+	}
+	if !strings.Contains(body(pdftest.Raw(t, buf.Bytes(), false)), squash(longFacts)) {
+		t.Error("the body does not read back in the configured font")
+	}
+	if _, err := LoadFonts(FontFiles{Kai: filepath.Join("fonts", "missing.ttf")}); err == nil {
+		t.Error("a missing font file was accepted")
+	}
+}
