@@ -81,7 +81,7 @@ func (f *face) load() error {
 		}
 		sf, err := sfnt.Parse(f.data)
 		if err != nil {
-			f.err = fmt.Errorf("parse font: %w", err)
+			f.err = fmt.Errorf("解析字体: %w", err)
 			return
 		}
 		f.sf, f.upem = sf, float64(sf.UnitsPerEm())
@@ -102,7 +102,7 @@ func (f *face) container() (*gopdf.FontContainer, error) {
 			// still missing shows as a white square, never silently a space.
 			OnGlyphNotFoundSubstitute: func(rune) rune { return '□' }})
 		if f.pdfErr != nil {
-			f.pdfErr = fmt.Errorf("parse font %s: %w", f.name, f.pdfErr)
+			f.pdfErr = fmt.Errorf("解析字体 %s: %w", f.name, f.pdfErr)
 		}
 		f.fc = fc
 	})
@@ -254,10 +254,10 @@ func LoadFonts(files FontFiles) (Fonts, error) {
 		}
 		b, err := os.ReadFile(path)
 		if err != nil {
-			return nil, fmt.Errorf("font: %w", err)
+			return nil, fmt.Errorf("读取字体文件: %w", err)
 		}
 		if err := checkTrueType(b); err != nil {
-			return nil, fmt.Errorf("font %s: %w", path, err)
+			return nil, fmt.Errorf("字体文件 %s: %w", path, err)
 		}
 		return b, nil
 	}
@@ -351,15 +351,15 @@ func (f Fonts) Check() error {
 // 'true'), refusing CFF-based OpenType ('OTTO') and collections ('ttcf').
 func checkTrueType(b []byte) error {
 	if len(b) < 12 {
-		return fmt.Errorf("not a font file")
+		return fmt.Errorf("不是字体文件")
 	}
 	switch string(b[:4]) {
 	case "\x00\x01\x00\x00", "true":
 		return nil
 	case "OTTO":
-		return fmt.Errorf("CFF/OpenType outlines are not supported; use a TrueType (glyf) font")
+		return fmt.Errorf("不支持 CFF/OpenType 轮廓，请使用 TrueType（glyf）字体")
 	case "ttcf":
-		return fmt.Errorf("a .ttc collection is not supported; extract one TrueType face")
+		return fmt.Errorf("不支持 .ttc 字体集，请从中取出一个 TrueType 字体")
 	}
-	return fmt.Errorf("not a TrueType font")
+	return fmt.Errorf("不是 TrueType 字体")
 }
