@@ -26,6 +26,11 @@ func TestCheckText(t *testing.T) {
 		// No configured font has these: refused where they are typed.
 		{"Emoji", "超编进人 👍", MaxShortText, false},
 		{"PrivateUse", "超编\ue000进人", MaxShortText, false},
+		// Combining marks print on the wrong character without a shaping
+		// engine; precomposed letters are fine.
+		{"CombiningMark", "测\u0301试", MaxLongText, false},
+		{"EnclosingMark", "测\u20dd", MaxShortText, false},
+		{"Precomposed", "José Müller", MaxShortText, true},
 		{"NUL", "超编\x00进人", MaxShortText, false},
 		{"ESC", "超编\x1b[31m进人", MaxLongText, false},
 		{"DEL", "超编\x7f", MaxShortText, false},

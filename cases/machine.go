@@ -236,6 +236,14 @@ func resolveDeadline(in Input, base string, cal Calendar) (string, error) {
 	}
 }
 
+// CheckShortText checks a one-line text another package takes in (a
+// letter's addressee, a list of offices copied) as every text of the ledger
+// is checked: required or not, at most MaxShortText characters, no control,
+// invisible or reordering characters, nothing the document fonts lack.
+func CheckShortText(field, s string, required bool) error {
+	return checkText(field, s, MaxShortText, required)
+}
+
 func checkText(field, s string, max int, required bool) error {
 	s = strings.TrimSpace(s)
 	switch {
@@ -248,6 +256,12 @@ func checkText(field, s string, max int, required bool) error {
 	}
 	oneLine := max <= MaxShortText
 	for _, r := range s {
+		if unicode.In(r, unicode.Mn, unicode.Me) {
+			// A combining mark is drawn over its neighbour by a shaping
+			// engine, which documents do not have: it would print on the
+			// wrong character, and thousands of them cost nothing to type.
+			return Invalid(field, "%s含有组合用附加符号 U+%04X，请改用完整的字符（如 é 而非 e 加附加符号）", label(field), r)
+		}
 		if badRune(r, oneLine) {
 			return Invalid(field, "%s含有不允许的字符 U+%04X", label(field), r)
 		}

@@ -1,5 +1,11 @@
 package cases
 
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
 // Unit liaisons see only what is meant for them: what is wrong, what must
 // be done by when, and how their reports were received. They never see the
 // source's reference (a hotline ticket can identify the reporter), who in
@@ -92,11 +98,19 @@ var FieldLabels = map[string]string{
 	"assignee": "承办人", "title": "问题标题", "facts": "问题事实", "source": "问题来源",
 	"source_ref": "来源文号", "unit_code": "被监督单位", "violation_kind": "问题类型", "level": "密级",
 	"comment": "备注", "action": "操作", "document": "文件", "region": "所在地区", "name": "单位名称",
+	"addressee": "主送机关", "copies_to": "抄送机关", "code": "单位代码", "kind": "单位类别", "parent": "上级单位",
 }
 
+// label is a field's name as people read it; an item of a list
+// (copies_to[2]) is named by its place in the list.
 func label(field string) string {
 	if l, ok := FieldLabels[field]; ok {
 		return l
+	}
+	if i := strings.IndexByte(field, '['); i > 0 && strings.HasSuffix(field, "]") {
+		if n, err := strconv.Atoi(field[i+1 : len(field)-1]); err == nil {
+			return fmt.Sprintf("%s第 %d 项", label(field[:i]), n+1)
+		}
 	}
 	return field
 }

@@ -273,18 +273,21 @@ func marks(d Official) []string {
 	return out
 }
 
-// paragraph breaks text into body lines of the grid: the first indented by
-// indent characters, every line but the last justified.
+// paragraph breaks text into body lines of the grid: each paragraph of it
+// (a line break in the text starts one) indented by indent characters,
+// every line but a paragraph's last justified.
 func paragraph(w *doc, text string, role Role, indent int) []flowLine {
 	w.font(role, bodyPt)
 	sp := pitch - w.em() // 28 characters a line
 	pad := strings.Repeat("\u3000", indent)
-	// On the grid each character takes its advance plus sp, the last one
-	// too: 28 cells of 156/28 mm (the em of 三号 is a little wider).
-	lines := WrapHanging(pad+text, areaW+0.01, func(s string) float64 { return w.width(s, sp) + sp })
-	out := make([]flowLine, len(lines))
-	for i, l := range lines {
-		out[i] = flowLine{text: l, role: role, pt: bodyPt, align: "L", justify: i < len(lines)-1}
+	var out []flowLine
+	for _, para := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n") {
+		// On the grid each character takes its advance plus sp, the last
+		// one too: 28 cells of 156/28 mm (the em of 三号 is a little wider).
+		lines := WrapHanging(pad+strings.TrimLeft(para, " \u3000"), areaW+0.01, func(s string) float64 { return w.width(s, sp) + sp })
+		for i, l := range lines {
+			out = append(out, flowLine{text: l, role: role, pt: bodyPt, align: "L", justify: i < len(lines)-1})
+		}
 	}
 	return out
 }
@@ -306,8 +309,10 @@ func drawLine(w *doc, l flowLine, y float64) {
 		}
 		// Stretched so that the last character's ink, not its advance box,
 		// meets the edge: the right edge reads straight whatever the glyph.
+		// A line much shorter than the width (a word that would not
+		// break) is left ragged rather than spread letter by letter.
 		sp := grid
-		if n := len(rs); n > 1 {
+		if n := len(rs); n > 1 && w.measure(string(rs)) >= 0.8*(areaW-l.indent) {
 			last := rs[n-1]
 			_, rsb := w.set.pick(l.role, last).bearings(last)
 			sp = (areaW - l.indent - w.measure(string(rs)) + rsb*w.em()) / float64(n-1)

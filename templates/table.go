@@ -86,6 +86,9 @@ type Form struct {
 	VerifyURL  string
 	// Signatures are the signature lines under the form (承办人、处室负责人、分管领导).
 	Signatures []string
+	// Classification and CopyNo mark a form about a secret case (密级和保密
+	// 期限, 份号), at the top left as on official documents.
+	Classification, CopyNo string
 }
 
 // formPt is the size of a form's text (小四).
@@ -98,6 +101,11 @@ func RenderForm(out io.Writer, f Form, fonts Fonts, created time.Time) error {
 	c := &cursor{doc: d, left: marginLeft, width: areaW, top: marginTop, bottom: areaBottom}
 	d.addPage()
 	c.y = c.top
+	for i, m := range marks(Official{CopyNo: f.CopyNo, Classification: f.Classification}) {
+		c.font([]Role{RoleBody, RoleHeading}[min(i, 1)], bodyPt)
+		c.text(c.left, baseline(c.y, lineH, bodyPt), m, 0)
+		c.y += lineH
+	}
 	c.font(RoleTitle, titlePt)
 	c.textAt(c.left, c.width, baseline(c.y, lineH*1.2, titlePt), f.Title, "C")
 	c.y += lineH * 1.4

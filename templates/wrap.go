@@ -44,11 +44,18 @@ func wrapLine(rs []rune, width float64, measure func(string) float64, hang bool)
 	if len(rs) == 0 {
 		return []string{""}
 	}
+	// Widths add up rune by rune (every measure here is a sum over runes),
+	// so each rune is measured once: a long line costs linear time.
+	ws := make([]float64, len(rs))
+	for i, r := range rs {
+		ws[i] = measure(string(r))
+	}
 	var lines []string
 	start := 0
 	for start < len(rs) {
-		end := start + 1
-		for end < len(rs) && measure(string(rs[start:end+1])) <= width {
+		end, w := start+1, ws[start]
+		for end < len(rs) && w+ws[end] <= width {
+			w += ws[end]
 			end++
 		}
 		switch {
@@ -56,7 +63,7 @@ func wrapLine(rs []rune, width float64, measure func(string) float64, hang bool)
 			(end+1 == len(rs) || !strings.ContainsRune(noStart, rs[end+1])):
 			end++ // the mark hangs past the edge
 		case end < len(rs):
-			end = adjustBreak(rs, start, end)
+			end = adjustBreak(rs, ws, width, start, end)
 		}
 		lines = append(lines, string(rs[start:end]))
 		start = end
@@ -66,9 +73,10 @@ func wrapLine(rs []rune, width float64, measure func(string) float64, hang bool)
 
 // adjustBreak moves a break at end (a line is rs[start:end]) back so that
 // the next line does not start with closing punctuation, this line does not
-// end with an opening bracket, and a Latin word or number is not split. It
-// never returns a line shorter than one rune.
-func adjustBreak(rs []rune, start, end int) int {
+// end with an opening bracket, and a Latin word or number is not split —
+// but never so far that the line keeps less than half the width (a run of
+// closing marks, a word longer than half a line): then the break stays.
+func adjustBreak(rs []rune, ws []float64, width float64, start, end int) int {
 	e := end
 	// Pull the previous character down with closing punctuation.
 	for e-1 > start && strings.ContainsRune(noStart, rs[e]) {
@@ -79,7 +87,7 @@ func adjustBreak(rs []rune, start, end int) int {
 		e--
 	}
 	// Do not split an ASCII word or number if it can move whole.
-	if isWordRune(rs[e]) && isWordRune(rs[e-1]) {
+	if e < len(rs) && isWordRune(rs[e]) && isWordRune(rs[e-1]) {
 		w := e
 		for w > start && isWordRune(rs[w-1]) {
 			w--
@@ -88,7 +96,11 @@ func adjustBreak(rs []rune, start, end int) int {
 			e = w
 		}
 	}
-	if e <= start {
+	kept := 0.0
+	for _, w := range ws[start:e] {
+		kept += w
+	}
+	if e <= start || kept < width/2 {
 		return end
 	}
 	return e

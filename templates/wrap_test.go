@@ -35,6 +35,11 @@ func TestWrap(t *testing.T) {
 		{"OK_LedgerNumberKeptWhole", "编号：2026-0171", 5, []string{"编号：", "2026-0171"}},
 		{"OK_Newlines", "一二\n三四五六七", 4, []string{"一二", "三四五六", "七"}},
 		{"OK_Empty", "", 4, []string{""}},
+		// A run of closing marks is not set one to a line.
+		{"OK_RunOfMarksDoesNotCollapse", "一二。。。。。。。。", 4, []string{"一二。。", "。。。。", "。。"}},
+		// A word moves whole only while the line keeps half its width.
+		{"OK_WordMovesWhenTheLineStaysHalfFull", "要求：abcdefghijklmnopqrstuvwx", 5, []string{"要求：", "abcdefghij", "klmnopqrst", "uvwx"}},
+		{"OK_LongWordSplitsAfterAShortLabel", "要：abcdefghijklmnopqrstuvwx", 5, []string{"要：abcdef", "ghijklmnop", "qrstuvwx"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -91,5 +96,45 @@ func TestTitlesBreakBetweenWords(t *testing.T) {
 				t.Errorf("%s: line %q is wider than the title's width", tc.d.Title, l)
 			}
 		}
+	}
+}
+
+// TestParagraphsWithinAField: a line break typed in a field (整改要求 as
+// "一、…\n二、…") starts a paragraph: indented two characters, its last
+// line not stretched.
+func TestParagraphsWithinAField(t *testing.T) {
+	w := newDoc(EmbeddedFonts(), false, info{})
+	text := "整改要求：一、对违规调入的人员逐一核查，对不符合条件人员的调入手续进行全面清理，提出处理意见。\n二、完善进人审核制度。\r\n　　三、按期报送整改情况。"
+	lines := paragraph(w, text, RoleBody, 2)
+	var starts []string
+	for i, l := range lines {
+		if strings.HasPrefix(l.text, "\u3000\u3000") {
+			starts = append(starts, strings.TrimLeft(l.text, "\u3000")[:3])
+			if i > 0 && lines[i-1].justify {
+				t.Errorf("the line before paragraph %q is stretched: %q", l.text, lines[i-1].text)
+			}
+		}
+	}
+	if strings.Join(starts, "|") != "整|二|三" {
+		t.Errorf("paragraphs start %q, want 整|二|三: %v", starts, lines)
+	}
+	if lines[len(lines)-1].justify {
+		t.Error("the last line is stretched")
+	}
+}
+
+// TestWrapMeasuresEachRuneOnce: breaking a long paragraph costs time in
+// proportion to its length (it was quadratic: a run of zero-width marks or
+// closing marks made one field take seconds to render).
+func TestWrapMeasuresEachRuneOnce(t *testing.T) {
+	calls := 0
+	count := func(s string) float64 { calls++; return fixed(s) }
+	text := strings.Repeat("。", 10000) + strings.Repeat("测", 10000)
+	lines := Wrap(text, 28, count)
+	if calls > 20000+len(lines) {
+		t.Errorf("%d calls to measure for 20,000 characters", calls)
+	}
+	if len(lines) > 20000/28+2 {
+		t.Errorf("%d lines for 20,000 characters of 28 a line", len(lines))
 	}
 }

@@ -2,6 +2,7 @@ package documents_test
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"sync"
@@ -362,6 +363,26 @@ func TestSecretCasesMakeSecretDocuments(t *testing.T) {
 	if text := pdftest.Text(t, pdf); !strings.HasPrefix(text, "000001秘密★5年") {
 		t.Errorf("a secret case's notice does not start with 份号 and 密级:\n%s", text)
 	}
+	_, pdf, err = svc.Feedback(ctx, cases.GlobalScope, casetest.Office,
+		documents.FeedbackRequest{Addressee: "市委巡察办", Reference: "云巡办移〔2026〕12号", Cases: []string{secret.No}}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if text := pdftest.Text(t, pdf); !strings.Contains(text, "000001") || !strings.Contains(text, "秘密★5年") {
+		t.Errorf("a secret case's letter lacks 份号 and 密级:\n%s", text)
+	}
+	e.Service.Transition(ctx, cases.GlobalScope, secret.No, casetest.UnitActor, cases.ActionSubmit, cases.Input{Report: "已整改", Evidence: []string{"岗位调整文件.pdf"}}, "", 0)
+	e.Service.Transition(ctx, cases.GlobalScope, secret.No, casetest.Office, cases.ActionConfirm, cases.Input{Note: "整改到位"}, "", 0)
+	if _, _, err := e.Service.Transition(ctx, cases.GlobalScope, secret.No, casetest.Approver, cases.ActionClose, cases.Input{Note: "同意"}, "", 0); err != nil {
+		t.Fatal(err)
+	}
+	_, pdf, err = svc.Closing(ctx, cases.GlobalScope, casetest.Approver, secret.No)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if text := pdftest.Text(t, pdf); !strings.HasPrefix(text, "000001秘密★5年问题整改销号审批表") {
+		t.Errorf("a secret case's closing form lacks 份号 and 密级:\n%s", text)
+	}
 	_, pdf, err = svc.Notice(ctx, cases.GlobalScope, casetest.Office, notice(e.verifying(t, 1)), false)
 	if err != nil {
 		t.Fatal(err)
@@ -377,4 +398,37 @@ func mustCalendar(t *testing.T) *calendar.Calendar {
 		t.Fatal(err)
 	}
 	return cal
+}
+
+// TestLetterTextIsChecked: what a letter prints besides the cases — its
+// addressee, reference and the offices copied — is checked as every text of
+// the ledger is; nothing is issued.
+func TestLetterTextIsChecked(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := context.Background()
+	nos := e.verifying(t, 1)
+	before := e.Counts(t)
+	for _, tc := range []struct {
+		req   documents.FeedbackRequest
+		field string
+	}{
+		{documents.FeedbackRequest{Addressee: "巡察办😀", Reference: "云巡办移〔2026〕62号"}, "addressee"},
+		{documents.FeedbackRequest{Addressee: "巡察办", Reference: "云巡办移\u202e〔2026〕62号"}, "reference"},
+		{documents.FeedbackRequest{Addressee: "巡察办", Reference: "云巡办移〔2026〕62号", CopiesTo: []string{"县委编办", "县委编办\ue000"}}, "copies_to[1]"},
+		{documents.FeedbackRequest{Addressee: "巡察办", Reference: "云巡办移〔2026〕62号", CopiesTo: []string{strings.Repeat("很长的机关名称", 20)}}, "copies_to[0]"},
+	} {
+		tc.req.Cases = nos
+		_, _, err := e.Docs.Feedback(ctx, cases.GlobalScope, casetest.Office, tc.req, false)
+		if er, ok := cases.AsError(err); !ok || er.Code != cases.EINVALID || er.Field != tc.field {
+			t.Errorf("%+v: %v, want a refusal of %s", tc.req, err, tc.field)
+		}
+	}
+	r := notice(nos)
+	r.CopiesTo = []string{"市委巡察办\u200b"}
+	if _, _, err := e.Docs.Notice(ctx, cases.GlobalScope, casetest.Office, r, false); cases.ErrorCode(err) != cases.EINVALID {
+		t.Errorf("a notice copied to an office with a zero-width space: %v", err)
+	}
+	if after := e.Counts(t); fmt.Sprint(after) != fmt.Sprint(before) {
+		t.Fatalf("a refused letter wrote: %v → %v", before, after)
+	}
 }

@@ -127,6 +127,10 @@ func (s *Service) Notice(ctx context.Context, scope cases.Scope, actor cases.Act
 	if len(req.Items) == 0 || len(req.Items) > MaxNoticeItems {
 		return Issued{}, nil, cases.Invalid("items", "一份通知书须列 1 至 %d 个问题", MaxNoticeItems)
 	}
+	copies, err := cleanList("copies_to", req.CopiesTo)
+	if err != nil {
+		return Issued{}, nil, err
+	}
 	unit, err := s.cfg.Cases.Unit(ctx, scope, req.UnitCode)
 	if err != nil {
 		if cases.ErrorCode(err) == cases.ENOTFOUND {
@@ -215,7 +219,7 @@ func (s *Service) Notice(ctx context.Context, scope cases.Scope, actor cases.Act
 	dl, _ := time.Parse(time.DateOnly, deadline)
 	n := templates.Notice{Letterhead: s.cfg.Letterhead, UnitName: unit.Name, Items: items, Deadline: dl, WorkingDays: days,
 		Contact: s.cfg.Contact, ContactName: s.cfg.ContactName, ContactPhone: s.cfg.ContactPhone,
-		CopiesTo: cleanList(req.CopiesTo), Replaces: replaced.Number}
+		CopiesTo: copies, Replaces: replaced.Number}
 	n.Classification, n.CopyNo = s.marks(cs)
 	render := func(number, code string, at time.Time, preview bool) ([]byte, error) {
 		n.Number, n.VerifyCode, n.VerifyURL, n.Date, n.Preview = number, code, s.cfg.VerifyBase+strings.ReplaceAll(code, "-", ""), at, preview
@@ -354,14 +358,27 @@ func fieldErr(err error, field string) error {
 	return err
 }
 
-func cleanList(xs []string) []string {
-	var out []string
-	for _, x := range xs {
-		if x = strings.TrimSpace(x); x != "" && len([]rune(x)) <= 50 {
-			out = append(out, x)
-		}
+// cleanList trims a list of offices (抄送机关), drops empty entries and
+// refuses one that is too long or holds what a document cannot print.
+func cleanList(field string, xs []string) ([]string, error) {
+	if len(xs) > 50 {
+		return nil, cases.Invalid(field, "抄送机关最多 50 个")
 	}
-	return out
+	var out []string
+	for i, x := range xs {
+		if x = strings.TrimSpace(x); x == "" {
+			continue
+		}
+		name := fmt.Sprintf("%s[%d]", field, i)
+		if err := cases.CheckShortText(name, x, false); err != nil {
+			return nil, err
+		}
+		if len([]rune(x)) > 50 {
+			return nil, cases.Invalid(name, "抄送机关名称不能超过 50 字")
+		}
+		out = append(out, x)
+	}
+	return out, nil
 }
 
 // issueAttempts bounds how often issue renders again after a concurrent
@@ -408,7 +425,7 @@ func (s *Service) issue(ctx context.Context, actor cases.Actor, doc Document, re
 		}
 		info, err := s.cfg.Blobs.Put(ctx, doc.ObjectKey, pdf, "application/pdf")
 		if err != nil {
-			return Document{}, nil, storeErr(err, "存储文件 "+doc.Number+" 失败，未发文")
+			return Document{}, nil, storeErr(err, "存储文件失败，未发文，未占用文号")
 		}
 		doc.SHA256, doc.Size = info.SHA256, info.Size
 		err = s.cfg.Store.ClaimNumber(ctx, Claim{Kind: doc.Kind, Year: doc.Year, Seq: seq, ID: doc.ID, ObjectKey: doc.ObjectKey, At: now})
@@ -513,12 +530,21 @@ func dateCN(d string) string {
 func (s *Service) Feedback(ctx context.Context, scope cases.Scope, actor cases.Actor, req FeedbackRequest, preview bool) (Issued, []byte, error) {
 	req.Addressee, req.Reference = strings.TrimSpace(req.Addressee), strings.TrimSpace(req.Reference)
 	switch {
-	case req.Addressee == "" || len([]rune(req.Addressee)) > 100:
+	case req.Addressee == "":
 		return Issued{}, nil, cases.Invalid("addressee", "请填写主送机关（移交问题的单位）")
-	case req.Reference == "" || len([]rune(req.Reference)) > 100:
+	case req.Reference == "":
 		return Issued{}, nil, cases.Invalid("reference", "请填写移交函文号")
 	case len(req.Cases) == 0 || len(req.Cases) > 200:
 		return Issued{}, nil, cases.Invalid("cases", "反馈函须列 1 至 200 个问题")
+	}
+	for field, v := range map[string]string{"addressee": req.Addressee, "reference": req.Reference} {
+		if err := cases.CheckShortText(field, v, true); err != nil {
+			return Issued{}, nil, err
+		}
+	}
+	copies, err := cleanList("copies_to", req.CopiesTo)
+	if err != nil {
+		return Issued{}, nil, err
 	}
 	if err := cases.Allowed(cases.Case{State: cases.StateRegistered}, cases.ActionRecordDocument, actor); err != nil {
 		return Issued{}, nil, err
@@ -566,7 +592,7 @@ func (s *Service) Feedback(ctx context.Context, scope cases.Scope, actor cases.A
 			return s.existing(ctx, scope, d, cs)
 		}
 	}
-	f := templates.Feedback{Letterhead: s.cfg.Letterhead, Addressee: req.Addressee, Reference: req.Reference, Items: items, CopiesTo: cleanList(req.CopiesTo)}
+	f := templates.Feedback{Letterhead: s.cfg.Letterhead, Addressee: req.Addressee, Reference: req.Reference, Items: items, CopiesTo: copies}
 	f.Classification, f.CopyNo = s.marks(cs)
 	render := func(d Document, preview bool) ([]byte, error) {
 		f.Number, f.VerifyCode, f.VerifyURL, f.Date, f.Preview = d.Number, d.VerifyCode, s.cfg.VerifyBase+strings.ReplaceAll(d.VerifyCode, "-", ""), d.IssuedAt, preview
@@ -704,10 +730,12 @@ func (s *Service) Closing(ctx context.Context, scope cases.Scope, actor cases.Ac
 	signatures := []string{"承办人：" + handler, "处室负责人：", "分管领导：" + approver}
 	doc := Document{Kind: KindClosing, Addressee: c.UnitName, UnitCode: c.UnitCode, Region: c.Region, Cases: []string{c.No},
 		Title: "问题整改销号审批表（" + c.No + "）", Basis: basis}
+	classification, copyNo := s.marks([]cases.Case{c})
 	doc, pdf, err := s.issue(ctx, actor, doc, func(d Document) ([]byte, error) {
 		var buf bytes.Buffer
 		err := templates.RenderForm(&buf, templates.Form{Office: s.cfg.Letterhead.Office, Title: "问题整改销号审批表", Number: d.Number,
-			Rows: rows, Signatures: signatures, Date: d.IssuedAt, VerifyCode: d.VerifyCode, VerifyURL: s.cfg.VerifyBase + strings.ReplaceAll(d.VerifyCode, "-", "")}, s.cfg.Fonts, d.IssuedAt)
+			Rows: rows, Signatures: signatures, Date: d.IssuedAt, VerifyCode: d.VerifyCode, VerifyURL: s.cfg.VerifyBase + strings.ReplaceAll(d.VerifyCode, "-", ""),
+			Classification: classification, CopyNo: copyNo}, s.cfg.Fonts, d.IssuedAt)
 		return buf.Bytes(), err
 	})
 	if err != nil {
