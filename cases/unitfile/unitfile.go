@@ -303,7 +303,12 @@ func parseRows(rows [][]string, check func(row int, u cases.Unit) error) ([]case
 		}
 		if err := u.Validate(); err != nil {
 			e, _ := cases.AsError(err)
-			return nil, cellErr(row, e.Field, "%s", e.Message)
+			// Name the column as the template heads it (单位名称, not name).
+			col := e.Field
+			if h, ok := aliases[col]; ok {
+				col = h
+			}
+			return nil, cellErr(row, col, "%s", e.Message)
 		}
 		if check != nil {
 			if err := check(row, u); err != nil {
