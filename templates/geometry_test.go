@@ -220,8 +220,10 @@ func (r *raster) pitchOf(b box) (float64, int) {
 	return bestP, bestN
 }
 
+// near checks a measurement; go test -v lists every one.
 func near(t *testing.T, what string, got, want float64) {
 	t.Helper()
+	t.Logf("%s: %.2f mm (standard %.2f)", what, got, want)
 	if math.Abs(got-want) > tol {
 		t.Errorf("%s: %.2f mm, want %.2f ± %.1f mm", what, got, want, tol)
 	}

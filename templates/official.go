@@ -251,7 +251,8 @@ func header(w *doc, d Official) int {
 		numTop := mastBottom + 2*lineH
 		w.textAt(marginLeft, areaW, baseline(numTop, lineH, bodyPt), d.Number, "C")
 		_, nb := w.set.roles[RoleBody].ink(d.Number)
-		sep := baseline(numTop, lineH, bodyPt) - nb*bodyEm + 4
+		// The rule's upper edge is 4 mm below the number's lowest ink.
+		sep := baseline(numTop, lineH, bodyPt) - nb*bodyEm + 4 + 0.35
 		w.color(sepRed, 0, 0)
 		w.rule(marginLeft, marginLeft+areaW, sep, 0.7)
 		w.color(0, 0, 0)
