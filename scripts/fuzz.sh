@@ -12,7 +12,8 @@ cd "$(dirname "$0")/.."
 FUZZTIME=${1:-}
 
 # package and target: the JSON bodies of every API endpoint, query strings,
-# multipart uploads, the login form and its redirect, unit files.
+# multipart uploads, the login form and its redirect, unit files, and the
+# documents rendered from text users typed.
 TARGETS=(
 	"./web FuzzAPIBodies"
 	"./web FuzzQueryStrings"
@@ -22,6 +23,8 @@ TARGETS=(
 	"./web FuzzFlash"
 	"./cases/unitfile FuzzParse"
 	"./cases/personal FuzzMaskLeavesNoNumber"
+	"./templates FuzzRenderNotice"
+	"./templates FuzzWrapKeepsEveryCharacter"
 )
 
 for t in "${TARGETS[@]}"; do

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"rectify/templates/pdftest"
 )
@@ -307,4 +309,32 @@ func TestLoadFontsUsesOfficeFonts(t *testing.T) {
 	if _, err := LoadFonts(FontFiles{Kai: filepath.Join("fonts", "missing.ttf")}); err == nil {
 		t.Error("a missing font file was accepted")
 	}
+}
+
+// FuzzRenderNotice renders notices from any text the ledger would accept
+// (every character printable, no control characters): rendering never
+// fails or panics, and a page count stays in proportion to the text.
+func FuzzRenderNotice(f *testing.F) {
+	f.Add("清河县教育局", "混岗使用事业编制人员", longFacts, "整改要求：一、调整岗位。\n二、报送情况。")
+	f.Add("王𠮷", "𬍤𬌗", strings.Repeat("。", 300), strings.Repeat("https://example.gov.cn/", 20))
+	f.Add("a", "b", "（（（（《《《", "””””，，，，")
+	fonts := EmbeddedFonts()
+	f.Fuzz(func(t *testing.T, unit, title, facts, req string) {
+		for _, s := range []string{unit, title, facts, req} {
+			if !utf8.ValidString(s) || len(s) > 4000 || len(fonts.Unprintable(s)) > 0 || strings.ContainsFunc(s, func(r rune) bool {
+				return r == '\r' || (r < ' ' && r != '\n') || unicode.In(r, unicode.Mn, unicode.Me, unicode.Cf)
+			}) {
+				return
+			}
+		}
+		n := sampleNotice()
+		n.UnitName, n.Items = unit, []NoticeItem{{No: "2026-0001", Title: title, Kind: "B01 超编进人", Facts: facts, Requirements: req}}
+		var buf bytes.Buffer
+		if err := RenderOfficial(&buf, n.Official(), fonts, fixed0); err != nil {
+			t.Fatalf("render: %v", err)
+		}
+		if !bytes.HasPrefix(buf.Bytes(), []byte("%PDF-")) {
+			t.Fatal("not a PDF")
+		}
+	})
 }

@@ -63,6 +63,9 @@ func FuzzWrapKeepsEveryCharacter(f *testing.F) {
 		if got, want := strings.Join(lines, ""), strings.ReplaceAll(s, "\n", ""); got != want {
 			t.Fatalf("lost characters: %q → %q", want, got)
 		}
+		if got, want := strings.Join(WrapHanging(s, width, fixed), ""), strings.ReplaceAll(s, "\n", ""); got != want {
+			t.Fatalf("hanging lost characters: %q → %q", want, got)
+		}
 		for _, l := range lines[:max(0, len(lines)-1)] {
 			if utf8.RuneCountInString(l) > 1 && fixed(l) > width {
 				t.Fatalf("line %q wider than %v", l, width)
