@@ -11,17 +11,18 @@ const (
 	StateVerifying   State = "verifying"   // 核实中
 	StateDismissed   State = "dismissed"   // 不予立案 (查无实据)
 	StateRectifying  State = "rectifying"  // 整改中
-	StateSubmitted   State = "submitted"   // 已报送整改情况
+	StateSubmitted   State = "submitted"   // 已报送整改情况, 待核验
+	StateConfirmed   State = "confirmed"   // 核验通过, 待审批销号
 	StateClosed      State = "closed"      // 已销号
 	StateReopened    State = "reopened"    // 回头看重新打开
 	StateTransferred State = "transferred" // 已移交纪检监察
 )
 
 // States lists every state in ledger order.
-var States = []State{StateRegistered, StateVerifying, StateRectifying, StateSubmitted, StateReopened, StateClosed, StateDismissed, StateTransferred}
+var States = []State{StateRegistered, StateVerifying, StateRectifying, StateSubmitted, StateConfirmed, StateReopened, StateClosed, StateDismissed, StateTransferred}
 
 // OpenStates are the states in which the office still owes the case work.
-var OpenStates = []State{StateRegistered, StateVerifying, StateRectifying, StateSubmitted, StateReopened}
+var OpenStates = []State{StateRegistered, StateVerifying, StateRectifying, StateSubmitted, StateConfirmed, StateReopened}
 
 // Valid reports whether s is a known state.
 func (s State) Valid() bool { return contains(States, s) }
@@ -33,7 +34,7 @@ func (s State) Open() bool { return contains(OpenStates, s) }
 func (s State) Label() string {
 	return map[State]string{
 		StateRegistered: "已登记", StateVerifying: "核实中", StateDismissed: "不予立案",
-		StateRectifying: "整改中", StateSubmitted: "待核验", StateClosed: "已销号",
+		StateRectifying: "整改中", StateSubmitted: "待核验", StateConfirmed: "待审批销号", StateClosed: "已销号",
 		StateReopened: "已重新打开", StateTransferred: "已移交纪检监察",
 	}[s]
 }

@@ -151,7 +151,7 @@ func TestLifecycleAndFourEyes(t *testing.T) {
 		{casetest.Office, cases.ActionStartVerification, cases.Input{}, cases.StateVerifying},
 		{casetest.Office, cases.ActionOrderRectification, cases.Input{Requirements: "清退超编人员", WorkingDays: 15}, cases.StateRectifying},
 		{casetest.UnitActor, cases.ActionSubmit, cases.Input{Report: "已清退", Evidence: []string{"清退文件.pdf"}}, cases.StateSubmitted},
-		{casetest.Office, cases.ActionConfirm, cases.Input{Note: "核验到位"}, cases.StateSubmitted},
+		{casetest.Office, cases.ActionConfirm, cases.Input{Note: "核验到位"}, cases.StateConfirmed},
 	}
 	for _, st := range steps {
 		if c, _, err = svc.Transition(ctx, cases.GlobalScope, c.No, st.actor, st.a, st.in, "", 0); err != nil {

@@ -20,17 +20,18 @@ const YellowDays = 5
 // LightOf derives the light of c on date today (YYYY-MM-DD). yellowUntil is
 // the date YellowDays working days after today. Red: the deadline has passed
 // and the case is not closed; yellow: the deadline falls within yellowUntil;
-// green: any other open case. A submitted case has handed the work back to
-// the office, so its light is frozen at submission: red if the unit reported
+// green: any other open case. A submitted case (and one confirmed, awaiting
+// approval) has handed the work back to the office, so its light is frozen
+// at submission: red if the unit reported
 // after the deadline, green otherwise (the office's own delay does not make
 // the unit overdue, and must not suspend its applications).
 func LightOf(c Case, today, yellowUntil string) Light {
 	switch {
 	case !c.State.Open():
 		return LightNone
-	case c.State == StateSubmitted && c.SubmittedLate:
+	case (c.State == StateSubmitted || c.State == StateConfirmed) && c.SubmittedLate:
 		return LightRed
-	case c.State == StateSubmitted:
+	case c.State == StateSubmitted || c.State == StateConfirmed:
 		return LightGreen
 	case c.Deadline == "":
 		return LightGreen

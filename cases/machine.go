@@ -45,9 +45,11 @@ var Rules = []Rule{
 	{ActionDismiss, []State{StateVerifying}, StateDismissed, []Role{RoleOffice}, "不予立案"},
 	{ActionOrderRectification, []State{StateVerifying, StateReopened}, StateRectifying, []Role{RoleOffice}, "下达整改要求"},
 	{ActionSubmit, []State{StateRectifying}, StateSubmitted, []Role{RoleUnit, RoleOffice}, "报送整改情况"},
-	{ActionReturn, []State{StateSubmitted}, StateRectifying, []Role{RoleOffice}, "退回重新整改"},
-	{ActionConfirm, []State{StateSubmitted}, "", []Role{RoleOffice}, "核验通过"},
-	{ActionClose, []State{StateSubmitted}, StateClosed, []Role{RoleApprover}, "审批销号"},
+	// The office returns what it will not confirm; an approver returns a
+	// confirmed case it will not close.
+	{ActionReturn, []State{StateSubmitted, StateConfirmed}, StateRectifying, []Role{RoleOffice, RoleApprover}, "退回重新整改"},
+	{ActionConfirm, []State{StateSubmitted}, StateConfirmed, []Role{RoleOffice}, "核验通过"},
+	{ActionClose, []State{StateConfirmed}, StateClosed, []Role{RoleApprover}, "审批销号"},
 	{ActionReopen, []State{StateClosed}, StateReopened, []Role{RoleOffice}, "回头看重新打开"},
 	{ActionTransfer, OpenStates, StateTransferred, []Role{RoleOffice}, "移交纪检监察"},
 	{ActionExtend, []State{StateRectifying}, "", []Role{RoleApprover}, "批准延期"},
@@ -379,9 +381,36 @@ func Apply(c Case, e Event) Case {
 	case ActionAssign:
 		c.Assignee = in.Assignee
 	}
-	c.State = e.To
+	c.State = stateAfter(c.State, e)
 	c.UpdatedAt = TruncateTime(e.At)
 	c.Version = e.Seq
 	c.HeadHash = e.Hash
 	return c
 }
+
+// stateAfter is the state an event leads to, by the rules of this build
+// rather than the To it recorded: before 待审批销号 was a state of its own,
+// a confirmation recorded "submitted → submitted" and a later document or
+// assignment recorded "submitted" again. Folding by the rules moves those
+// cases to StateConfirmed without rewriting a single event (their hashes
+// cover what they recorded); CheckChain accepts either link.
+func stateAfter(cur State, e Event) State {
+	if e.Action == ActionRegister {
+		return StateRegistered
+	}
+	rule, ok := RuleFor(e.Action)
+	switch {
+	case !ok:
+		return e.To
+	case rule.To != "":
+		return rule.To
+	default:
+		return cur
+	}
+}
+
+// FoldVersion numbers the rules by which events fold into projections.
+// Snapshots record it; a snapshot folded by other rules is not loaded, and
+// the view is rebuilt from the events instead. Version 2: a confirmation
+// moves the case to StateConfirmed (待审批销号).
+const FoldVersion = 2

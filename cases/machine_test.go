@@ -36,23 +36,23 @@ var allowed = map[Action]map[State]State{
 	ActionDismiss:            {StateVerifying: StateDismissed},
 	ActionOrderRectification: {StateVerifying: StateRectifying, StateReopened: StateRectifying},
 	ActionSubmit:             {StateRectifying: StateSubmitted},
-	ActionReturn:             {StateSubmitted: StateRectifying},
-	ActionConfirm:            {StateSubmitted: StateSubmitted},
-	ActionClose:              {StateSubmitted: StateClosed},
+	ActionReturn:             {StateSubmitted: StateRectifying, StateConfirmed: StateRectifying},
+	ActionConfirm:            {StateSubmitted: StateConfirmed},
+	ActionClose:              {StateConfirmed: StateClosed},
 	ActionReopen:             {StateClosed: StateReopened},
 	ActionTransfer: {StateRegistered: StateTransferred, StateVerifying: StateTransferred, StateRectifying: StateTransferred,
-		StateSubmitted: StateTransferred, StateReopened: StateTransferred},
+		StateSubmitted: StateTransferred, StateConfirmed: StateTransferred, StateReopened: StateTransferred},
 	ActionExtend: {StateRectifying: StateRectifying},
 	ActionAssign: {StateRegistered: StateRegistered, StateVerifying: StateVerifying, StateRectifying: StateRectifying,
-		StateSubmitted: StateSubmitted, StateReopened: StateReopened},
+		StateSubmitted: StateSubmitted, StateConfirmed: StateConfirmed, StateReopened: StateReopened},
 	ActionRecordDocument: {StateRegistered: StateRegistered, StateVerifying: StateVerifying, StateRectifying: StateRectifying,
-		StateSubmitted: StateSubmitted, StateReopened: StateReopened, StateClosed: StateClosed, StateDismissed: StateDismissed,
-		StateTransferred: StateTransferred},
+		StateSubmitted: StateSubmitted, StateConfirmed: StateConfirmed, StateReopened: StateReopened, StateClosed: StateClosed,
+		StateDismissed: StateDismissed, StateTransferred: StateTransferred},
 }
 
 var allowedRoles = map[Action][]Role{
 	ActionStartVerification: {RoleOffice}, ActionDismiss: {RoleOffice}, ActionOrderRectification: {RoleOffice},
-	ActionSubmit: {RoleUnit, RoleOffice}, ActionReturn: {RoleOffice}, ActionConfirm: {RoleOffice},
+	ActionSubmit: {RoleUnit, RoleOffice}, ActionReturn: {RoleOffice, RoleApprover}, ActionConfirm: {RoleOffice},
 	ActionClose: {RoleApprover}, ActionReopen: {RoleOffice}, ActionTransfer: {RoleOffice},
 	ActionExtend: {RoleApprover}, ActionAssign: {RoleOffice}, ActionRecordDocument: {RoleOffice, RoleApprover},
 }
@@ -179,7 +179,7 @@ func TestCloseNeedsVerificationByAnother(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := Case{State: StateSubmitted, VerifiedBy: tt.verifiedBy}
+			c := Case{State: StateConfirmed, VerifiedBy: tt.verifiedBy}
 			_, err := Decide(c, ActionClose, approver, Input{}, "", today, fakeCal{})
 			if tt.rule == "" {
 				if err != nil {

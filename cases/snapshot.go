@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 
@@ -18,6 +19,10 @@ import (
 // some 400 MB at its peak while loading). Both are read.
 const snapshotFormat = 2
 
+// errOtherFold marks a snapshot folded by other rules (FoldVersion): the
+// view is rebuilt from the events, which is expected after an upgrade.
+var errOtherFold = errors.New("snapshot folded by other rules")
+
 // snapshotChunk is the size of the pieces a snapshot is stored in: well
 // under the 16 MiB limit of a document on MongoDB and FerretDB.
 const snapshotChunk = 4 << 20
@@ -26,6 +31,9 @@ const snapshotChunk = 4 << 20
 type snapshotHeader struct {
 	Format int   `json:"format"`
 	Pos    int64 `json:"pos"`
+	// Fold is the FoldVersion the projections were folded by; a snapshot
+	// of other rules is not read (0: before it was recorded).
+	Fold int `json:"fold,omitempty"`
 }
 
 // snapshotItem is one line of a format 2 snapshot: a unit or a case.
@@ -44,7 +52,7 @@ func encodeSnapshot(d viewData, pos int64) ([]byte, error) {
 		return nil, fmt.Errorf("encode snapshot: %w", err)
 	}
 	enc := json.NewEncoder(zw)
-	if err := enc.Encode(snapshotHeader{Format: snapshotFormat, Pos: pos}); err != nil {
+	if err := enc.Encode(snapshotHeader{Format: snapshotFormat, Pos: pos, Fold: FoldVersion}); err != nil {
 		return nil, fmt.Errorf("encode snapshot: %w", err)
 	}
 	for i := range d.Units {
@@ -75,6 +83,9 @@ func decodeSnapshot(b []byte, add func(snapshotItem)) (int64, error) {
 	var h snapshotHeader
 	if err := dec.Decode(&h); err != nil {
 		return 0, fmt.Errorf("decode snapshot header: %w", err)
+	}
+	if h.Fold != FoldVersion {
+		return 0, fmt.Errorf("%w: snapshot folded by rules %d, this build folds by %d", errOtherFold, h.Fold, FoldVersion)
 	}
 	switch h.Format {
 	case 1:

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"time"
@@ -28,7 +29,11 @@ func (l *ledger) start(ctx context.Context, now func() time.Time) (reconcile boo
 			l.snapPos.Store(pos)
 			from = fmt.Sprintf("snapshot %d", info.Seq)
 		} else {
-			l.log.Error("the latest snapshot cannot be read; rebuilding the view from the events", "snapshot", info.Seq, "err", err)
+			if errors.Is(err, errOtherFold) {
+				l.log.Info("the latest snapshot was folded by earlier rules; rebuilding the view from the events", "snapshot", info.Seq, "err", err)
+			} else {
+				l.log.Error("the latest snapshot cannot be read; rebuilding the view from the events", "snapshot", info.Seq, "err", err)
+			}
 			ok = false
 		}
 	}

@@ -45,6 +45,7 @@ func (r VerifyReport) OK() bool {
 func CheckChain(no string, events []Event) (Case, *Fault) {
 	var c Case
 	prev := ""
+	var recorded State // the To the previous event recorded
 	for i, e := range events {
 		bad := func(format string, args ...any) (Case, *Fault) {
 			return Case{}, &Fault{CaseNo: no, Seq: e.Seq, Kind: "broken-chain", Message: fmt.Sprintf(format, args...)}
@@ -60,11 +61,13 @@ func CheckChain(no string, events []Event) (Case, *Fault) {
 			return bad("第 %d 步的前序哈希与上一步不符", i+1)
 		case ComputeHash(e) != e.Hash:
 			return bad("第 %d 步的内容与其哈希值不符（记录已被改动）", i+1)
-		case i > 0 && e.From != c.State:
+		case i > 0 && e.From != c.State && e.From != recorded:
+			// An event links to the state before it as folded now, or as
+			// the event before it recorded it (see stateAfter).
 			return bad("第 %d 步的起始状态 %s 与案件当时的状态 %s 不符", i+1, e.From, c.State)
 		}
 		c = Apply(c, e)
-		prev = e.Hash
+		prev, recorded = e.Hash, e.To
 	}
 	return c, nil
 }

@@ -132,6 +132,7 @@ type colQuery struct {
 	allStates bool
 	open      [stateSlots]bool
 	submitted uint8
+	confirmed uint8
 }
 
 // query prepares f for cols. Callers hold the view's lock.
@@ -167,6 +168,7 @@ func (c *cols) query(p *rowFilter) *colQuery {
 		q.open[i+1] = s.Open()
 	}
 	q.submitted = uint8(stateRank[StateSubmitted] + 1)
+	q.confirmed = uint8(stateRank[StateConfirmed] + 1)
 	return q
 }
 
@@ -200,9 +202,9 @@ func (c *cols) light(q *colQuery, s int, slots []*row) Light {
 		return LightOf(slots[s].c, q.todayS, q.untilS)
 	case !q.open[st]:
 		return LightNone
-	case st == q.submitted && c.late[s]:
+	case (st == q.submitted || st == q.confirmed) && c.late[s]:
 		return LightRed
-	case st == q.submitted, d == 0:
+	case st == q.submitted, st == q.confirmed, d == 0:
 		return LightGreen
 	case d < q.today:
 		return LightRed

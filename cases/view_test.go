@@ -1,6 +1,7 @@
 package cases
 
 import (
+	"errors"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -121,7 +122,7 @@ func refLight(c Case, today, until string) Light {
 	if !slices.Contains(OpenStates, c.State) {
 		return LightNone
 	}
-	if c.State == StateSubmitted {
+	if c.State == StateSubmitted || c.State == StateConfirmed {
 		if c.SubmittedLate {
 			return LightRed
 		}
@@ -368,6 +369,11 @@ func TestViewSurvivesASnapshot(t *testing.T) {
 		t.Fatalf("decode format 1: %v", err)
 	}
 	old.mu.Unlock()
+	// One folded by earlier rules is refused, so that the view is rebuilt
+	// from the events.
+	if _, err := decodeSnapshot(encodeFormat1Fold(t, d, 42, 0), newView().loadItem); !errors.Is(err, errOtherFold) {
+		t.Fatalf("a snapshot of earlier fold rules: %v", err)
+	}
 	if !sameJSON(d, func() viewData { d, _ := old.data(); return d }()) {
 		t.Fatal("the view read back from a format 1 snapshot differs")
 	}
@@ -396,13 +402,19 @@ func TestViewSurvivesASnapshot(t *testing.T) {
 // encodeFormat1 encodes d as snapshots of format 1 were.
 func encodeFormat1(t *testing.T, d viewData, pos int64) []byte {
 	t.Helper()
+	return encodeFormat1Fold(t, d, pos, FoldVersion)
+}
+
+// encodeFormat1Fold writes a format 1 snapshot recording fold rules fold.
+func encodeFormat1Fold(t *testing.T, d viewData, pos int64, fold int) []byte {
+	t.Helper()
 	var buf bytes.Buffer
 	zw, err := zstd.NewWriter(&buf)
 	if err != nil {
 		t.Fatal(err)
 	}
 	enc := json.NewEncoder(zw)
-	if err := enc.Encode(snapshotHeader{Format: 1, Pos: pos}); err != nil {
+	if err := enc.Encode(snapshotHeader{Format: 1, Pos: pos, Fold: fold}); err != nil {
 		t.Fatal(err)
 	}
 	if err := enc.Encode(d); err != nil {

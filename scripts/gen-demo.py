@@ -172,6 +172,20 @@ for i, target in enumerate(TARGETS):
 cases.sort(key=lambda c: c["registered_at"])
 for i, c in enumerate(cases, 1):
     c["key"] = f"demo-{i:04d}"
+# Eight submitted cases the office has verified, awaiting the approver's
+# closing (待审批销号). Added after the draw, without random numbers, so
+# that the rest of the data set stays as it was.
+confirmed = 0
+for c in cases:
+    if confirmed == 8 or not c["steps"] or c["steps"][-1]["action"] != "submit":
+        continue
+    t = dt.datetime.strptime(c["steps"][-1]["at"][:19], "%Y-%m-%dT%H:%M:%S") + dt.timedelta(days=2)
+    while t.weekday() >= 5: t += dt.timedelta(days=1)
+    t = t.replace(hour=10, minute=30)
+    if t > NOW:
+        continue
+    c["steps"].append({"action": "confirm", "at": ts(t), "actor": OFFICE[confirmed % 2], "input": {"note": "经实地核查和实名制系统比对，整改到位。"}, "comment": ""})
+    confirmed += 1
 with open("cases/demo/data/cases.json", "w", encoding="utf-8") as f:
     json.dump({"version": 1, "cases": cases}, f, ensure_ascii=False, indent=1)
 print(len(units), "units,", len(cases), "cases")

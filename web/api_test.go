@@ -45,7 +45,7 @@ func TestAPILifecycle(t *testing.T) {
 		{unit, map[string]any{"action": "submit", "input": map[string]any{"report": "已停发并清理", "evidence": []string{"停发通知.pdf"}}}, "submitted"},
 		{office, map[string]any{"action": "return", "input": map[string]any{"reason": "缺少财政停发证明"}}, "rectifying"},
 		{unit, map[string]any{"action": "submit", "input": map[string]any{"report": "补充证明", "evidence": []string{"财政证明.pdf"}}}, "submitted"},
-		{office2, map[string]any{"action": "confirm", "input": map[string]any{"note": "核验到位"}}, "submitted"},
+		{office2, map[string]any{"action": "confirm", "input": map[string]any{"note": "核验到位"}}, "confirmed"},
 		{approver, map[string]any{"action": "close", "comment": "同意销号"}, "closed"},
 	}
 	for _, st := range steps {

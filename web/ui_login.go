@@ -75,8 +75,10 @@ func (s *Server) handleLogin(c *gin.Context) {
 func landing(roles []cases.Role) string {
 	has := func(r cases.Role) bool { return slices.Contains(roles, r) }
 	switch {
-	case has(cases.RoleOffice), has(cases.RoleApprover):
+	case has(cases.RoleOffice):
 		return "/ledger?sort=deadline&light=red" // overdue first
+	case has(cases.RoleApprover):
+		return "/ledger?state=confirmed" // what awaits their closing (待审批销号)
 	case has(cases.RoleUnit):
 		return "/ledger?state=" + strings.Join([]string{"rectifying", "submitted", "reopened"}, ",")
 	case has(cases.RoleHotline):

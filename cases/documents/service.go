@@ -508,6 +508,8 @@ func Outcome(c cases.Case) string {
 		return fmt.Sprintf("经核实，问题属实，已下达整改通知，整改期限至%s，正在整改。", dateCN(c.Deadline))
 	case cases.StateSubmitted:
 		return "经核实，问题属实，已下达整改通知；被监督单位已报送整改情况，正在核验。"
+	case cases.StateConfirmed:
+		return "经核实，问题属实，已下达整改通知；经核验整改到位，正在审批销号。"
 	case cases.StateClosed:
 		return fmt.Sprintf("经核实，问题属实，已下达整改通知；经核验整改到位，已于%s销号。", templates.DateCN(c.ClosedAt.In(time.FixedZone("CST", 8*3600))))
 	case cases.StateReopened:
