@@ -313,6 +313,27 @@ func (s *Service) Events(ctx context.Context, scope Scope, no string) ([]Event, 
 	return evs, nil
 }
 
+// LatestEvent returns the newest event of case no that keep accepts (any
+// when keep is nil), reading back from the newest: a ledger line names the
+// latest progress and needs one event, not the chain. It returns ENOTFOUND
+// when the case is unknown or keep accepts none of its events.
+func (s *Service) LatestEvent(ctx context.Context, scope Scope, no string, keep func(Event) bool) (Event, error) {
+	c, err := s.Case(ctx, scope, no)
+	if err != nil {
+		return Event{}, err
+	}
+	for seq := c.Version; seq >= 1; seq-- {
+		e, err := s.store.FindEvent(ctx, no, seq)
+		if err != nil {
+			return Event{}, fmt.Errorf("find latest event of %s: %w", no, err)
+		}
+		if keep == nil || keep(e) {
+			return e, nil
+		}
+	}
+	return Event{}, NotFound("case %s has no such event", no)
+}
+
 // Sync journals what this process has recorded and waits until its view
 // includes everything journaled so far, by this process or any other.
 func (s *Service) Sync(ctx context.Context) error {

@@ -66,12 +66,15 @@ func render(t *testing.T, kind string) []byte {
 				{"整改情况", "已将3名人员调整回事业岗位。"}, {"佐证材料", "1．岗位调整文件.pdf（SHA-256 3f2a…）\n2．工资发放名册.xlsx"},
 				{"核验意见", "经实地核查，整改到位。核验人：李明　2026年11月18日"}, {"审批意见", "同意销号。审批人：王芳　2026年11月20日"}}}, EmbeddedFonts(), fixed0)
 	case "ledger":
+		// As the console prints it: the long texts cut after three lines.
 		rows := [][]string{}
 		for i := 0; i < 40; i++ {
-			rows = append(rows, []string{"2026-00" + string(rune('1'+i%9)) + "0", "清河县教育局", "B04 混编混岗使用人员", "混岗使用事业编制人员" + string([]rune(longFacts)[:20*(i%3)]), "调整回事业岗位", "2027-01-04", "整改中", "绿灯"})
+			rows = append(rows, []string{"2026-00" + string(rune('1'+i%9)) + "0", "清河县教育局", "云巡办移〔2026〕21号", "B04 混编混岗使用人员",
+				"混岗使用事业编制人员" + string([]rune(longFacts)[:30*(i%3)]), "调整回事业岗位，报送调整文件和工资发放名册", "2027-01-04", "整改中", "绿灯", "张卫东", "2026-11-20\n下达整改要求"})
 		}
 		err = RenderSheet(&buf, Sheet{Office: head.Office, Title: "问题整改台账", Filter: "范围：清河县　状态：整改中", Printed: fixed0, Rows: rows,
-			Columns: []Column{{"台账编号", 22}, {"被监督单位", 34}, {"问题类型", 34}, {"问题", 75}, {"整改要求", 45}, {"整改期限", 22}, {"状态", 17}, {"预警", 18}}}, EmbeddedFonts(), fixed0)
+			Columns: []Column{{"台账编号", 16}, {"被监督单位", 26}, {"来源文号", 32}, {"问题类型", 20}, {"问题", 52}, {"整改要求", 43},
+				{"整改期限", 17}, {"状态", 13}, {"预警", 10}, {"承办人", 13}, {"最新进展", 25}}}, EmbeddedFonts(), fixed0)
 	}
 	if err != nil {
 		t.Fatal(err)

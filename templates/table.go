@@ -18,18 +18,26 @@ type cursor struct {
 	y, left, width, top, bottom float64
 }
 
+// tableStyle is the type of a table: size in points, line height as a
+// multiple of it, cell padding in millimetres, and the most lines a body
+// cell shows (0: all of them).
+type tableStyle struct {
+	pt, leading, pad float64
+	maxLines         int
+}
+
 // table draws rows with borders, wrapping each cell, repeating the header
 // on every page, starting at the cursor.
-func (c *cursor) table(cols []Column, rows [][]string, pt float64) {
-	lh := pt * ptMM * 1.45
-	pad := 1.5
+func (c *cursor) table(cols []Column, rows [][]string, st tableStyle) {
+	lh := st.pt * ptMM * st.leading
+	pad := st.pad
 	var draw func(cells []string, head bool)
 	draw = func(cells []string, head bool) {
 		role := RoleBody
 		if head {
 			role = RoleHeading
 		}
-		c.font(role, pt)
+		c.font(role, st.pt)
 		wrapped := make([][]string, len(cols))
 		n := 1
 		for i, col := range cols {
@@ -38,6 +46,9 @@ func (c *cursor) table(cols []Column, rows [][]string, pt float64) {
 				text = cells[i]
 			}
 			wrapped[i] = Wrap(text, col.Width-2*pad, c.measure)
+			if !head && st.maxLines > 0 {
+				wrapped[i] = clamp(wrapped[i], st.maxLines, col.Width-2*pad, c.measure)
+			}
 			n = max(n, len(wrapped[i]))
 		}
 		h := float64(n)*lh + 2*pad
@@ -46,14 +57,14 @@ func (c *cursor) table(cols []Column, rows [][]string, pt float64) {
 			c.y = c.top
 			if !head {
 				draw(headers(cols), true)
-				c.font(role, pt)
+				c.font(role, st.pt)
 			}
 		}
 		x := c.left
 		for i, col := range cols {
 			c.box(x, c.y, col.Width, h, head)
 			for j, l := range wrapped[i] {
-				c.text(x+pad, c.y+pad+float64(j)*lh+lh*0.75, l, 0)
+				c.text(x+pad, c.y+pad+float64(j)*lh+lh*0.78, l, 0)
 			}
 			x += col.Width
 		}
@@ -64,6 +75,25 @@ func (c *cursor) table(cols []Column, rows [][]string, pt float64) {
 	for _, r := range rows {
 		draw(r, false)
 	}
+}
+
+// ellipsis ends a cell cut short.
+const ellipsis = "…"
+
+// clamp keeps the first n of lines, the last of them ending in an ellipsis
+// (shortened until it fits width) when any were dropped: a long text
+// would otherwise make one row fill a page.
+func clamp(lines []string, n int, width float64, measure func(string) float64) []string {
+	if len(lines) <= n {
+		return lines
+	}
+	lines = lines[:n:n]
+	last := []rune(lines[n-1])
+	for len(last) > 0 && measure(string(last)+ellipsis) > width {
+		last = last[:len(last)-1]
+	}
+	lines[n-1] = string(last) + ellipsis
+	return lines
 }
 
 func headers(cols []Column) []string {
@@ -187,6 +217,12 @@ type Sheet struct {
 	Printed time.Time
 }
 
+// sheetTable is the type of a sheet's table: 8 pt (小六 is 6.5, too small
+// to read on paper) with tight leading and padding so that a page holds a
+// dozen or more cases, and cells cut after three lines. The full text is
+// in the case page and the CSV and XLSX exports.
+var sheetTable = tableStyle{pt: 8, leading: 1.3, pad: 1.1, maxLines: 3}
+
 // RenderSheet lays out a sheet on A4 landscape with page numbers.
 func RenderSheet(out io.Writer, s Sheet, fonts Fonts, created time.Time) error {
 	d := newDoc(fonts, true, info{Title: s.Title, Author: s.Office, Created: created})
@@ -194,17 +230,17 @@ func RenderSheet(out io.Writer, s Sheet, fonts Fonts, created time.Time) error {
 	c := &cursor{doc: d, left: left, width: width, top: top, bottom: bottom}
 	d.addPage()
 	c.y = top
-	c.font(RoleTitle, 18)
-	c.textAt(left, width, c.y+7, s.Title, "C")
-	c.y += 10
-	c.font(RoleBody, 10)
-	c.text(left, c.y+4.5, s.Office+"　"+s.Filter, 0)
-	c.textAt(left, width, c.y+4.5, "打印日期："+DateCN(s.Printed)+"　共 "+fmt.Sprint(len(s.Rows))+" 条", "R")
-	c.y += 7
-	c.table(s.Columns, s.Rows, 9)
+	c.font(RoleTitle, 16)
+	c.textAt(left, width, c.y+6, s.Title, "C")
+	c.y += 9
+	c.font(RoleBody, 9)
+	c.text(left, c.y+4, s.Office+"　"+s.Filter, 0)
+	c.textAt(left, width, c.y+4, "打印日期："+DateCN(s.Printed)+"　共 "+fmt.Sprint(len(s.Rows))+" 条", "R")
+	c.y += 6
+	c.table(s.Columns, s.Rows, sheetTable)
 	for p := 1; p <= d.pages(); p++ {
 		d.setPage(p)
-		d.font(RoleBody, 10)
+		d.font(RoleBody, 9)
 		t := fmt.Sprintf("— %d —", p)
 		d.textAt(left, width, 203, t, "C")
 	}

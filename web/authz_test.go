@@ -385,7 +385,7 @@ func TestLedgerExport(t *testing.T) {
 		t.Fatal(err)
 	}
 	rows, _ := x.GetRows("问题整改台账")
-	if len(rows) != 2 || rows[1][5] != "清河县人民医院" || rows[1][10] != "秘密" {
+	if len(rows) != 3 || rows[2][5] != "清河县人民医院" || rows[2][10] != "秘密" {
 		t.Fatalf("xlsx rows %v", rows)
 	}
 	if r := e.req("GET", "/ledger/export?format=csv", unit, "", nil); strings.Count(strings.TrimSpace(r.Raw), "\n") != 1 {

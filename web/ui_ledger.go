@@ -11,12 +11,10 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/xuri/excelize/v2"
 
 	"rectify/cases"
 	"rectify/cases/access"
 	"rectify/cases/personal"
-	"rectify/templates"
 )
 
 // option is one choice of a select.
@@ -172,9 +170,23 @@ func (s *Server) handleLedger(c *gin.Context) {
 // MaxExportRows bounds one export.
 const MaxExportRows = 20000
 
-// exportHeader are the columns an office keeps in its paper ledger.
-var exportHeader = []string{"序号", "台账编号", "登记日期", "问题来源", "来源文号", "被监督单位", "所在地区", "问题类型",
-	"问题标题", "问题事实", "密级", "整改要求", "整改期限", "原定期限", "延期次数", "办理状态", "预警", "承办人", "销号日期"}
+// lightLabels name the warning lights on paper and in exports.
+var lightLabels = map[cases.Light]string{cases.LightRed: "红灯", cases.LightYellow: "黄灯", cases.LightGreen: "绿灯"}
+
+// levelLabels name the classification levels.
+var levelLabels = map[cases.Level]string{cases.LevelPublic: "公开", cases.LevelInternal: "内部", cases.LevelSecret: "秘密"}
+
+// exportRow is case r as row n of the CSV and XLSX exports, in
+// exportColumns order: numbers as ints, dates as time.Time, nil for none.
+func exportRow(n int, r ledgerRow) []any {
+	facts := r.Facts
+	if r.Level == cases.LevelSecret {
+		facts = "（秘密事项，不随台账导出，请在案件页查阅）"
+	}
+	return []any{n, r.No, dayOf(r.CreatedAt), r.SourceName, r.SourceRef,
+		r.UnitName, strings.Join(r.Region, "/"), r.KindName, r.Title, facts, levelLabels[r.Level], r.Requirements, date(r.Deadline),
+		date(r.OriginalDeadline), r.Extensions, r.StateLabel, lightLabels[r.Light], r.Assignee, dayOf(r.ClosedAt)}
+}
 
 func (s *Server) handleLedgerExport(c *gin.Context) {
 	p := who(c)
@@ -188,7 +200,6 @@ func (s *Server) handleLedgerExport(c *gin.Context) {
 		s.fail(c, cases.Invalid("format", "导出格式须为 csv、xlsx 或 pdf"))
 		return
 	}
-	var rows [][]string
 	f.Page, f.PerPage = 1, MaxExportRows
 	lp, err := s.svc.Ledger(c, f)
 	if err != nil {
@@ -199,96 +210,55 @@ func (s *Server) handleLedgerExport(c *gin.Context) {
 		s.fail(c, cases.Invalid("format", "一次最多导出 %d 条，请缩小查询范围", MaxExportRows))
 		return
 	}
-	for _, k := range lp.Cases {
-		r := s.rowOf(c, k)
-		closed := ""
-		if !r.ClosedAt.IsZero() {
-			closed = r.ClosedAt.In(cst).Format(time.DateOnly)
-		}
-		ext := ""
-		if r.Extensions > 0 {
-			ext = strconv.Itoa(r.Extensions)
-		}
-		light := map[cases.Light]string{"red": "红灯", "yellow": "黄灯", "green": "绿灯"}[r.Light]
-		level := map[cases.Level]string{"public": "公开", "internal": "内部", "secret": "秘密"}[r.Level]
-		facts := r.Facts
-		if r.Level == cases.LevelSecret {
-			facts = "（秘密事项，不随台账导出，请在案件页查阅）"
-		}
-		rows = append(rows, []string{strconv.Itoa(len(rows) + 1), r.No, r.CreatedAt.In(cst).Format(time.DateOnly), r.SourceName, r.SourceRef,
-			r.UnitName, strings.Join(r.Region, "/"), r.KindName, r.Title, facts, level, r.Requirements, r.Deadline,
-			r.OriginalDeadline, ext, r.StateLabel, light, r.Assignee, closed})
+	rows := make([]ledgerRow, len(lp.Cases))
+	for i, k := range lp.Cases {
+		rows[i] = s.rowOf(c, k)
 	}
 	if err := s.access.RecordAccess(c, access.AccessEntry{UserID: p.user.ID, Role: rolesLabel(p.user.Roles), IP: clientIP(c),
 		Action: "export-ledger-" + format, Target: fmt.Sprintf("%d 条：%s", len(rows), maskedQuery(c.Request.URL.RawQuery))}); err != nil {
 		s.fail(c, err)
 		return
 	}
-	name := "问题整改台账-" + time.Now().In(cst).Format("20060102")
-	var buf bytes.Buffer
+	now := time.Now().In(cst)
+	name := "问题整改台账-" + now.Format("20060102")
+	desc := "全部问题"
+	if d := s.describeFilter(f); d != "" {
+		desc = "筛选条件：" + d
+	}
 	switch format {
 	case "csv":
+		var buf bytes.Buffer
 		buf.WriteString("\ufeff") // so that Excel opens UTF-8 correctly
 		w := csv.NewWriter(&buf)
-		_ = w.Write(exportHeader)
-		for _, r := range rows {
-			_ = w.Write(csvRow(r))
+		head := make([]string, len(exportColumns))
+		for i, col := range exportColumns {
+			head[i] = col.Header
+		}
+		_ = w.Write(head)
+		line := make([]string, len(exportColumns))
+		for i, r := range rows {
+			for j, v := range exportRow(i+1, r) {
+				line[j] = csvCell(cellText(v))
+			}
+			_ = w.Write(line)
 		}
 		w.Flush()
 		c.Header("Content-Disposition", contentDisposition(name+".csv"))
 		c.Data(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
 	case "pdf":
-		// The printable ledger: the columns that fit a landscape page.
-		var sheet [][]string
-		for _, r := range rows {
-			sheet = append(sheet, []string{r[1], r[5], r[7], r[8], r[11], r[12], r[15], r[16]})
-		}
-		desc := "全部问题"
-		if c.Request.URL.RawQuery != "" {
-			desc = "筛选条件：" + describeFilter(f)
-		}
-		err := templates.RenderSheet(&buf, templates.Sheet{Office: s.cfg.Office, Title: "问题整改台账", Filter: desc, Rows: sheet, Printed: time.Now().In(cst),
-			Columns: []templates.Column{{Header: "台账编号", Width: 22}, {Header: "被监督单位", Width: 36}, {Header: "问题类型", Width: 32},
-				{Header: "问题", Width: 72}, {Header: "整改要求", Width: 50}, {Header: "整改期限", Width: 22}, {Header: "状态", Width: 18}, {Header: "预警", Width: 15}}},
-			s.fonts(), time.Now())
-		if err != nil {
-			s.fail(c, fmt.Errorf("render ledger: %w", err))
-			return
-		}
-		c.Header("Content-Disposition", "inline"+contentDisposition(name + ".pdf")[len("attachment"):])
-		c.Data(http.StatusOK, "application/pdf", buf.Bytes())
+		s.printLedger(c, p, rows, desc, now, name)
 	case "xlsx":
-		x := excelize.NewFile()
-		defer x.Close()
-		sheet := "问题整改台账"
-		_ = x.SetSheetName("Sheet1", sheet)
-		all := append([][]string{exportHeader}, rows...)
-		for i, r := range all {
-			cell, _ := excelize.CoordinatesToCellName(1, i+1)
-			vals := make([]any, len(r))
-			for j, v := range r {
-				vals[j] = v
-			}
-			_ = x.SetSheetRow(sheet, cell, &vals)
-		}
-		style, _ := x.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Color: []string{"E7E9EC"}, Pattern: 1}})
-		_ = x.SetRowStyle(sheet, 1, 1, style)
-		// Every value is a string cell in the text format: never a formula.
-		text, _ := x.NewStyle(&excelize.Style{NumFmt: xlsxTextFormat})
-		if len(all) > 1 {
-			last, _ := excelize.CoordinatesToCellName(len(exportHeader), len(all))
-			_ = x.SetCellStyle(sheet, "A2", last, text)
-		}
-		_ = x.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
-		for col, w := range map[string]float64{"B": 12, "F": 24, "I": 30, "J": 50, "L": 40} {
-			_ = x.SetColWidth(sheet, col, col, w)
-		}
-		if err := x.Write(&buf); err != nil {
-			s.fail(c, fmt.Errorf("write xlsx: %w", err))
-			return
-		}
 		c.Header("Content-Disposition", contentDisposition(name+".xlsx"))
-		c.Data(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.Bytes())
+		c.Header("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+		c.Status(http.StatusOK)
+		// Written straight to the client: once the first byte is out an
+		// error can only be logged (the client sees a broken file).
+		err := writeLedgerXLSX(c.Writer, ledgerXLSX{Sheet: "问题整改台账", N: len(rows),
+			Title: strings.TrimSpace("问题整改台账　"+s.cfg.Office) + "　" + desc + "　导出时间：" + now.Format("2006-01-02 15:04") + "　共 " + strconv.Itoa(len(rows)) + " 条",
+			Row:   func(i int) []any { return exportRow(i+1, rows[i]) }})
+		if err != nil {
+			s.log.Error("write xlsx", "path", c.Request.URL.Path, "err", err)
+		}
 	}
 }
 
@@ -297,8 +267,9 @@ func contentDisposition(name string) string {
 	return `attachment; filename="ledger` + name[strings.LastIndex(name, "."):] + `"; filename*=UTF-8''` + url.PathEscape(name)
 }
 
-// describeFilter says in words what a ledger filter selects.
-func describeFilter(f cases.CaseFilter) string {
+// describeFilter says in words what a ledger filter selects, codes
+// named as the console names them; "" when it selects everything.
+func (s *Server) describeFilter(f cases.CaseFilter) string {
 	var parts []string
 	if len(f.States) > 0 {
 		var ss []string
@@ -307,16 +278,20 @@ func describeFilter(f cases.CaseFilter) string {
 		}
 		parts = append(parts, "状态 "+strings.Join(ss, "、"))
 	}
-	for _, kv := range [][2]string{{"地区 ", f.Region}, {"单位 ", f.UnitCode}, {"来源 ", f.Source}, {"类型 ", f.Kind}, {"关键词 ", f.Text}, {"预警 ", string(f.Light)}} {
+	source, kind := f.Source, f.Kind
+	if src, ok := s.cat.Source(f.Source); ok {
+		source = src.Name
+	}
+	if k, ok := s.cat.Kind(f.Kind); ok {
+		kind = k.Code + " " + k.Name
+	}
+	for _, kv := range [][2]string{{"地区 ", f.Region}, {"单位 ", f.UnitCode}, {"来源 ", source}, {"类型 ", kind}, {"关键词 ", f.Text}, {"预警 ", lightLabels[f.Light]}} {
 		if kv[1] != "" {
 			parts = append(parts, kv[0]+kv[1])
 		}
 	}
 	if f.Year != 0 {
 		parts = append(parts, fmt.Sprintf("年度 %d", f.Year))
-	}
-	if len(parts) == 0 {
-		return "全部"
 	}
 	return strings.Join(parts, "；")
 }
