@@ -6,9 +6,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	cdplog "github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"rectify/cases"
@@ -70,10 +73,65 @@ func browser(t *testing.T) context.Context {
 	t.Cleanup(cancel2)
 	ctx, cancel3 := context.WithTimeout(ctx, 3*time.Minute)
 	t.Cleanup(cancel3)
+	w := &cspWatch{}
+	chromedp.ListenTarget(ctx, w.listen)
 	if err := chromedp.Run(ctx); err != nil {
 		t.Fatalf("start chromium: %v", err)
 	}
-	return ctx
+	// Registered after the cancels, so it runs before them, while the
+	// browser can still answer the round trip that flushes late reports.
+	t.Cleanup(func() {
+		fctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		defer cancel()
+		_ = chromedp.Run(fctx, chromedp.Evaluate(`1`, nil))
+		if v := w.unreported(); len(v) > 0 {
+			t.Errorf("Content-Security-Policy violations:\n%s", strings.Join(v, "\n"))
+		}
+	})
+	return context.WithValue(ctx, cspKey{}, w)
+}
+
+// cspWatch collects what Chromium reports when the Content-Security-Policy
+// blocks something. A blocked style or script fails silently in the page
+// (the register form once lost its width that way), so every browser test
+// fails on any violation, on whichever page it occurs.
+type cspWatch struct {
+	mu   sync.Mutex
+	seen []string
+	told int // how many of seen a test has already failed on
+}
+
+type cspKey struct{}
+
+// listen takes both channels Chromium may use: the browser's own log entry
+// and a console message.
+func (w *cspWatch) listen(ev any) {
+	var text, url string
+	switch ev := ev.(type) {
+	case *cdplog.EventEntryAdded:
+		text, url = ev.Entry.Text, ev.Entry.URL
+	case *runtime.EventConsoleAPICalled:
+		for _, a := range ev.Args {
+			text += string(a.Value) + " " + a.Description
+		}
+	default:
+		return
+	}
+	if !strings.Contains(text, "Content Security Policy") {
+		return
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.seen = append(w.seen, strings.TrimSpace(text)+" ["+url+"]")
+}
+
+// unreported returns the violations seen since the last call.
+func (w *cspWatch) unreported() []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	v := w.seen[w.told:]
+	w.told = len(w.seen)
+	return v
 }
 
 // run runs browser steps with their own time limit; on failure it reports
@@ -88,6 +146,13 @@ func run(t *testing.T, ctx context.Context, what string, actions ...chromedp.Act
 		defer cancel()
 		_ = chromedp.Run(dctx, chromedp.Location(&loc), chromedp.Text("body", &body, chromedp.ByQuery))
 		t.Fatalf("%s: %v\nat %s:\n%.800s", what, err, loc, body)
+	}
+	if w, ok := ctx.Value(cspKey{}).(*cspWatch); ok {
+		if v := w.unreported(); len(v) > 0 {
+			var loc string
+			_ = chromedp.Run(sctx, chromedp.Location(&loc))
+			t.Fatalf("%s: Content-Security-Policy violations at %s:\n%s", what, loc, strings.Join(v, "\n"))
+		}
 	}
 }
 

@@ -1,0 +1,88 @@
+package web_test
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"rectify/cases"
+)
+
+// TestBrowserEveryPageKeepsThePolicy visits each page of the console, so
+// that the Content-Security-Policy watch of browser() sees every template:
+// a style attribute on a page no journey passes would otherwise go unseen.
+func TestBrowserEveryPageKeepsThePolicy(t *testing.T) {
+	e := newEnv(t)
+	no := e.register("QH001", cases.LevelInternal)
+	b := browser(t)
+	run(t, b, "login page", chromedp.Navigate(e.srv.URL+"/login"), chromedp.WaitVisible(`input[name=username]`, chromedp.ByQuery))
+	for _, tc := range []struct{ user, path, sel, shot string }{
+		{"li.ming", "/", "header nav", ""},
+		{"li.ming", "/ledger", "#ledger", "desktop-office-ledger-filters.png"},
+		{"li.ming", "/cases/new", `form[action="/cases/new"]`, "desktop-office-register.png"},
+		{"li.ming", "/cases/" + no, "#timeline", ""},
+		{"li.ming", "/units", "main table", ""},
+		{"li.ming", "/units/QH001", "main h1", ""},
+		{"li.ming", "/feedback/new", "main h1", ""},
+		{"li.ming", "/password", "main form", ""},
+		{"li.ming", "/verify/nosuchcode", "main", ""},
+		{"li.ming", "/cases/2026-9999", "main", ""},
+		{"li.ming", "/nosuchpage", "main", ""},
+		{"admin", "/admin/access-log", "main table", ""},
+	} {
+		e.browserLogin(t, b, tc.user)
+		run(t, b, tc.user+" opens "+tc.path, chromedp.Navigate(e.srv.URL+tc.path), chromedp.WaitVisible(tc.sel, chromedp.ByQuery))
+		if tc.shot != "" {
+			screenshot(t, b, tc.shot)
+		}
+		e.browserLogout(t, b)
+	}
+
+	// What the dropped styles used to break: the register form's width and
+	// the ledger's export buttons on the line of the filters.
+	e.browserLogin(t, b, "li.ming")
+	var width float64
+	run(t, b, "register form width", chromedp.Navigate(e.srv.URL+"/cases/new"),
+		chromedp.Evaluate(`document.querySelector('form[action="/cases/new"]').getBoundingClientRect().width`, &width))
+	if width > 900 {
+		t.Errorf("the register form is %.0f px wide, want at most 900", width)
+	}
+	var tops []float64
+	run(t, b, "ledger filter line", chromedp.Navigate(e.srv.URL+"/ledger"),
+		chromedp.Evaluate(`Array.from(document.querySelectorAll('form.filters button, form.filters a.button')).map(el => Math.round(el.getBoundingClientRect().top))`, &tops))
+	for _, top := range tops {
+		if len(tops) != 5 || top != tops[0] {
+			t.Errorf("at 1440 px the ledger's search and export buttons are not on one line: tops %v", tops)
+			break
+		}
+	}
+}
+
+// inlineStyle matches what style-src 'self' drops: a style attribute or a
+// style element.
+var inlineStyle = regexp.MustCompile(`(?i)\sstyle\s*=|<style[\s>]`)
+
+// TestTemplatesHaveNoInlineStyle names, by file and line, any style the
+// Content-Security-Policy would drop, including on pages the browser tests
+// do not reach.
+func TestTemplatesHaveNoInlineStyle(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("templates", "*.html"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no templates found: %v", err)
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, line := range strings.Split(string(b), "\n") {
+			if inlineStyle.MatchString(line) {
+				t.Errorf("%s:%d: inline style (move it to static/app.css): %s", f, i+1, strings.TrimSpace(line))
+			}
+		}
+	}
+}
