@@ -138,7 +138,7 @@ func readUploads(c *gin.Context) ([]documents.Upload, error) {
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return nil, cases.Invalid("file", "上传内容超过 %d MiB", MaxEvidenceBody>>20)
+			return nil, cases.Invalid("file", "上传内容超过 %d MB", MaxEvidenceBody>>20)
 		}
 		if errors.Is(err, http.ErrNotMultipart) {
 			return nil, cases.Invalid("Content-Type", "请以 multipart/form-data 上传，文件字段名为 file")

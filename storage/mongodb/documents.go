@@ -153,7 +153,7 @@ func (d *DB) FindDocumentByCode(ctx context.Context, code string) (documents.Doc
 	}
 	doc, err := d.findDocument(ctx, bson.M{"_id": c.Doc})
 	if err == nil && doc.VerifyCode != code {
-		return documents.Document{}, cases.NotFound("document not found")
+		return documents.Document{}, cases.NotFound("文件不存在")
 	}
 	return doc, err
 }
