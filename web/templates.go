@@ -35,6 +35,13 @@ func rolesLabel(rs []cases.Role) string {
 	return strings.Join(out, "、")
 }
 
+// lightLabels and levelLabels name the warning lights and classification
+// levels wherever a person reads them.
+var (
+	lightLabels = map[cases.Light]string{cases.LightRed: "红灯", cases.LightYellow: "黄灯", cases.LightGreen: "绿灯"}
+	levelLabels = map[cases.Level]string{cases.LevelPublic: "公开", cases.LevelInternal: "内部", cases.LevelSecret: "秘密"}
+)
+
 var cst = time.FixedZone("CST", 8*3600)
 
 var funcs = template.FuncMap{
@@ -50,22 +57,25 @@ var funcs = template.FuncMap{
 		}
 		return t.In(cst).Format("2006-01-02")
 	},
-	"lightLabel": func(l cases.Light) string {
-		return map[cases.Light]string{cases.LightRed: "红灯", cases.LightYellow: "黄灯", cases.LightGreen: "绿灯"}[l]
-	},
-	"levelLabel": func(l cases.Level) string {
-		return map[cases.Level]string{cases.LevelPublic: "公开", cases.LevelInternal: "内部", cases.LevelSecret: "秘密"}[l]
-	},
-	"region": func(r []string) string { return strings.Join(r, " / ") },
-	"add":    func(a, b int) int { return a + b },
-	"neg":    func(a int) int { return -a },
-	"kib": func(n int64) string {
-		if n < 1024*1024 {
-			return fmt.Sprintf("%.1f KiB", float64(n)/1024)
-		}
-		return fmt.Sprintf("%.1f MiB", float64(n)/1024/1024)
-	},
-	"field": func(e *cases.Error, f string) string { return fieldMsg(e, f) },
+	"lightLabel": func(l cases.Light) string { return lightLabels[l] },
+	"levelLabel": func(l cases.Level) string { return levelLabels[l] },
+	"region":     func(r []string) string { return strings.Join(r, " / ") },
+	"add":        func(a, b int) int { return a + b },
+	"neg":        func(a int) int { return -a },
+	"filesize":   fileSize,
+	"field":      func(e *cases.Error, f string) string { return fieldMsg(e, f) },
+}
+
+// fileSize is a file's size as an office writes it: KB and MB as Windows
+// shows them (multiples of 1024), never KiB.
+func fileSize(n int64) string {
+	switch {
+	case n < 1024:
+		return fmt.Sprintf("%d 字节", n)
+	case n < 1024*1024:
+		return fmt.Sprintf("%.1f KB", float64(n)/1024)
+	}
+	return fmt.Sprintf("%.1f MB", float64(n)/1024/1024)
 }
 
 func fieldMsg(e *cases.Error, f string) string {

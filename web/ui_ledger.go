@@ -245,7 +245,7 @@ func (s *Server) handleLedgerExport(c *gin.Context) {
 		}
 		desc := "全部问题"
 		if c.Request.URL.RawQuery != "" {
-			desc = "筛选条件：" + describeFilter(f)
+			desc = "筛选条件：" + s.describeFilter(f)
 		}
 		err := templates.RenderSheet(&buf, templates.Sheet{Office: s.cfg.Office, Title: "问题整改台账", Filter: desc, Rows: sheet, Printed: time.Now().In(cst),
 			Columns: []templates.Column{{Header: "台账编号", Width: 22}, {Header: "被监督单位", Width: 36}, {Header: "问题类型", Width: 32},
@@ -297,8 +297,10 @@ func contentDisposition(name string) string {
 	return `attachment; filename="ledger` + name[strings.LastIndex(name, "."):] + `"; filename*=UTF-8''` + url.PathEscape(name)
 }
 
-// describeFilter says in words what a ledger filter selects.
-func describeFilter(f cases.CaseFilter) string {
+// describeFilter says in words what a ledger filter selects: every code
+// by its label (预警 红灯, not red), as printed on the ledger and shown in
+// the access log.
+func (s *Server) describeFilter(f cases.CaseFilter) string {
 	var parts []string
 	if len(f.States) > 0 {
 		var ss []string
@@ -307,7 +309,18 @@ func describeFilter(f cases.CaseFilter) string {
 		}
 		parts = append(parts, "状态 "+strings.Join(ss, "、"))
 	}
-	for _, kv := range [][2]string{{"地区 ", f.Region}, {"单位 ", f.UnitCode}, {"来源 ", f.Source}, {"类型 ", f.Kind}, {"关键词 ", f.Text}, {"预警 ", string(f.Light)}} {
+	source, kind := f.Source, f.Kind
+	if src, ok := s.cat.Source(f.Source); ok {
+		source = src.Name
+	}
+	if k, ok := s.cat.Kind(f.Kind); ok {
+		kind = k.Code + " " + k.Name
+	}
+	light := lightLabels[f.Light]
+	if light == "" {
+		light = string(f.Light)
+	}
+	for _, kv := range [][2]string{{"地区 ", strings.ReplaceAll(f.Region, "/", " / ")}, {"单位 ", f.UnitCode}, {"来源 ", source}, {"类型 ", kind}, {"关键词 ", f.Text}, {"预警 ", light}} {
 		if kv[1] != "" {
 			parts = append(parts, kv[0]+kv[1])
 		}
