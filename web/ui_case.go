@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -237,5 +236,5 @@ func (s *Server) handleCaseAction(c *gin.Context) {
 		s.showCase(c, statusOf[e.Code], a, posted, e)
 		return
 	}
-	redirect(c, "/cases/"+k.No, fmt.Sprintf("已%s，案件当前状态：%s", actionLabels[a], k.State.Label()))
+	redirect(c, "/cases/"+k.No, "acted", actionLabels[a], k.State.Label())
 }
