@@ -123,6 +123,7 @@ func NewServer(cfg Config) *Server {
 	e.GET("/documents/:id", s.handleDocumentPDF)
 	e.GET("/feedback/new", s.handleFeedbackPage)
 	e.POST("/feedback/new", s.handleFeedbackIssue)
+	e.GET("/verify", publicLimit, s.handleVerifyForm)
 	e.GET("/verify/:code", publicLimit, s.handleVerify)
 
 	// The JSON API.

@@ -406,6 +406,7 @@ func (s *Service) issue(ctx context.Context, actor cases.Actor, doc Document, re
 	now := cases.TruncateTime(s.cfg.Now())
 	doc.Year = now.In(s.cfg.Location).Year()
 	doc.IssuedAt, doc.IssuedBy = now, actor
+	doc.Office = s.cfg.Letterhead.Office
 	doc.VerifyCode = newCode()
 	var pdf []byte
 	for attempt := 0; ; attempt++ {
@@ -834,9 +835,13 @@ func (s *Service) verified(ctx context.Context, key, want, what string) ([]byte,
 }
 
 // Verification is what the public verification page shows: nothing more.
+// The office and title are printed on the document itself, so a reader
+// holding it may see them; addressee and cases are not.
 type Verification struct {
 	Number   string    `json:"number"`
 	Kind     string    `json:"kind"`
+	Office   string    `json:"office"`
+	Title    string    `json:"title"`
 	IssuedAt time.Time `json:"issued_at"`
 	Intact   bool      `json:"intact"`
 }
@@ -851,7 +856,10 @@ func (s *Service) Verify(ctx context.Context, code string) (Verification, error)
 	if err != nil {
 		return Verification{}, err
 	}
-	v := Verification{Number: d.Number, Kind: d.Kind.Label(), IssuedAt: d.IssuedAt}
+	v := Verification{Number: d.Number, Kind: d.Kind.Label(), Office: d.Office, Title: d.Title, IssuedAt: d.IssuedAt}
+	if v.Office == "" {
+		v.Office = s.cfg.Letterhead.Office // recorded before the office was kept
+	}
 	_, err = s.verified(ctx, d.ObjectKey, d.SHA256, d.Number)
 	v.Intact = err == nil
 	if err != nil && cases.ErrorCode(err) != cases.ECORRUPT {
