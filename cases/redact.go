@@ -72,7 +72,7 @@ func RedactEventsForUnit(evs []Event) []Event {
 func Allowed(c Case, a Action, actor Actor) error {
 	rule, ok := RuleFor(a)
 	if !ok {
-		return Invalid("action", "unknown action %q", a)
+		return Invalid("action", "未知的办理事项「%s」", a)
 	}
 	if !contains(rule.From, c.State) {
 		return Refused("from-state", "案件当前状态为「%s」，不能%s", c.State.Label(), rule.Label)

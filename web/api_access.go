@@ -25,7 +25,7 @@ func accessFilter(c *gin.Context) (access.AccessFilter, error) {
 		if v := q.str(d.k); v != "" {
 			t, err := time.ParseInLocation(time.DateOnly, v, time.FixedZone("CST", 8*3600))
 			if err != nil {
-				return f, cases.Invalid(d.k, "%s 须为日期（YYYY-MM-DD）", d.k)
+				return f, cases.Invalid(d.k, "%s须为日期（年-月-日，如 2026-03-01）", paramLabel(d.k))
 			}
 			*d.to = t.AddDate(0, 0, d.n) // "to" includes that whole day
 		}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -138,7 +139,7 @@ func readUploads(c *gin.Context) ([]documents.Upload, error) {
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return nil, cases.Invalid("file", "上传内容超过 %d MiB", MaxEvidenceBody>>20)
+			return nil, cases.Invalid("file", "上传内容超过 %d MB", MaxEvidenceBody>>20)
 		}
 		if errors.Is(err, http.ErrNotMultipart) {
 			return nil, cases.Invalid("Content-Type", "请以 multipart/form-data 上传，文件字段名为 file")
@@ -202,8 +203,29 @@ type verifyPage struct {
 	V     documents.Verification
 }
 
-// handleVerify is the public verification page: number, kind, date and
-// whether the stored file is intact — nothing else.
+// handleVerifyForm is the verification page without a code: a box to type
+// the one printed on the document. The box sends ?code=, which leads to
+// the code's own page.
+func (s *Server) handleVerifyForm(c *gin.Context) {
+	code := strings.Map(func(r rune) rune {
+		switch {
+		case r >= '0' && r <= '9', r >= 'A' && r <= 'Z':
+			return r
+		case r >= 'a' && r <= 'z':
+			return r - 'a' + 'A'
+		}
+		return -1 // the dash as printed, spaces, anything pasted around it
+	}, c.Query("code"))
+	if code != "" {
+		c.Redirect(http.StatusSeeOther, "/verify/"+url.PathEscape(code))
+		return
+	}
+	s.render(c, http.StatusOK, "verify.html", "文件核验", verifyPage{})
+}
+
+// handleVerify is the public verification page: number, kind, issuing
+// office, title, date and whether the stored file is intact — what the
+// document itself shows, nothing else.
 func (s *Server) handleVerify(c *gin.Context) {
 	code := c.Param("code")
 	v, err := s.docs.Verify(c, code)

@@ -51,7 +51,7 @@ func (s *Server) authenticate(c *gin.Context) {
 	if h := c.GetHeader("Authorization"); h != "" {
 		secret, ok := strings.CutPrefix(h, "Bearer ")
 		if !ok {
-			s.fail(c, &cases.Error{Code: cases.EUNAUTHORIZED, Field: "Authorization", Message: "Authorization must be \"Bearer <token>\""})
+			s.fail(c, &cases.Error{Code: cases.EUNAUTHORIZED, Field: "Authorization", Message: "Authorization 请求头须为“Bearer 令牌”"})
 			return
 		}
 		u, err := s.access.AuthenticateToken(c, strings.TrimSpace(secret))
@@ -97,7 +97,7 @@ func (s *Server) checkCSRF(c *gin.Context) {
 		if err := parseForm(c); err != nil {
 			var mbe *http.MaxBytesError
 			if errors.As(err, &mbe) {
-				s.fail(c, cases.Invalid("body", "提交的内容过大（上限 %d KiB）", MaxFormBody>>10))
+				s.fail(c, cases.Invalid("body", "提交的内容过大（上限 %d KB）", MaxFormBody>>10))
 			} else {
 				s.fail(c, cases.Invalid("body", "表单格式错误"))
 			}

@@ -57,6 +57,7 @@ var routeRoles = map[string][]cases.Role{
 	"GET /documents/:id":                  readers,
 	"GET /feedback/new":                   officeOnly,
 	"POST /feedback/new":                  officeOnly,
+	"GET /verify":                         public,
 	"GET /verify/:code":                   public,
 	"POST /api/v1/notices":                officeOnly,
 	"POST /api/v1/feedback-letters":       officeOnly,

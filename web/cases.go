@@ -162,19 +162,19 @@ func (s *Server) caseFilter(c *gin.Context, p *principal, extra ...string) (case
 	}
 	for _, st := range q.list("state") {
 		if !cases.State(st).Valid() {
-			return f, cases.Invalid("state", "unknown state %q", st)
+			return f, cases.Invalid("state", "未知的办理状态「%s」", st)
 		}
 		f.States = append(f.States, cases.State(st))
 	}
 	switch {
 	case f.Source != "" && !s.cat.HasSource(f.Source):
-		return f, cases.Invalid("source", "unknown source %q", f.Source)
+		return f, cases.Invalid("source", "未知的问题来源「%s」", f.Source)
 	case f.Kind != "" && !s.cat.HasKind(f.Kind):
-		return f, cases.Invalid("violation_kind", "unknown violation kind %q", f.Kind)
+		return f, cases.Invalid("violation_kind", "未知的问题类型「%s」", f.Kind)
 	case f.UnitCode != "" && !cases.ValidUnitCode(f.UnitCode):
-		return f, cases.Invalid("unit", "unit code %q is malformed", f.UnitCode)
+		return f, cases.Invalid("unit", "单位代码「%s」格式不对", f.UnitCode)
 	case f.Light != cases.LightNone && !f.Light.Valid():
-		return f, cases.Invalid("light", "light must be red, yellow or green")
+		return f, cases.Invalid("light", "预警须为红灯、黄灯或绿灯")
 	}
 	if f.Year, err = q.int("year", 2000, 2999); err == nil {
 		if f.Page, err = q.int("page", 1, 1000000); err == nil {

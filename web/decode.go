@@ -25,31 +25,31 @@ const MaxJSONBody = 1 << 20
 // offending field.
 func decodeJSON(c *gin.Context, v any) error {
 	if ct := c.ContentType(); ct != "application/json" {
-		return cases.Invalid("Content-Type", "Content-Type must be application/json, not %q", ct)
+		return cases.Invalid("Content-Type", "请求的 Content-Type 须为 application/json，而不是「%s」", ct)
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, MaxJSONBody))
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return cases.Invalid("body", "request body is larger than %d bytes", MaxJSONBody)
+			return cases.Invalid("body", "请求内容超过 %d 字节", MaxJSONBody)
 		}
-		return cases.Invalid("body", "could not read the request body")
+		return cases.Invalid("body", "无法读取请求内容")
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
-		return cases.Invalid("body", "request body is empty")
+		return cases.Invalid("body", "请求内容为空")
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		if strings.HasPrefix(err.Error(), "json: unknown field ") {
 			if path := unknownPath(body, reflect.TypeOf(v)); path != "" {
-				return cases.Invalid(path, "unknown field %q", path)
+				return cases.Invalid(path, "未知字段「%s」", path)
 			}
 		}
 		return jsonError(err)
 	}
 	if dec.More() {
-		return cases.Invalid("body", "request body has data after the JSON object")
+		return cases.Invalid("body", "JSON 对象之后还有多余内容")
 	}
 	if err := noOperators(body); err != nil {
 		return err
@@ -62,31 +62,37 @@ func jsonError(err error) error {
 	var typ *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &syn):
-		return cases.Invalid("body", "malformed JSON at byte %d", syn.Offset)
+		return cases.Invalid("body", "JSON 格式错误（第 %d 字节）", syn.Offset)
 	case errors.As(err, &typ):
 		field := jsonPath(typ.Field)
 		if field == "" {
 			field = "body"
 		}
-		return cases.Invalid(field, "%s must be of type %s, not %s", field, typeName(typ.Type.Kind().String()), typ.Value)
+		return cases.Invalid(field, "字段 %s 须为%s，而不是%s", field, typeName(typ.Type.Kind().String()), typeName(typ.Value))
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		f, _ := strconv.Unquote(strings.TrimPrefix(err.Error(), "json: unknown field "))
-		return cases.Invalid(f, "unknown field %q", f)
+		return cases.Invalid(f, "未知字段「%s」", f)
 	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
-		return cases.Invalid("body", "the JSON body ends too early")
+		return cases.Invalid("body", "JSON 内容不完整")
 	default:
-		return cases.Invalid("body", "malformed JSON: %v", err)
+		return cases.Invalid("body", "JSON 格式错误：%v", err)
 	}
 }
 
 func typeName(kind string) string {
 	switch kind {
 	case "int", "int64", "int32":
-		return "integer"
-	case "slice":
-		return "array"
-	case "struct", "map":
-		return "object"
+		return "整数"
+	case "number", "float64":
+		return "数字"
+	case "slice", "array":
+		return "数组"
+	case "struct", "map", "object":
+		return "对象"
+	case "string":
+		return "字符串"
+	case "bool":
+		return "布尔值"
 	}
 	return kind
 }
@@ -155,7 +161,7 @@ func noOperators(body []byte) error {
 		case string:
 			// Values are trimmed before use: " $where" is "$where".
 			if strings.HasPrefix(strings.TrimSpace(x), "$") {
-				return cases.Invalid(path, "%s must not start with $", path)
+				return cases.Invalid(path, "字段 %s 不能以 $ 开头", path)
 			}
 		case map[string]any:
 			for k, e := range x {
@@ -193,21 +199,34 @@ func newQuery(c *gin.Context, allowed ...string) (query, error) {
 	}
 	for k, vs := range vals {
 		if !ok[k] {
-			return query{}, cases.Invalid(k, "unknown query parameter %q (allowed: %s)", k, strings.Join(allowed, ", "))
+			return query{}, cases.Invalid(k, "未知的查询参数「%s」（可用：%s）", k, strings.Join(allowed, "、"))
 		}
 		for _, v := range vs {
 			if strings.HasPrefix(strings.TrimSpace(v), "$") {
-				return query{}, cases.Invalid(k, "%s must not start with $", k)
+				return query{}, cases.Invalid(k, "%s不能以 $ 开头", paramLabel(k))
 			}
 			if len(v) > 200 {
-				return query{}, cases.Invalid(k, "%s is too long", k)
+				return query{}, cases.Invalid(k, "%s过长", paramLabel(k))
 			}
 		}
 		if len(vs) > 1 && k != "state" {
-			return query{}, cases.Invalid(k, "%s given more than once", k)
+			return query{}, cases.Invalid(k, "%s只能给出一次", paramLabel(k))
 		}
 	}
 	return query{vals}, nil
+}
+
+// paramLabels name the query parameters in the messages about them,
+// which the console shows as they are.
+var paramLabels = map[string]string{"state": "状态", "source": "来源", "unit": "单位代码", "region": "地区",
+	"violation_kind": "问题类型", "light": "预警", "year": "年度", "q": "关键词", "sort": "排序方式", "page": "页码",
+	"per_page": "每页条数", "format": "导出格式", "user": "用户", "target": "对象", "from": "起始日期", "to": "截止日期"}
+
+func paramLabel(k string) string {
+	if l, ok := paramLabels[k]; ok {
+		return l
+	}
+	return "参数 " + k
 }
 
 func (q query) str(k string) string { return strings.TrimSpace(q.vals.Get(k)) }
@@ -231,7 +250,7 @@ func (q query) int(k string, lo, hi int) (int, error) {
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil || n < lo || n > hi {
-		return 0, cases.Invalid(k, "%s must be an integer from %d to %d", k, lo, hi)
+		return 0, cases.Invalid(k, "%s须为 %d 到 %d 之间的整数", paramLabel(k), lo, hi)
 	}
 	return n, nil
 }

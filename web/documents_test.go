@@ -64,9 +64,11 @@ func TestDocumentsOverHTTP(t *testing.T) {
 			t.Fatalf("%s: another county's document answers %d %s, a missing one %d %s", path, other.Status, other.Raw, none.Status, none.Raw)
 		}
 	}
-	// The public verification page: no login, only number, kind, date, intactness.
+	// The public verification page: no login, only what the document
+	// itself shows (number, kind, office, title, date) and intactness —
+	// not the cases it concerns.
 	v := e.req("GET", "/verify/"+strings.ReplaceAll(code, "-", ""), "", "", nil)
-	if v.Status != 200 || !strings.Contains(v.Raw, number) || !strings.Contains(v.Raw, "存档文件完好") || strings.Contains(v.Raw, "清河县教育局") {
+	if v.Status != 200 || !strings.Contains(v.Raw, number) || !strings.Contains(v.Raw, "存档文件完好") || strings.Contains(v.Raw, no) || strings.Contains(v.Raw, "清退超编人员") {
 		t.Fatalf("verify page: %d", v.Status)
 	}
 	if !strings.Contains(v.Raw, code) {

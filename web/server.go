@@ -70,15 +70,19 @@ func NewServer(cfg Config) *Server {
 	e.HandleMethodNotAllowed = true
 	e.Use(s.recoverJSON, s.accessLog, securityHeaders, limitBody, s.authenticate, s.authorize, s.checkCSRF)
 	e.NoRoute(func(c *gin.Context) {
-		s.fail(c, cases.NotFound("no such page or endpoint: %s %s", c.Request.Method, c.Request.URL.Path))
+		what := "页面"
+		if isAPI(c) {
+			what = "接口"
+		}
+		s.fail(c, cases.NotFound("没有此%s：%s", what, c.Request.URL.Path))
 	})
 	e.NoMethod(func(c *gin.Context) {
-		msg := c.Request.Method + " is not allowed on " + c.Request.URL.Path
 		if !isAPI(c) {
-			s.render(c, http.StatusMethodNotAllowed, "error.html", "出错了", errorPage{Status: http.StatusMethodNotAllowed, Message: "此页面不支持该操作（" + msg + "）"})
+			s.render(c, http.StatusMethodNotAllowed, "error.html", "出错了", errorPage{Status: http.StatusMethodNotAllowed, Message: "此页面不支持该操作"})
 			c.Abort()
 			return
 		}
+		msg := "接口 " + c.Request.URL.Path + " 不支持 " + c.Request.Method + " 请求"
 		c.AbortWithStatusJSON(http.StatusMethodNotAllowed, errorBody{errorDetail{Code: "method_not_allowed", Message: msg}})
 	})
 	if cfg.LoginPerMinute <= 0 {
@@ -119,6 +123,7 @@ func NewServer(cfg Config) *Server {
 	e.GET("/documents/:id", s.handleDocumentPDF)
 	e.GET("/feedback/new", s.handleFeedbackPage)
 	e.POST("/feedback/new", s.handleFeedbackIssue)
+	e.GET("/verify", publicLimit, s.handleVerifyForm)
 	e.GET("/verify/:code", publicLimit, s.handleVerify)
 
 	// The JSON API.

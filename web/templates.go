@@ -35,6 +35,13 @@ func rolesLabel(rs []cases.Role) string {
 	return strings.Join(out, "、")
 }
 
+// lightLabels and levelLabels name the warning lights and classification
+// levels wherever a person reads them.
+var (
+	lightLabels = map[cases.Light]string{cases.LightRed: "红灯", cases.LightYellow: "黄灯", cases.LightGreen: "绿灯"}
+	levelLabels = map[cases.Level]string{cases.LevelPublic: "公开", cases.LevelInternal: "内部", cases.LevelSecret: "秘密"}
+)
+
 var cst = time.FixedZone("CST", 8*3600)
 
 var funcs = template.FuncMap{
@@ -50,22 +57,25 @@ var funcs = template.FuncMap{
 		}
 		return t.In(cst).Format("2006-01-02")
 	},
-	"lightLabel": func(l cases.Light) string {
-		return map[cases.Light]string{cases.LightRed: "红灯", cases.LightYellow: "黄灯", cases.LightGreen: "绿灯"}[l]
-	},
-	"levelLabel": func(l cases.Level) string {
-		return map[cases.Level]string{cases.LevelPublic: "公开", cases.LevelInternal: "内部", cases.LevelSecret: "秘密"}[l]
-	},
-	"region": func(r []string) string { return strings.Join(r, " / ") },
-	"add":    func(a, b int) int { return a + b },
-	"neg":    func(a int) int { return -a },
-	"kib": func(n int64) string {
-		if n < 1024*1024 {
-			return fmt.Sprintf("%.1f KiB", float64(n)/1024)
-		}
-		return fmt.Sprintf("%.1f MiB", float64(n)/1024/1024)
-	},
-	"field": func(e *cases.Error, f string) string { return fieldMsg(e, f) },
+	"lightLabel": func(l cases.Light) string { return lightLabels[l] },
+	"levelLabel": func(l cases.Level) string { return levelLabels[l] },
+	"region":     func(r []string) string { return strings.Join(r, " / ") },
+	"add":        func(a, b int) int { return a + b },
+	"neg":        func(a int) int { return -a },
+	"filesize":   fileSize,
+	"field":      func(e *cases.Error, f string) string { return fieldMsg(e, f) },
+}
+
+// fileSize is a file's size as an office writes it: KB and MB as Windows
+// shows them (multiples of 1024), never KiB.
+func fileSize(n int64) string {
+	switch {
+	case n < 1024:
+		return fmt.Sprintf("%d 字节", n)
+	case n < 1024*1024:
+		return fmt.Sprintf("%.1f KB", float64(n)/1024)
+	}
+	return fmt.Sprintf("%.1f MB", float64(n)/1024/1024)
 }
 
 func fieldMsg(e *cases.Error, f string) string {
@@ -142,55 +152,96 @@ func (s *Server) render(c *gin.Context, status int, page, title string, data any
 	c.Render(status, render.HTML{Template: pt.t, Name: "layout.html", Data: ld})
 }
 
-// redirect answers a form post with 303 to path, with an optional notice.
-// The notice travels in the URL signed for the session (see flashOf); after
-// logging out, only the fixed notices of staticFlash can be shown.
-func redirect(c *gin.Context, path, flash string) {
-	if flash != "" {
+// redirect answers a form post with 303 to path, with an optional notice:
+// the key of one of flashes and the values its sentence takes. The values
+// travel in the URL signed for the session (see flashOf); after logging
+// out, only the public notices can be shown.
+func redirect(c *gin.Context, path, key string, args ...string) {
+	if key != "" {
 		sep := "?"
 		if strings.Contains(path, "?") {
 			sep = "&"
 		}
-		q := url.Values{"flash": {flash}}
-		if _, static := staticFlash[flash]; !static {
-			q.Set("fs", flashMAC(c, flash))
+		q := url.Values{"flash": {key}}
+		if len(args) > 0 {
+			q["fa"] = args
+		}
+		if n, ok := flashes[key]; !ok || !n.public || len(args) > 0 {
+			q.Set("fs", flashMAC(c, key, args))
 		}
 		path += sep + q.Encode()
 	}
 	c.Redirect(http.StatusSeeOther, path)
 }
 
-// staticFlash are the notices shown without a session, by key.
-var staticFlash = map[string]string{"logout": "您已安全退出"}
-
-// flashOf is the notice a page shows: a fixed one by its key, or a text
-// signed for this session by redirect. Anything else in ?flash= — a link
-// someone crafted to put their words in the system's mouth — is ignored.
-func flashOf(c *gin.Context) string {
-	f := c.Query("flash")
-	if f == "" {
-		return ""
-	}
-	if text, ok := staticFlash[f]; ok {
-		return text
-	}
-	mac := flashMAC(c, f)
-	if mac == "" || !hmac.Equal([]byte(mac), []byte(c.Query("fs"))) {
-		return ""
-	}
-	return f
+// flashNote is a notice a page may show after an action: a fixed sentence
+// whose %s the redirect fills (a number the action issued).
+type flashNote struct {
+	text string
+	// public notices are shown without a session: the one after logging out.
+	public bool
 }
 
-// flashMAC signs a notice with the session's CSRF secret ("" without a
-// session): valid in every process that shares the session store, and
-// only for the user it was made for.
-func flashMAC(c *gin.Context, text string) string {
+// flashes are the only notices a page shows, by key. Whatever else
+// ?flash= holds is ignored: a link cannot put its words in the system's
+// mouth, even one signed for the session.
+var flashes = map[string]flashNote{
+	"logout":                {text: "您已安全退出", public: true},
+	"password-changed":      {text: "密码已修改，其他设备上的登录已失效"},
+	"registered":            {text: "已登记，台账编号 %s"},
+	"acted":                 {text: "已%s，案件当前状态：%s"},
+	"submitted":             {text: "已报送整改情况，等待核验"},
+	"notice-issued":         {text: "已印发整改通知书 %s"},
+	"notice-existing":       {text: "整改通知书此前已印发：%s"},
+	"notice-issued-partly":  {text: "已印发整改通知书 %s；但案件 %s 未能记录，请刷新后处理"},
+	"closing-form":          {text: "已生成销号审批表 %s"},
+	"closing-form-existing": {text: "本次销号的审批表此前已生成：%s"},
+	"feedback-issued":       {text: "已印发反馈函 %s"},
+	"feedback-existing":     {text: "该反馈函此前已印发：%s"},
+}
+
+// flashOf is the notice a page shows: the sentence of a known key, filled
+// with values signed for this session by redirect. An unknown key, a
+// wrong number of values or a bad signature shows nothing.
+func flashOf(c *gin.Context) string {
+	key := c.Query("flash")
+	n, ok := flashes[key]
+	if !ok {
+		return ""
+	}
+	args := c.QueryArray("fa")
+	if len(args) != strings.Count(n.text, "%s") {
+		return ""
+	}
+	if !n.public || len(args) > 0 {
+		mac := flashMAC(c, key, args)
+		if mac == "" || !hmac.Equal([]byte(mac), []byte(c.Query("fs"))) {
+			return ""
+		}
+	}
+	if len(args) == 0 {
+		return n.text
+	}
+	vals := make([]any, len(args))
+	for i, a := range args {
+		vals[i] = a
+	}
+	return fmt.Sprintf(n.text, vals...)
+}
+
+// flashMAC signs a notice's key and values with the session's CSRF secret
+// ("" without a session): valid in every process that shares the session
+// store, and only for the user it was made for.
+func flashMAC(c *gin.Context, key string, args []string) string {
 	p, ok := principalOf(c)
 	if !ok || p.session == nil || p.session.CSRF == "" {
 		return ""
 	}
 	m := hmac.New(sha256.New, []byte(p.session.CSRF))
-	m.Write([]byte("flash\x00" + text))
+	m.Write([]byte("flash\x00" + key))
+	for _, a := range args {
+		m.Write([]byte("\x00" + a))
+	}
 	return hex.EncodeToString(m.Sum(nil)[:16])
 }
 

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -33,7 +32,7 @@ var actionFields = map[cases.Action][]formField{
 	cases.ActionStartVerification:  {},
 	cases.ActionDismiss:            {{Name: "reason", Label: "不予立案理由", Kind: "textarea", Required: true}},
 	cases.ActionOrderRectification: {{Name: "requirements", Label: "整改要求", Kind: "textarea", Required: true}, {Name: "working_days", Label: "整改期限（工作日数）", Kind: "number", Hint: "按法定节假日和调休计算；或填写下方日期"}, {Name: "deadline", Label: "或整改截止日期", Kind: "date"}, {Name: "copies_to", Label: "抄送（用逗号分隔）", Kind: "text"}},
-	cases.ActionSubmit:             {{Name: "report", Label: "整改情况报告", Kind: "textarea", Required: true}, {Name: "file", Label: "佐证材料文件（PDF、图片、Word、Excel、OFD，单个不超过 20 MiB）", Kind: "file"}, {Name: "evidence", Label: "其他佐证材料说明（每行一项，无文件时必填）", Kind: "textarea"}},
+	cases.ActionSubmit:             {{Name: "report", Label: "整改情况报告", Kind: "textarea", Required: true}, {Name: "file", Label: "佐证材料文件（PDF、图片、Word、Excel、OFD，单个不超过 20 MB）", Kind: "file"}, {Name: "evidence", Label: "其他佐证材料说明（每行一项，无文件时必填）", Kind: "textarea"}},
 	cases.ActionReturn:             {{Name: "reason", Label: "退回理由", Kind: "textarea", Required: true}},
 	cases.ActionConfirm:            {{Name: "note", Label: "核验意见", Kind: "textarea", Required: true}},
 	cases.ActionClose:              {{Name: "note", Label: "审批意见", Kind: "textarea"}},
@@ -237,5 +236,5 @@ func (s *Server) handleCaseAction(c *gin.Context) {
 		s.showCase(c, statusOf[e.Code], a, posted, e)
 		return
 	}
-	redirect(c, "/cases/"+k.No, fmt.Sprintf("已%s，案件当前状态：%s", actionLabels[a], k.State.Label()))
+	redirect(c, "/cases/"+k.No, "acted", actionLabels[a], k.State.Label())
 }

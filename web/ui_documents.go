@@ -48,14 +48,14 @@ func (s *Server) issueNotice(c *gin.Context, p *principal, k cases.Case) {
 		var out documents.Issued
 		out, _, err = s.docs.Notice(c, p.scope, actingAs(p, cases.ActionOrderRectification), req, false)
 		if err == nil {
-			msg := "已印发整改通知书 " + out.Document.Number
-			if out.Existing {
-				msg = "整改通知书此前已印发：" + out.Document.Number
+			switch {
+			case len(out.Failed) > 0:
+				redirect(c, "/cases/"+k.No, "notice-issued-partly", out.Document.Number, strings.Join(out.Failed, "、"))
+			case out.Existing:
+				redirect(c, "/cases/"+k.No, "notice-existing", out.Document.Number)
+			default:
+				redirect(c, "/cases/"+k.No, "notice-issued", out.Document.Number)
 			}
-			if len(out.Failed) > 0 {
-				msg += "；但案件 " + strings.Join(out.Failed, "、") + " 未能记录，请刷新后处理"
-			}
-			redirect(c, "/cases/"+k.No, msg)
 			return
 		}
 	}
@@ -139,7 +139,7 @@ func (s *Server) submitWithEvidence(c *gin.Context, p *principal, k cases.Case, 
 		s.actionFailed(c, cases.ActionSubmit, err)
 		return
 	}
-	redirect(c, "/cases/"+k.No, "已报送整改情况，等待核验")
+	redirect(c, "/cases/"+k.No, "submitted")
 }
 
 func (s *Server) handleClosingFormPage(c *gin.Context) {
@@ -149,11 +149,11 @@ func (s *Server) handleClosingFormPage(c *gin.Context) {
 		s.actionFailed(c, cases.ActionRecordDocument, err)
 		return
 	}
-	msg := "已生成销号审批表 " + out.Document.Number
+	key := "closing-form"
 	if out.Existing {
-		msg = "本次销号的审批表此前已生成：" + out.Document.Number
+		key = "closing-form-existing"
 	}
-	redirect(c, "/cases/"+c.Param("no"), msg)
+	redirect(c, "/cases/"+c.Param("no"), key, out.Document.Number)
 }
 
 type feedbackPage struct {
@@ -209,11 +209,11 @@ func (s *Server) handleFeedbackIssue(c *gin.Context) {
 		return
 	}
 	if err == nil {
-		msg := "已印发反馈函 " + out.Document.Number
+		key := "feedback-issued"
 		if out.Existing {
-			msg = "该反馈函此前已印发：" + out.Document.Number
+			key = "feedback-existing"
 		}
-		redirect(c, "/feedback/new?ref="+url.QueryEscape(req.Reference), msg)
+		redirect(c, "/feedback/new?ref="+url.QueryEscape(req.Reference), key, out.Document.Number)
 		return
 	}
 	e, ok := cases.AsError(err)

@@ -170,12 +170,6 @@ func (s *Server) handleLedger(c *gin.Context) {
 // MaxExportRows bounds one export.
 const MaxExportRows = 20000
 
-// lightLabels name the warning lights on paper and in exports.
-var lightLabels = map[cases.Light]string{cases.LightRed: "红灯", cases.LightYellow: "黄灯", cases.LightGreen: "绿灯"}
-
-// levelLabels name the classification levels.
-var levelLabels = map[cases.Level]string{cases.LevelPublic: "公开", cases.LevelInternal: "内部", cases.LevelSecret: "秘密"}
-
 // exportRow is case r as row n of the CSV and XLSX exports, in
 // exportColumns order: numbers as ints, dates as time.Time, nil for none.
 func exportRow(n int, r ledgerRow) []any {
@@ -267,8 +261,9 @@ func contentDisposition(name string) string {
 	return `attachment; filename="ledger` + name[strings.LastIndex(name, "."):] + `"; filename*=UTF-8''` + url.PathEscape(name)
 }
 
-// describeFilter says in words what a ledger filter selects, codes
-// named as the console names them; "" when it selects everything.
+// describeFilter says in words what a ledger filter selects: every code
+// by its label (预警 红灯, not red), as printed on the ledger and shown in
+// the access log.
 func (s *Server) describeFilter(f cases.CaseFilter) string {
 	var parts []string
 	if len(f.States) > 0 {
@@ -285,7 +280,11 @@ func (s *Server) describeFilter(f cases.CaseFilter) string {
 	if k, ok := s.cat.Kind(f.Kind); ok {
 		kind = k.Code + " " + k.Name
 	}
-	for _, kv := range [][2]string{{"地区 ", f.Region}, {"单位 ", f.UnitCode}, {"来源 ", source}, {"类型 ", kind}, {"关键词 ", f.Text}, {"预警 ", lightLabels[f.Light]}} {
+	light := lightLabels[f.Light]
+	if light == "" {
+		light = string(f.Light)
+	}
+	for _, kv := range [][2]string{{"地区 ", strings.ReplaceAll(f.Region, "/", " / ")}, {"单位 ", f.UnitCode}, {"来源 ", source}, {"类型 ", kind}, {"关键词 ", f.Text}, {"预警 ", light}} {
 		if kv[1] != "" {
 			parts = append(parts, kv[0]+kv[1])
 		}

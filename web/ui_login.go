@@ -131,5 +131,5 @@ func (s *Server) handlePassword(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	redirect(c, "/", "密码已修改，其他设备上的登录已失效")
+	redirect(c, "/", "password-changed")
 }

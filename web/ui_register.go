@@ -88,5 +88,5 @@ func (s *Server) handleCaseNew(c *gin.Context) {
 		s.render(c, statusOf[e.Code], "case_new.html", "登记问题", page)
 		return
 	}
-	redirect(c, "/cases/"+k.No, "已登记，台账编号 "+k.No)
+	redirect(c, "/cases/"+k.No, "registered", k.No)
 }

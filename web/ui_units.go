@@ -2,10 +2,13 @@ package web
 
 import (
 	"net/http"
+	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
 	"rectify/cases"
+	"rectify/cases/access"
 )
 
 // unitRow is a unit with its establishment totals.
@@ -75,9 +78,22 @@ func (s *Server) handleUnitPage(c *gin.Context) {
 type accessLogPage struct {
 	F        any
 	From, To string
-	Entries  any
+	Entries  []accessRow
 	Total    int
 	Error    string
+}
+
+// accessRow is one access-log entry as a person reads it: the user by
+// name, the action, level and filter in words.
+type accessRow struct {
+	access.AccessEntry
+	UserName, ActionLabel, TargetText, LevelLabel string
+}
+
+// accessActions name the actions the access log records.
+var accessActions = map[string]string{
+	"read-case": "查阅案件", "read-events": "查阅办理记录", "download-document": "下载文件",
+	"export-ledger-csv": "导出台账（CSV）", "export-ledger-xlsx": "导出台账（Excel）", "export-ledger-pdf": "打印台账（PDF）",
 }
 
 func (s *Server) handleAccessLogPage(c *gin.Context) {
@@ -95,6 +111,63 @@ func (s *Server) handleAccessLogPage(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	page.Entries, page.Total = es, total
+	users, err := s.access.Users(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	names := make(map[string]string, len(users))
+	for _, u := range users {
+		names[u.ID] = u.Name
+	}
+	page.Total = total
+	for _, e := range es {
+		r := accessRow{AccessEntry: e, UserName: names[e.UserID], ActionLabel: accessActions[e.Action],
+			TargetText: e.Target, LevelLabel: levelLabels[cases.Level(e.Level)]}
+		if id, ok := strings.CutPrefix(e.UserID, "token."); ok && r.UserName == "" {
+			r.UserName, r.UserID = "接口令牌", id
+		}
+		if r.ActionLabel == "" {
+			r.ActionLabel = "其他操作"
+		}
+		if strings.HasPrefix(e.Action, "export-ledger") {
+			r.TargetText = s.describeExport(e.Target)
+		}
+		page.Entries = append(page.Entries, r)
+	}
 	s.render(c, http.StatusOK, "access_log.html", "访问日志", page)
+}
+
+// describeExport reads the target an export recorded ("12 条：state=…",
+// the query decoded and masked) as the filter in words.
+func (s *Server) describeExport(target string) string {
+	n, q, ok := strings.Cut(target, "：")
+	if !ok {
+		return target
+	}
+	var f cases.CaseFilter
+	for _, kv := range strings.Split(q, "&") {
+		k, v, _ := strings.Cut(kv, "=")
+		switch v = strings.TrimSpace(v); k {
+		case "state":
+			for _, st := range strings.Split(v, ",") {
+				f.States = append(f.States, cases.State(strings.TrimSpace(st)))
+			}
+		case "source":
+			f.Source = v
+		case "violation_kind":
+			f.Kind = v
+		case "light":
+			f.Light = cases.Light(v)
+		case "region":
+			f.Region = v
+		case "unit":
+			f.UnitCode = v
+		case "q":
+			f.Text = v
+		case "year":
+			f.Year, _ = strconv.Atoi(v)
+		}
+	}
+	return n + "，" + s.describeFilter(f)
 }

@@ -125,9 +125,9 @@ func (s *Server) readUpload(c *gin.Context) ([]byte, error) {
 	tooBig := func(err error) error {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return cases.Invalid("file", "the file is larger than %d MiB", MaxImportBody>>20)
+			return cases.Invalid("file", "文件超过 %d MB", MaxImportBody>>20)
 		}
-		return cases.Invalid("file", "could not read the upload: %v", err)
+		return cases.Invalid("file", "无法读取上传的文件：%v", err)
 	}
 	mt, _, _ := mime.ParseMediaType(c.GetHeader("Content-Type"))
 	switch mt {
@@ -135,7 +135,7 @@ func (s *Server) readUpload(c *gin.Context) ([]byte, error) {
 		fh, err := c.FormFile("file")
 		if err != nil {
 			if errors.Is(err, http.ErrMissingFile) {
-				return nil, cases.Invalid("file", "the form has no file part named \"file\"")
+				return nil, cases.Invalid("file", "表单中没有名为 file 的文件")
 			}
 			return nil, tooBig(err)
 		}
@@ -155,10 +155,10 @@ func (s *Server) readUpload(c *gin.Context) ([]byte, error) {
 			return nil, tooBig(err)
 		}
 		if len(b) == 0 {
-			return nil, cases.Invalid("file", "the upload is empty")
+			return nil, cases.Invalid("file", "上传的文件是空的")
 		}
 		return b, nil
 	default:
-		return nil, cases.Invalid("Content-Type", "send text/csv, an XLSX file, or multipart/form-data with a \"file\" part")
+		return nil, cases.Invalid("Content-Type", "请上传 CSV 或 XLSX 文件（text/csv、XLSX，或 multipart/form-data 中名为 file 的部分）")
 	}
 }

@@ -385,7 +385,7 @@ func (s *Service) RevokeToken(ctx context.Context, short string) (Token, error) 
 	return t, nil
 }
 
-var errToken = &cases.Error{Code: cases.EUNAUTHORIZED, Message: "API token is unknown or revoked"}
+var errToken = &cases.Error{Code: cases.EUNAUTHORIZED, Message: "接口令牌无效或已被吊销"}
 
 // AuthenticateToken returns the principal of an API token.
 func (s *Service) AuthenticateToken(ctx context.Context, secret string) (User, error) {

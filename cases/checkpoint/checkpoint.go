@@ -359,7 +359,7 @@ func (s *Store) latest(ctx context.Context) (*state, error) {
 			return s.read(ctx, bodies[i])
 		}
 	}
-	return nil, cases.NotFound("no checkpoint has been written yet")
+	return nil, cases.NotFound("尚未生成过检查点")
 }
 
 // read reads the checkpoint at key and the chain behind it.

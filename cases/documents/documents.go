@@ -84,12 +84,15 @@ type Claim struct {
 
 // Document is the record of an issued document.
 type Document struct {
-	ID         string      `json:"id"`
-	Kind       Kind        `json:"kind"`
-	Year       int         `json:"year"`
-	Seq        int         `json:"seq"`
-	Number     string      `json:"number"`
-	Title      string      `json:"title"`
+	ID     string `json:"id"`
+	Kind   Kind   `json:"kind"`
+	Year   int    `json:"year"`
+	Seq    int    `json:"seq"`
+	Number string `json:"number"`
+	Title  string `json:"title"`
+	// Office is the issuing office as the letterhead named it then (empty
+	// on documents recorded before it was kept).
+	Office     string      `json:"office,omitempty"`
 	Addressee  string      `json:"addressee"`
 	UnitCode   string      `json:"unit_code,omitempty"`
 	Region     []string    `json:"region"` // for scope: the region of the cases it concerns

@@ -406,6 +406,7 @@ func (s *Service) issue(ctx context.Context, actor cases.Actor, doc Document, re
 	now := cases.TruncateTime(s.cfg.Now())
 	doc.Year = now.In(s.cfg.Location).Year()
 	doc.IssuedAt, doc.IssuedBy = now, actor
+	doc.Office = s.cfg.Letterhead.Office
 	doc.VerifyCode = newCode()
 	var pdf []byte
 	for attempt := 0; ; attempt++ {
@@ -836,9 +837,13 @@ func (s *Service) verified(ctx context.Context, key, want, what string) ([]byte,
 }
 
 // Verification is what the public verification page shows: nothing more.
+// The office and title are printed on the document itself, so a reader
+// holding it may see them; addressee and cases are not.
 type Verification struct {
 	Number   string    `json:"number"`
 	Kind     string    `json:"kind"`
+	Office   string    `json:"office"`
+	Title    string    `json:"title"`
 	IssuedAt time.Time `json:"issued_at"`
 	Intact   bool      `json:"intact"`
 }
@@ -847,13 +852,16 @@ type Verification struct {
 func (s *Service) Verify(ctx context.Context, code string) (Verification, error) {
 	code = strings.ToUpper(strings.ReplaceAll(strings.TrimSpace(code), "-", ""))
 	if len(code) != 8 || strings.Trim(code, "0123456789ABCDEFGHJKMNPQRSTVWXYZ") != "" {
-		return Verification{}, cases.NotFound("no document with that code")
+		return Verification{}, cases.NotFound("没有与此核验码对应的文件")
 	}
 	d, err := s.cfg.Store.FindDocumentByCode(ctx, code[:4]+"-"+code[4:])
 	if err != nil {
 		return Verification{}, err
 	}
-	v := Verification{Number: d.Number, Kind: d.Kind.Label(), IssuedAt: d.IssuedAt}
+	v := Verification{Number: d.Number, Kind: d.Kind.Label(), Office: d.Office, Title: d.Title, IssuedAt: d.IssuedAt}
+	if v.Office == "" {
+		v.Office = s.cfg.Letterhead.Office // recorded before the office was kept
+	}
 	_, err = s.verified(ctx, d.ObjectKey, d.SHA256, d.Number)
 	v.Intact = err == nil
 	if err != nil && cases.ErrorCode(err) != cases.ECORRUPT {
@@ -895,7 +903,7 @@ func (s *Service) AddEvidence(ctx context.Context, scope cases.Scope, actor case
 			return nil, cases.Invalid("file", "文件「%s」是空的", SanitizeName(f.Name, ""))
 		}
 		if len(f.Data) > MaxEvidenceFile {
-			return nil, cases.Invalid("file", "文件「%s」超过 %d MiB", SanitizeName(f.Name, ""), MaxEvidenceFile>>20)
+			return nil, cases.Invalid("file", "文件「%s」超过 %d MB", SanitizeName(f.Name, ""), MaxEvidenceFile>>20)
 		}
 		if types[i] = Sniff(f.Data); types[i] == "" {
 			return nil, cases.Invalid("file", "文件「%s」不是允许的类型（PDF、JPEG、PNG、DOCX、XLSX、OFD）", SanitizeName(f.Name, ""))
@@ -903,7 +911,7 @@ func (s *Service) AddEvidence(ctx context.Context, scope cases.Scope, actor case
 		total += int64(len(f.Data))
 	}
 	if total > MaxEvidenceCase {
-		return nil, cases.Invalid("file", "每个问题的佐证材料合计不能超过 %d MiB", MaxEvidenceCase>>20)
+		return nil, cases.Invalid("file", "每个问题的佐证材料合计不能超过 %d MB", MaxEvidenceCase>>20)
 	}
 	var out []Evidence
 	for i, f := range files {
@@ -967,7 +975,7 @@ func (s *Service) EvidenceFile(ctx context.Context, scope cases.Scope, no, id st
 	}
 	e, err := s.cfg.Store.FindEvidence(ctx, id)
 	if err != nil || e.CaseNo != no {
-		return nil, Evidence{}, cases.NotFound("no evidence %s", id)
+		return nil, Evidence{}, cases.NotFound("佐证材料 %s 不存在", id)
 	}
 	b, err := s.verified(ctx, e.ObjectKey, e.SHA256, "佐证材料「"+e.Name+"」")
 	return b, e, err

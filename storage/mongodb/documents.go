@@ -41,6 +41,7 @@ type documentDoc struct {
 	Seq        int       `bson:"seq"`
 	Number     string    `bson:"number"`
 	Title      string    `bson:"title"`
+	Office     string    `bson:"office,omitempty"`
 	Addressee  string    `bson:"addressee"`
 	UnitCode   string    `bson:"unitCode"`
 	Region     []string  `bson:"region"`
@@ -57,7 +58,7 @@ type documentDoc struct {
 
 func (d documentDoc) document() documents.Document {
 	return documents.Document{ID: d.ID, Kind: documents.Kind(d.Kind), Year: d.Year, Seq: d.Seq, Number: d.Number, Title: d.Title,
-		Addressee: d.Addressee, UnitCode: d.UnitCode, Region: d.Region, Cases: d.Cases, ObjectKey: d.ObjectKey, SHA256: d.SHA256,
+		Office: d.Office, Addressee: d.Addressee, UnitCode: d.UnitCode, Region: d.Region, Cases: d.Cases, ObjectKey: d.ObjectKey, SHA256: d.SHA256,
 		Size: d.Size, VerifyCode: d.VerifyCode, IssuedBy: cases.Actor{ID: d.IssuedBy.ID, Name: d.IssuedBy.Name, Role: cases.Role(d.IssuedBy.Role)},
 		IssuedAt: d.IssuedAt.UTC(), Replaces: d.Replaces, Basis: d.Basis}
 }
@@ -117,7 +118,7 @@ func (d *DB) NumberClaimed(ctx context.Context, k documents.Kind, year, seq int)
 
 // InsertDocument records an issued document.
 func (d *DB) InsertDocument(ctx context.Context, x documents.Document) error {
-	doc := documentDoc{ID: x.ID, Kind: string(x.Kind), Year: x.Year, Seq: x.Seq, Number: x.Number, Title: x.Title, Addressee: x.Addressee,
+	doc := documentDoc{ID: x.ID, Kind: string(x.Kind), Year: x.Year, Seq: x.Seq, Number: x.Number, Title: x.Title, Office: x.Office, Addressee: x.Addressee,
 		UnitCode: x.UnitCode, Region: x.Region, Cases: x.Cases, ObjectKey: x.ObjectKey, SHA256: x.SHA256, Size: x.Size,
 		VerifyCode: x.VerifyCode, IssuedBy: actorDoc{x.IssuedBy.ID, x.IssuedBy.Name, string(x.IssuedBy.Role)}, IssuedAt: x.IssuedAt, Replaces: x.Replaces,
 		Basis: x.Basis}
@@ -153,7 +154,7 @@ func (d *DB) FindDocumentByCode(ctx context.Context, code string) (documents.Doc
 	}
 	doc, err := d.findDocument(ctx, bson.M{"_id": c.Doc})
 	if err == nil && doc.VerifyCode != code {
-		return documents.Document{}, cases.NotFound("document not found")
+		return documents.Document{}, cases.NotFound("文件不存在")
 	}
 	return doc, err
 }

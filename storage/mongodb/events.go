@@ -137,7 +137,7 @@ func (d *DB) InsertEvents(ctx context.Context, evs []cases.Event, ordered bool) 
 		}
 		e := evs[we.Index]
 		if we.Code == 11000 {
-			errs[we.Index] = &cases.Error{Code: cases.ECONFLICT, Message: "event " + eventID(e.CaseNo, e.Seq) + " already exists"}
+			errs[we.Index] = &cases.Error{Code: cases.ECONFLICT, Message: "事件 " + eventID(e.CaseNo, e.Seq) + " 已存在"}
 		} else {
 			errs[we.Index] = fmt.Errorf("insert event %s: %w", eventID(e.CaseNo, e.Seq), we)
 		}

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"net/url"
 	"slices"
+	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -203,12 +204,39 @@ func translate(err error, what string) error {
 	case err == nil:
 		return nil
 	case errors.Is(err, mongo.ErrNoDocuments):
-		return cases.NotFound("%s not found", what)
+		return cases.NotFound("%s不存在", recordName(what))
 	case mongo.IsDuplicateKeyError(err):
-		return &cases.Error{Code: cases.ECONFLICT, Message: what + " already exists"}
+		return &cases.Error{Code: cases.ECONFLICT, Message: recordName(what) + "已存在"}
 	default:
 		return fmt.Errorf("%s: %w", what, err)
 	}
+}
+
+// recordNames name in Chinese the records translate reports on: its
+// messages reach users, while what stays English for the logs.
+var recordNames = []struct{ prefix, name string }{
+	{"user ", "用户 "}, {"sessions of ", "会话（用户 "}, {"session", "会话"}, {"token", "接口令牌"},
+	{"login failure", "登录失败记录"}, {"access log entry", "访问日志记录"}, {"document number", "发文字号"},
+	{"verification code of ", "核验码（文件 "}, {"document ", "文件 "}, {"document", "文件"}, {"evidence ", "佐证材料 "},
+	{"evidence", "佐证材料"}, {"event ", "事件 "}, {"registration with that idempotency key", "同一幂等键的登记"},
+	{"journal entry ", "日志条目 "},
+}
+
+// recordName is what in Chinese: the known prefix replaced, the rest (an
+// ID or number) kept.
+func recordName(what string) string {
+	for _, r := range recordNames {
+		if rest, ok := strings.CutPrefix(what, r.prefix); ok {
+			if strings.HasSuffix(r.name, "（用户 ") || strings.HasSuffix(r.name, "（文件 ") {
+				return r.name + rest + "）"
+			}
+			if r.prefix == "login failure" {
+				return r.name
+			}
+			return r.name + rest
+		}
+	}
+	return "记录"
 }
 
 // regionKeys turns a region path into the keys a region filter matches:

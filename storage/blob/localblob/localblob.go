@@ -115,7 +115,7 @@ func (s *Store) Get(ctx context.Context, key string) ([]byte, documents.BlobInfo
 	}
 	b, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, documents.BlobInfo{}, cases.NotFound("object %s is missing", key)
+		return nil, documents.BlobInfo{}, cases.NotFound("存档对象 %s 缺失", key)
 	} else if err != nil {
 		return nil, documents.BlobInfo{}, fmt.Errorf("read %s: %w", key, err)
 	}
@@ -133,7 +133,7 @@ func (s *Store) Stat(ctx context.Context, key string) (documents.BlobInfo, error
 		return documents.BlobInfo{}, err
 	}
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-		return documents.BlobInfo{}, cases.NotFound("object %s is missing", key)
+		return documents.BlobInfo{}, cases.NotFound("存档对象 %s 缺失", key)
 	}
 	mb, err := os.ReadFile(side)
 	var m meta

@@ -83,7 +83,7 @@ func classify(err error, what string) error {
 	resp := minio.ToErrorResponse(err)
 	switch resp.Code {
 	case "NoSuchKey", "NoSuchBucket":
-		return cases.NotFound("%s: not found", what)
+		return cases.NotFound("存档对象 %s 缺失", what)
 	}
 	var ne net.Error
 	var ue *url.Error
