@@ -88,7 +88,9 @@ SOURCES = {
     "patrol": (lambda y, n: f"云巡办移〔{y}〕{n}号", ["internal", "internal", "secret"], "zhou.qiang", "patrol"),
     "audit": (lambda y, n: f"云审移〔{y}〕{n}号", ["internal", "secret"], "li.ming", "office"),
     "hotline": (lambda y, n: f"12310-{y}-{n:04d}", ["internal"], "sun.li", "hotline"),
-    "special": (lambda y, n: f"云编督〔{y}〕{n}号", ["public", "internal"], "li.ming", "office"),
+    # A special inspection's own work plan number: never one of the series
+    # the product issues (云编督 notices, 云编督函 letters, 云编销 forms).
+    "special": (lambda y, n: f"云编专督〔{y}〕{n}号", ["public", "internal"], "li.ming", "office"),
     "warning": (lambda y, n: f"YJ-{y}-{n:04d}", ["internal"], "zhao.lei", "office"),
     "assessment": (lambda y, n: f"三评合一-{y}-{random.choice(['2.1.3','3.2.1','1.4.2','3.1.4'])}", ["public", "internal"], "zhao.lei", "office"),
 }

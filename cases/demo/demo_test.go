@@ -2,11 +2,13 @@ package demo_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"rectify/cases"
 	"rectify/cases/access"
 	"rectify/cases/casetest"
+	"rectify/cases/documents"
 	"rectify/cases/demo"
 	"rectify/storage/mongotest"
 )
@@ -39,6 +41,14 @@ func TestLoadDemoIsCompleteAndIdempotent(t *testing.T) {
 	}
 	if len(sources) != 6 {
 		t.Errorf("demo covers sources %v, want all 6", sources)
+	}
+	// No source reference looks like a number the product itself issues.
+	for _, c := range cs {
+		for _, prefix := range documents.DefaultPrefixes {
+			if strings.HasPrefix(c.SourceRef, prefix+"〔") {
+				t.Errorf("demo case %s refers to %s, a number of the product's own %s series", c.No, c.SourceRef, prefix)
+			}
+		}
 	}
 	if _, red, _ := svc.Cases(ctx, cases.CaseFilter{Scope: cases.GlobalScope, Light: cases.LightRed}); red == 0 {
 		t.Error("no overdue demo cases")
