@@ -20,7 +20,7 @@ func (m *Main) readSecret(stdin io.Reader) (string, error) {
 	}
 	line, err := bufio.NewReader(stdin).ReadString('\n')
 	if err != nil && line == "" {
-		return "", fmt.Errorf("give the password on standard input (or in RECTIFY_PASSWORD)")
+		return "", fmt.Errorf("请从标准输入（或 RECTIFY_PASSWORD）提供密码")
 	}
 	return strings.TrimRight(line, "\r\n"), nil
 }

@@ -287,7 +287,7 @@ func lockDir(dir string) (*os.File, error) {
 	}
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
 		f.Close()
-		return nil, fmt.Errorf("data directory %s is in use by another rectify process (the embedded database serves one process; set RECTIFY_MONGO_URI to share a server)", dir)
+		return nil, fmt.Errorf("数据目录 %s 正被另一个 rectify 进程使用（内置数据库只服务一个进程；多个服务器共用数据库请设置 RECTIFY_MONGO_URI）", dir)
 	}
 	return f, nil
 }

@@ -397,7 +397,7 @@ func TestServeEmbeddedLocksDataDir(t *testing.T) {
 		t.Fatalf("healthz: %v", err)
 	}
 	out, code := run(t, []string{"RECTIFY_MONGO_URI="}, "verify", "--data", dir)
-	if code == 0 || !strings.Contains(out, "in use by another rectify process") {
+	if code == 0 || !strings.Contains(out, "正被另一个 rectify 进程使用") {
 		t.Fatalf("second process on the same data dir: %d %s", code, out)
 	}
 }

@@ -37,7 +37,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	// before the documents service prints it in verification links.
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", *addr, err)
+		return fmt.Errorf("无法在 %s 上监听: %w", *addr, err)
 	}
 	defer ln.Close()
 	var debugLn net.Listener

@@ -71,7 +71,7 @@ func OpenWith(ctx context.Context, uri, name string, o Options) (*DB, error) {
 	defer cancel()
 	if err := client.Ping(pctx, nil); err != nil {
 		_ = client.Disconnect(ctx)
-		return nil, fmt.Errorf("reach database at %s: %w", Redact(uri), err)
+		return nil, fmt.Errorf("无法连接数据库 %s: %w", Redact(uri), err)
 	}
 	d := &DB{client: client, db: client.Database(name)}
 	if err := d.ensureIndexes(ctx); err != nil {
