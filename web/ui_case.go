@@ -15,6 +15,8 @@ import (
 type formField struct {
 	Name, Label, Kind, Value, Hint, Error string
 	Required                              bool
+	// Options are a select's choices (Kind "select").
+	Options []option
 }
 
 // actionForm is the form for one action the user may take now.
@@ -39,7 +41,7 @@ var actionFields = map[cases.Action][]formField{
 	cases.ActionReopen:             {{Name: "reason", Label: "回头看发现的问题", Kind: "textarea", Required: true}},
 	cases.ActionTransfer:           {{Name: "reference", Label: "移交文号", Kind: "text", Required: true}},
 	cases.ActionExtend:             {{Name: "reason", Label: "延期理由", Kind: "textarea", Required: true}, {Name: "working_days", Label: "延长工作日数", Kind: "number"}, {Name: "deadline", Label: "或新的截止日期", Kind: "date"}},
-	cases.ActionAssign:             {{Name: "assignee", Label: "承办人", Kind: "text", Required: true}},
+	cases.ActionAssign:             {{Name: "assignee", Label: "承办人", Kind: "select", Required: true}},
 }
 
 // timelineItem is one event as the case page shows it.
@@ -181,6 +183,12 @@ func (s *Server) showCase(c *gin.Context, status int, failed cases.Action, poste
 				fld.Value = posted[fld.Name]
 				if ferr != nil && ferr.Field == fld.Name {
 					fld.Error = ferr.Message
+				}
+			}
+			if fld.Name == "assignee" {
+				if fld.Options, err = s.assigneeOptions(c, p, fld.Value); err != nil {
+					s.fail(c, err)
+					return
 				}
 			}
 			f.Fields = append(f.Fields, fld)
