@@ -16,7 +16,7 @@ type caseNewPage struct {
 	Levels                []option
 	// Assignees are the office users 承办人 is chosen from.
 	Assignees []option
-	Error                 *cases.Error
+	Error     *cases.Error
 }
 
 func (s *Server) caseNewPage(c *gin.Context, r cases.Registration, key string) (caseNewPage, error) {
