@@ -269,6 +269,7 @@ func TestBrowserCaseJourney(t *testing.T) {
 		t.Fatalf("forged assignee refused with %q", s)
 	}
 	run(t, b, "assign", chromedp.SetValue(`#act-assign select[name=assignee]`, "李明", chromedp.ByQuery),
+		chromedp.Evaluate(`document.querySelectorAll('.flash').forEach(e => e.remove())`, nil),
 		chromedp.Click(`#act-assign form button`, chromedp.ByQuery), chromedp.WaitVisible(`.flash`, chromedp.ByQuery))
 	if s := text(t, b, "dl.facts"); !strings.Contains(s, "李明") {
 		t.Fatalf("case after assigning: %s", s)
@@ -325,7 +326,8 @@ func TestBrowserCaseJourney(t *testing.T) {
 	}
 	// The closing form is recorded on the timeline by kind and number,
 	// never as a transfer reference.
-	run(t, b, "issue the closing form", chromedp.Click(`form[action$="/closing-form"] button`, chromedp.ByQuery),
+	run(t, b, "issue the closing form", chromedp.Evaluate(`document.querySelectorAll('.flash').forEach(e => e.remove())`, nil),
+		chromedp.Click(`form[action$="/closing-form"] button`, chromedp.ByQuery),
 		chromedp.WaitVisible(`.flash`, chromedp.ByQuery))
 	if s := text(t, b, "#timeline"); !strings.Contains(s, "销号审批表 云编销〔") || strings.Contains(s, "移交文号") {
 		t.Fatalf("the timeline after the closing form: %s", s)
