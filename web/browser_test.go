@@ -238,6 +238,8 @@ func TestBrowserCaseJourney(t *testing.T) {
 		chromedp.SetValue(`select[name=violation_kind]`, "B04", chromedp.ByQuery),
 		chromedp.SendKeys(`input[name=title]`, "清河县教育局混岗使用事业编制人员", chromedp.ByQuery),
 		chromedp.SendKeys(`textarea[name=facts]`, "巡察发现，该局将3名事业编制人员长期安排在机关科室从事行政管理工作。", chromedp.ByQuery),
+		// 承办人 is chosen from the office's users.
+		chromedp.SetValue(`select[name=assignee]`, "赵磊", chromedp.ByQuery),
 		chromedp.Click(`form[action="/cases/new"] button`, chromedp.ByQuery),
 		chromedp.WaitVisible(`.flash`, chromedp.ByQuery),
 		chromedp.Location(&loc),
@@ -247,6 +249,31 @@ func TestBrowserCaseJourney(t *testing.T) {
 	if _, _, err := cases.ParseNo(no); err != nil || !strings.Contains(text(t, b, ".flash"), no) {
 		t.Fatalf("after registering: %s", loc)
 	}
+	if k, _ := e.Service.Case(ctx, cases.GlobalScope, no); k.Assignee != "赵磊" {
+		t.Fatalf("registered assignee %q", k.Assignee)
+	}
+	// The assign form offers the same list; a name forged into it is
+	// refused, naming the field.
+	var offered []string
+	run(t, b, "forge an assignee",
+		chromedp.WaitVisible(`#timeline`, chromedp.ByQuery),
+		chromedp.Evaluate(`document.querySelector('#act-assign').open = true`, nil),
+		chromedp.Evaluate(`[...document.querySelectorAll('#act-assign select[name=assignee] option')].map(o => o.value).filter(v => v)`, &offered),
+		chromedp.Evaluate(`(() => { const o = document.querySelector('#act-assign select[name=assignee] option:last-child'); o.value = '张三'; o.selected = true })()`, nil),
+		chromedp.Click(`#act-assign form button`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#act-assign .field-error`, chromedp.ByQuery))
+	if got := strings.Join(offered, ","); !strings.Contains(got, "李明") || !strings.Contains(got, "赵磊") || strings.Contains(got, "王芳") {
+		t.Fatalf("assign form offers %v", offered)
+	}
+	if s := text(t, b, "#act-assign .field-error"); !strings.Contains(s, "承办人") {
+		t.Fatalf("forged assignee refused with %q", s)
+	}
+	run(t, b, "assign", chromedp.SetValue(`#act-assign select[name=assignee]`, "李明", chromedp.ByQuery),
+		chromedp.Evaluate(`document.querySelectorAll('.flash').forEach(e => e.remove())`, nil),
+		chromedp.Click(`#act-assign form button`, chromedp.ByQuery), chromedp.WaitVisible(`.flash`, chromedp.ByQuery))
+	if s := text(t, b, "dl.facts"); !strings.Contains(s, "李明") {
+		t.Fatalf("case after assigning: %s", s)
+	}
 	act(t, b, cases.ActionStartVerification, nil)
 	act(t, b, cases.ActionOrderRectification, map[string]string{"requirements": "将混岗人员调整回事业岗位，30个工作日内报送整改情况", "working_days": "30"})
 	if s := text(t, b, "dl.facts"); !strings.Contains(s, "整改中") {
@@ -255,6 +282,10 @@ func TestBrowserCaseJourney(t *testing.T) {
 	// Ordering issued the notice: it is listed with its number.
 	if s := text(t, b, "#documents"); !strings.Contains(s, "云编督〔") {
 		t.Fatalf("no notice on the case: %s", s)
+	}
+	// The timeline names the notice the order issued.
+	if s := text(t, b, "#timeline"); !strings.Contains(s, "整改通知书 云编督〔") {
+		t.Fatalf("the timeline does not name the notice: %s", s)
 	}
 	e.browserLogout(t, b)
 
@@ -269,6 +300,9 @@ func TestBrowserCaseJourney(t *testing.T) {
 	act(t, b, cases.ActionSubmit, map[string]string{"report": "已将3名人员调整回事业岗位"})
 	if s := text(t, b, "#evidence"); !strings.Contains(s, "岗位调整文件.pdf") {
 		t.Fatalf("evidence not listed: %s", s)
+	}
+	if s := text(t, b, "#timeline"); !strings.Contains(s, "佐证材料：岗位调整文件.pdf") || strings.Contains(s, "evidence:") {
+		t.Fatalf("the timeline does not name the evidence file: %s", s)
 	}
 	e.browserLogout(t, b)
 
@@ -289,6 +323,14 @@ func TestBrowserCaseJourney(t *testing.T) {
 	act(t, b, cases.ActionClose, map[string]string{"note": "同意销号"})
 	if s := text(t, b, "dl.facts"); !strings.Contains(s, "已销号") {
 		t.Fatalf("case after closing: %s", s)
+	}
+	// The closing form is recorded on the timeline by kind and number,
+	// never as a transfer reference.
+	run(t, b, "issue the closing form", chromedp.Evaluate(`document.querySelectorAll('.flash').forEach(e => e.remove())`, nil),
+		chromedp.Click(`form[action$="/closing-form"] button`, chromedp.ByQuery),
+		chromedp.WaitVisible(`.flash`, chromedp.ByQuery))
+	if s := text(t, b, "#timeline"); !strings.Contains(s, "销号审批表 云编销〔") || strings.Contains(s, "移交文号") {
+		t.Fatalf("the timeline after the closing form: %s", s)
 	}
 	screenshot(t, b, "case.png")
 	k, _ := e.Service.Case(ctx, cases.GlobalScope, no)

@@ -94,6 +94,10 @@ func (s *Server) handleCaseRegister(c *gin.Context) {
 		s.invalid(c, HeaderIdempotencyKey, "Idempotency-Key must not start with $")
 		return
 	}
+	if err := s.checkAssignee(c, p, r.Assignee); err != nil {
+		s.writeError(c, err)
+		return
+	}
 	kase, replayed, err := s.svc.Register(c, p.scope, actor, r, key)
 	if err != nil {
 		s.writeError(c, err)
@@ -290,14 +294,17 @@ func (s *Server) handleTransition(c *gin.Context) {
 
 // checkInput refuses what a transition's input may not name from outside:
 // documents are recorded only by the documents service, as it issues them
-// (record_document, input.document), and every evidence reference must be
-// a file uploaded for this very case.
+// (record_document, input.document), an assignee is one of the office's
+// users (checkAssignee), and every evidence reference must be a file
+// uploaded for this very case.
 func (s *Server) checkInput(c *gin.Context, p *principal, no string, a cases.Action, in cases.Input) error {
 	switch {
 	case a == cases.ActionRecordDocument:
 		return cases.Invalid("action", "发文记录由发文功能自动产生，不能直接提交")
 	case in.Document != "":
 		return cases.Invalid("document", "文件只能由发文功能记录")
+	case a == cases.ActionAssign:
+		return s.checkAssignee(c, p, in.Assignee)
 	case len(in.Evidence) == 0:
 		return nil
 	}

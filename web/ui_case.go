@@ -15,6 +15,8 @@ import (
 type formField struct {
 	Name, Label, Kind, Value, Hint, Error string
 	Required                              bool
+	// Options are a select's choices (Kind "select").
+	Options []option
 }
 
 // actionForm is the form for one action the user may take now.
@@ -39,7 +41,7 @@ var actionFields = map[cases.Action][]formField{
 	cases.ActionReopen:             {{Name: "reason", Label: "回头看发现的问题", Kind: "textarea", Required: true}},
 	cases.ActionTransfer:           {{Name: "reference", Label: "移交文号", Kind: "text", Required: true}},
 	cases.ActionExtend:             {{Name: "reason", Label: "延期理由", Kind: "textarea", Required: true}, {Name: "working_days", Label: "延长工作日数", Kind: "number"}, {Name: "deadline", Label: "或新的截止日期", Kind: "date"}},
-	cases.ActionAssign:             {{Name: "assignee", Label: "承办人", Kind: "text", Required: true}},
+	cases.ActionAssign:             {{Name: "assignee", Label: "承办人", Kind: "select", Required: true}},
 }
 
 // timelineItem is one event as the case page shows it.
@@ -47,8 +49,68 @@ type timelineItem struct {
 	Seq       int
 	Label, To string
 	Who, Hash string
-	Lines     []string
+	Lines     []timelineLine
 	At        any
+}
+
+// timelineLine is one line of an event: a label and a text, or a label
+// and the files the event refers to.
+type timelineLine struct {
+	Label, Text string
+	Files       []fileLink
+}
+
+// fileLink names a document or evidence file, with where to open it (empty
+// when the viewer cannot).
+type fileLink struct {
+	Name, Href string
+}
+
+// caseFiles resolves the file references events carry (document:ID,
+// evidence:ID) to what the viewer may see of them: read once per case
+// page, not per event.
+type caseFiles struct {
+	no       string
+	docs     map[string]documents.Document
+	evidence map[string]documents.Evidence
+}
+
+func newCaseFiles(no string, ds []documents.Document, es []documents.Evidence) caseFiles {
+	f := caseFiles{no: no, docs: map[string]documents.Document{}, evidence: map[string]documents.Evidence{}}
+	for _, d := range ds {
+		f.docs[d.ID] = d
+	}
+	for _, e := range es {
+		f.evidence[e.ID] = e
+	}
+	return f
+}
+
+// document names a document:ID reference, if the viewer may see it.
+func (f caseFiles) document(ref string) (fileLink, bool) {
+	id, ok := strings.CutPrefix(ref, cases.DocumentRef)
+	if !ok {
+		return fileLink{}, false
+	}
+	d, ok := f.docs[id]
+	if !ok {
+		return fileLink{}, false
+	}
+	return fileLink{Name: d.Kind.Label() + " " + d.Number, Href: "/documents/" + d.ID}, true
+}
+
+// evidence names one evidence item: an uploaded file by its name, linked
+// (whoever may read the case may download its evidence), or a line of
+// description as typed.
+func (f caseFiles) evidenceItem(item string) fileLink {
+	id, ok := strings.CutPrefix(item, cases.EvidenceRef)
+	if !ok {
+		return fileLink{Name: item}
+	}
+	if e, ok := f.evidence[id]; ok {
+		return fileLink{Name: e.Name, Href: "/cases/" + f.no + "/evidence/" + e.ID}
+	}
+	return fileLink{Name: "佐证材料文件（记录缺失）"}
 }
 
 type casePage struct {
@@ -94,8 +156,17 @@ func (s *Server) showCase(c *gin.Context, status int, failed cases.Action, poste
 	if kind, ok := s.cat.Kind(k.Kind); ok {
 		page.KindName = kind.Code + " " + kind.Name
 	}
+	if page.Documents, err = s.docs.Documents(c, p.scope, k.No); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if page.Evidence, err = s.docs.EvidenceOf(c, p.scope, k.No); err != nil {
+		s.fail(c, err)
+		return
+	}
+	files := newCaseFiles(k.No, page.Documents, page.Evidence)
 	for i := len(evs) - 1; i >= 0; i-- {
-		page.Events = append(page.Events, timelineOf(evs[i]))
+		page.Events = append(page.Events, timelineOf(evs[i], files))
 	}
 	for _, r := range cases.Rules {
 		if r.Action == cases.ActionRecordDocument {
@@ -114,6 +185,12 @@ func (s *Server) showCase(c *gin.Context, status int, failed cases.Action, poste
 					fld.Error = ferr.Message
 				}
 			}
+			if fld.Name == "assignee" {
+				if fld.Options, err = s.assigneeOptions(c, p, fld.Value); err != nil {
+					s.fail(c, err)
+					return
+				}
+			}
 			f.Fields = append(f.Fields, fld)
 		}
 		comment := formField{Name: "comment", Label: "备注（内部）", Kind: "textarea"}
@@ -129,19 +206,13 @@ func (s *Server) showCase(c *gin.Context, status int, failed cases.Action, poste
 	if ferr != nil {
 		page.FormError = actionLabels[failed] + "未成功：" + ferr.Message
 	}
-	if page.Documents, err = s.docs.Documents(c, p.scope, k.No); err != nil {
-		s.fail(c, err)
-		return
-	}
-	if page.Evidence, err = s.docs.EvidenceOf(c, p.scope, k.No); err != nil {
-		s.fail(c, err)
-		return
-	}
 	page.CanCloseForm = k.State == cases.StateClosed && cases.Allowed(k, cases.ActionRecordDocument, actingAs(p, cases.ActionRecordDocument)) == nil
 	s.render(c, status, "case.html", k.No+" "+k.Title, page)
 }
 
-func timelineOf(e cases.Event) timelineItem {
+// timelineOf is event e as the case page shows it, naming the files it
+// refers to as files finds them.
+func timelineOf(e cases.Event, files caseFiles) timelineItem {
 	t := timelineItem{Seq: e.Seq, Label: actionLabels[e.Action], At: e.At, Hash: e.Hash}
 	if e.From != e.To && e.To != "" {
 		t.To = e.To.Label()
@@ -155,7 +226,21 @@ func timelineOf(e cases.Event) timelineItem {
 	}
 	add := func(label, v string) {
 		if v != "" {
-			t.Lines = append(t.Lines, label+"："+v)
+			t.Lines = append(t.Lines, timelineLine{Label: label, Text: v})
+		}
+	}
+	// The documents the event records: its input's, and any other
+	// document:ID among its attachments.
+	var docs []fileLink
+	seen := map[string]bool{}
+	refs := append([]string{}, e.Attachments...)
+	if e.Input != nil {
+		refs = append([]string{e.Input.Document}, refs...)
+	}
+	for _, ref := range refs {
+		if d, ok := files.document(ref); ok && !seen[ref] {
+			seen[ref] = true
+			docs = append(docs, d)
 		}
 	}
 	if in := e.Input; in != nil {
@@ -167,13 +252,29 @@ func timelineOf(e cases.Event) timelineItem {
 			add("整改期限", in.Deadline)
 		}
 		add("整改情况", in.Report)
-		add("佐证材料", strings.Join(in.Evidence, "；"))
+		if len(in.Evidence) > 0 {
+			l := timelineLine{Label: "佐证材料"}
+			for _, item := range in.Evidence {
+				l.Files = append(l.Files, files.evidenceItem(item))
+			}
+			t.Lines = append(t.Lines, l)
+		}
 		add("意见", in.Note)
-		add("移交文号", in.Reference)
+		switch {
+		case e.Action == cases.ActionTransfer:
+			add("移交文号", in.Reference)
+		case len(docs) == 0:
+			// A document the viewer may not open is still named by its
+			// number, as the event recorded it.
+			add("文号", in.Reference)
+		}
 		add("承办人", in.Assignee)
 		if in.Late {
-			t.Lines = append(t.Lines, "逾期报送")
+			t.Lines = append(t.Lines, timelineLine{Text: "逾期报送"})
 		}
+	}
+	if len(docs) > 0 {
+		t.Lines = append(t.Lines, timelineLine{Label: "印发文件", Files: docs})
 	}
 	add("备注", e.Comment)
 	return t

@@ -14,7 +14,9 @@ type caseNewPage struct {
 	Key                   string
 	Sources, Kinds, Units []option
 	Levels                []option
-	Error                 *cases.Error
+	// Assignees are the office users 承办人 is chosen from.
+	Assignees []option
+	Error     *cases.Error
 }
 
 func (s *Server) caseNewPage(c *gin.Context, r cases.Registration, key string) (caseNewPage, error) {
@@ -28,6 +30,10 @@ func (s *Server) caseNewPage(c *gin.Context, r cases.Registration, key string) (
 	}
 	for _, l := range []cases.Level{cases.LevelInternal, cases.LevelPublic, cases.LevelSecret} {
 		page.Levels = append(page.Levels, option{string(l), map[cases.Level]string{"public": "公开", "internal": "内部", "secret": "秘密"}[l], r.Level == l})
+	}
+	var err error
+	if page.Assignees, err = s.assigneeOptions(c, p, r.Assignee); err != nil {
+		return page, err
 	}
 	f := cases.UnitFilter{Scope: p.scope, PerPage: cases.MaxPerPage}
 	for f.Page = 1; ; f.Page++ {
@@ -70,6 +76,9 @@ func (s *Server) handleCaseNew(c *gin.Context) {
 		err = cases.CheckPersonalData(r)
 	}
 	var k cases.Case
+	if err == nil {
+		err = s.checkAssignee(c, p, r.Assignee)
+	}
 	if err == nil {
 		k, _, err = s.svc.Register(c, p.scope, p.user.Actor(p.user.ActingRole(cases.RegisterRoles)), r, key)
 	}
