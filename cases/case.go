@@ -113,7 +113,7 @@ type CaseFilter struct {
 	Kind      string
 	Light     Light
 	Year      int
-	Text      string // substring of title, facts, number or source reference
+	Text      string // substring of title, facts, number, source reference or a document number
 	// TextWithoutRef keeps the source reference out of a text search: for
 	// those who may not see it, whom a match would tell what it says.
 	TextWithoutRef bool

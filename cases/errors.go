@@ -29,6 +29,45 @@ type Error struct {
 	Row     int // for file imports: the 1-based row of the file, header included
 	// RetryAfter is, for ETOOMANY, how many seconds to wait.
 	RetryAfter int
+	// Fields lists, for EINVALID, every bad or missing field of the
+	// request, so that a form can show them all at once; the first is the
+	// one Field and Message name.
+	Fields []FieldError
+}
+
+// FieldError is one bad or missing input field and what is wrong with it.
+type FieldError struct {
+	Field   string
+	Message string
+}
+
+// FieldErrors collects the field errors of one request.
+type FieldErrors []FieldError
+
+// Add records err if it is an EINVALID error naming a field (the errors a
+// check of one field returns), with the fields it lists, and reports
+// whether it was one; any other non-nil error is not recorded and must be
+// returned by the caller as it is.
+func (fe *FieldErrors) Add(err error) bool {
+	e, ok := AsError(err)
+	if err == nil || !ok || e.Code != EINVALID || e.Field == "" {
+		return err == nil
+	}
+	if len(e.Fields) > 0 {
+		*fe = append(*fe, e.Fields...)
+	} else {
+		*fe = append(*fe, FieldError{Field: e.Field, Message: e.Message})
+	}
+	return true
+}
+
+// Err returns nil when nothing was recorded, and otherwise one EINVALID
+// error naming the first field and listing all of them.
+func (fe FieldErrors) Err() error {
+	if len(fe) == 0 {
+		return nil
+	}
+	return &Error{Code: EINVALID, Field: fe[0].Field, Message: fe[0].Message, Fields: append([]FieldError(nil), fe...)}
 }
 
 // Error implements error.

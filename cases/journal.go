@@ -58,6 +58,12 @@ type Link struct {
 	Kind  string   `json:"kind"`
 	ID    string   `json:"id"`
 	Cases []string `json:"cases"`
+	// Number is a document's number (发文字号), which the ledger search
+	// finds; ToUnit marks a document addressed to the cases' unit, whose
+	// liaison may find the cases by its number. Links journaled before
+	// documents carried them have neither.
+	Number string `json:"number,omitempty"`
+	ToUnit bool   `json:"to_unit,omitempty"`
 }
 
 // Signal is a cache invalidation for other processes.

@@ -100,11 +100,15 @@ func Decide(c Case, a Action, actor Actor, in Input, comment string, today strin
 		return Event{}, err
 	}
 	rule, _ := RuleFor(a)
-	if err := checkText("comment", comment, MaxLongText, false); err != nil {
+	// The comment and every input are checked, so that a form shows all
+	// that is wrong at once.
+	var fe FieldErrors
+	fe.Add(checkText("comment", comment, MaxLongText, false))
+	out, err := decideInput(c, a, actor, in, today, cal)
+	if !fe.Add(err) {
 		return Event{}, err
 	}
-	out, err := decideInput(c, a, actor, in, today, cal)
-	if err != nil {
+	if err := fe.Err(); err != nil {
 		return Event{}, err
 	}
 	to := rule.To
@@ -125,89 +129,61 @@ func Decide(c Case, a Action, actor Actor, in Input, comment string, today strin
 }
 
 // decideInput validates what each action needs and returns the input as it
-// will be recorded: only the fields that action uses, resolved.
+// will be recorded: only the fields that action uses, resolved. Its error
+// lists every bad field.
 func decideInput(c Case, a Action, actor Actor, in Input, today string, cal Calendar) (Input, error) {
 	var out Input
+	var fe FieldErrors
 	switch a {
 	case ActionStartVerification:
-	case ActionDismiss, ActionReopen:
-		if err := checkText("reason", in.Reason, MaxLongText, true); err != nil {
-			return out, err
-		}
+	case ActionDismiss, ActionReopen, ActionReturn:
+		fe.Add(checkText("reason", in.Reason, MaxLongText, true))
 		out.Reason = strings.TrimSpace(in.Reason)
 	case ActionOrderRectification:
-		if err := checkText("requirements", in.Requirements, MaxLongText, true); err != nil {
-			return out, err
-		}
+		fe.Add(checkText("requirements", in.Requirements, MaxLongText, true))
 		d, err := resolveDeadline(in, today, cal)
-		if err != nil {
-			return out, err
-		}
+		fe.Add(err)
 		out.Requirements, out.Deadline, out.WorkingDays = strings.TrimSpace(in.Requirements), d, in.WorkingDays
 	case ActionSubmit:
-		if err := checkText("report", in.Report, MaxLongText, true); err != nil {
-			return out, err
-		}
+		fe.Add(checkText("report", in.Report, MaxLongText, true))
 		ev, err := checkEvidence(in.Evidence)
-		if err != nil {
-			return out, err
-		}
+		fe.Add(err)
 		out.Report, out.Evidence = strings.TrimSpace(in.Report), ev
 		out.Late = c.Deadline != "" && today > c.Deadline
-	case ActionReturn:
-		if err := checkText("reason", in.Reason, MaxLongText, true); err != nil {
-			return out, err
-		}
-		out.Reason = strings.TrimSpace(in.Reason)
 	case ActionConfirm:
-		if err := checkText("note", in.Note, MaxLongText, true); err != nil {
-			return out, err
-		}
+		fe.Add(checkText("note", in.Note, MaxLongText, true))
 		out.Note = strings.TrimSpace(in.Note)
 	case ActionClose:
-		if err := checkText("note", in.Note, MaxLongText, false); err != nil {
-			return out, err
-		}
+		fe.Add(checkText("note", in.Note, MaxLongText, false))
 		out.Note = strings.TrimSpace(in.Note)
 	case ActionTransfer:
-		if err := checkText("reference", in.Reference, MaxShortText, true); err != nil {
-			return out, err
-		}
+		fe.Add(checkText("reference", in.Reference, MaxShortText, true))
 		out.Reference = strings.TrimSpace(in.Reference)
 	case ActionExtend:
-		if err := checkText("reason", in.Reason, MaxLongText, true); err != nil {
-			return out, err
-		}
+		fe.Add(checkText("reason", in.Reason, MaxLongText, true))
 		d, err := resolveDeadline(in, c.Deadline, cal)
-		if err != nil {
-			return out, err
-		}
-		if d <= c.Deadline {
-			return out, Invalid("deadline", "延期后的期限 %s 须晚于原期限 %s", d, c.Deadline)
+		if fe.Add(err) && err == nil && d <= c.Deadline {
+			fe.Add(Invalid("deadline", "延期后的期限 %s 须晚于原期限 %s", d, c.Deadline))
 		}
 		out.Reason, out.Deadline, out.WorkingDays, out.PreviousDeadline = strings.TrimSpace(in.Reason), d, in.WorkingDays, c.Deadline
 	case ActionAssign:
-		if err := checkText("assignee", in.Assignee, MaxShortText, true); err != nil {
-			return out, err
-		}
+		fe.Add(checkText("assignee", in.Assignee, MaxShortText, true))
 		out.Assignee = strings.TrimSpace(in.Assignee)
 	case ActionRecordDocument:
 		if in.Document == "" {
-			return out, Invalid("document", "发文记录须指明文件")
+			fe.Add(Invalid("document", "发文记录须指明文件"))
 		}
-		if err := checkText("reference", in.Reference, MaxShortText, true); err != nil {
-			return out, err
-		}
+		fe.Add(checkText("reference", in.Reference, MaxShortText, true))
 		out.Reference = strings.TrimSpace(in.Reference)
 	}
 	// A document issued with the action (a notice with the order) is kept.
 	if in.Document != "" {
 		if !strings.HasPrefix(in.Document, DocumentRef) || len(in.Document) > 100 {
-			return out, Invalid("document", "文件引用格式不正确")
+			fe.Add(Invalid("document", "文件引用格式不正确"))
 		}
 		out.Document = in.Document
 	}
-	return out, nil
+	return out, fe.Err()
 }
 
 // resolveDeadline takes exactly one of a date or a number of working days

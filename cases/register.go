@@ -58,33 +58,31 @@ func (s *Service) Register(ctx context.Context, scope Scope, actor Actor, r Regi
 func (s *Service) validateRegistration(scope Scope, r Registration) (Registered, error) {
 	r.Source, r.SourceRef, r.UnitCode = strings.TrimSpace(r.Source), strings.TrimSpace(r.SourceRef), strings.TrimSpace(r.UnitCode)
 	r.Kind, r.Title, r.Facts, r.Assignee = strings.TrimSpace(r.Kind), strings.TrimSpace(r.Title), strings.TrimSpace(r.Facts), strings.TrimSpace(r.Assignee)
+	// Every field is checked, so that a form shows all that is wrong at once.
+	var fe FieldErrors
 	if !s.cat.HasSource(r.Source) {
-		return Registered{}, Invalid("source", "未知的问题来源「%s」", r.Source)
+		fe.Add(Invalid("source", "未知的问题来源「%s」", r.Source))
 	}
-	if err := checkText("source_ref", r.SourceRef, MaxShortText, s.cat.SourceNeedsRef(r.Source)); err != nil {
-		return Registered{}, err
-	}
-	if !ValidUnitCode(r.UnitCode) {
-		return Registered{}, Invalid("unit_code", "单位代码「%s」格式不正确", r.UnitCode)
+	fe.Add(checkText("source_ref", r.SourceRef, MaxShortText, s.cat.SourceNeedsRef(r.Source)))
+	unitOK := ValidUnitCode(r.UnitCode)
+	if !unitOK {
+		fe.Add(Invalid("unit_code", "单位代码「%s」格式不正确", r.UnitCode))
 	}
 	if !s.cat.HasKind(r.Kind) {
-		return Registered{}, Invalid("violation_kind", "未知的问题类型「%s」", r.Kind)
+		fe.Add(Invalid("violation_kind", "未知的问题类型「%s」", r.Kind))
 	}
-	if err := checkText("title", r.Title, MaxShortText, true); err != nil {
-		return Registered{}, err
-	}
-	if err := checkText("facts", r.Facts, MaxLongText, true); err != nil {
-		return Registered{}, err
-	}
+	fe.Add(checkText("title", r.Title, MaxShortText, true))
+	fe.Add(checkText("facts", r.Facts, MaxLongText, true))
 	if !r.Level.Valid() {
-		return Registered{}, Invalid("level", "密级须为公开、内部或秘密")
+		fe.Add(Invalid("level", "密级须为公开、内部或秘密"))
 	}
-	if err := checkText("assignee", r.Assignee, MaxShortText, false); err != nil {
-		return Registered{}, err
-	}
+	fe.Add(checkText("assignee", r.Assignee, MaxShortText, false))
 	u, ok := s.view.unit(r.UnitCode)
-	if !ok || !scope.AllowsUnit(u) {
-		return Registered{}, Invalid("unit_code", "没有代码为「%s」的单位", r.UnitCode)
+	if unitOK && (!ok || !scope.AllowsUnit(u)) {
+		fe.Add(Invalid("unit_code", "没有代码为「%s」的单位", r.UnitCode))
+	}
+	if err := fe.Err(); err != nil {
+		return Registered{}, err
 	}
 	return Registered{Registration: r, UnitName: u.Name, Region: append([]string{}, u.Region...)}, nil
 }

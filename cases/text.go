@@ -7,14 +7,19 @@ import (
 )
 
 // normText folds what a person may type differently for the same text:
-// ASCII letters to lower case and full-width ASCII (Ａ１－) to half-width,
-// so that a search for "yz001" finds "YZ001" and "１２号" finds "12号".
+// ASCII letters to lower case, full-width ASCII (Ａ１－) to half-width, and
+// the brackets of a document number — 〔〕 in print, but typed as [], (),
+// 【】 or their full-width forms — to [ and ], so that a search for "yz001"
+// finds "YZ001", "１２号" finds "12号" and "云巡办移[2026]21号" finds
+// "云巡办移〔2026〕21号".
 func normText(s string) string {
 	clean := true
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; (c >= 'A' && c <= 'Z') || c == 0xEF { // 0xEF leads U+FF01–U+FF5E
+	for i := 0; i < len(s) && clean; i++ {
+		switch c := s[i]; {
+		case c >= 'A' && c <= 'Z', c == '(', c == ')', c == 0xEF: // 0xEF leads U+FF01–U+FF5E
 			clean = false
-			break
+		case c == 0xE3 && i+2 < len(s) && s[i+1] == 0x80 && s[i+2] >= 0x90 && s[i+2] <= 0x97: // 【】〔〕〖〗
+			clean = false
 		}
 	}
 	if clean {
@@ -29,6 +34,10 @@ func foldRune(r rune) rune {
 		return r + ('a' - 'A')
 	case r >= 0xFF01 && r <= 0xFF5E:
 		return foldRune(r - 0xFEE0)
+	case r == '(' || r == '【' || r == '〔' || r == '〖':
+		return '['
+	case r == ')' || r == '】' || r == '〕' || r == '〗':
+		return ']'
 	}
 	return r
 }
@@ -51,12 +60,29 @@ func bigram(a, b rune) uint64 { return uint64(a)<<32 | uint64(uint32(b)) }
 // bigrams, which for Chinese text — no spaces, short words — narrows to the
 // matches or close to them; candidates are then checked with a substring
 // test. Search texts never change after registration, and slots only grow,
-// so the lists are append-only.
+// so the lists grow at their end, but for the numbers of documents issued
+// later on a case (addLate), which are few.
 type textIndex struct {
 	bi map[uint64][]int32
 }
 
 func newTextIndex() textIndex { return textIndex{bi: map[uint64][]int32{}} }
+
+// addLate indexes more text of a slot indexed before (a document number
+// issued on its case), keeping every list in slot order.
+func (x *textIndex) addLate(slot int32, text string) {
+	prev := rune(-1)
+	for _, r := range text {
+		if prev >= 0 && prev != '\n' && r != '\n' {
+			k := bigram(prev, r)
+			l := x.bi[k]
+			if i, found := slices.BinarySearch(l, slot); !found {
+				x.bi[k] = slices.Insert(l, i, slot)
+			}
+		}
+		prev = r
+	}
+}
 
 // add indexes the search text of slot, which must be above every slot
 // added before.

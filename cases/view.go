@@ -2,7 +2,9 @@ package cases
 
 import (
 	"bytes"
+	"slices"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/google/btree"
@@ -56,13 +58,14 @@ func (v *view) unitKey(name string) []byte {
 type row struct {
 	c        Case
 	slot     int32
-	text     string   // searchText(c): fixed at registration
-	refAt    int32    // where the source reference begins in text
-	unitKey  []byte   // collation key of the unit's name (pinyin order)
-	regions  []string // region keys of every level: 江南省, 江南省/云州市, …
-	docs     []string // ids of documents issued on the case, in order
-	evidence []string // ids of evidence uploaded for the case, in order
-	key      string   // the idempotency key it was registered with
+	text     string      // searchText(c): fixed at registration
+	refAt    int32       // where the source reference begins in text
+	unitKey  []byte      // collation key of the unit's name (pinyin order)
+	regions  []string    // region keys of every level: 江南省, 江南省/云州市, …
+	docs     []string    // ids of documents issued on the case, in order
+	numbers  []docNumber // numbers of documents issued on the case, folded
+	evidence []string    // ids of evidence uploaded for the case, in order
+	key      string      // the idempotency key it was registered with
 }
 
 // The sort orders the view keeps. Each is total: ties are broken by the
@@ -166,7 +169,11 @@ func (v *view) put(r *row) {
 		r.text, r.refAt = text, int32(refAt)
 		r.regions = regionKeysOf(r.c.Region)
 		v.slots = append(v.slots, r)
-		v.text.add(r.slot, r.text)
+		indexed := r.text
+		for _, n := range r.numbers {
+			indexed += "\n" + n.Number
+		}
+		v.text.add(r.slot, indexed)
 	}
 	r.unitKey = v.unitKey(r.c.UnitName)
 	v.rows[r.c.No] = r
@@ -205,8 +212,46 @@ func (v *view) applyEvent(e Event) (applied, gap bool) {
 		r.key = e.Registered.IdempotencyKey
 	}
 	r.c = Apply(r.c, e)
+	if e.Action == ActionRecordDocument && e.Input != nil {
+		// The event names the document's number but not whom it is
+		// addressed to: the document's link says whether the unit may
+		// find it.
+		r.numbers = v.withNumber(r, e.Input.Reference, false)
+	}
 	v.put(r)
 	return true, false
+}
+
+// docNumber is the number of a document issued on a case, folded for the
+// text search, and whether the document is addressed to the case's unit.
+type docNumber struct {
+	Number string `json:"number"`
+	ToUnit bool   `json:"to_unit,omitempty"`
+}
+
+// withNumber returns r's document numbers with number added (or marked as
+// addressed to the unit), indexing it for the text search when new. r must
+// hold a slot already, or get one from put, which indexes its numbers.
+// Callers hold mu.
+func (v *view) withNumber(r *row, number string, toUnit bool) []docNumber {
+	n := normText(strings.TrimSpace(number))
+	if n == "" {
+		return r.numbers
+	}
+	for i, have := range r.numbers {
+		if have.Number == n {
+			if !toUnit || have.ToUnit {
+				return r.numbers
+			}
+			out := slices.Clone(r.numbers)
+			out[i].ToUnit = true
+			return out
+		}
+	}
+	if old := v.rows[r.c.No]; old != nil {
+		v.text.addLate(old.slot, n)
+	}
+	return append(slices.Clone(r.numbers), docNumber{Number: n, ToUnit: toUnit})
 }
 
 // reset replaces a case's projection outright (a repair from its events).
@@ -214,7 +259,7 @@ func (v *view) applyEvent(e Event) (applied, gap bool) {
 func (v *view) reset(c Case) {
 	r := &row{c: c}
 	if old := v.rows[c.No]; old != nil {
-		r.docs, r.evidence, r.key = old.docs, old.evidence, old.key
+		r.docs, r.evidence, r.key, r.numbers = old.docs, old.evidence, old.key, old.numbers
 	}
 	v.put(r)
 }
@@ -229,10 +274,15 @@ func (v *view) link(l Link) {
 		r := *old
 		switch l.Kind {
 		case LinkDocument:
+			numbers := v.withNumber(&r, l.Number, l.ToUnit)
 			if contains(r.docs, l.ID) {
+				if len(numbers) != len(r.numbers) || !slices.Equal(numbers, r.numbers) {
+					r.numbers = numbers
+					v.put(&r)
+				}
 				continue
 			}
-			r.docs = append(append([]string(nil), r.docs...), l.ID)
+			r.docs, r.numbers = append(append([]string(nil), r.docs...), l.ID), numbers
 		case LinkEvidence:
 			if contains(r.evidence, l.ID) {
 				continue
@@ -349,6 +399,8 @@ type viewCase struct {
 	Docs     []string `json:"docs,omitempty"`
 	Evidence []string `json:"evidence,omitempty"`
 	Key      string   `json:"key,omitempty"`
+	// Numbers are the numbers of the documents issued on the case.
+	Numbers []docNumber `json:"numbers,omitempty"`
 }
 
 // data copies the view's content, cases in slot order, and the journal
@@ -370,7 +422,7 @@ func (v *view) data() (viewData, int64) {
 	v.mu.RUnlock()
 	d := viewData{Cases: make([]viewCase, len(rows)), Units: units}
 	for i, r := range rows {
-		d.Cases[i] = viewCase{Case: r.c, Docs: r.docs, Evidence: r.evidence, Key: r.key}
+		d.Cases[i] = viewCase{Case: r.c, Docs: r.docs, Evidence: r.evidence, Key: r.key, Numbers: r.numbers}
 	}
 	sort.Slice(d.Units, func(i, j int) bool { return d.Units[i].Code < d.Units[j].Code })
 	return d, pos
@@ -397,6 +449,6 @@ func (v *view) loadItem(it snapshotItem) {
 		if vc.Case.Region == nil {
 			vc.Case.Region = []string{}
 		}
-		v.put(&row{c: vc.Case, docs: vc.Docs, evidence: vc.Evidence, key: vc.Key})
+		v.put(&row{c: vc.Case, docs: vc.Docs, evidence: vc.Evidence, key: vc.Key, numbers: vc.Numbers})
 	}
 }

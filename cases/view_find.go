@@ -74,7 +74,19 @@ func (p *rowFilter) matchesText(r *row) bool {
 	if p.textMasked {
 		text = personal.Mask(text)
 	}
-	return strings.Contains(text, p.text)
+	return strings.Contains(text, p.text) || p.matchesNumber(r)
+}
+
+// matchesNumber reports whether the number of a document issued on r's
+// case holds the filter's text. Those who may not see the source reference
+// find only the documents addressed to the unit, which they receive.
+func (p *rowFilter) matchesNumber(r *row) bool {
+	for _, n := range r.numbers {
+		if (n.ToUnit || !p.f.TextWithoutRef) && strings.Contains(n.Number, p.text) {
+			return true
+		}
+	}
+	return false
 }
 
 func (p *rowFilter) inScope(r *row) bool {

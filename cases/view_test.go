@@ -115,8 +115,13 @@ func randomFilter(r *rand.Rand, all []Case) CaseFilter {
 	return f
 }
 
-// refFold folds text the way a search should: case and width.
-func refFold(s string) string { return strings.ToLower(width.Narrow.String(s)) }
+// refFold folds text the way a search should: case, width and the
+// brackets of a document number.
+func refFold(s string) string {
+	return refBrackets.Replace(strings.ToLower(width.Narrow.String(s)))
+}
+
+var refBrackets = strings.NewReplacer("(", "[", ")", "]", "【", "[", "】", "]", "〔", "[", "〕", "]", "〖", "[", "〗", "]")
 
 func refLight(c Case, today, until string) Light {
 	if !slices.Contains(OpenStates, c.State) {

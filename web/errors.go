@@ -34,6 +34,14 @@ type errorDetail struct {
 	Field   string `json:"field,omitempty"`
 	Rule    string `json:"rule,omitempty"`
 	Row     int    `json:"row,omitempty"`
+	// Fields lists every bad field of the request; Field and Message
+	// repeat the first.
+	Fields []fieldDetail `json:"fields,omitempty"`
+}
+
+type fieldDetail struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
 }
 
 // writeError answers with err's status and safe message. Internal errors
@@ -52,7 +60,11 @@ func (s *Server) writeError(c *gin.Context, err error) {
 	if e.RetryAfter > 0 {
 		c.Header("Retry-After", strconv.Itoa(e.RetryAfter))
 	}
-	c.AbortWithStatusJSON(status, errorBody{errorDetail{Code: e.Code, Message: e.Message, Field: e.Field, Rule: e.Rule, Row: e.Row}})
+	d := errorDetail{Code: e.Code, Message: e.Message, Field: e.Field, Rule: e.Rule, Row: e.Row}
+	for _, f := range e.Fields {
+		d.Fields = append(d.Fields, fieldDetail{f.Field, f.Message})
+	}
+	c.AbortWithStatusJSON(status, errorBody{d})
 }
 
 // invalid is a shortcut for a 400 naming field.

@@ -79,10 +79,19 @@ func fileSize(n int64) string {
 }
 
 func fieldMsg(e *cases.Error, f string) string {
-	if e != nil && e.Field == f {
+	if e == nil {
+		return ""
+	}
+	var msgs []string
+	for _, fe := range e.Fields {
+		if fe.Field == f {
+			msgs = append(msgs, fe.Message)
+		}
+	}
+	if len(msgs) == 0 && e.Field == f {
 		return e.Message
 	}
-	return ""
+	return strings.Join(msgs, "；")
 }
 
 func mustParsePages() map[string]*pageTemplate {

@@ -442,7 +442,7 @@ func (s *Service) issue(ctx context.Context, actor cases.Actor, doc Document, re
 	}
 	// Should this fail, the document is issued and recorded all the same;
 	// reconciling the ledger view with the store links it.
-	if err := s.cfg.Cases.Link(ctx, cases.Link{Kind: cases.LinkDocument, ID: doc.ID, Cases: doc.Cases}); err != nil {
+	if err := s.cfg.Cases.Link(ctx, cases.Link{Kind: cases.LinkDocument, ID: doc.ID, Cases: doc.Cases, Number: doc.Number, ToUnit: doc.UnitCode != ""}); err != nil {
 		return Document{}, nil, fmt.Errorf("link %s to its cases: %w", doc.Number, err)
 	}
 	return doc, pdf, nil

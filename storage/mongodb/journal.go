@@ -16,6 +16,9 @@ type linkDoc struct {
 	Kind  string   `bson:"kind"`
 	ID    string   `bson:"id"`
 	Cases []string `bson:"cases"`
+	// Number and ToUnit are kept for document links only.
+	Number string `bson:"number,omitempty"`
+	ToUnit bool   `bson:"toUnit,omitempty"`
 }
 
 type signalDoc struct {
@@ -53,7 +56,7 @@ func toChangeDoc(c cases.Change) changeDoc {
 		u := toUnitDoc(*c.Unit)
 		d.Unit = &u
 	case c.Link != nil:
-		d.Link = &linkDoc{Kind: c.Link.Kind, ID: c.Link.ID, Cases: c.Link.Cases}
+		d.Link = &linkDoc{Kind: c.Link.Kind, ID: c.Link.ID, Cases: c.Link.Cases, Number: c.Link.Number, ToUnit: c.Link.ToUnit}
 	case c.Reset != nil:
 		k := toCaseDoc(*c.Reset)
 		d.Reset = &k
@@ -74,7 +77,7 @@ func (d changeDoc) change() cases.Change {
 		u := d.Unit.unit()
 		c.Unit = &u
 	case d.Link != nil:
-		c.Link = &cases.Link{Kind: d.Link.Kind, ID: d.Link.ID, Cases: d.Link.Cases}
+		c.Link = &cases.Link{Kind: d.Link.Kind, ID: d.Link.ID, Cases: d.Link.Cases, Number: d.Link.Number, ToUnit: d.Link.ToUnit}
 	case d.Reset != nil:
 		k := d.Reset.kase()
 		c.Reset = &k
@@ -191,7 +194,8 @@ func (d *DB) DeleteSnapshot(ctx context.Context, s cases.SnapshotInfo) error {
 // belongs to.
 func (d *DB) ScanLinks(ctx context.Context, fn func(cases.Link) error) error {
 	scan := func(col, kind, field string) error {
-		cur, err := d.db.Collection(col).Find(ctx, bson.M{}, options.Find().SetProjection(bson.M{field: 1}).SetBatchSize(1000))
+		proj := bson.M{field: 1, "number": 1, "unitCode": 1}
+		cur, err := d.db.Collection(col).Find(ctx, bson.M{}, options.Find().SetProjection(proj).SetBatchSize(1000))
 		if err != nil {
 			return fmt.Errorf("scan %s: %w", col, err)
 		}
@@ -201,11 +205,16 @@ func (d *DB) ScanLinks(ctx context.Context, fn func(cases.Link) error) error {
 				ID     string   `bson:"_id"`
 				Cases  []string `bson:"cases"`
 				CaseNo string   `bson:"caseNo"`
+				Number string   `bson:"number"`
+				Unit   string   `bson:"unitCode"`
 			}
 			if err := cur.Decode(&doc); err != nil {
 				return fmt.Errorf("scan %s: %w", col, err)
 			}
 			l := cases.Link{Kind: kind, ID: doc.ID, Cases: doc.Cases}
+			if kind == cases.LinkDocument {
+				l.Number, l.ToUnit = doc.Number, doc.Unit != ""
+			}
 			if doc.CaseNo != "" {
 				l.Cases = []string{doc.CaseNo}
 			}
