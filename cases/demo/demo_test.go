@@ -8,8 +8,8 @@ import (
 	"rectify/cases"
 	"rectify/cases/access"
 	"rectify/cases/casetest"
-	"rectify/cases/documents"
 	"rectify/cases/demo"
+	"rectify/cases/documents"
 	"rectify/storage/mongotest"
 )
 
