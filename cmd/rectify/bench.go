@@ -137,8 +137,15 @@ func init() { access.Publish(benchPassword) }
 // benchUsers see the whole province: lists cover the whole ledger.
 var benchUsers = []access.User{
 	{ID: "bench.office", Name: "压测处室", Roles: []cases.Role{cases.RoleOffice}, Region: []string{"江南省"}},
+	// Assignments name office users (the server checks 承办人 against them).
+	{ID: "bench.office2", Name: "压测承办", Roles: []cases.Role{cases.RoleOffice}, Region: []string{"江南省"}},
 	{ID: "bench.approver", Name: "压测审批", Roles: []cases.Role{cases.RoleApprover}, Region: []string{"江南省"}},
 }
+
+// benchAssignees are the names assignments alternate between: every
+// assignment changes the case, as a fresh name did before 承办人 had to be an
+// office user.
+var benchAssignees = [2]string{"压测处室", "压测承办"}
 
 // benchRun is the measurement of one engine at one size.
 type benchRun struct {

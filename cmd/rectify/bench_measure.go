@@ -178,7 +178,7 @@ func (b *benchRun) commandsPerOperation(srv *benchServer, c *benchClient) error 
 		}},
 		{"transition (assign)", func(i int) error {
 			no := open[len(open)-1-i]
-			status, body, err := c.post("/api/v1/cases/"+no+"/transitions", map[string]any{"action": "assign", "input": map[string]any{"assignee": "张三"}})
+			status, body, err := c.post("/api/v1/cases/"+no+"/transitions", map[string]any{"action": "assign", "input": map[string]any{"assignee": benchAssignees[i%2]}})
 			if err == nil && status != 200 {
 				err = fmt.Errorf("transition: %d %.200s", status, body)
 			}
@@ -289,7 +289,7 @@ func (b *benchRun) load(srv *benchServer) error {
 				}
 				next[i]++
 				no := b.open[k%len(b.open)]
-				status, _, err := sessions[n][i].post("/api/v1/cases/"+no+"/transitions", map[string]any{"action": "assign", "input": map[string]any{"assignee": fmt.Sprint("承办人", next[i])}})
+				status, _, err := sessions[n][i].post("/api/v1/cases/"+no+"/transitions", map[string]any{"action": "assign", "input": map[string]any{"assignee": benchAssignees[next[i]%2]}})
 				if err == nil && status != 200 {
 					return status, fmt.Errorf("status %d", status)
 				}

@@ -38,6 +38,11 @@ func TestRedact(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
 		{"mongodb://127.0.0.1:27017/", "mongodb://127.0.0.1:27017/"},
 		{"mongodb://rectify:s3cret@db1:27017,db2:27017/rectify?replicaSet=rs0&tlsCertificateKeyFilePassword=k3y", "mongodb://rectify@db1:27017,db2:27017/rectify"},
+		// The embedded engine's Unix socket: kept usable (rectify bench
+		// connects to what the server reports).
+		{"mongodb://%2Ftmp%2Frectify-db-1%2Fdb.sock/?directConnection=true", "mongodb://%2Ftmp%2Frectify-db-1%2Fdb.sock/"},
+		{"mongodb+srv://u:p@cluster0.example.net", "mongodb+srv://u@cluster0.example.net"},
+		{"not a uri", "the configured database URI"},
 	} {
 		if got := mongodb.Redact(tc.in); got != tc.want {
 			t.Errorf("Redact(%q) = %q, want %q", tc.in, got, tc.want)
