@@ -1,7 +1,10 @@
 package web_test
 
 import (
+	"context"
 	"net/url"
+	"rectify/cases"
+	"rectify/cases/casetest"
 	"strings"
 	"testing"
 )
@@ -35,5 +38,24 @@ func TestRegistrationReportsEveryBadField(t *testing.T) {
 		if !strings.Contains(page.Raw, `<span class="field-error">`+want) {
 			t.Errorf("the form does not show %q next to its field", want)
 		}
+	}
+}
+
+// TestActionFormReportsEveryBadField: an action form posted with two bad
+// inputs shows both messages, each under its own input.
+func TestActionFormReportsEveryBadField(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	no := e.register("QH001", cases.LevelInternal)
+	e.Service.Transition(ctx, cases.GlobalScope, no, casetest.Office, cases.ActionStartVerification, cases.Input{}, "", 0)
+	e.Service.Transition(ctx, cases.GlobalScope, no, casetest.Office, cases.ActionOrderRectification, cases.Input{Requirements: "清退超编人员", WorkingDays: 15}, "", 0)
+	_, csrf := e.session(unit)
+	form := url.Values{"csrf_token": {csrf}, "action": {"submit"}, "expected_version": {"3"}, "report": {""}, "evidence": {""}}
+	r := e.req("POST", "/cases/"+no+"/actions", unit, "application/x-www-form-urlencoded", strings.NewReader(form.Encode()))
+	if r.Status < 400 {
+		t.Fatalf("an empty report was accepted: %d", r.Status)
+	}
+	if n := strings.Count(r.Raw, `class="field-error"`); n < 2 {
+		t.Fatalf("%d field messages on the form, want the report's and the evidence's:\n%.3000s", n, r.Raw)
 	}
 }

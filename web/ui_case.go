@@ -181,9 +181,7 @@ func (s *Server) showCase(c *gin.Context, status int, failed cases.Action, poste
 		for _, fld := range actionFields[r.Action] {
 			if r.Action == failed {
 				fld.Value = posted[fld.Name]
-				if ferr != nil && ferr.Field == fld.Name {
-					fld.Error = ferr.Message
-				}
+				fld.Error = fieldMessage(ferr, fld.Name)
 			}
 			if fld.Name == "assignee" {
 				if fld.Options, err = s.assigneeOptions(c, p, fld.Value); err != nil {
@@ -199,6 +197,7 @@ func (s *Server) showCase(c *gin.Context, status int, failed cases.Action, poste
 		}
 		if r.Action == failed {
 			comment.Value = posted["comment"]
+			comment.Error = fieldMessage(ferr, "comment")
 		}
 		f.Fields = append(f.Fields, comment)
 		page.Actions = append(page.Actions, f)
@@ -208,6 +207,23 @@ func (s *Server) showCase(c *gin.Context, status int, failed cases.Action, poste
 	}
 	page.CanCloseForm = k.State == cases.StateClosed && cases.Allowed(k, cases.ActionRecordDocument, actingAs(p, cases.ActionRecordDocument)) == nil
 	s.render(c, status, "case.html", k.No+" "+k.Title, page)
+}
+
+// fieldMessage is what err says of field: every bad field of a form is
+// shown at once, next to its input.
+func fieldMessage(err *cases.Error, field string) string {
+	if err == nil {
+		return ""
+	}
+	for _, f := range err.Fields {
+		if f.Field == field {
+			return f.Message
+		}
+	}
+	if err.Field == field {
+		return err.Message
+	}
+	return ""
 }
 
 // timelineOf is event e as the case page shows it, naming the files it
