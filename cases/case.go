@@ -90,8 +90,11 @@ type Case struct {
 	VerifiedBy       string `json:"verified_by,omitempty"` // who confirmed the submission
 	SubmittedLate    bool   `json:"submitted_late"`        // the pending submission came after the deadline
 	Returns          int    `json:"returns"`               // times a submission was sent back
-	Reopens          int    `json:"reopens"`
-	Outcome          string `json:"outcome,omitempty"` // dismissal reason or transfer reference
+	// SentBack says the last submission was sent back (退回) and the unit
+	// owes a new one: the unit's queue of returned cases.
+	SentBack bool   `json:"sent_back,omitempty"`
+	Reopens  int    `json:"reopens"`
+	Outcome  string `json:"outcome,omitempty"` // dismissal reason or transfer reference
 
 	RegisteredBy string    `json:"registered_by"`
 	CreatedAt    time.Time `json:"created_at"`
@@ -113,7 +116,10 @@ type CaseFilter struct {
 	Kind      string
 	Light     Light
 	Year      int
-	Text      string // substring of title, facts, number, source reference or a document number
+	// SentBack, when set, keeps only cases whose last submission was (true)
+	// or was not (false) sent back.
+	SentBack *bool
+	Text     string // substring of title, facts, number, source reference or a document number
 	// TextWithoutRef keeps the source reference out of a text search: for
 	// those who may not see it, whom a match would tell what it says.
 	TextWithoutRef bool

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"sort"
 	"testing"
 	"time"
@@ -46,6 +47,13 @@ func sortBySeq(evs []cases.Event) []cases.Event {
 	return evs
 }
 
+// step is one transition of randomWork.
+type step struct {
+	actor cases.Actor
+	a     cases.Action
+	in    cases.Input
+}
+
 // randomWork registers n cases through the given services and moves them
 // along at random.
 func randomWork(t *testing.T, r *rand.Rand, svcs []*cases.Service, n int) {
@@ -65,18 +73,24 @@ func randomWork(t *testing.T, r *rand.Rand, svcs []*cases.Service, n int) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		steps := []struct {
-			actor cases.Actor
-			a     cases.Action
-			in    cases.Input
-		}{
+		steps := []step{
 			{casetest.Office, cases.ActionStartVerification, cases.Input{}},
 			{casetest.Office, cases.ActionOrderRectification, cases.Input{Requirements: "限期整改", WorkingDays: 1 + r.IntN(12)}},
 			{casetest.UnitActor, cases.ActionSubmit, cases.Input{Report: "已整改", Evidence: []string{"报告.pdf"}}},
 			{casetest.Office, cases.ActionConfirm, cases.Input{Note: "到位"}},
 			{casetest.Approver, cases.ActionClose, cases.Input{}},
 		}
-		for _, st := range steps[:r.IntN(len(steps)+1)] {
+		todo := steps[:r.IntN(len(steps)+1)]
+		if len(todo) >= 3 && r.IntN(3) == 0 {
+			// Sent back after the submission (or after its confirmation),
+			// and now and then submitted again.
+			back := cases.Input{Reason: "佐证材料不全"}
+			todo = append(append([]step{}, todo[:min(len(todo), 3+r.IntN(2))]...), step{casetest.Office, cases.ActionReturn, back})
+			if r.IntN(2) == 0 {
+				todo = append(todo, steps[2])
+			}
+		}
+		for _, st := range todo {
 			svc := svcs[r.IntN(len(svcs))]
 			next, _, err := svc.Transition(ctx, cases.GlobalScope, c.No, st.actor, st.a, st.in, "", 0)
 			if cases.ErrorCode(err) == cases.ECONFLICT || cases.ErrorCode(err) == cases.EREFUSED {
@@ -114,6 +128,15 @@ func checkLists(t *testing.T, r *rand.Rand, svc *cases.Service, all []cases.Case
 		}
 		if diff := cases.SamePage(got, cases.RefFind(all, f)); diff != "" {
 			t.Fatalf("filter %+v: %s", f, diff)
+		}
+		if i%10 == 0 {
+			tally, err := svc.Tally(ctx, f.Scope)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := cases.RefTally(all, f); !reflect.DeepEqual(tally, want) {
+				t.Fatalf("tally of %+v: %+v, want %+v", f.Scope, tally, want)
+			}
 		}
 	}
 }

@@ -335,10 +335,13 @@ func Apply(c Case, e Event) Case {
 		c.Outcome = in.Reason
 	case ActionOrderRectification:
 		c.Requirements, c.Deadline, c.OriginalDeadline, c.VerifiedBy = in.Requirements, in.Deadline, in.Deadline, ""
+		c.SentBack = false
 	case ActionSubmit:
 		c.SubmittedLate = in.Late
+		c.SentBack = false
 	case ActionReturn:
 		c.Returns++
+		c.SentBack = true
 		c.VerifiedBy = ""
 		c.SubmittedLate = false
 	case ActionConfirm:
@@ -388,5 +391,5 @@ func stateAfter(cur State, e Event) State {
 // FoldVersion numbers the rules by which events fold into projections.
 // Snapshots record it; a snapshot folded by other rules is not loaded, and
 // the view is rebuilt from the events instead. Version 2: a confirmation
-// moves the case to StateConfirmed (待审批销号).
-const FoldVersion = 2
+// moves the case to StateConfirmed (待审批销号). Version 3: Case.SentBack.
+const FoldVersion = 3

@@ -55,3 +55,25 @@ func BenchmarkViewFind(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkViewTally measures the work-queue counts every console page
+// shows (Service.Tally) over 100,000 random cases.
+func BenchmarkViewTally(b *testing.B) {
+	r := rand.New(rand.NewPCG(7, 2026))
+	v := newView()
+	v.mu.Lock()
+	for ord := 1; ord <= 100_000; ord++ {
+		v.put(&row{c: randomCase(r, ord)})
+	}
+	v.mu.Unlock()
+	for _, sc := range []struct {
+		name  string
+		scope Scope
+	}{{"city office", Scope{Region: "江南省/云州市"}}, {"one unit", Scope{Region: "江南省/云州市/清河县", Units: []string{"U3-1"}}}} {
+		b.Run(sc.name, func(b *testing.B) {
+			for b.Loop() {
+				v.tally(CaseFilter{Scope: sc.scope, Today: "2026-11-05", YellowUntil: "2026-11-09"})
+			}
+		})
+	}
+}

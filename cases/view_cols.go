@@ -10,6 +10,7 @@ import "strings"
 type cols struct {
 	state    []uint8  // 1 + index in States; 0 is an empty slot
 	late     []bool   // submitted after the deadline
+	sentBack []bool   // the last submission was sent back
 	deadline []int32  // YYYYMMDD; 0 is none, -1 one that is not a date
 	place    []uint32 // the case's unit and region, an index in places
 	source   []uint32 // interned strings (see ids); 0 is ""
@@ -60,6 +61,7 @@ func (c *cols) set(r *row) {
 	for len(c.state) <= s {
 		c.state = append(c.state, 0)
 		c.late = append(c.late, false)
+		c.sentBack = append(c.sentBack, false)
 		c.deadline = append(c.deadline, 0)
 		c.place = append(c.place, 0)
 		c.source = append(c.source, 0)
@@ -70,6 +72,7 @@ func (c *cols) set(r *row) {
 	k := &r.c
 	c.state[s] = uint8(stateRank[k.State] + 1)
 	c.late[s] = k.SubmittedLate
+	c.sentBack[s] = k.SentBack
 	c.deadline[s] = dateNumber(k.Deadline)
 	key := k.UnitCode + "\x00" + strings.Join(r.regions, "\x00")
 	id, ok := c.placeIDs[key]
@@ -123,6 +126,7 @@ type colQuery struct {
 	ref       uint32
 	year      int32
 	light     Light
+	sentBack  int8 // 0 any, 1 sent back, -1 not sent back
 	today     int32
 	until     int32
 	slowLight bool // today or yellowUntil is not a date: compare as LightOf does
@@ -141,6 +145,12 @@ func (c *cols) query(p *rowFilter) *colQuery {
 	q := &colQuery{year: int32(f.Year), light: f.Light, today: dateNumber(f.Today), until: dateNumber(f.YellowUntil),
 		todayS: f.Today, untilS: f.YellowUntil}
 	q.slowLight = q.today < 0 || q.until < 0
+	if f.SentBack != nil {
+		q.sentBack = -1
+		if *f.SentBack {
+			q.sentBack = 1
+		}
+	}
 	lookup := func(s string) uint32 {
 		if s == "" {
 			return 0
@@ -185,6 +195,8 @@ func (c *cols) match(q *colQuery, s int, slots []*row) bool {
 	case q.ref != 0 && c.ref[s] != q.ref:
 		return false
 	case q.year != 0 && c.year[s] != q.year:
+		return false
+	case q.sentBack != 0 && c.sentBack[s] != (q.sentBack > 0):
 		return false
 	case q.light != LightNone && c.light(q, s, slots) != q.light:
 		return false

@@ -101,6 +101,18 @@ func (p *rowFilter) inScope(r *row) bool {
 	return p.scopeUnits == nil || p.scopeUnits[r.c.UnitCode]
 }
 
+// unitSet is the set of a scope's units; nil (no limit) for nil.
+func unitSet(units []string) map[string]bool {
+	if units == nil {
+		return nil
+	}
+	m := make(map[string]bool, len(units))
+	for _, u := range units {
+		m[u] = true
+	}
+	return m
+}
+
 // find answers a case list: the page f asks for, the total and the counts
 // per state, in one pass over the rows in the order asked for. Callers
 // set f.Today and f.YellowUntil when f.Light is set.
@@ -115,12 +127,7 @@ func (v *view) find(f CaseFilter) (LedgerPage, error) {
 	// Masking changes only digits: a search without any matches the
 	// masked text where it matches the text (no mask on every row).
 	p.textMasked = f.TextAsSeen && personal.MayHold(p.text)
-	if f.Scope.Units != nil {
-		p.scopeUnits = make(map[string]bool, len(f.Scope.Units))
-		for _, u := range f.Scope.Units {
-			p.scopeUnits[u] = true
-		}
-	}
+	p.scopeUnits = unitSet(f.Scope.Units)
 	if len(f.States) > 0 {
 		p.states = map[State]bool{}
 		for _, s := range f.States {

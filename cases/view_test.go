@@ -93,6 +93,10 @@ func randomFilter(r *rand.Rand, all []Case) CaseFilter {
 	if r.IntN(4) == 0 {
 		f.Year = 2025 + r.IntN(2)
 	}
+	if r.IntN(5) == 0 {
+		b := r.IntN(2) == 0
+		f.SentBack = &b
+	}
 	f.TextWithoutRef = r.IntN(3) == 0
 	if r.IntN(3) == 0 {
 		// A piece of some case's text, a word, or something absent; in
@@ -159,6 +163,9 @@ func refMatch(c Case, f CaseFilter) bool {
 		return false
 	}
 	if f.Region != "" && !refWithin(c.Region, f.Region) {
+		return false
+	}
+	if f.SentBack != nil && c.SentBack != *f.SentBack {
 		return false
 	}
 	if f.Light != LightNone && refLight(c, f.Today, f.YellowUntil) != f.Light {

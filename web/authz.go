@@ -42,6 +42,7 @@ var routeRoles = map[string][]cases.Role{
 	"GET /password":                       everyone,
 	"POST /password":                      everyone,
 	"GET /":                               everyone,
+	"GET /todo":                           everyone,
 	"GET /ledger":                         readers,
 	"GET /ledger/export":                  readers,
 	"GET /cases/new":                      registrars,

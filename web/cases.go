@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -149,8 +150,13 @@ type caseList struct {
 // caseFilter reads a ledger filter from the query string, for the API and
 // the console alike, always within p's scope.
 func (s *Server) caseFilter(c *gin.Context, p *principal, extra ...string) (cases.CaseFilter, error) {
-	allowed := append([]string{"state", "source", "unit", "region", "violation_kind", "light", "year", "q", "sort", "page", "per_page"}, extra...)
-	q, err := newQuery(c, allowed...)
+	return s.caseFilterOf(c.Request.URL.Query(), p, extra...)
+}
+
+// caseFilterOf reads a case filter from a ledger query string.
+func (s *Server) caseFilterOf(vals url.Values, p *principal, extra ...string) (cases.CaseFilter, error) {
+	allowed := append([]string{"state", "source", "unit", "region", "violation_kind", "light", "year", "returned", "q", "sort", "page", "per_page"}, extra...)
+	q, err := queryOf(vals, allowed...)
 	if err != nil {
 		return cases.CaseFilter{}, err
 	}
@@ -179,6 +185,16 @@ func (s *Server) caseFilter(c *gin.Context, p *principal, extra ...string) (case
 		return f, cases.Invalid("unit", "单位代码「%s」格式不对", f.UnitCode)
 	case f.Light != cases.LightNone && !f.Light.Valid():
 		return f, cases.Invalid("light", "预警须为红灯、黄灯或绿灯")
+	}
+	switch q.str("returned") {
+	case "":
+	case "1":
+		f.SentBack = new(bool)
+		*f.SentBack = true
+	case "0":
+		f.SentBack = new(bool)
+	default:
+		return f, cases.Invalid("returned", "是否被退回须为 1 或 0")
 	}
 	if f.Year, err = q.int("year", 2000, 2999); err == nil {
 		if f.Page, err = q.int("page", 1, 1000000); err == nil {

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -138,6 +139,12 @@ func TestDocumentsOverHTTP(t *testing.T) {
 		again.Body["document"].(map[string]any)["number"] != first.Body["document"].(map[string]any)["number"] {
 		t.Fatalf("closing form twice: %d %s; %d %s", first.Status, first.Raw, again.Status, again.Raw)
 	}
+	// Once issued, the case page links the form instead of offering it again.
+	closed := e.req("GET", "/cases/"+no, "wang.fang", "", nil).Raw
+	formNo := first.Body["document"].(map[string]any)["number"].(string)
+	if strings.Contains(closed, "生成销号审批表</button>") || !strings.Contains(closed, "本次销号的审批表已生成") || !strings.Contains(closed, formNo+"（PDF）") {
+		t.Fatalf("the case page after the closing form: button %v, link %v", strings.Contains(closed, "生成销号审批表</button>"), strings.Contains(closed, formNo+"（PDF）"))
+	}
 }
 
 func TestFeedbackLetterPage(t *testing.T) {
@@ -161,5 +168,23 @@ func TestFeedbackLetterPage(t *testing.T) {
 	ds, _ := e.Docs.Documents(ctx, cases.GlobalScope, b)
 	if len(ds) != 1 || ds[0].Kind != "feedback" {
 		t.Fatalf("documents of the dismissed case: %+v", ds)
+	}
+	// Back on the page: the letter is linked, and the cases it reported as
+	// they stand are no longer ticked.
+	ticked := regexp.MustCompile(`name="case" value="([^"]+)" checked`)
+	after := e.req("GET", r.Header.Get("Location"), "li.ming", "", nil).Raw
+	if !strings.Contains(after, `href="/documents/`+ds[0].ID+`">`+ds[0].Number+`（PDF）`) {
+		t.Fatalf("the page does not link the letter %s", ds[0].Number)
+	}
+	if m := ticked.FindAllStringSubmatch(after, -1); len(m) != 0 || !strings.Contains(after, "都已按当前状态反馈过") {
+		t.Fatalf("ticked after issuing: %v", m)
+	}
+	// A case that moves on is ticked again, with what the letter said.
+	if _, _, err := e.Service.Transition(ctx, cases.GlobalScope, a, testActor("li.ming", cases.RoleOffice), cases.ActionStartVerification, cases.Input{}, "", 0); err != nil {
+		t.Fatal(err)
+	}
+	moved := e.req("GET", r.Header.Get("Location"), "li.ming", "", nil).Raw
+	if m := ticked.FindAllStringSubmatch(moved, -1); len(m) != 1 || m[0][1] != a || !strings.Contains(moved, "当时为已登记，已有新进展") {
+		t.Fatalf("ticked after %s moved: %v", a, m)
 	}
 }

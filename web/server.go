@@ -108,6 +108,7 @@ func NewServer(cfg Config) *Server {
 	e.GET("/password", s.handlePasswordPage)
 	e.POST("/password", s.handlePassword)
 	e.GET("/", s.handleHome)
+	e.GET("/todo", s.handleTodo)
 	e.GET("/ledger", s.handleLedger)
 	e.GET("/ledger/export", s.handleLedgerExport)
 	e.GET("/cases/new", s.handleCaseNewPage)

@@ -123,6 +123,7 @@ type layoutData struct {
 	RoleLabels string
 	CSRF       string
 	Nav        []navItem
+	Queues     []queue
 	Flash      string
 	Data       any
 }
@@ -157,6 +158,12 @@ func (s *Server) render(c *gin.Context, status int, page, title string, data any
 			ld.CSRF = p.session.CSRF
 		}
 		ld.Nav = nav(p.user, c.Request.URL.Path)
+		// The counts are a help, not the page: without them it still shows.
+		qs, err := s.queues(c, p)
+		if err != nil {
+			s.log.Error("count the work queues", "user", p.user.ID, "err", err)
+		}
+		ld.Queues = qs
 	}
 	c.Render(status, render.HTML{Template: pt.t, Name: "layout.html", Data: ld})
 }

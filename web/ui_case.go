@@ -117,6 +117,9 @@ type casePage struct {
 	Documents            []documents.Document
 	Evidence             []documents.Evidence
 	CanCloseForm         bool
+	// ClosingForm is the approval form already issued for this closing:
+	// the page links it instead of offering to issue another.
+	ClosingForm *documents.Document
 	Case                 cases.Case
 	Light                cases.Light
 	SourceName, RefLabel string
@@ -206,6 +209,13 @@ func (s *Server) showCase(c *gin.Context, status int, failed cases.Action, poste
 		page.FormError = actionLabels[failed] + "未成功：" + ferr.Message
 	}
 	page.CanCloseForm = k.State == cases.StateClosed && cases.Allowed(k, cases.ActionRecordDocument, actingAs(p, cases.ActionRecordDocument)) == nil
+	if k.State == cases.StateClosed {
+		for i := range page.Documents {
+			if d := &page.Documents[i]; d.Kind == documents.KindClosing && !d.IssuedAt.Before(k.ClosedAt) {
+				page.ClosingForm = d
+			}
+		}
+	}
 	s.render(c, status, "case.html", k.No+" "+k.Title, page)
 }
 

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -158,38 +159,85 @@ func (s *Server) handleClosingFormPage(c *gin.Context) {
 
 type feedbackPage struct {
 	Ref, Addressee, CopiesTo string
-	Rows                     []ledgerRow
-	Error                    string
-	Issued                   *documents.Document
+	Rows                     []feedbackRow
+	// Letters are the feedback letters already issued on these cases,
+	// newest first: after issuing, the page links the PDF.
+	Letters []documents.Document
+	// Pending counts the rows not yet reported as they stand.
+	Pending int
+	Error   string
+}
+
+// feedbackRow is a case on the feedback page with the latest letter that
+// reported it. A case reported in the state it is in now is left unticked:
+// issuing again would only repeat that letter.
+type feedbackRow struct {
+	ledgerRow
+	Letter   *documents.Document
+	Reported string // the state label the letter gave; "" if none
+	Current  bool   // the letter reported the case as it stands
 }
 
 // referrers suggests the addressee of a feedback letter by source.
 var referrers = map[string]string{"patrol": "中共云州市委巡察工作领导小组办公室", "audit": "云州市审计局"}
 
-func (s *Server) feedbackRows(c *gin.Context, p *principal, ref string) ([]ledgerRow, error) {
+func (s *Server) feedbackRows(c *gin.Context, p *principal, ref string) ([]feedbackRow, []documents.Document, error) {
 	if ref == "" {
-		return nil, nil
+		return nil, nil, nil
 	}
 	cs, _, err := s.svc.Cases(c, cases.CaseFilter{Scope: p.scope, SourceRef: ref, PerPage: cases.MaxPerPage, Sort: "no"})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	rows := make([]ledgerRow, 0, len(cs))
+	rows := make([]feedbackRow, 0, len(cs))
+	var letters []documents.Document
+	seen := map[string]bool{}
 	for _, k := range cs {
-		rows = append(rows, s.rowOf(c, k))
+		r := feedbackRow{ledgerRow: s.rowOf(c, k)}
+		ds, err := s.docs.Documents(c, p.scope, k.No)
+		if err != nil {
+			return nil, nil, err
+		}
+		for i := range ds {
+			d := ds[i]
+			if d.Kind != documents.KindFeedback {
+				continue
+			}
+			r.Letter = &d
+			if !seen[d.ID] {
+				seen[d.ID] = true
+				letters = append(letters, d)
+			}
+		}
+		if r.Letter != nil {
+			// Letters issued before states were kept reported the case as
+			// it stood then, which cannot be told: taken as current.
+			st, known := r.Letter.States[k.No]
+			r.Current = !known || st == k.State
+			if known {
+				r.Reported = st.Label()
+			}
+		}
+		rows = append(rows, r)
 	}
-	return rows, nil
+	sort.Slice(letters, func(i, j int) bool { return letters[i].IssuedAt.After(letters[j].IssuedAt) })
+	return rows, letters, nil
 }
 
 func (s *Server) handleFeedbackPage(c *gin.Context) {
 	p := who(c)
 	page := feedbackPage{Ref: strings.TrimSpace(c.Query("ref"))}
-	rows, err := s.feedbackRows(c, p, page.Ref)
+	rows, letters, err := s.feedbackRows(c, p, page.Ref)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	page.Rows = rows
+	page.Rows, page.Letters = rows, letters
+	for _, r := range rows {
+		if !r.Current {
+			page.Pending++
+		}
+	}
 	if len(rows) > 0 {
 		page.Addressee = referrers[rows[0].Source]
 	}
@@ -221,7 +269,19 @@ func (s *Server) handleFeedbackIssue(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	rows, _ := s.feedbackRows(c, p, req.Reference)
+	rows, letters, _ := s.feedbackRows(c, p, req.Reference)
+	ticked := map[string]bool{}
+	for _, no := range req.Cases {
+		ticked[no] = true
+	}
+	pending := 0
+	for i := range rows {
+		if !rows[i].Current {
+			pending++
+		}
+		// What was ticked stays ticked, whatever was reported before.
+		rows[i].Current = !ticked[rows[i].No]
+	}
 	s.render(c, statusOf[e.Code], "feedback.html", "反馈函", feedbackPage{Ref: req.Reference, Addressee: req.Addressee,
-		CopiesTo: c.PostForm("copies_to"), Rows: rows, Error: e.Message})
+		CopiesTo: c.PostForm("copies_to"), Rows: rows, Letters: letters, Pending: pending, Error: e.Message})
 }

@@ -55,7 +55,9 @@ type ledgerPage struct {
 	ExportCSV, ExportXLSX string
 	ExportPDF             string
 	Error                 string
-	query                 url.Values
+	// Returned keeps a queue's returned=0/1 through the filter form.
+	Returned string
+	query    url.Values
 }
 
 // StateLink is the ledger with the current filter and state st.
@@ -107,6 +109,9 @@ func (s *Server) handleLedger(c *gin.Context) {
 		f.Page = 1
 	}
 	page.F = f
+	if f.SentBack != nil {
+		page.Returned = map[bool]string{true: "1", false: "0"}[*f.SentBack]
+	}
 	lp, err := s.svc.Ledger(c, f)
 	if err != nil {
 		s.fail(c, err)
@@ -291,6 +296,9 @@ func (s *Server) describeFilter(f cases.CaseFilter) string {
 	}
 	if f.Year != 0 {
 		parts = append(parts, fmt.Sprintf("年度 %d", f.Year))
+	}
+	if f.SentBack != nil {
+		parts = append(parts, map[bool]string{true: "被退回重新整改", false: "未被退回"}[*f.SentBack])
 	}
 	return strings.Join(parts, "；")
 }

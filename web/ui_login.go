@@ -91,8 +91,15 @@ func landing(roles []cases.Role) string {
 	return "/units"
 }
 
+// handleHome sends a role with work queues to its to-do page, anyone
+// else to where their work is.
 func (s *Server) handleHome(c *gin.Context) {
-	c.Redirect(http.StatusSeeOther, landing(who(c).user.Roles))
+	u := who(c).user
+	if hasQueues(u) {
+		c.Redirect(http.StatusSeeOther, "/todo")
+		return
+	}
+	c.Redirect(http.StatusSeeOther, landing(u.Roles))
 }
 
 func (s *Server) handleLogout(c *gin.Context) {

@@ -109,6 +109,9 @@ type Document struct {
 	// basis returns this document instead of issuing another, unless a
 	// re-issue is asked for.
 	Basis string `json:"basis,omitempty"`
+	// States is, for a feedback letter, the state each case was reported
+	// in: a case that has not moved since needs no new letter.
+	States map[string]cases.State `json:"states,omitempty"`
 }
 
 // Evidence is a file a unit uploaded with its report.

@@ -609,8 +609,10 @@ func (s *Service) Feedback(ctx context.Context, scope cases.Scope, actor cases.A
 	}
 	doc := Document{Kind: KindFeedback, Addressee: req.Addressee, Region: region, Replaces: req.Replaces,
 		Title: "关于" + req.Reference + "移交问题办理情况的函", Basis: basis}
+	doc.States = make(map[string]cases.State, len(cs))
 	for _, c := range cs {
 		doc.Cases = append(doc.Cases, c.No)
+		doc.States[c.No] = c.State
 	}
 	doc, pdf, err := s.issue(ctx, actor, doc, func(d Document) ([]byte, error) { return render(d, false) })
 	if err != nil {

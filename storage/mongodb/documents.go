@@ -54,13 +54,26 @@ type documentDoc struct {
 	IssuedAt   time.Time `bson:"issuedAt"`
 	Replaces   string    `bson:"replaces,omitempty"`
 	Basis      string    `bson:"basis,omitempty"`
+	// States is the state each case was reported in (feedback letters).
+	States map[string]string `bson:"states,omitempty"`
 }
 
 func (d documentDoc) document() documents.Document {
 	return documents.Document{ID: d.ID, Kind: documents.Kind(d.Kind), Year: d.Year, Seq: d.Seq, Number: d.Number, Title: d.Title,
 		Office: d.Office, Addressee: d.Addressee, UnitCode: d.UnitCode, Region: d.Region, Cases: d.Cases, ObjectKey: d.ObjectKey, SHA256: d.SHA256,
 		Size: d.Size, VerifyCode: d.VerifyCode, IssuedBy: cases.Actor{ID: d.IssuedBy.ID, Name: d.IssuedBy.Name, Role: cases.Role(d.IssuedBy.Role)},
-		IssuedAt: d.IssuedAt.UTC(), Replaces: d.Replaces, Basis: d.Basis}
+		IssuedAt: d.IssuedAt.UTC(), Replaces: d.Replaces, Basis: d.Basis, States: statesOf(d.States)}
+}
+
+func statesOf(m map[string]string) map[string]cases.State {
+	if m == nil {
+		return nil
+	}
+	out := make(map[string]cases.State, len(m))
+	for k, v := range m {
+		out[k] = cases.State(v)
+	}
+	return out
 }
 
 func numberID(k documents.Kind, year, seq int) string { return fmt.Sprintf("%s/%d/%06d", k, year, seq) }
@@ -122,6 +135,12 @@ func (d *DB) InsertDocument(ctx context.Context, x documents.Document) error {
 		UnitCode: x.UnitCode, Region: x.Region, Cases: x.Cases, ObjectKey: x.ObjectKey, SHA256: x.SHA256, Size: x.Size,
 		VerifyCode: x.VerifyCode, IssuedBy: actorDoc{x.IssuedBy.ID, x.IssuedBy.Name, string(x.IssuedBy.Role)}, IssuedAt: x.IssuedAt, Replaces: x.Replaces,
 		Basis: x.Basis}
+	if x.States != nil {
+		doc.States = make(map[string]string, len(x.States))
+		for k, v := range x.States {
+			doc.States[k] = string(v)
+		}
+	}
 	// The code first: its unique insert also refuses a repeated code.
 	if _, err := d.db.Collection(colDocCodes).InsertOne(ctx, codeDoc{Code: x.VerifyCode, Doc: x.ID}); err != nil {
 		return translate(err, "verification code of "+x.Number)
