@@ -114,12 +114,12 @@ func (f caseFiles) evidenceItem(item string) fileLink {
 }
 
 type casePage struct {
-	Documents            []documents.Document
-	Evidence             []documents.Evidence
-	CanCloseForm         bool
+	Documents    []documents.Document
+	Evidence     []documents.Evidence
+	CanCloseForm bool
 	// ClosingForm is the approval form already issued for this closing:
 	// the page links it instead of offering to issue another.
-	ClosingForm *documents.Document
+	ClosingForm          *documents.Document
 	Case                 cases.Case
 	Light                cases.Light
 	SourceName, RefLabel string
