@@ -56,6 +56,8 @@ var routeRoles = map[string][]cases.Role{
 	"POST /cases/:no/closing-form":        issuers,
 	"GET /cases/:no/evidence/:id":         readers,
 	"GET /documents/:id":                  readers,
+	"GET /notices/new":                    officeOnly,
+	"POST /notices/new":                   officeOnly,
 	"GET /feedback/new":                   officeOnly,
 	"POST /feedback/new":                  officeOnly,
 	"GET /verify":                         public,

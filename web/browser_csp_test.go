@@ -28,6 +28,8 @@ func TestBrowserEveryPageKeepsThePolicy(t *testing.T) {
 		{"li.ming", "/units", "main table", ""},
 		{"li.ming", "/units/QH001", "main h1", ""},
 		{"li.ming", "/feedback/new", "main h1", ""},
+		{"li.ming", "/todo", "nav.queues", "desktop-office-todo.png"},
+		{"li.ming", "/notices/new?unit=QH001", "main h1", ""},
 		{"li.ming", "/password", "main form", ""},
 		{"li.ming", "/verify/nosuchcode", "main", ""},
 		{"li.ming", "/cases/2026-9999", "main", ""},

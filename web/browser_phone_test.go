@@ -102,6 +102,7 @@ func TestBrowserPhoneWidth(t *testing.T) {
 				}
 				for _, p := range []struct{ name, path, sel string }{
 					{"landing", "/", "header nav"},
+					{"todo", "/todo", "nav.queues"},
 					{"ledger", "/ledger", "#ledger"},
 					{"case", "/cases/" + no, "#timeline"},
 				} {

@@ -68,6 +68,7 @@ func TestEveryPageSpeaksChinese(t *testing.T) {
 		"/ledger/export?format=doc",
 		"/admin/access-log?from=bad", "/admin/access-log?user=li.ming",
 		"/feedback/new?ref="+url.QueryEscape("云巡办移〔2026〕12号"), "/feedback/new?ref=none",
+		"/todo", "/notices/new?unit=QH001", "/notices/new?unit=NOPE", "/ledger?state=rectifying&returned=1", "/ledger?returned=2",
 		"/login?flash=logout",
 	)
 	users := []string{""}

@@ -122,6 +122,8 @@ func NewServer(cfg Config) *Server {
 	e.POST("/cases/:no/closing-form", s.handleClosingFormPage)
 	e.GET("/cases/:no/evidence/:id", s.handleEvidenceFile)
 	e.GET("/documents/:id", s.handleDocumentPDF)
+	e.GET("/notices/new", s.handleNoticeNewPage)
+	e.POST("/notices/new", s.handleNoticeNew)
 	e.GET("/feedback/new", s.handleFeedbackPage)
 	e.POST("/feedback/new", s.handleFeedbackIssue)
 	e.GET("/verify", publicLimit, s.handleVerifyForm)

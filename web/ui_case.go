@@ -27,6 +27,9 @@ type actionForm struct {
 	Open   bool
 	// ConfirmPersonal asks to confirm an ID or mobile number in the text.
 	ConfirmPersonal bool
+	// Combine counts the unit's other problems awaiting orders, which one
+	// notice may cover with this one.
+	Combine int
 }
 
 // actionFields are the inputs each action asks for.
@@ -203,6 +206,15 @@ func (s *Server) showCase(c *gin.Context, status int, failed cases.Action, poste
 			comment.Error = fieldMessage(ferr, "comment")
 		}
 		f.Fields = append(f.Fields, comment)
+		if r.Action == cases.ActionOrderRectification {
+			// Other problems of the unit awaiting orders can share one notice.
+			others, err := s.orderable(c, p, k.UnitCode)
+			if err != nil {
+				s.fail(c, err)
+				return
+			}
+			f.Combine = len(others) - 1
+		}
 		page.Actions = append(page.Actions, f)
 	}
 	if ferr != nil {
