@@ -95,6 +95,13 @@ type Case struct {
 	SentBack bool   `json:"sent_back,omitempty"`
 	Reopens  int    `json:"reopens"`
 	Outcome  string `json:"outcome,omitempty"` // dismissal reason or transfer reference
+	// Sources are every channel that reported the problem: the one it was
+	// registered from first, then each merged in (add_source).
+	Sources []CaseSource `json:"sources,omitempty"`
+	// Origin is the intake record the case was registered from.
+	Origin string `json:"origin,omitempty"`
+	// RepeatOf lists earlier closed cases of the same unit and kind (屡查屡犯).
+	RepeatOf []string `json:"repeat_of,omitempty"`
 
 	RegisteredBy string    `json:"registered_by"`
 	CreatedAt    time.Time `json:"created_at"`
@@ -102,6 +109,14 @@ type Case struct {
 	ClosedAt     time.Time `json:"closed_at,omitzero"`
 	Version      int       `json:"version"` // sequence number of the last applied event
 	HeadHash     string    `json:"head_hash"`
+}
+
+// CaseSource is one channel that reported a case's problem.
+type CaseSource struct {
+	Source string    `json:"source"`
+	Ref    string    `json:"ref"`
+	At     time.Time `json:"at"`
+	Origin string    `json:"origin,omitempty"`
 }
 
 // CaseFilter selects cases in a list. Zero fields do not filter, except
@@ -119,7 +134,9 @@ type CaseFilter struct {
 	// SentBack, when set, keeps only cases whose last submission was (true)
 	// or was not (false) sent back.
 	SentBack *bool
-	Text     string // substring of title, facts, number, source reference or a document number
+	// Repeat keeps only repeat cases (屡查屡犯, RepeatOf not empty).
+	Repeat bool
+	Text   string // substring of title, facts, number, source reference or a document number
 	// TextWithoutRef keeps the source reference out of a text search: for
 	// those who may not see it, whom a match would tell what it says.
 	TextWithoutRef bool

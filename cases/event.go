@@ -29,6 +29,11 @@ type Input struct {
 	// Late is filled in by Decide on a submission made after the deadline:
 	// a submitted case's light is frozen at the moment the unit reported.
 	Late bool `json:"late,omitempty"`
+	// Source and Origin are, for add_source, the channel of the report or
+	// referral merged into the case (Reference its reference) and the
+	// intake record it came from ("report:…", "batch:…", "clue:…").
+	Source string `json:"source,omitempty"`
+	Origin string `json:"origin,omitempty"`
 }
 
 // Registered is the payload of a case's first event: the registration plus
@@ -40,6 +45,13 @@ type Registered struct {
 	Year           int      `json:"year"`
 	Ordinal        int      `json:"ordinal"`
 	IdempotencyKey string   `json:"idempotency_key,omitempty"`
+	// Origin is the intake record the case was registered from: a patrol
+	// referral batch, an audit clue or a hotline report ("batch:…",
+	// "clue:…", "report:…").
+	Origin string `json:"origin,omitempty"`
+	// RepeatOf lists the unit's cases of the same violation kind closed in
+	// the three years before (屡查屡犯), found at registration.
+	RepeatOf []string `json:"repeat_of,omitempty"`
 }
 
 // Event is one immutable step in a case's life. Events of a case form a hash

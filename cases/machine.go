@@ -1,6 +1,7 @@
 package cases
 
 import (
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -26,6 +27,7 @@ const (
 	ActionExtend             Action = "extend"              // 批准延期
 	ActionAssign             Action = "assign"              // 指定承办人
 	ActionRecordDocument     Action = "record_document"     // 发文记录 (a document issued on the case)
+	ActionAddSource          Action = "add_source"          // 并入来源 (the same problem reported again)
 )
 
 // Rule says from which states an action may be taken, by whom, and where it
@@ -55,6 +57,9 @@ var Rules = []Rule{
 	{ActionExtend, []State{StateRectifying}, "", []Role{RoleApprover}, "批准延期"},
 	{ActionAssign, OpenStates, "", []Role{RoleOffice}, "指定承办人"},
 	{ActionRecordDocument, States, "", []Role{RoleOffice, RoleApprover}, "发文记录"},
+	// A report or referral of a problem already on the ledger is merged
+	// into its case, which records the extra source, not a second case.
+	{ActionAddSource, States, "", []Role{RoleOffice, RoleHotline}, "并入来源"},
 }
 
 // DocumentRef and EvidenceRef prefix references to stored files in event
@@ -156,6 +161,11 @@ func decideInput(c Case, a Action, actor Actor, in Input, today string, cal Cale
 	case ActionClose:
 		fe.Add(checkText("note", in.Note, MaxLongText, false))
 		out.Note = strings.TrimSpace(in.Note)
+	case ActionAddSource:
+		fe.Add(checkText("source", in.Source, MaxShortText, true))
+		fe.Add(checkText("reference", in.Reference, MaxShortText, true))
+		fe.Add(checkText("origin", in.Origin, MaxShortText, false))
+		out.Source, out.Reference, out.Origin = strings.TrimSpace(in.Source), strings.TrimSpace(in.Reference), strings.TrimSpace(in.Origin)
 	case ActionTransfer:
 		fe.Add(checkText("reference", in.Reference, MaxShortText, true))
 		out.Reference = strings.TrimSpace(in.Reference)
@@ -324,6 +334,8 @@ func Apply(c Case, e Event) Case {
 			UnitCode: r.UnitCode, UnitName: r.UnitName, Region: append([]string{}, r.Region...),
 			Kind: r.Kind, Title: r.Title, Facts: r.Facts, Level: r.Level, Assignee: r.Assignee,
 			RegisteredBy: e.Actor.ID, CreatedAt: TruncateTime(e.At),
+			Origin: r.Origin, RepeatOf: append([]string(nil), r.RepeatOf...),
+			Sources: []CaseSource{{Source: r.Source, Ref: r.SourceRef, At: TruncateTime(e.At), Origin: r.Origin}},
 		}
 	}
 	in := Input{}
@@ -352,6 +364,8 @@ func Apply(c Case, e Event) Case {
 		c.Reopens++
 		c.VerifiedBy = ""
 		c.ClosedAt = time.Time{}
+	case ActionAddSource:
+		c.Sources = append(slices.Clone(c.Sources), CaseSource{Source: in.Source, Ref: in.Reference, At: TruncateTime(e.At), Origin: in.Origin})
 	case ActionTransfer:
 		c.Outcome = in.Reference
 	case ActionExtend:
@@ -391,5 +405,6 @@ func stateAfter(cur State, e Event) State {
 // FoldVersion numbers the rules by which events fold into projections.
 // Snapshots record it; a snapshot folded by other rules is not loaded, and
 // the view is rebuilt from the events instead. Version 2: a confirmation
-// moves the case to StateConfirmed (待审批销号). Version 3: Case.SentBack.
+// moves the case to StateConfirmed (待审批销号). Version 3: Case.SentBack,
+// Case.Sources, Origin and RepeatOf.
 const FoldVersion = 3

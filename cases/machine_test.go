@@ -27,7 +27,7 @@ const today = "2026-11-20" // a Friday
 
 // validInput satisfies every action's input rules at once.
 var validInput = Input{Reason: "理由", Requirements: "限期清退超编人员", WorkingDays: 15, Report: "已完成整改",
-	Evidence: []string{"evidence/1.pdf"}, Note: "经核验整改到位", Reference: "纪移〔2026〕3号", Assignee: "张三", Document: DocumentRef + "notice-2026-0001"}
+	Evidence: []string{"evidence/1.pdf"}, Note: "经核验整改到位", Reference: "纪移〔2026〕3号", Assignee: "张三", Document: DocumentRef + "notice-2026-0001", Source: "hotline"}
 
 // allowed is the state machine written out independently of Rules:
 // action → from-state → (to-state, roles).
@@ -48,6 +48,9 @@ var allowed = map[Action]map[State]State{
 	ActionRecordDocument: {StateRegistered: StateRegistered, StateVerifying: StateVerifying, StateRectifying: StateRectifying,
 		StateSubmitted: StateSubmitted, StateConfirmed: StateConfirmed, StateReopened: StateReopened, StateClosed: StateClosed,
 		StateDismissed: StateDismissed, StateTransferred: StateTransferred},
+	ActionAddSource: {StateRegistered: StateRegistered, StateVerifying: StateVerifying, StateRectifying: StateRectifying,
+		StateSubmitted: StateSubmitted, StateConfirmed: StateConfirmed, StateReopened: StateReopened, StateClosed: StateClosed,
+		StateDismissed: StateDismissed, StateTransferred: StateTransferred},
 }
 
 var allowedRoles = map[Action][]Role{
@@ -55,6 +58,7 @@ var allowedRoles = map[Action][]Role{
 	ActionSubmit: {RoleUnit, RoleOffice}, ActionReturn: {RoleOffice, RoleApprover}, ActionConfirm: {RoleOffice},
 	ActionClose: {RoleApprover}, ActionReopen: {RoleOffice}, ActionTransfer: {RoleOffice},
 	ActionExtend: {RoleApprover}, ActionAssign: {RoleOffice}, ActionRecordDocument: {RoleOffice, RoleApprover},
+	ActionAddSource: {RoleOffice, RoleHotline},
 }
 
 func TestDecideEveryPair(t *testing.T) {

@@ -20,6 +20,15 @@ func RedactForUnit(c Case) Case {
 	c.Assignee = ""
 	c.Outcome = ""
 	c.HeadHash = ""
+	c.Origin = ""
+	if c.Sources != nil {
+		// The channels and dates, not their references or intake records.
+		srcs := make([]CaseSource, len(c.Sources))
+		for i, src := range c.Sources {
+			srcs[i] = CaseSource{Source: src.Source, At: src.At}
+		}
+		c.Sources = srcs
+	}
 	return MaskPersonal(c)
 }
 

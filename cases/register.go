@@ -10,6 +10,10 @@ import (
 	"time"
 )
 
+// RepeatYears is how far back a closed case of the same unit and
+// violation kind makes a new one a repeat (屡查屡犯).
+const RepeatYears = 3
+
 // MaxIdempotencyKey is the longest Idempotency-Key accepted.
 const MaxIdempotencyKey = 128
 
@@ -27,6 +31,14 @@ const keyPendingTimeout = 2 * time.Minute
 // other moves on to the next. A number is taken only by the insert that
 // records its case, so numbers are gapless and never reused.
 func (s *Service) Register(ctx context.Context, scope Scope, actor Actor, r Registration, key string) (c Case, replayed bool, err error) {
+	return s.RegisterFrom(ctx, scope, actor, r, key, "")
+}
+
+// RegisterFrom registers a case as Register does, from an intake record
+// (origin: "batch:…", "clue:…", "report:…"), which the case keeps. The
+// intake packages use it; the key should then be derived from the origin,
+// so that a retried intake finds the case it registered.
+func (s *Service) RegisterFrom(ctx context.Context, scope Scope, actor Actor, r Registration, key, origin string) (c Case, replayed bool, err error) {
 	if !contains(RegisterRoles, actor.Role) {
 		return Case{}, false, Refused("role", "登记问题线索须由监督检查处室、举报受理或巡察组人员办理，角色 %s 不可登记", actor.Role)
 	}
@@ -34,8 +46,12 @@ func (s *Service) Register(ctx context.Context, scope Scope, actor Actor, r Regi
 	if err != nil {
 		return Case{}, false, err
 	}
+	if err := checkText("origin", origin, MaxShortText, false); err != nil {
+		return Case{}, false, err
+	}
+	reg.Origin = strings.TrimSpace(origin)
 	if key != "" {
-		no, err := s.claimKey(ctx, key, requestHash(actor, r))
+		no, err := s.claimKey(ctx, key, requestHash(actor, r, reg.Origin))
 		if err != nil {
 			return Case{}, false, err
 		}
@@ -46,6 +62,7 @@ func (s *Service) Register(ctx context.Context, scope Scope, actor Actor, r Regi
 		reg.IdempotencyKey = key
 	}
 	now := s.now()
+	reg.RepeatOf = s.view.repeats(reg.UnitCode, reg.Kind, now.AddDate(-RepeatYears, 0, 0))
 	reg.Year = now.In(s.loc).Year()
 	e := Event{Seq: 1, Action: ActionRegister, To: StateRegistered, Actor: actor, At: now, Registered: &reg}
 	res, err := s.submit(ctx, &write{kind: writeRegister, event: e})
@@ -87,11 +104,12 @@ func (s *Service) validateRegistration(scope Scope, r Registration) (Registered,
 	return Registered{Registration: r, UnitName: u.Name, Region: append([]string{}, u.Region...)}, nil
 }
 
-func requestHash(actor Actor, r Registration) string {
+func requestHash(actor Actor, r Registration, origin string) string {
 	b, _ := json.Marshal(struct {
 		A string
 		R Registration
-	}{actor.ID, r})
+		O string `json:",omitempty"`
+	}{actor.ID, r, origin})
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
 }

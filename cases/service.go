@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -246,6 +247,9 @@ func (s *Service) Transition(ctx context.Context, scope Scope, no string, actor 
 	}
 	if expectedVersion != 0 && expectedVersion != c.Version {
 		return Case{}, Event{}, Conflict("案件 %s 已被他人更新（当前版本 %d，提交时版本 %d），请刷新后重试", no, c.Version, expectedVersion)
+	}
+	if a == ActionAddSource && strings.TrimSpace(in.Source) != "" && !s.cat.HasSource(strings.TrimSpace(in.Source)) {
+		return Case{}, Event{}, Invalid("source", "未知的问题来源「%s」", in.Source)
 	}
 	e, err := Decide(c, a, actor, in, comment, s.Today(), s.cal)
 	if ErrorCode(err) == EREFUSED && expectedVersion == 0 {

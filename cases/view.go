@@ -218,6 +218,11 @@ func (v *view) applyEvent(e Event) (applied, gap bool) {
 		// find it.
 		r.numbers = v.withNumber(r, e.Input.Reference, false)
 	}
+	if e.Action == ActionAddSource && e.Input != nil {
+		// A merged source's reference is found as the first one is, and
+		// hidden as it is from those who may not see references.
+		r.numbers = v.withNumber(r, e.Input.Reference, false)
+	}
 	v.put(r)
 	return true, false
 }

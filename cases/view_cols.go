@@ -1,6 +1,9 @@
 package cases
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // cols holds, by slot, the fields lists filter on, packed in arrays of
 // small integers. Counting the matches among 100,000 cases is then one pass
@@ -8,9 +11,13 @@ import "strings"
 // rows scattered over the heap (measured: 7–17 ms a list before, see
 // docs/PERFORMANCE.md). Strings are interned: a filter compares numbers.
 type cols struct {
-	state    []uint8  // 1 + index in States; 0 is an empty slot
-	late     []bool   // submitted after the deadline
-	sentBack []bool   // the last submission was sent back
+	state    []uint8 // 1 + index in States; 0 is an empty slot
+	late     []bool  // submitted after the deadline
+	sentBack []bool  // the last submission was sent back
+	repeat   []bool  // a repeat case (屡查屡犯)
+	// moreSrc holds, for the few cases reported through more than one
+	// channel, the sources after the first (interned).
+	moreSrc  map[int32][]uint32
 	deadline []int32  // YYYYMMDD; 0 is none, -1 one that is not a date
 	place    []uint32 // the case's unit and region, an index in places
 	source   []uint32 // interned strings (see ids); 0 is ""
@@ -42,7 +49,7 @@ func init() {
 }
 
 func newCols() cols {
-	return cols{placeIDs: map[string]uint32{}, ids: map[string]uint32{"": 0}}
+	return cols{placeIDs: map[string]uint32{}, ids: map[string]uint32{"": 0}, moreSrc: map[int32][]uint32{}}
 }
 
 // intern returns the id of s, adding it if new.
@@ -62,6 +69,7 @@ func (c *cols) set(r *row) {
 		c.state = append(c.state, 0)
 		c.late = append(c.late, false)
 		c.sentBack = append(c.sentBack, false)
+		c.repeat = append(c.repeat, false)
 		c.deadline = append(c.deadline, 0)
 		c.place = append(c.place, 0)
 		c.source = append(c.source, 0)
@@ -73,6 +81,14 @@ func (c *cols) set(r *row) {
 	c.state[s] = uint8(stateRank[k.State] + 1)
 	c.late[s] = k.SubmittedLate
 	c.sentBack[s] = k.SentBack
+	c.repeat[s] = len(k.RepeatOf) > 0
+	if len(k.Sources) > 1 {
+		more := make([]uint32, 0, len(k.Sources)-1)
+		for _, src := range k.Sources[1:] {
+			more = append(more, c.intern(src.Source))
+		}
+		c.moreSrc[int32(s)] = more
+	}
 	c.deadline[s] = dateNumber(k.Deadline)
 	key := k.UnitCode + "\x00" + strings.Join(r.regions, "\x00")
 	id, ok := c.placeIDs[key]
@@ -127,6 +143,7 @@ type colQuery struct {
 	year      int32
 	light     Light
 	sentBack  int8 // 0 any, 1 sent back, -1 not sent back
+	repeat    bool
 	today     int32
 	until     int32
 	slowLight bool // today or yellowUntil is not a date: compare as LightOf does
@@ -145,6 +162,7 @@ func (c *cols) query(p *rowFilter) *colQuery {
 	q := &colQuery{year: int32(f.Year), light: f.Light, today: dateNumber(f.Today), until: dateNumber(f.YellowUntil),
 		todayS: f.Today, untilS: f.YellowUntil}
 	q.slowLight = q.today < 0 || q.until < 0
+	q.repeat = f.Repeat
 	if f.SentBack != nil {
 		q.sentBack = -1
 		if *f.SentBack {
@@ -188,7 +206,9 @@ func (c *cols) match(q *colQuery, s int, slots []*row) bool {
 	switch {
 	case q.placeOK != nil && !q.placeOK[c.place[s]]:
 		return false
-	case q.source != 0 && c.source[s] != q.source:
+	case q.source != 0 && c.source[s] != q.source && !slices.Contains(c.moreSrc[int32(s)], q.source):
+		return false
+	case q.repeat && !c.repeat[s]:
 		return false
 	case q.kind != 0 && c.kind[s] != q.kind:
 		return false

@@ -97,6 +97,7 @@ func randomFilter(r *rand.Rand, all []Case) CaseFilter {
 		b := r.IntN(2) == 0
 		f.SentBack = &b
 	}
+	f.Repeat = r.IntN(6) == 0
 	f.TextWithoutRef = r.IntN(3) == 0
 	if r.IntN(3) == 0 {
 		// A piece of some case's text, a word, or something absent; in
@@ -158,7 +159,13 @@ func refMatch(c Case, f CaseFilter) bool {
 	if !s.Global && (!refWithin(c.Region, s.Region) || (s.Units != nil && !slices.Contains(s.Units, c.UnitCode))) {
 		return false
 	}
-	if (f.Source != "" && c.Source != f.Source) || (f.SourceRef != "" && c.SourceRef != f.SourceRef) ||
+	if f.Source != "" && !slices.ContainsFunc(c.Sources, func(x CaseSource) bool { return x.Source == f.Source }) && c.Source != f.Source {
+		return false
+	}
+	if f.Repeat && len(c.RepeatOf) == 0 {
+		return false
+	}
+	if (f.SourceRef != "" && c.SourceRef != f.SourceRef) ||
 		(f.UnitCode != "" && c.UnitCode != f.UnitCode) || (f.Kind != "" && c.Kind != f.Kind) || (f.Year != 0 && c.Year != f.Year) {
 		return false
 	}

@@ -119,13 +119,18 @@ def canonical(e):
         reg["ordinal"] = int(r.get("ordinal", 0))
         if r.get("idempotency_key"):
             reg["idempotency_key"] = r["idempotency_key"]
+        if r.get("origin"):
+            reg["origin"] = r["origin"]
+        if r.get("repeat_of"):
+            reg["repeat_of"] = list(r["repeat_of"])
 
     inp = None
     i = e.get("input")
     if i is not None:
         inp = omit_empty([(k, i.get(k)) for k in (
             "reason", "requirements", "deadline", "working_days", "report", "evidence",
-            "note", "reference", "assignee", "previous_deadline", "document", "late")])
+            "note", "reference", "assignee", "previous_deadline", "document", "late",
+            "source", "origin")])
 
     return {
         "v": 1,

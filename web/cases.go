@@ -155,7 +155,7 @@ func (s *Server) caseFilter(c *gin.Context, p *principal, extra ...string) (case
 
 // caseFilterOf reads a case filter from a ledger query string.
 func (s *Server) caseFilterOf(vals url.Values, p *principal, extra ...string) (cases.CaseFilter, error) {
-	allowed := append([]string{"state", "source", "unit", "region", "violation_kind", "light", "year", "returned", "q", "sort", "page", "per_page"}, extra...)
+	allowed := append([]string{"state", "source", "unit", "region", "violation_kind", "light", "year", "returned", "repeat", "q", "sort", "page", "per_page"}, extra...)
 	q, err := queryOf(vals, allowed...)
 	if err != nil {
 		return cases.CaseFilter{}, err
@@ -185,6 +185,13 @@ func (s *Server) caseFilterOf(vals url.Values, p *principal, extra ...string) (c
 		return f, cases.Invalid("unit", "单位代码「%s」格式不对", f.UnitCode)
 	case f.Light != cases.LightNone && !f.Light.Valid():
 		return f, cases.Invalid("light", "预警须为红灯、黄灯或绿灯")
+	}
+	switch q.str("repeat") {
+	case "":
+	case "1":
+		f.Repeat = true
+	default:
+		return f, cases.Invalid("repeat", "屡查屡犯筛选须为 1")
 	}
 	switch q.str("returned") {
 	case "":

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -76,6 +77,8 @@ type caseFiles struct {
 	no       string
 	docs     map[string]documents.Document
 	evidence map[string]documents.Evidence
+	// sourceName names a source code (巡察移交 for patrol).
+	sourceName func(string) string
 }
 
 func newCaseFiles(no string, ds []documents.Document, es []documents.Evidence) caseFiles {
@@ -116,6 +119,12 @@ func (f caseFiles) evidenceItem(item string) fileLink {
 	return fileLink{Name: "佐证材料文件（记录缺失）"}
 }
 
+// sourceLine is a channel that reported a case, as the case page lists it.
+type sourceLine struct {
+	Name, Ref string
+	At        time.Time
+}
+
 type casePage struct {
 	Documents    []documents.Document
 	Evidence     []documents.Evidence
@@ -127,6 +136,8 @@ type casePage struct {
 	Light                cases.Light
 	SourceName, RefLabel string
 	KindName             string
+	// MoreSources are the channels merged in after registration.
+	MoreSources []sourceLine
 	// ChainFault says the case's record does not verify.
 	ChainFault *cases.Fault
 	Events     []timelineItem
@@ -159,6 +170,15 @@ func (s *Server) showCase(c *gin.Context, status int, failed cases.Action, poste
 	if src, ok := s.cat.Source(k.Source); ok {
 		page.SourceName, page.RefLabel = src.Name, src.RefLabel
 	}
+	if len(k.Sources) > 1 {
+		for _, src := range k.Sources[1:] {
+			name := src.Source
+			if x, ok := s.cat.Source(src.Source); ok {
+				name = x.Name
+			}
+			page.MoreSources = append(page.MoreSources, sourceLine{Name: name, Ref: src.Ref, At: src.At})
+		}
+	}
 	if kind, ok := s.cat.Kind(k.Kind); ok {
 		page.KindName = kind.Code + " " + kind.Name
 	}
@@ -171,6 +191,12 @@ func (s *Server) showCase(c *gin.Context, status int, failed cases.Action, poste
 		return
 	}
 	files := newCaseFiles(k.No, page.Documents, page.Evidence)
+	files.sourceName = func(code string) string {
+		if x, ok := s.cat.Source(code); ok {
+			return x.Name
+		}
+		return code
+	}
 	for i := len(evs) - 1; i >= 0; i-- {
 		page.Events = append(page.Events, timelineOf(evs[i], files))
 	}
@@ -301,6 +327,9 @@ func timelineOf(e cases.Event, files caseFiles) timelineItem {
 		switch {
 		case e.Action == cases.ActionTransfer:
 			add("移交文号", in.Reference)
+		case e.Action == cases.ActionAddSource:
+			add("来源", files.sourceName(in.Source))
+			add("来源文号", in.Reference)
 		case len(docs) == 0:
 			// A document the viewer may not open is still named by its
 			// number, as the event recorded it.

@@ -297,6 +297,9 @@ func (s *Server) describeFilter(f cases.CaseFilter) string {
 	if f.Year != 0 {
 		parts = append(parts, fmt.Sprintf("年度 %d", f.Year))
 	}
+	if f.Repeat {
+		parts = append(parts, "屡查屡犯")
+	}
 	if f.SentBack != nil {
 		parts = append(parts, map[bool]string{true: "被退回重新整改", false: "未被退回"}[*f.SentBack])
 	}

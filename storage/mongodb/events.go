@@ -32,6 +32,8 @@ type inputDoc struct {
 	PreviousDeadline string   `bson:"previousDeadline,omitempty"`
 	Document         string   `bson:"document,omitempty"`
 	Late             bool     `bson:"late,omitempty"`
+	Source           string   `bson:"source,omitempty"`
+	Origin           string   `bson:"origin,omitempty"`
 }
 
 type registeredDoc struct {
@@ -45,6 +47,8 @@ type registeredDoc struct {
 	Assignee  string   `bson:"assignee"`
 	UnitName  string   `bson:"unitName"`
 	Region    []string `bson:"region"`
+	Origin    string   `bson:"origin,omitempty"`
+	RepeatOf  []string `bson:"repeatOf,omitempty"`
 }
 
 // eventDoc is one event. _id is "<case number>/<sequence>": an insert of an
@@ -81,7 +85,8 @@ func toEventDoc(e cases.Event) eventDoc {
 	if r := e.Registered; r != nil {
 		d.Year, d.Ordinal, d.IdempotencyKey = r.Year, r.Ordinal, r.IdempotencyKey
 		d.Registered = &registeredDoc{Source: r.Source, SourceRef: r.SourceRef, UnitCode: r.UnitCode, Kind: r.Kind,
-			Title: r.Title, Facts: r.Facts, Level: string(r.Level), Assignee: r.Assignee, UnitName: r.UnitName, Region: r.Region}
+			Title: r.Title, Facts: r.Facts, Level: string(r.Level), Assignee: r.Assignee, UnitName: r.UnitName, Region: r.Region,
+			Origin: r.Origin, RepeatOf: r.RepeatOf}
 	}
 	if in := e.Input; in != nil {
 		x := inputDoc(*in)
@@ -97,7 +102,8 @@ func (d eventDoc) event() cases.Event {
 	if r := d.Registered; r != nil {
 		e.Registered = &cases.Registered{Registration: cases.Registration{Source: r.Source, SourceRef: r.SourceRef,
 			UnitCode: r.UnitCode, Kind: r.Kind, Title: r.Title, Facts: r.Facts, Level: cases.Level(r.Level), Assignee: r.Assignee},
-			UnitName: r.UnitName, Region: r.Region, Year: d.Year, Ordinal: d.Ordinal, IdempotencyKey: d.IdempotencyKey}
+			UnitName: r.UnitName, Region: r.Region, Year: d.Year, Ordinal: d.Ordinal, IdempotencyKey: d.IdempotencyKey,
+			Origin: r.Origin, RepeatOf: r.RepeatOf}
 	}
 	if in := d.Input; in != nil {
 		x := cases.Input(*in)
