@@ -264,6 +264,12 @@ func (d *DB) FindAccess(ctx context.Context, f access.AccessFilter) ([]access.Ac
 	if f.UserID != "" {
 		q["userId"] = f.UserID
 	}
+	if f.Action != "" {
+		q["action"] = f.Action
+	}
+	if f.Level != "" {
+		q["level"] = f.Level
+	}
 	if f.Target != "" {
 		q["target"] = bson.M{"$regex": "^" + regexp.QuoteMeta(f.Target)}
 	}

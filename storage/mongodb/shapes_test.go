@@ -362,6 +362,12 @@ func exerciseStore(t *testing.T, db *mongodb.DB) map[string]bool {
 		{UserID: u.ID, From: at.Add(-time.Hour)},
 		{Target: "2026", To: at.Add(time.Hour)},
 		{UserID: u.ID, Target: "2026-0001", Page: 2, PerPage: 10},
+		{Action: "read-case"},
+		{Level: "secret"},
+		{UserID: u.ID, Action: "read-case"},
+		{UserID: u.ID, Level: "secret"},
+		{Action: "read-case", Level: "secret", From: at.Add(-time.Hour)},
+		{UserID: u.ID, Action: "read-case", Level: "secret", Target: "2026"},
 	} {
 		_, _, err = db.FindAccess(ctx, f)
 		must("FindAccess", err)
