@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"rectify/cases"
 	"rectify/cases/access"
@@ -200,6 +201,46 @@ func TestAdminTokenShownOnceThenRevoked(t *testing.T) {
 	}
 	if list := e.req("GET", "/admin/tokens", "admin", "", nil); !strings.Contains(list.Raw, "已吊销") {
 		t.Error("the list does not show the token revoked")
+	}
+}
+
+// The list shows when each user last logged in; an administrator's edit,
+// made from an older read, keeps it.
+func TestAdminSeesLastLogin(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	lastLogin := func(id string) time.Time {
+		t.Helper()
+		us, err := e.Access.Users(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range us {
+			if u.ID == id {
+				return u.LastLoginAt
+			}
+		}
+		t.Fatalf("no user %s", id)
+		return time.Time{}
+	}
+	if !lastLogin("zhao.lei").IsZero() {
+		t.Fatal("a login before any")
+	}
+	e.session("zhao.lei")
+	at := lastLogin("zhao.lei")
+	if at.IsZero() || time.Since(at) > time.Minute {
+		t.Fatalf("last login %v after logging in", at)
+	}
+	r := e.postForm("/admin/users/zhao.lei", "admin", url.Values{"name": {"赵磊"}, "roles": {"office"}, "region": {"江南省/云州市"}})
+	if r.Status != 303 {
+		t.Fatalf("edit: %d", r.Status)
+	}
+	if got := lastLogin("zhao.lei"); !got.Equal(at) {
+		t.Errorf("after an edit the last login is %v, want %v", got, at)
+	}
+	list := e.req("GET", "/admin/users", "admin", "", nil)
+	if !strings.Contains(list.Raw, "从未登录") || !strings.Contains(list.Raw, at.In(time.FixedZone("CST", 8*3600)).Format("2006-01-02 15:04")) {
+		t.Error("the list does not show who never logged in and when zhao.lei did")
 	}
 }
 

@@ -284,6 +284,10 @@ func (s *Service) Login(ctx context.Context, id, password, ip, userAgent string)
 	if err := s.store.InsertSession(ctx, sess); err != nil {
 		return "", Session{}, User{}, fmt.Errorf("login: %w", err)
 	}
+	if err := s.store.SetLastLogin(ctx, u.ID, t); err != nil {
+		return "", Session{}, User{}, fmt.Errorf("login: %w", err)
+	}
+	u.LastLoginAt = t
 	return secret, sess, u, nil
 }
 

@@ -24,11 +24,13 @@ type User struct {
 	Team     string       `json:"team"`      // for the patrol role: their inspection team
 	// PatrolUnits are the units assigned to the team's current round (set
 	// by the briefing issue; empty means a patrol user sees no cases).
-	PatrolUnits  []string  `json:"patrol_units"`
-	PasswordHash string    `json:"-"`
-	Disabled     bool      `json:"disabled"`
-	CreatedAt    time.Time `json:"created_at"`
-	UpdatedAt    time.Time `json:"updated_at"`
+	PatrolUnits  []string `json:"patrol_units"`
+	PasswordHash string   `json:"-"`
+	Disabled     bool     `json:"disabled"`
+	// LastLoginAt is the time of the last successful login (zero: never).
+	LastLoginAt time.Time `json:"last_login_at,omitzero"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
 }
 
 var userIDRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{1,63}$`)

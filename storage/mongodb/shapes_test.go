@@ -323,6 +323,7 @@ func exerciseStore(t *testing.T, db *mongodb.DB) map[string]bool {
 	u := access.User{ID: "li.ming", Name: "李明", Roles: []cases.Role{cases.RoleOffice}, Region: []string{"江南省"}, CreatedAt: at}
 	must("InsertUser", db.InsertUser(ctx, u))
 	must("PutUser", db.PutUser(ctx, u))
+	must("SetLastLogin", db.SetLastLogin(ctx, u.ID, at))
 	_, err = db.FindUser(ctx, u.ID)
 	must("FindUser", err)
 	_, err = db.FindUsers(ctx)
