@@ -11,12 +11,20 @@ import (
 )
 
 // accessFilter reads an access-log search from the query string.
-func accessFilter(c *gin.Context) (access.AccessFilter, error) {
-	q, err := newQuery(c, "user", "target", "from", "to", "page", "per_page")
+// The console's form adds its own parameters (extra), which the caller
+// reads.
+func accessFilter(c *gin.Context, extra ...string) (access.AccessFilter, error) {
+	q, err := newQuery(c, append([]string{"user", "action", "level", "target", "from", "to", "page", "per_page"}, extra...)...)
 	if err != nil {
 		return access.AccessFilter{}, err
 	}
-	f := access.AccessFilter{UserID: q.str("user"), Target: q.str("target")}
+	f := access.AccessFilter{UserID: q.str("user"), Action: q.str("action"), Level: q.str("level"), Target: q.str("target")}
+	if _, ok := accessActions[f.Action]; f.Action != "" && !ok {
+		return f, cases.Invalid("action", "未知的操作「%s」", f.Action)
+	}
+	if f.Level != "" && !cases.Level(f.Level).Valid() {
+		return f, cases.Invalid("level", "未知的密级「%s」", f.Level)
+	}
 	for _, d := range []struct {
 		k  string
 		to *time.Time

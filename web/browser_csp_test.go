@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -18,6 +19,10 @@ import (
 func TestBrowserEveryPageKeepsThePolicy(t *testing.T) {
 	e := newEnv(t)
 	no := e.register("QH001", cases.LevelInternal)
+	_, tok, err := e.Access.CreateToken(context.Background(), "admin", "人社局编制联动系统", []cases.Role{cases.RoleLiaison}, []string{"江南省", "云州市"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	b := browser(t)
 	run(t, b, "login page", chromedp.Navigate(e.srv.URL+"/login"), chromedp.WaitVisible(`input[name=username]`, chromedp.ByQuery))
 	for _, tc := range []struct{ user, path, sel, shot string }{
@@ -34,7 +39,11 @@ func TestBrowserEveryPageKeepsThePolicy(t *testing.T) {
 		{"li.ming", "/verify/nosuchcode", "main", ""},
 		{"li.ming", "/cases/2026-9999", "main", ""},
 		{"li.ming", "/nosuchpage", "main", ""},
-		{"admin", "/admin/access-log", "main table", ""},
+		{"admin", "/admin/access-log", "main table", "desktop-admin-access-log.png"},
+		{"admin", "/admin/users", "#new-user", "desktop-admin-users.png"},
+		{"admin", "/admin/users/li.ming", "#reset-password", "desktop-admin-user.png"},
+		{"admin", "/admin/tokens", "#new-token", ""},
+		{"admin", "/admin/tokens/" + tok.Short() + "/revoke", "#revoke-token", ""},
 	} {
 		e.browserLogin(t, b, tc.user)
 		run(t, b, tc.user+" opens "+tc.path, chromedp.Navigate(e.srv.URL+tc.path), chromedp.WaitVisible(tc.sel, chromedp.ByQuery))

@@ -27,6 +27,10 @@ import (
 func TestEveryPageSpeaksChinese(t *testing.T) {
 	e := newEnv(t)
 	w := chineseWorld(t, e)
+	_, tok, err := e.Access.CreateToken(context.Background(), "admin", "人社局编制联动系统", []cases.Role{cases.RoleLiaison}, []string{"江南省", "云州市"})
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	fill := func(path string) []string {
 		path = strings.ReplaceAll(path, `\:`, ":")
@@ -41,6 +45,10 @@ func TestEveryPageSpeaksChinese(t *testing.T) {
 			return []string{"/verify/" + w.code, "/verify/ZZZZZZZZ"}
 		case "/units/:code":
 			return []string{"/units/QH001", "/units/QH002"}
+		case "/admin/users/:id":
+			return []string{"/admin/users/li.ming", "/admin/users/admin", "/admin/users/nobody"}
+		case "/admin/tokens/:id/revoke":
+			return []string{"/admin/tokens/" + tok.Short() + "/revoke", "/admin/tokens/000000000000/revoke"}
 		}
 		return []string{path}
 	}
@@ -67,6 +75,7 @@ func TestEveryPageSpeaksChinese(t *testing.T) {
 		"/ledger?light=purple", "/ledger?state=bogus", "/ledger?sort=title",
 		"/ledger/export?format=doc",
 		"/admin/access-log?from=bad", "/admin/access-log?user=li.ming",
+		"/admin/access-log?action=read-case&level=secret&per_page=1", "/admin/access-log?action=bogus", "/admin/access-log?level=bogus",
 		"/feedback/new?ref="+url.QueryEscape("云巡办移〔2026〕12号"), "/feedback/new?ref=none",
 		"/todo", "/notices/new?unit=QH001", "/notices/new?unit=NOPE", "/ledger?state=rectifying&returned=1", "/ledger?returned=2",
 		"/login?flash=logout",
@@ -107,6 +116,24 @@ func TestEveryPageSpeaksChinese(t *testing.T) {
 	form("/cases/"+w.verifying+"/actions", url.Values{"action": {"order_rectification"}, "working_days": {"x"}, "expected_version": {"2"}})
 	form("/cases/"+w.verifying+"/actions", url.Values{"action": {"nosuchaction"}})
 	form("/feedback/new", url.Values{"ref": {"云巡办移〔2026〕12号"}})
+	// The administrator's forms, posted empty or wrong.
+	_, adminCSRF := e.session("admin")
+	for _, f := range []struct {
+		path string
+		v    url.Values
+	}{
+		{"/admin/users", url.Values{"id": {"X Y"}, "roles": {"boss"}, "region_text": {"a//b"}, "password": {"x"}}},
+		{"/admin/users", url.Values{"id": {"li.ming"}, "name": {"李明"}, "roles": {"unit"}, "region": {"江南省"}, "password": {"password123"}}},
+		{"/admin/users/li.ming", url.Values{}},
+		{"/admin/users/li.ming/password", url.Values{"password": {"li.ming-2026"}, "password2": {"li.ming-2026"}}},
+		{"/admin/users/admin/disabled", url.Values{"disabled": {"true"}}},
+		{"/admin/tokens", url.Values{"roles": {"admin"}}},
+		{"/admin/tokens", url.Values{"name": {"人社局编制联动系统"}, "roles": {"liaison"}, "region": {"江南省/云州市"}}},
+	} {
+		f.v.Set("csrf_token", adminCSRF)
+		r := e.req("POST", f.path, "admin", "application/x-www-form-urlencoded", strings.NewReader(f.v.Encode()))
+		checkChinese(t, "admin POST "+f.path, r.Raw)
+	}
 	// The access log names users, actions, levels and filters in words.
 	log := e.req("GET", "/admin/access-log", "admin", "", nil)
 	for _, want := range []string{"李明", "王芳", "查阅案件", "查阅办理记录", "下载文件", "导出台账（CSV）", "秘密",
@@ -278,6 +305,11 @@ func checkChinese(t *testing.T, where, page string) {
 		t.Fatalf("%s: %v", where, err)
 	}
 	codes := rawCodes()
+	if strings.Contains(where, " /admin/") {
+		// The administration pages show login names as they are, and
+		// the administrator's is "admin", spelt as the role's code.
+		delete(codes, string(cases.RoleAdmin))
+	}
 	check := func(text string) {
 		text = strings.Join(strings.Fields(text), " ")
 		if text == "" {
@@ -297,7 +329,7 @@ func checkChinese(t *testing.T, where, page string) {
 	walk = func(n *html.Node) {
 		if n.Type == html.ElementNode {
 			switch n.Data {
-			case "script", "style":
+			case "script", "style", "code": // code: what is typed as it is, e.g. an HTTP header
 				return
 			}
 			for _, a := range n.Attr {

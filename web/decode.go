@@ -224,7 +224,8 @@ func queryOf(vals url.Values, allowed ...string) (query, error) {
 // which the console shows as they are.
 var paramLabels = map[string]string{"state": "状态", "source": "来源", "unit": "单位代码", "region": "地区",
 	"violation_kind": "问题类型", "light": "预警", "year": "年度", "q": "关键词", "sort": "排序方式", "page": "页码",
-	"per_page": "每页条数", "format": "导出格式", "user": "用户", "target": "对象", "from": "起始日期", "to": "截止日期", "returned": "是否被退回", "repeat": "屡查屡犯"}
+	"per_page": "每页条数", "format": "导出格式", "user": "用户", "action": "操作", "level": "密级", "login": "登录名", "target": "对象", "from": "起始日期", "to": "截止日期",
+	"returned": "是否被退回", "repeat": "屡查屡犯"}
 
 func paramLabel(k string) string {
 	if l, ok := paramLabels[k]; ok {

@@ -140,6 +140,8 @@ func nav(u access.User, path string) []navItem {
 	add("/cases/new", "登记问题", registrars...)
 	add("/feedback/new", "反馈函", officeOnly...)
 	add("/units", "被监督单位", everyone...)
+	add("/admin/users", "用户管理", admins...)
+	add("/admin/tokens", "接口令牌", admins...)
 	add("/admin/access-log", "访问日志", admins...)
 	return items
 }
@@ -214,6 +216,12 @@ var flashes = map[string]flashNote{
 	"closing-form-existing": {text: "本次销号的审批表此前已生成：%s"},
 	"feedback-issued":       {text: "已印发反馈函 %s"},
 	"feedback-existing":     {text: "该反馈函此前已印发：%s"},
+	"user-created":          {text: "已创建用户 %s"},
+	"user-updated":          {text: "已保存用户 %s 的姓名、角色和地区"},
+	"user-password":         {text: "已重置用户 %s 的密码，其所有登录已失效"},
+	"user-disabled":         {text: "已停用用户 %s，其所有登录已失效"},
+	"user-enabled":          {text: "已启用用户 %s"},
+	"token-revoked":         {text: "已吊销接口令牌 %s"},
 }
 
 // flashOf is the notice a page shows: the sentence of a known key, filled

@@ -8,7 +8,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"rectify/cases"
-	"rectify/cases/access"
 )
 
 // unitRow is a unit with its establishment totals.
@@ -73,69 +72,6 @@ func (s *Server) handleUnitPage(c *gin.Context) {
 		}
 	}
 	s.render(c, http.StatusOK, "unit.html", u.Name, page)
-}
-
-type accessLogPage struct {
-	F        any
-	From, To string
-	Entries  []accessRow
-	Total    int
-	Error    string
-}
-
-// accessRow is one access-log entry as a person reads it: the user by
-// name, the action, level and filter in words.
-type accessRow struct {
-	access.AccessEntry
-	UserName, ActionLabel, TargetText, LevelLabel string
-}
-
-// accessActions name the actions the access log records.
-var accessActions = map[string]string{
-	"read-case": "查阅案件", "read-events": "查阅办理记录", "download-document": "下载文件",
-	"export-ledger-csv": "导出台账（CSV）", "export-ledger-xlsx": "导出台账（Excel）", "export-ledger-pdf": "打印台账（PDF）",
-}
-
-func (s *Server) handleAccessLogPage(c *gin.Context) {
-	page := accessLogPage{From: c.Query("from"), To: c.Query("to")}
-	f, err := accessFilter(c)
-	page.F = f
-	if err != nil {
-		e, _ := cases.AsError(err)
-		page.Error = e.Message
-		s.render(c, http.StatusBadRequest, "access_log.html", "访问日志", page)
-		return
-	}
-	es, total, err := s.access.SearchAccess(c, f)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	users, err := s.access.Users(c)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	names := make(map[string]string, len(users))
-	for _, u := range users {
-		names[u.ID] = u.Name
-	}
-	page.Total = total
-	for _, e := range es {
-		r := accessRow{AccessEntry: e, UserName: names[e.UserID], ActionLabel: accessActions[e.Action],
-			TargetText: e.Target, LevelLabel: levelLabels[cases.Level(e.Level)]}
-		if id, ok := strings.CutPrefix(e.UserID, "token."); ok && r.UserName == "" {
-			r.UserName, r.UserID = "接口令牌", id
-		}
-		if r.ActionLabel == "" {
-			r.ActionLabel = "其他操作"
-		}
-		if strings.HasPrefix(e.Action, "export-ledger") {
-			r.TargetText = s.describeExport(e.Target)
-		}
-		page.Entries = append(page.Entries, r)
-	}
-	s.render(c, http.StatusOK, "access_log.html", "访问日志", page)
 }
 
 // describeExport reads the target an export recorded ("12 条：state=…",

@@ -79,16 +79,20 @@ func (s *Service) CreateUser(ctx context.Context, u User, password string) error
 // password is otherwise checked as any other.
 func (s *Service) CreatePublishedUser(ctx context.Context, u User, password string) error {
 	if !isPublished(password) {
-		return cases.Invalid("password", "not a published password")
+		return cases.Invalid("password", "该密码不是公开的演示密码")
 	}
 	return s.createUser(ctx, u, password, true)
 }
 
 func (s *Service) createUser(ctx context.Context, u User, password string, published bool) error {
-	if err := u.Validate(); err != nil {
-		return err
+	// Every bad field at once, the password's too: a form shows them all.
+	var fe cases.FieldErrors
+	for _, err := range []error{u.Validate(), checkPolicy(u, password, published)} {
+		if !fe.Add(err) {
+			return err
+		}
 	}
-	if err := checkPolicy(u, password, published); err != nil {
+	if err := fe.Err(); err != nil {
 		return err
 	}
 	h, err := HashPassword(password)
@@ -103,7 +107,7 @@ func (s *Service) createUser(ctx context.Context, u User, password string, publi
 	}
 	if err := s.store.InsertUser(ctx, u); err != nil {
 		if cases.ErrorCode(err) == cases.ECONFLICT {
-			return cases.Invalid("id", "login name %s is taken", u.ID)
+			return cases.Invalid("id", "登录名 %s 已被使用", u.ID)
 		}
 		return fmt.Errorf("create user %s: %w", u.ID, err)
 	}
@@ -190,6 +194,26 @@ func (s *Service) SetDisabled(ctx context.Context, id string, disabled bool) err
 	return nil
 }
 
+// UpdateUser changes an account's name, roles, region and bound unit (by
+// an administrator); its password, state and patrol assignment stay. The
+// user's sessions carry on with the new roles from their next request.
+// Errors: ENOTFOUND, EINVALID listing every bad field.
+func (s *Service) UpdateUser(ctx context.Context, id string, change User) error {
+	u, err := s.store.FindUser(ctx, id)
+	if err != nil {
+		return err
+	}
+	u.Name, u.Roles, u.Region, u.UnitCode = change.Name, change.Roles, change.Region, change.UnitCode
+	if err := u.Validate(); err != nil {
+		return err
+	}
+	u.UpdatedAt = cases.TruncateTime(s.now())
+	if err := s.store.PutUser(ctx, u); err != nil {
+		return fmt.Errorf("update user %s: %w", id, err)
+	}
+	return nil
+}
+
 // errLogin is the one answer to every failed login, so that it does not
 // tell which of name and password was wrong or that an account is disabled.
 var errLogin = &cases.Error{Code: cases.EUNAUTHORIZED, Field: "password", Message: "用户名或密码错误"}
@@ -260,6 +284,10 @@ func (s *Service) Login(ctx context.Context, id, password, ip, userAgent string)
 	if err := s.store.InsertSession(ctx, sess); err != nil {
 		return "", Session{}, User{}, fmt.Errorf("login: %w", err)
 	}
+	if err := s.store.SetLastLogin(ctx, u.ID, t); err != nil {
+		return "", Session{}, User{}, fmt.Errorf("login: %w", err)
+	}
+	u.LastLoginAt = t
 	return secret, sess, u, nil
 }
 
@@ -328,19 +356,19 @@ var TokenRoles = []cases.Role{cases.RoleLiaison, cases.RoleReviewer}
 // hash is kept.
 func (s *Service) CreateToken(ctx context.Context, by, name string, roles []cases.Role, region []string) (string, Token, error) {
 	name = strings.TrimSpace(name)
+	var fe cases.FieldErrors
 	if name == "" || len([]rune(name)) > 50 {
-		return "", Token{}, cases.Invalid("name", "a token needs a name of at most 50 characters")
+		fe.Add(cases.Invalid("name", "请填写令牌名称（使用它的系统，不超过 50 个字）"))
 	}
-	if len(roles) == 0 {
-		return "", Token{}, cases.Invalid("roles", "a token needs at least one role")
+	switch {
+	case len(roles) == 0:
+		fe.Add(cases.Invalid("roles", "请至少选择一个角色"))
+	case slices.ContainsFunc(roles, func(r cases.Role) bool { return !slices.Contains(TokenRoles, r) }):
+		fe.Add(cases.Invalid("roles", "接口令牌只能授予只读角色（联动部门、评估人员）"))
 	}
-	for _, r := range roles {
-		if !slices.Contains(TokenRoles, r) {
-			return "", Token{}, cases.Invalid("roles", "tokens may hold only read-only roles (%v), not %q", TokenRoles, r)
-		}
-	}
-	probe := User{ID: "token", Name: name, Roles: roles, Region: region}
-	if err := probe.Validate(); err != nil {
+	probe := User{ID: "token", Name: "接口", Roles: TokenRoles[:1], Region: region}
+	fe.Add(probe.Validate()) // the region's errors: the probe's other fields are good
+	if err := fe.Err(); err != nil {
 		return "", Token{}, err
 	}
 	secret, hash := NewSecret(TokenPrefix)
@@ -357,7 +385,7 @@ func (s *Service) Tokens(ctx context.Context) ([]Token, error) { return s.store.
 // RevokeToken revokes the token whose id starts with short (at least 8 characters).
 func (s *Service) RevokeToken(ctx context.Context, short string) (Token, error) {
 	if len(short) < 8 {
-		return Token{}, cases.Invalid("id", "give at least 8 characters of the token id")
+		return Token{}, cases.Invalid("id", "请给出令牌编号的至少 8 位")
 	}
 	ts, err := s.store.FindTokens(ctx)
 	if err != nil {
@@ -371,9 +399,9 @@ func (s *Service) RevokeToken(ctx context.Context, short string) (Token, error) 
 	}
 	switch {
 	case len(match) == 0:
-		return Token{}, cases.NotFound("no token %s", short)
+		return Token{}, cases.NotFound("没有编号为 %s 的接口令牌", short)
 	case len(match) > 1:
-		return Token{}, cases.Invalid("id", "%s matches %d tokens; give more characters", short, len(match))
+		return Token{}, cases.Invalid("id", "%s 对应 %d 个令牌，请多给几位", short, len(match))
 	}
 	t := match[0]
 	if t.RevokedAt.IsZero() {

@@ -80,10 +80,13 @@ type AccessEntry struct {
 	Level  string    `json:"level,omitempty"`
 }
 
-// AccessFilter selects access-log entries.
+// AccessFilter selects access-log entries. Every field set must match;
+// each combination of UserID, Action and Level is served by an index.
 type AccessFilter struct {
 	UserID  string
-	Target  string
+	Action  string // exactly, e.g. read-case
+	Level   string // exactly, e.g. secret
+	Target  string // a prefix
 	From    time.Time
 	To      time.Time
 	Page    int

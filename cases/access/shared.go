@@ -168,6 +168,21 @@ func (s *shared) PutUser(ctx context.Context, u User) error {
 	return nil
 }
 
+// SetLastLogin is not signalled: other processes may show a login a
+// minute late, and PutUser never writes it back.
+func (s *shared) SetLastLogin(ctx context.Context, id string, at time.Time) error {
+	if err := s.Store.SetLastLogin(ctx, id, at); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	if e, ok := s.users[id]; ok {
+		e.v.LastLoginAt = at
+		s.users[id] = e
+	}
+	s.mu.Unlock()
+	return nil
+}
+
 func (s *shared) FindToken(ctx context.Context, id string) (Token, error) {
 	if s.cache {
 		s.mu.Lock()

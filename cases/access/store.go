@@ -10,8 +10,11 @@ import (
 type Store interface {
 	// InsertUser adds a user (ECONFLICT if the login name is taken).
 	InsertUser(ctx context.Context, u User) error
-	// PutUser replaces a user.
+	// PutUser replaces a user, except for LastLoginAt, which only
+	// SetLastLogin writes (so that an edit never undoes a login).
 	PutUser(ctx context.Context, u User) error
+	// SetLastLogin records a user's successful login at at.
+	SetLastLogin(ctx context.Context, id string, at time.Time) error
 	// FindUser returns a user (ENOTFOUND).
 	FindUser(ctx context.Context, id string) (User, error)
 	// FindUsers returns every user, ordered by login name.

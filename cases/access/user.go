@@ -24,11 +24,13 @@ type User struct {
 	Team     string       `json:"team"`      // for the patrol role: their inspection team
 	// PatrolUnits are the units assigned to the team's current round (set
 	// by the briefing issue; empty means a patrol user sees no cases).
-	PatrolUnits  []string  `json:"patrol_units"`
-	PasswordHash string    `json:"-"`
-	Disabled     bool      `json:"disabled"`
-	CreatedAt    time.Time `json:"created_at"`
-	UpdatedAt    time.Time `json:"updated_at"`
+	PatrolUnits  []string `json:"patrol_units"`
+	PasswordHash string   `json:"-"`
+	Disabled     bool     `json:"disabled"`
+	// LastLoginAt is the time of the last successful login (zero: never).
+	LastLoginAt time.Time `json:"last_login_at,omitzero"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
 }
 
 var userIDRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{1,63}$`)
@@ -36,41 +38,43 @@ var userIDRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{1,63}$`)
 // ValidUserID reports whether id is a well-formed login name.
 func ValidUserID(id string) bool { return userIDRE.MatchString(id) }
 
-// Validate checks a user's fields; the error names the field.
+// Validate checks a user's fields. The error lists every bad field
+// (cases.Error.Fields), so that a form can show them all at once.
 func (u User) Validate() error {
+	var fe cases.FieldErrors
 	if !ValidUserID(u.ID) {
-		return cases.Invalid("id", "login name %q must be 2-64 lower-case letters, digits, . _ or -", u.ID)
+		fe.Add(cases.Invalid("id", "登录名须为 2 至 64 位小写字母、数字或 . _ -，以字母或数字开头"))
 	}
 	if strings.TrimSpace(u.Name) == "" || len([]rune(u.Name)) > 50 {
-		return cases.Invalid("name", "name is required (at most 50 characters)")
+		fe.Add(cases.Invalid("name", "请填写姓名（不超过 50 个字）"))
 	}
-	if len(u.Roles) == 0 {
-		return cases.Invalid("roles", "at least one role is required")
-	}
-	for _, r := range u.Roles {
-		if !r.Valid() {
-			return cases.Invalid("roles", "unknown role %q", r)
-		}
+	switch {
+	case len(u.Roles) == 0:
+		fe.Add(cases.Invalid("roles", "请至少选择一个角色"))
+	case slices.ContainsFunc(u.Roles, func(r cases.Role) bool { return !r.Valid() }):
+		i := slices.IndexFunc(u.Roles, func(r cases.Role) bool { return !r.Valid() })
+		fe.Add(cases.Invalid("roles", "未知的角色「%s」", u.Roles[i]))
+	case u.Has(cases.RoleUnit) && len(u.Roles) != 1:
+		fe.Add(cases.Invalid("roles", "单位联络员账号只能有单位联络员一个角色"))
 	}
 	if len(u.Region) == 0 || len(u.Region) > 3 {
-		return cases.Invalid("region", "region must be province[/city[/county]]")
-	}
-	for _, p := range u.Region {
-		if strings.TrimSpace(p) == "" || strings.ContainsAny(p, "/$") {
-			return cases.Invalid("region", "region part %q is empty or malformed", p)
+		fe.Add(cases.Invalid("region", "地区须为 省[/市[/县]]，如 江南省/云州市"))
+	} else {
+		for _, p := range u.Region {
+			if strings.TrimSpace(p) == "" || strings.ContainsAny(p, "/$") {
+				fe.Add(cases.Invalid("region", "地区中的「%s」为空或格式有误", p))
+				break
+			}
 		}
 	}
 	if u.Has(cases.RoleUnit) {
-		if len(u.Roles) != 1 {
-			return cases.Invalid("roles", "a unit liaison account holds the unit role only")
-		}
 		if !cases.ValidUnitCode(u.UnitCode) {
-			return cases.Invalid("unit", "a unit liaison must be bound to one unit")
+			fe.Add(cases.Invalid("unit", "单位联络员须绑定一个单位（填写单位代码）"))
 		}
 	} else if u.UnitCode != "" {
-		return cases.Invalid("unit", "only unit liaison accounts are bound to a unit")
+		fe.Add(cases.Invalid("unit", "只有单位联络员账号绑定单位"))
 	}
-	return nil
+	return fe.Err()
 }
 
 // Has reports whether the user holds role r.

@@ -10,8 +10,11 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	_ "time/tzdata" // the office's time zone must resolve on machines without zoneinfo
+
+	"rectify/cases"
 )
 
 func main() {
@@ -23,9 +26,28 @@ func main() {
 		if errors.As(err, &ec) {
 			os.Exit(int(ec))
 		}
-		fmt.Fprintln(os.Stderr, "rectify:", err)
+		fmt.Fprint(os.Stderr, errorText(err))
 		os.Exit(1)
 	}
+}
+
+// errorText is what the command prints for err: every bad field's message
+// on its own line when there are several (an account with three wrong
+// flags), else the error.
+func errorText(err error) string {
+	e, ok := cases.AsError(err)
+	if !ok || len(e.Fields) < 2 {
+		return fmt.Sprintln("rectify:", err)
+	}
+	var b strings.Builder
+	for _, f := range e.Fields {
+		where := "--" + f.Field // the flag of the same name
+		if f.Field == "password" {
+			where = "密码"
+		}
+		fmt.Fprintf(&b, "rectify: %s：%s\n", where, f.Message)
+	}
+	return b.String()
 }
 
 // exitCode ends the program with a status and no further message.

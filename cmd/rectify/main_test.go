@@ -414,8 +414,9 @@ func TestUserAndTokenCommands(t *testing.T) {
 		{"ErrWeakPassword", "12345678", "至少", []string{"--id", "x.y", "--name", "某某", "--roles", "office", "--region", "江南省"}},
 		{"ErrCommonPassword", "password123", "常见", []string{"--id", "x.y", "--name", "某某", "--roles", "office", "--region", "江南省"}},
 		{"ErrOwnName", "wangwu-2026!", "登录名", []string{"--id", "wangwu", "--name", "王五", "--roles", "office", "--region", "江南省"}},
-		{"ErrUnknownRole", testPassword, "unknown role", []string{"--id", "x.y", "--name", "某某", "--roles", "boss", "--region", "江南省"}},
-		{"ErrUnitWithoutCode", testPassword, "bound to one unit", []string{"--id", "x.y", "--name", "某某", "--roles", "unit", "--region", "江南省"}},
+		{"ErrUnknownRole", testPassword, "未知的角色", []string{"--id", "x.y", "--name", "某某", "--roles", "boss", "--region", "江南省"}},
+		{"ErrUnitWithoutCode", testPassword, "须绑定一个单位", []string{"--id", "x.y", "--name", "某某", "--roles", "unit", "--region", "江南省"}},
+		{"ErrEveryBadFlag", "short", "rectify: --name：请填写姓名（不超过 50 个字）\nrectify: --roles：请至少选择一个角色\nrectify: --region：地区须为", []string{"--id", "x.y"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			out, code := run(t, append(env, "RECTIFY_PASSWORD="+tt.password), append([]string{"user", "add"}, tt.args...)...)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -34,6 +35,7 @@ type userDoc struct {
 	Disabled     bool      `bson:"disabled"`
 	CreatedAt    time.Time `bson:"createdAt"`
 	UpdatedAt    time.Time `bson:"updatedAt"`
+	LastLoginAt  time.Time `bson:"lastLoginAt,omitzero"`
 }
 
 func roleStrings(rs []cases.Role) []string {
@@ -54,12 +56,17 @@ func roles(ss []string) []cases.Role {
 
 func toUserDoc(u access.User) userDoc {
 	return userDoc{ID: u.ID, Name: u.Name, Roles: roleStrings(u.Roles), Region: u.Region, UnitCode: u.UnitCode, Team: u.Team,
-		PatrolUnits: u.PatrolUnits, PasswordHash: u.PasswordHash, Disabled: u.Disabled, CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt}
+		PatrolUnits: u.PatrolUnits, PasswordHash: u.PasswordHash, Disabled: u.Disabled, CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt,
+		LastLoginAt: u.LastLoginAt}
 }
 
 func (d userDoc) user() access.User {
-	return access.User{ID: d.ID, Name: d.Name, Roles: roles(d.Roles), Region: d.Region, UnitCode: d.UnitCode, Team: d.Team,
+	u := access.User{ID: d.ID, Name: d.Name, Roles: roles(d.Roles), Region: d.Region, UnitCode: d.UnitCode, Team: d.Team,
 		PatrolUnits: d.PatrolUnits, PasswordHash: d.PasswordHash, Disabled: d.Disabled, CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC()}
+	if !d.LastLoginAt.IsZero() {
+		u.LastLoginAt = d.LastLoginAt.UTC()
+	}
+	return u
 }
 
 // InsertUser adds a user.
@@ -68,10 +75,26 @@ func (d *DB) InsertUser(ctx context.Context, u access.User) error {
 	return translate(err, "user "+u.ID)
 }
 
-// PutUser replaces a user.
+// PutUser replaces a user's fields but the time of the last login, which
+// an edit made from an older read must not undo.
 func (d *DB) PutUser(ctx context.Context, u access.User) error {
-	_, err := d.db.Collection(colUsers).ReplaceOne(ctx, bson.M{"_id": u.ID}, toUserDoc(u))
+	raw, err := bson.Marshal(toUserDoc(u))
+	if err != nil {
+		return fmt.Errorf("encode user %s: %w", u.ID, err)
+	}
+	var set bson.D
+	if err := bson.Unmarshal(raw, &set); err != nil {
+		return fmt.Errorf("encode user %s: %w", u.ID, err)
+	}
+	set = slices.DeleteFunc(set, func(e bson.E) bool { return e.Key == "_id" || e.Key == "lastLoginAt" })
+	_, err = d.db.Collection(colUsers).UpdateOne(ctx, bson.M{"_id": u.ID}, bson.M{"$set": set})
 	return translate(err, "user "+u.ID)
+}
+
+// SetLastLogin records a successful login.
+func (d *DB) SetLastLogin(ctx context.Context, id string, at time.Time) error {
+	_, err := d.db.Collection(colUsers).UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": bson.M{"lastLoginAt": at}})
+	return translate(err, "user "+id)
 }
 
 // FindUser returns a user.
@@ -263,6 +286,12 @@ func (d *DB) FindAccess(ctx context.Context, f access.AccessFilter) ([]access.Ac
 	q := bson.M{}
 	if f.UserID != "" {
 		q["userId"] = f.UserID
+	}
+	if f.Action != "" {
+		q["action"] = f.Action
+	}
+	if f.Level != "" {
+		q["level"] = f.Level
 	}
 	if f.Target != "" {
 		q["target"] = bson.M{"$regex": "^" + regexp.QuoteMeta(f.Target)}

@@ -323,6 +323,7 @@ func exerciseStore(t *testing.T, db *mongodb.DB) map[string]bool {
 	u := access.User{ID: "li.ming", Name: "李明", Roles: []cases.Role{cases.RoleOffice}, Region: []string{"江南省"}, CreatedAt: at}
 	must("InsertUser", db.InsertUser(ctx, u))
 	must("PutUser", db.PutUser(ctx, u))
+	must("SetLastLogin", db.SetLastLogin(ctx, u.ID, at))
 	_, err = db.FindUser(ctx, u.ID)
 	must("FindUser", err)
 	_, err = db.FindUsers(ctx)
@@ -362,6 +363,12 @@ func exerciseStore(t *testing.T, db *mongodb.DB) map[string]bool {
 		{UserID: u.ID, From: at.Add(-time.Hour)},
 		{Target: "2026", To: at.Add(time.Hour)},
 		{UserID: u.ID, Target: "2026-0001", Page: 2, PerPage: 10},
+		{Action: "read-case"},
+		{Level: "secret"},
+		{UserID: u.ID, Action: "read-case"},
+		{UserID: u.ID, Level: "secret"},
+		{Action: "read-case", Level: "secret", From: at.Add(-time.Hour)},
+		{UserID: u.ID, Action: "read-case", Level: "secret", Target: "2026"},
 	} {
 		_, _, err = db.FindAccess(ctx, f)
 		must("FindAccess", err)

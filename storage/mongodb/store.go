@@ -151,6 +151,14 @@ func (d *DB) ensureIndexes(ctx context.Context) error {
 		{colAccess, "at_id", asc("-at", "-_id"), false},
 		{colAccess, "user_at_id", asc("userId", "-at", "-_id"), false},
 		{colAccess, "target_at_id", asc("target", "-at", "-_id"), false},
+		// Searches by user, action and level in any combination: one
+		// index per combination, each with the equalities first.
+		{colAccess, "action_at_id", asc("action", "-at", "-_id"), false},
+		{colAccess, "level_at_id", asc("level", "-at", "-_id"), false},
+		{colAccess, "user_action_at_id", asc("userId", "action", "-at", "-_id"), false},
+		{colAccess, "user_level_at_id", asc("userId", "level", "-at", "-_id"), false},
+		{colAccess, "action_level_at_id", asc("action", "level", "-at", "-_id"), false},
+		{colAccess, "user_action_level_at_id", asc("userId", "action", "level", "-at", "-_id"), false},
 		{colDocuments, "verify_code", asc("verifyCode"), true},
 	}
 	// Indexes replaced by the ones above, dropped where a database has them.

@@ -1,0 +1,131 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"rectify/cases"
+	"rectify/cases/access"
+)
+
+type accessLogPage struct {
+	F                      access.AccessFilter
+	From, To, Login        string
+	Users, Actions, Levels []option
+	Entries                []accessRow
+	Total, Pages           int
+	Prev, Next             string
+	Error                  string
+}
+
+// accessRow is one access-log entry as a person reads it: the user by
+// name, the action, level and filter in words.
+type accessRow struct {
+	access.AccessEntry
+	UserName, ActionLabel, TargetText, LevelLabel string
+}
+
+// accessActions name the actions the access log records.
+var accessActions = map[string]string{
+	"read-case": "查阅案件", "read-events": "查阅办理记录", "download-document": "下载文件",
+	"export-ledger-csv": "导出台账（CSV）", "export-ledger-xlsx": "导出台账（Excel）", "export-ledger-pdf": "打印台账（PDF）",
+}
+
+// accessPerPage is how many entries a page of the console's log shows.
+const accessPerPage = 50
+
+func (s *Server) handleAccessLogPage(c *gin.Context) {
+	page := accessLogPage{From: c.Query("from"), To: c.Query("to"), Login: strings.TrimSpace(c.Query("login"))}
+	f, err := accessFilter(c, "login")
+	// A login name typed finds that user among all, those without a name
+	// in the list too (a token's entries).
+	if page.Login != "" {
+		f.UserID = strings.ToLower(page.Login)
+	}
+	if f.PerPage == 0 {
+		f.PerPage = accessPerPage
+	}
+	if f.Page == 0 {
+		f.Page = 1
+	}
+	page.F = f
+	users, uerr := s.access.Users(c)
+	if uerr != nil {
+		s.fail(c, uerr)
+		return
+	}
+	s.accessLogChoices(&page, users)
+	if err != nil {
+		e, _ := cases.AsError(err)
+		page.Error = "查询条件有误：" + e.Message
+		s.render(c, http.StatusBadRequest, "access_log.html", "访问日志", page)
+		return
+	}
+	es, total, err := s.access.SearchAccess(c, f)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	names := make(map[string]string, len(users))
+	for _, u := range users {
+		names[u.ID] = u.Name
+	}
+	page.Total = total
+	page.Pages = max(1, (total+f.PerPage-1)/f.PerPage)
+	if f.Page > 1 {
+		page.Prev = accessPageLink(c, f.Page-1)
+	}
+	if f.Page*f.PerPage < total {
+		page.Next = accessPageLink(c, f.Page+1)
+	}
+	for _, e := range es {
+		r := accessRow{AccessEntry: e, UserName: names[e.UserID], ActionLabel: accessActions[e.Action],
+			TargetText: e.Target, LevelLabel: levelLabels[cases.Level(e.Level)]}
+		if id, ok := strings.CutPrefix(e.UserID, "token."); ok && r.UserName == "" {
+			r.UserName, r.UserID = "接口令牌", id
+		}
+		if r.ActionLabel == "" {
+			r.ActionLabel = "其他操作"
+		}
+		if strings.HasPrefix(e.Action, "export-ledger") {
+			r.TargetText = s.describeExport(e.Target)
+		}
+		page.Entries = append(page.Entries, r)
+	}
+	s.render(c, http.StatusOK, "access_log.html", "访问日志", page)
+}
+
+// accessLogChoices fills the filter's selects: users by name, actions and
+// levels in words, with the current filter's selected.
+func (s *Server) accessLogChoices(page *accessLogPage, users []access.User) {
+	f := page.F
+	for _, u := range users {
+		page.Users = append(page.Users, option{u.ID, u.Name + "（" + u.ID + "）", page.Login == "" && f.UserID == u.ID})
+	}
+	var actions []string
+	for a := range accessActions {
+		actions = append(actions, a)
+	}
+	slices.Sort(actions)
+	for _, a := range actions {
+		page.Actions = append(page.Actions, option{a, accessActions[a], f.Action == a})
+	}
+	for _, l := range []cases.Level{cases.LevelSecret, cases.LevelInternal, cases.LevelPublic} {
+		page.Levels = append(page.Levels, option{string(l), levelLabels[l], f.Level == string(l)})
+	}
+}
+
+// accessPageLink is the log with the current filter on page n.
+func accessPageLink(c *gin.Context, n int) string {
+	q := url.Values{}
+	for k, v := range c.Request.URL.Query() {
+		q[k] = v
+	}
+	q.Set("page", strconv.Itoa(n))
+	return "/admin/access-log?" + q.Encode()
+}
