@@ -84,7 +84,7 @@ func landing(roles []cases.Role) string {
 	case has(cases.RoleHotline):
 		return "/cases/new"
 	case has(cases.RoleAdmin):
-		return "/admin/access-log"
+		return "/admin/users"
 	case has(cases.RolePatrol), has(cases.RoleReviewer), has(cases.RoleLiaison):
 		return "/ledger"
 	}
