@@ -1,6 +1,7 @@
 package cases
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"time"
@@ -126,13 +127,64 @@ func (u Unit) Validate() error {
 	return nil
 }
 
-// OverEstablishment lists the slot types where actual staff exceed the approval.
-func (u Unit) OverEstablishment() []Establishment {
-	var over []Establishment
+// LeaderPostsType names leader posts in an Overage, beside the
+// establishment types.
+const LeaderPostsType = "领导职数"
+
+// Overage is how far a unit's actual head count exceeds its approval for
+// one establishment type (超编) or for leader posts (超职数), the two red
+// lights of seed 000 (超编进人, 超职数配备干部).
+type Overage struct {
+	Type     string `json:"type"` // an establishment type, or LeaderPostsType
+	Approved int    `json:"approved"`
+	Actual   int    `json:"actual"`
+	Over     int    `json:"over"` // Actual − Approved, always > 0
+}
+
+// LeaderPosts reports whether o is about leader posts rather than slots.
+func (o Overage) LeaderPosts() bool { return o.Type == LeaderPostsType }
+
+// Short is the overage as a badge reads: 超编 2, 超职数 1.
+func (o Overage) Short() string {
+	if o.LeaderPosts() {
+		return fmt.Sprintf("超职数 %d", o.Over)
+	}
+	return fmt.Sprintf("超编 %d", o.Over)
+}
+
+// String is the overage in words: 行政编制超编 2 名, 超职数 1 名.
+func (o Overage) String() string {
+	if o.LeaderPosts() {
+		return fmt.Sprintf("超职数 %d 名", o.Over)
+	}
+	return fmt.Sprintf("%s超编 %d 名", o.Type, o.Over)
+}
+
+// Overages lists where the unit's actual count exceeds its approval: each
+// establishment type over, in the unit's order, then leader posts if over.
+// It is empty (not nil) for a unit within every approval.
+func (u Unit) Overages() []Overage {
+	out := []Overage{}
 	for _, e := range u.Establishment {
 		if e.Actual > e.Approved {
-			over = append(over, e)
+			out = append(out, Overage{Type: e.Type, Approved: e.Approved, Actual: e.Actual, Over: e.Actual - e.Approved})
 		}
 	}
-	return over
+	if p := u.LeaderPosts; p.Actual > p.Approved {
+		out = append(out, Overage{Type: LeaderPostsType, Approved: p.Approved, Actual: p.Actual, Over: p.Actual - p.Approved})
+	}
+	return out
 }
+
+// OverEstablished reports whether any establishment type is over (超编).
+func (u Unit) OverEstablished() bool {
+	for _, o := range u.Overages() {
+		if !o.LeaderPosts() {
+			return true
+		}
+	}
+	return false
+}
+
+// OverQuota reports whether leader posts are over (超职数).
+func (u Unit) OverQuota() bool { return u.LeaderPosts.Actual > u.LeaderPosts.Approved }
