@@ -331,7 +331,7 @@ func (s *Service) LatestEvent(ctx context.Context, scope Scope, no string, keep 
 			return e, nil
 		}
 	}
-	return Event{}, NotFound("case %s has no such event", no)
+	return Event{}, NotFound("案件 %s 没有符合条件的办理记录", no)
 }
 
 // Sync journals what this process has recorded and waits until its view

@@ -91,20 +91,20 @@ func RegionKey(path []string) string { return strings.Join(path, "/") }
 // Validate checks a unit's fields; the error names the field.
 func (u Unit) Validate() error {
 	if !ValidUnitCode(u.Code) {
-		return Invalid("code", "unit code %q must be 1-64 letters, digits, - or _", u.Code)
+		return Invalid("code", "单位代码「%s」格式不正确：应为 1 到 64 个字母、数字、- 或 _", u.Code)
 	}
 	if err := checkText("name", u.Name, MaxShortText, true); err != nil {
 		return err
 	}
 	if u.Kind.Label() == string(u.Kind) {
-		return Invalid("kind", "unknown unit kind %q", u.Kind)
+		return Invalid("kind", "未知的单位类别「%s」", u.Kind)
 	}
 	if len(u.Region) < 2 || len(u.Region) > 3 {
-		return Invalid("region", "region must be province/city or province/city/county")
+		return Invalid("region", "所在地区应为“省/市”或“省/市/县”")
 	}
 	for _, r := range u.Region {
 		if strings.TrimSpace(r) == "" || strings.Contains(r, "/") || strings.HasPrefix(strings.TrimSpace(r), "$") {
-			return Invalid("region", "region part %q is empty or malformed", r)
+			return Invalid("region", "所在地区中的「%s」为空或格式不正确", r)
 		}
 		// The same characters are refused here as in every other text.
 		if err := checkText("region", r, MaxShortText, true); err != nil {
@@ -114,15 +114,15 @@ func (u Unit) Validate() error {
 	seen := map[string]bool{}
 	for _, e := range u.Establishment {
 		if !contains(EstablishmentTypes, e.Type) || seen[e.Type] {
-			return Invalid("establishment", "unknown or repeated establishment type %q", e.Type)
+			return Invalid("establishment", "编制类型「%s」未知或重复", e.Type)
 		}
 		seen[e.Type] = true
 		if e.Approved < 0 || e.Actual < 0 {
-			return Invalid(e.Type, "%s figures must not be negative", e.Type)
+			return Invalid(e.Type, "%s的核定数和实有数不能为负数", e.Type)
 		}
 	}
 	if u.LeaderPosts.Approved < 0 || u.LeaderPosts.Actual < 0 {
-		return Invalid("leader_posts", "leader posts must not be negative")
+		return Invalid("leader_posts", "领导职数的核定数和实有数不能为负数")
 	}
 	return nil
 }
