@@ -49,7 +49,7 @@ func (m *Main) bench(ctx context.Context, args []string) error {
 		for _, f := range strings.Split(list.s, ",") {
 			n, err := strconv.Atoi(strings.TrimSpace(f))
 			if err != nil || n < 1 {
-				return fmt.Errorf("bench: %q is not a positive number", f)
+				return fmt.Errorf("bench：「%s」不是正整数", f)
 			}
 			*list.dst = append(*list.dst, n)
 		}
@@ -61,10 +61,10 @@ func (m *Main) bench(ctx context.Context, args []string) error {
 	case *only == "" && *external != "", *only == "both":
 		engines = append(engines, "external")
 	case *only != "" && *only != "embedded":
-		return fmt.Errorf("bench: --engines must be embedded, external or both")
+		return fmt.Errorf("bench：--engines 须为 embedded、external 或 both")
 	}
 	if contains(engines, "external") && *external == "" {
-		return fmt.Errorf("bench: measuring an external engine needs --external-uri")
+		return fmt.Errorf("bench：测量外部数据库引擎须指定 --external-uri")
 	}
 	if *profiles == "" {
 		dir, err := os.MkdirTemp("", "rectify-bench-profiles-")
@@ -73,7 +73,7 @@ func (m *Main) bench(ctx context.Context, args []string) error {
 		}
 		*profiles = dir
 	} else if err := os.MkdirAll(*profiles, 0o755); err != nil {
-		return fmt.Errorf("bench: profile directory: %w", err)
+		return fmt.Errorf("bench：性能剖析目录：%w", err)
 	}
 	w := io.Writer(m.Stdout)
 	if *out != "" {
@@ -90,7 +90,7 @@ func (m *Main) bench(ctx context.Context, args []string) error {
 			b := &benchRun{m: m, engine: engine, uri: *external, cases: n, runs: *runs, loadRuns: *loadRuns, duration: *duration,
 				clients: cs, profileDir: *profiles, w: w}
 			if err := b.run(ctx); err != nil {
-				return fmt.Errorf("bench %s engine, %d cases: %w", engine, n, err)
+				return fmt.Errorf("bench（%s 引擎，%d 件案件）：%w", engine, n, err)
 			}
 		}
 	}
@@ -255,7 +255,7 @@ func (b *benchRun) prepare(ctx context.Context) error {
 }
 
 func (b *benchRun) run(ctx context.Context) error {
-	fmt.Fprintf(b.m.Stderr, "bench: %s engine, %d cases: generating and loading…\n", b.engine, b.cases)
+	fmt.Fprintf(b.m.Stderr, "bench：%s 引擎，%d 件案件：正在生成并载入数据…\n", b.engine, b.cases)
 	if err := b.prepare(ctx); err != nil {
 		return err
 	}
@@ -277,7 +277,7 @@ func (b *benchRun) run(ctx context.Context) error {
 		}
 	}
 	defer srv.stop()
-	fmt.Fprintf(b.m.Stderr, "bench: %s engine, %d cases: measuring…\n", b.engine, b.cases)
+	fmt.Fprintf(b.m.Stderr, "bench：%s 引擎，%d 件案件：正在测量…\n", b.engine, b.cases)
 	office, err := benchLogin(srv.base, "bench.office", benchPassword)
 	if err != nil {
 		return err

@@ -16,7 +16,7 @@ import (
 func (m *Main) importCmd(ctx context.Context, args []string) error {
 	fs, c := m.flags("import")
 	fs.Usage = func() {
-		fmt.Fprintln(m.Stderr, "usage: rectify import units [flags] FILE.csv|FILE.xlsx")
+		fmt.Fprintln(m.Stderr, "用法：rectify import units [参数] FILE.csv|FILE.xlsx")
 		fs.PrintDefaults()
 	}
 	if len(args) == 0 || args[0] != "units" {
@@ -47,7 +47,7 @@ func (m *Main) importCmd(ctx context.Context, args []string) error {
 	if err := a.svc.ImportUnits(ctx, units); err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stdout, "imported %d units from %s\n", len(units), fs.Arg(0))
+	fmt.Fprintf(m.Stdout, "已从 %[2]s 导入 %[1]d 个单位\n", len(units), fs.Arg(0))
 	return nil
 }
 
@@ -167,7 +167,7 @@ func (m *Main) dbserver(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stdout, "rectify dbserver (%s) listening on %s\n", *backend, e.URI())
+	fmt.Fprintf(m.Stdout, "rectify dbserver（%s）正在监听 %s\n", *backend, e.URI())
 	<-ctx.Done()
 	return e.Close()
 }

@@ -117,7 +117,7 @@ func (m *Main) env(k, def string) string {
 func (m *Main) logger(level string) (*slog.Logger, error) {
 	var l slog.Level
 	if err := l.UnmarshalText([]byte(level)); err != nil {
-		return nil, fmt.Errorf("--log-level: %w", err)
+		return nil, fmt.Errorf("--log-level 无效：%w", err)
 	}
 	return slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: l})), nil
 }
@@ -164,12 +164,12 @@ func (m *Main) openStore(ctx context.Context, c config) (*app, error) {
 	uri := c.MongoURI
 	if uri == "" {
 		if err := os.MkdirAll(c.DataDir, 0o700); err != nil {
-			return nil, fmt.Errorf("data directory: %w", err)
+			return nil, fmt.Errorf("数据目录：%w", err)
 		}
 		// The database, the documents and the keys live here: only the
 		// server's user may enter it, whoever made it.
 		if err := os.Chmod(c.DataDir, 0o700); err != nil {
-			return nil, fmt.Errorf("data directory: %w", err)
+			return nil, fmt.Errorf("数据目录：%w", err)
 		}
 		// SQLite files must not be shared by two processes: hold a lock.
 		if a.lock, err = lockDir(c.DataDir); err != nil {
@@ -211,7 +211,7 @@ func (m *Main) open(ctx context.Context, c config) (*app, error) { return m.open
 func (m *Main) openLedger(ctx context.Context, c config, passive bool) (*app, error) {
 	loc, err := time.LoadLocation(c.TimeZone)
 	if err != nil {
-		return nil, fmt.Errorf("--timezone: %w", err)
+		return nil, fmt.Errorf("--timezone 无效：%w", err)
 	}
 	cal, err := calendar.Builtin()
 	if err != nil {
@@ -236,7 +236,7 @@ func (m *Main) openLedger(ctx context.Context, c config, passive bool) (*app, er
 	}
 	if err != nil {
 		a.close()
-		return nil, fmt.Errorf("file storage: %w", err)
+		return nil, fmt.Errorf("文件存储：%w", err)
 	}
 	files := templates.FontFiles{Title: c.FontTitle, Body: c.FontBody, Heading: c.FontHeading, Kai: c.FontKai}
 	for _, f := range strings.Split(c.FontFallback, ",") {
@@ -249,7 +249,7 @@ func (m *Main) openLedger(ctx context.Context, c config, passive bool) (*app, er
 	}
 	if err != nil {
 		a.close()
-		return nil, fmt.Errorf("文书字体: %w", err)
+		return nil, fmt.Errorf("文书字体：%w", err)
 	}
 	// Text no font can print is refused where it is entered.
 	cases.SetRepertoire(a.fonts.Unprintable)
@@ -283,7 +283,7 @@ func (a *app) close() {
 func lockDir(dir string) (*os.File, error) {
 	f, err := os.OpenFile(filepath.Join(dir, ".lock"), os.O_CREATE|os.O_RDWR, 0o600)
 	if err != nil {
-		return nil, fmt.Errorf("lock data directory: %w", err)
+		return nil, fmt.Errorf("锁定数据目录：%w", err)
 	}
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
 		f.Close()

@@ -77,14 +77,14 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		if _, err := demo.LoadUsers(ctx, a.access); err != nil {
 			return err
 		}
-		fmt.Fprintf(m.Stdout, "Demo accounts (password %s for all):\n", demo.Password)
+		fmt.Fprintf(m.Stdout, "演示账号（密码均为 %s）：\n", demo.Password)
 		for _, u := range demo.Users {
 			fmt.Fprintf(m.Stdout, "  %-12s %-10s %s\n", u.ID, u.Roles[0], u.Name)
 		}
 	}
 	if debugLn != nil {
 		m.serveDebug(ctx, debugLn, a)
-		fmt.Fprintf(m.Stdout, "Debug listener (profiler, counters) on http://%s/debug/\n", debugLn.Addr())
+		fmt.Fprintf(m.Stdout, "调试接口（性能分析、计数器）：http://%s/debug/\n", debugLn.Addr())
 	}
 	go m.cleanSessions(ctx, a)
 	st := &checkpoint.Store{Blobs: a.blobs, Signer: k.Signer, Public: k.Public()}
@@ -102,7 +102,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		Checkpoint: func(ctx context.Context) (checkpoint.Info, bool, error) { return checkpoint.Sign(ctx, a.svc, st) }})
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 2 * time.Minute,
 		WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
-	fmt.Fprintf(m.Stdout, "Rectify 督改通 listening on http://%s\n", ln.Addr())
+	fmt.Fprintf(m.Stdout, "Rectify 督改通 正在监听 http://%s\n", ln.Addr())
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
