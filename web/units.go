@@ -43,7 +43,7 @@ func (s *Server) handleUnitList(c *gin.Context) {
 	if k := q.str("kind"); k != "" {
 		kind, ok := cases.ParseUnitKind(k)
 		if !ok {
-			s.invalid(c, "kind", "unknown unit kind %q", k)
+			s.invalid(c, "kind", "未知的单位类别「%s」", k)
 			return
 		}
 		f.Kind = kind

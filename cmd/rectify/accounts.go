@@ -51,13 +51,13 @@ func (m *Main) userCmd(ctx context.Context, args []string) error {
 		return exitCode(2)
 	}
 	fs, c := m.flags("user " + args[0])
-	id := fs.String("id", "", "login name")
-	name := fs.String("name", "", "display name")
-	roles := fs.String("roles", "", "comma-separated roles: "+fmt.Sprint(cases.Roles))
-	region := fs.String("region", "", "region node the user sees, e.g. 江南省/云州市")
-	unit := fs.String("unit", "", "unit code (unit role)")
-	team := fs.String("team", "", "inspection team (patrol role)")
-	patrolUnits := fs.String("patrol-units", "", "units assigned to the team's round (patrol role)")
+	id := fs.String("id", "", "登录名")
+	name := fs.String("name", "", "显示的姓名")
+	roles := fs.String("roles", "", "角色，以逗号分隔："+fmt.Sprint(cases.Roles))
+	region := fs.String("region", "", "用户可见的地区节点，如 江南省/云州市")
+	unit := fs.String("unit", "", "单位代码（被监督单位角色）")
+	team := fs.String("team", "", "巡察组（巡察角色）")
+	patrolUnits := fs.String("patrol-units", "", "本轮巡察分配给该组的单位（巡察角色）")
 	if err := parseArgs(fs, args[1:]); err != nil {
 		return exitCode(2)
 	}
@@ -144,10 +144,10 @@ func (m *Main) tokenCmd(ctx context.Context, args []string) error {
 		return exitCode(2)
 	}
 	fs, c := m.flags("token " + args[0])
-	name := fs.String("name", "", "what the token is for, e.g. 市人社局编制联动系统")
-	roles := fs.String("roles", "liaison", "comma-separated read-only roles")
-	region := fs.String("region", "", "region node the token sees")
-	by := fs.String("by", m.env("USER", "admin"), "the administrator creating it (recorded)")
+	name := fs.String("name", "", "令牌用途，如 市人社局编制联动系统")
+	roles := fs.String("roles", "liaison", "只读角色，以逗号分隔")
+	region := fs.String("region", "", "令牌可见的地区节点")
+	by := fs.String("by", m.env("USER", "admin"), "创建令牌的管理员（记入日志）")
 	if err := parseArgs(fs, args[1:]); err != nil {
 		return exitCode(2)
 	}
@@ -162,8 +162,8 @@ func (m *Main) tokenCmd(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(m.Stdout, "已为「%s」创建令牌 %s（%s，%s）。\n令牌只显示这一次，请立即妥善保存：\n%s\n",
-			t.Name, t.Short(), rolesText(t.Roles), cases.RegionKey(t.Region), secret)
+		fmt.Fprintf(m.Stdout, "令牌 %s 已创建，用于「%s」（%s，%s）。\n令牌只显示这一次，请立即妥善保存：\n%s\n",
+			t.Short(), t.Name, rolesText(t.Roles), cases.RegionKey(t.Region), secret)
 	case "revoke":
 		if fs.NArg() != 1 {
 			fmt.Fprintln(m.Stderr, usage)

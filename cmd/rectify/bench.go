@@ -29,15 +29,15 @@ import (
 // memory. It prints a report (Markdown) for docs/PERFORMANCE.md.
 func (m *Main) bench(ctx context.Context, args []string) error {
 	fs, _ := m.flags("bench")
-	sizes := fs.String("sizes", "1000,10000,100000", "ledger sizes to measure, in cases")
-	runs := fs.Int("runs", 5, "repetitions of each latency measurement (min/median/max are reported)")
-	loadRuns := fs.Int("load-runs", 3, "repetitions of each throughput measurement")
-	duration := fs.Duration("duration", 4*time.Second, "length of one throughput measurement")
-	clients := fs.String("clients", "1,8,32", "client counts for registration and transitions")
-	external := fs.String("external-uri", m.env("RECTIFY_BENCH_MONGO_URI", ""), "also measure this engine (a MongoDB URI, e.g. rectify dbserver on PostgreSQL) (RECTIFY_BENCH_MONGO_URI)")
-	only := fs.String("engines", "", "embedded, external or both (default: both when --external-uri is set)")
-	out := fs.String("out", "", "also write the report to this file")
-	profiles := fs.String("profile-dir", "", "where CPU profiles of the slowest operation go (default: a new temporary directory)")
+	sizes := fs.String("sizes", "1000,10000,100000", "要测量的台账规模（案件数）")
+	runs := fs.Int("runs", 5, "每项延迟测量的重复次数（报告最小值、中位数和最大值）")
+	loadRuns := fs.Int("load-runs", 3, "每项吞吐量测量的重复次数")
+	duration := fs.Duration("duration", 4*time.Second, "一次吞吐量测量的时长")
+	clients := fs.String("clients", "1,8,32", "登记和流转测量的并发客户端数")
+	external := fs.String("external-uri", m.env("RECTIFY_BENCH_MONGO_URI", ""), "另外测量这个数据库引擎（MongoDB URI，如运行在 PostgreSQL 上的 rectify dbserver）(RECTIFY_BENCH_MONGO_URI)")
+	only := fs.String("engines", "", "embedded、external 或 both（默认：设置了 --external-uri 时为 both）")
+	out := fs.String("out", "", "同时把报告写入此文件")
+	profiles := fs.String("profile-dir", "", "最慢操作的 CPU 性能剖析文件存放目录（默认：新建临时目录）")
 	if err := parseArgs(fs, args); err != nil {
 		return exitCode(2)
 	}

@@ -440,7 +440,7 @@ func TestUserAndTokenCommands(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "rct_") {
 		t.Fatalf("token create: %d %s", code, out)
 	}
-	id := strings.Fields(strings.TrimPrefix(out, "token "))[0]
+	id := strings.Fields(strings.TrimPrefix(out, "令牌 "))[0]
 	if out, code := run(t, env, "token", "revoke", id); code != 0 || !strings.Contains(out, "已吊销") {
 		t.Fatalf("revoke: %d %s", code, out)
 	}

@@ -20,12 +20,12 @@ import (
 
 func (m *Main) serve(ctx context.Context, args []string) error {
 	fs, c := m.flags("serve")
-	addr := fs.String("addr", m.env("RECTIFY_ADDR", "127.0.0.1:8080"), "listen address (RECTIFY_ADDR)")
-	withDemo := fs.Bool("demo", false, "load the demo data set and demo accounts on start (idempotent)")
-	secure := fs.Bool("secure-cookies", m.env("RECTIFY_SECURE_COOKIES", "") == "true", "mark cookies Secure when TLS ends at a proxy in front (RECTIFY_SECURE_COOKIES=true)")
-	demoDir := fs.String("demo-dir", m.env("RECTIFY_DEMO_DIR", ""), "a demo data set to load instead of the built-in one (units.csv, cases.json) (RECTIFY_DEMO_DIR)")
-	every := fs.Duration("checkpoint-every", durationEnv(m, "RECTIFY_CHECKPOINT_EVERY", time.Hour), "how often to sign a checkpoint of the ledger into the blob store, when anything changed (RECTIFY_CHECKPOINT_EVERY)")
-	debugAddr := fs.String("debug-addr", m.env("RECTIFY_DEBUG_ADDR", ""), "loopback address for the profiler and counters (/debug/pprof/, /debug/vars); empty: off (RECTIFY_DEBUG_ADDR)")
+	addr := fs.String("addr", m.env("RECTIFY_ADDR", "127.0.0.1:8080"), "监听地址 (RECTIFY_ADDR)")
+	withDemo := fs.Bool("demo", false, "启动时载入演示数据和演示账号（重复载入无副作用）")
+	secure := fs.Bool("secure-cookies", m.env("RECTIFY_SECURE_COOKIES", "") == "true", "TLS 由前置代理终结时，为 Cookie 加上 Secure 标记 (RECTIFY_SECURE_COOKIES=true)")
+	demoDir := fs.String("demo-dir", m.env("RECTIFY_DEMO_DIR", ""), "代替内置演示数据载入的演示数据目录（units.csv、cases.json） (RECTIFY_DEMO_DIR)")
+	every := fs.Duration("checkpoint-every", durationEnv(m, "RECTIFY_CHECKPOINT_EVERY", time.Hour), "台账有变更时，每隔多久签署一次检查点并写入文件存储 (RECTIFY_CHECKPOINT_EVERY)")
+	debugAddr := fs.String("debug-addr", m.env("RECTIFY_DEBUG_ADDR", ""), "性能分析和计数器（/debug/pprof/、/debug/vars）的本机回环监听地址；留空则关闭 (RECTIFY_DEBUG_ADDR)")
 	if err := parseArgs(fs, args); err != nil {
 		return exitCode(2)
 	}
