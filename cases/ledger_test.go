@@ -524,7 +524,7 @@ func TestCleanRestartDoesNotReconcile(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if logs.has("reconciling") {
+		if logs.has("正在后台按事件记录核对台账视图") {
 			t.Errorf("start %d after a clean stop reconciles", i+2)
 		}
 		if svc.Size() != 1 {
@@ -540,7 +540,7 @@ func TestCleanRestartDoesNotReconcile(t *testing.T) {
 	crashed := casetest.Open(t, cfg) // never closed before the next start
 	_ = crashed
 	casetest.Open(t, cfg)
-	if !logs.has("reconciling") {
+	if !logs.has("正在后台按事件记录核对台账视图") {
 		t.Error("a start while another process writes did not reconcile")
 	}
 }

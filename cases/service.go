@@ -121,14 +121,14 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 	go l.run()
 	go l.snapshots()
 	if reconcile && !cfg.Passive {
-		l.log.Info("reconciling the ledger view with the events in the background: the last process to write did not stop cleanly, or others are writing")
+		l.log.Info("正在后台按事件记录核对台账视图：上一个写入的进程未正常停止，或有其他进程正在写入")
 		bctx, cancel := context.WithCancel(context.Background())
 		l.bgCancel = cancel
 		l.bg.Add(1)
 		go func() {
 			defer l.bg.Done()
 			if err := l.reconcile(bctx); err != nil && bctx.Err() == nil {
-				l.log.Error("reconcile the ledger view with the events", "err", err)
+				l.log.Error("按事件记录核对台账视图失败", "err", err)
 			}
 		}()
 	}

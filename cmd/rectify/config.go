@@ -266,7 +266,7 @@ func (a *app) close() {
 	defer cancel()
 	if a.svc != nil {
 		if err := a.svc.Close(ctx); err != nil {
-			a.log.Error("close the ledger", "err", err)
+			a.log.Error("关闭台账", "err", err)
 		}
 	}
 	if a.db != nil {

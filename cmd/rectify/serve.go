@@ -73,7 +73,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		a.log.Info("demo data loaded", "units", sum.Units, "new_cases", sum.Registered, "new_steps", sum.Steps, "took", time.Since(start).Round(time.Millisecond))
+		a.log.Info("演示数据已载入", "units", sum.Units, "new_cases", sum.Registered, "new_steps", sum.Steps, "took", time.Since(start).Round(time.Millisecond))
 		if _, err := demo.LoadUsers(ctx, a.access); err != nil {
 			return err
 		}
@@ -110,7 +110,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
-	a.log.Info("shutting down")
+	a.log.Info("正在停止服务")
 	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	if err := hs.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -126,14 +126,14 @@ func (m *Main) cleanSessions(ctx context.Context, a *app) {
 	defer t.Stop()
 	for {
 		if n, err := a.access.CleanupSessions(ctx); err != nil && ctx.Err() == nil {
-			a.log.Warn("clean expired sessions", "err", err)
+			a.log.Warn("清理过期会话失败", "err", err)
 		} else if n > 0 {
-			a.log.Info("cleaned expired sessions", "count", n)
+			a.log.Info("已清理过期会话", "count", n)
 		}
 		if n, err := a.access.ExpireFailures(ctx); err != nil && ctx.Err() == nil {
-			a.log.Warn("expire failed logins", "err", err)
+			a.log.Warn("清理过期的登录失败记录失败", "err", err)
 		} else if n > 0 {
-			a.log.Info("expired failed logins", "count", n)
+			a.log.Info("已清理过期的登录失败记录", "count", n)
 		}
 		select {
 		case <-ctx.Done():
