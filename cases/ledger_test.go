@@ -444,6 +444,35 @@ func TestStandingAndListFilters(t *testing.T) {
 	if _, err := svc.Standing(ctx, cases.GlobalScope, "NOPE"); cases.ErrorCode(err) != cases.ENOTFOUND {
 		t.Fatalf("unknown unit: %v", err)
 	}
+
+	// The batch, one pass for every unit, answers as the rule does over
+	// each unit's open cases listed one unit at a time.
+	var codes []string
+	for _, u := range casetest.Units {
+		codes = append(codes, u.Code)
+	}
+	all, err := svc.Standings(ctx, cases.GlobalScope, codes)
+	if err != nil || len(all) != len(codes) {
+		t.Fatalf("standings of %v: %d, %v", codes, len(all), err)
+	}
+	today := svc.Today()
+	for _, u := range casetest.Units {
+		open, err := svc.AllCases(ctx, cases.CaseFilter{Scope: cases.GlobalScope, UnitCode: u.Code, States: cases.OpenStates})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := cases.EvaluateStanding(u, open, today, svc.YellowUntil(today))
+		if fmt.Sprintf("%+v", all[u.Code]) != fmt.Sprintf("%+v", want) {
+			t.Errorf("%s: batch %+v, want %+v", u.Code, all[u.Code], want)
+		}
+	}
+	if !all["QH001"].Suspended || !all["QH002"].Suspended || all["QH002"].Reasons[0].Rule != "over-establishment" {
+		t.Errorf("batch standings %+v", all)
+	}
+	county := cases.Scope{Region: "江南省/云州市/清河县"}
+	if _, err := svc.Standings(ctx, county, []string{"QH001", "AP001"}); cases.ErrorCode(err) != cases.ENOTFOUND {
+		t.Errorf("a unit outside the scope: %v", err)
+	}
 }
 
 // logLines is a slog handler that keeps messages.
@@ -495,7 +524,7 @@ func TestCleanRestartDoesNotReconcile(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if logs.has("reconciling") {
+		if logs.has("正在后台按事件记录核对台账视图") {
 			t.Errorf("start %d after a clean stop reconciles", i+2)
 		}
 		if svc.Size() != 1 {
@@ -511,7 +540,7 @@ func TestCleanRestartDoesNotReconcile(t *testing.T) {
 	crashed := casetest.Open(t, cfg) // never closed before the next start
 	_ = crashed
 	casetest.Open(t, cfg)
-	if !logs.has("reconciling") {
+	if !logs.has("正在后台按事件记录核对台账视图") {
 		t.Error("a start while another process writes did not reconcile")
 	}
 }

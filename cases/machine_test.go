@@ -272,6 +272,9 @@ func TestEvaluateStanding(t *testing.T) {
 		{"Returned", clean, []Case{{No: "2026-0002", UnitCode: "U1", State: StateRectifying, Deadline: "2026-12-31", Returns: 1}}, true, []string{"inadequate-rectification"}},
 		{"OverEstablishment", Unit{Code: "U1", Establishment: []Establishment{{Type: "事业编制", Approved: 10, Actual: 12}}}, nil, true, []string{"over-establishment"}},
 		{"KeyManaged", Unit{Code: "U1", KeyManaged: true}, nil, true, []string{"key-management"}},
+		// Leader posts over quota are flagged on the unit, but no seed
+		// suspends applications for them.
+		{"OK_OverQuotaOnly", Unit{Code: "U1", LeaderPosts: Posts{Approved: 4, Actual: 6}}, nil, false, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -36,7 +36,7 @@ func (n Notifier) Signal(ctx context.Context, sig Signal) error {
 			return err
 		}
 	}
-	return Conflict("could not append to the journal; try again")
+	return Conflict("同步日志写入冲突，请重试")
 }
 
 // OnSignal does nothing: a Notifier only sends.

@@ -19,13 +19,13 @@ const seedBatch = 1000
 func Seed(ctx context.Context, cfg Config, units []Unit, events []Event) error {
 	if info, err := cfg.Store.FindSnapshot(ctx, 1); err == nil || ErrorCode(err) != ENOTFOUND {
 		if err == nil {
-			err = Conflict("the database already holds a ledger (snapshot %d)", info.Seq)
+			err = Conflict("数据库中已有台账（快照 %d），不能再导入", info.Seq)
 		}
 		return fmt.Errorf("seed: %w", err)
 	}
 	if _, err := cfg.Store.FindJournal(ctx, 1); ErrorCode(err) != ENOTFOUND {
 		if err == nil {
-			err = Conflict("the database already has a journal")
+			err = Conflict("数据库中已有同步日志，不能再导入")
 		}
 		return fmt.Errorf("seed: %w", err)
 	}
@@ -53,7 +53,7 @@ func Seed(ctx context.Context, cfg Config, units []Unit, events []Event) error {
 			j++
 		}
 		if _, f := CheckChain(evs[i].CaseNo, evs[i:j]); f != nil {
-			fault = Invalid("events", "case %s: %s", f.CaseNo, f.Message)
+			fault = Invalid("events", "案件 %s：%s", f.CaseNo, f.Message)
 		}
 		for _, e := range evs[i:j] {
 			v.applyEvent(e)

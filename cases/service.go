@@ -122,14 +122,14 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 	go l.run()
 	go l.snapshots()
 	if reconcile && !cfg.Passive {
-		l.log.Info("reconciling the ledger view with the events in the background: the last process to write did not stop cleanly, or others are writing")
+		l.log.Info("正在后台按事件记录核对台账视图：上一个写入的进程未正常停止，或有其他进程正在写入")
 		bctx, cancel := context.WithCancel(context.Background())
 		l.bgCancel = cancel
 		l.bg.Add(1)
 		go func() {
 			defer l.bg.Done()
 			if err := l.reconcile(bctx); err != nil && bctx.Err() == nil {
-				l.log.Error("reconcile the ledger view with the events", "err", err)
+				l.log.Error("按事件记录核对台账视图失败", "err", err)
 			}
 		}()
 	}
@@ -335,7 +335,7 @@ func (s *Service) LatestEvent(ctx context.Context, scope Scope, no string, keep 
 			return e, nil
 		}
 	}
-	return Event{}, NotFound("case %s has no such event", no)
+	return Event{}, NotFound("案件 %s 没有符合条件的办理记录", no)
 }
 
 // Sync journals what this process has recorded and waits until its view
@@ -457,19 +457,38 @@ func (s *Service) ImportUnits(ctx context.Context, units []Unit) error {
 }
 
 // Standing evaluates whether unit code's applications must be refused.
+// The standing counts every case of the unit, whatever the viewer's unit
+// restriction: it is a verdict on the unit, not a case list.
 func (s *Service) Standing(ctx context.Context, scope Scope, code string) (Standing, error) {
-	u, err := s.Unit(ctx, scope, code)
+	m, err := s.Standings(ctx, scope, []string{code})
 	if err != nil {
 		return Standing{}, err
 	}
-	// The standing counts every case of the unit, whatever the viewer's
-	// unit restriction: it is a verdict on the unit, not a case list.
-	open, err := s.AllCases(ctx, CaseFilter{Scope: GlobalScope, UnitCode: code, States: OpenStates})
-	if err != nil {
-		return Standing{}, err
+	return m[code], nil
+}
+
+// Standings evaluates the standing of each unit in codes, as Standing
+// does for one, with one pass over the ledger for all of them. A code the
+// scope does not allow is not found (ENOTFOUND), as in Standing.
+func (s *Service) Standings(ctx context.Context, scope Scope, codes []string) (map[string]Standing, error) {
+	units := make([]Unit, 0, len(codes))
+	want := make(map[string]bool, len(codes))
+	for _, code := range codes {
+		u, err := s.Unit(ctx, scope, code)
+		if err != nil {
+			return nil, err
+		}
+		units = append(units, u)
+		want[code] = true
 	}
+	open := s.view.openCasesOf(want)
 	today := s.Today()
-	return EvaluateStanding(u, open, today, s.YellowUntil(today)), nil
+	until := s.YellowUntil(today)
+	out := make(map[string]Standing, len(units))
+	for _, u := range units {
+		out[u.Code] = EvaluateStanding(u, open[u.Code], today, until)
+	}
+	return out, nil
 }
 
 // Regions lists the region keys (every level) of the units within scope,

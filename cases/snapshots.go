@@ -17,7 +17,7 @@ func (l *ledger) snapshots() {
 		case <-l.snapReq:
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 			if err := l.writeSnapshot(ctx, false); err != nil {
-				l.log.Error("write a snapshot of the ledger view", "err", err)
+				l.log.Error("写入台账视图快照失败", "err", err)
 			}
 			cancel()
 		case <-l.stop:
@@ -92,11 +92,11 @@ func (l *ledger) writeSnapshot(ctx context.Context, clean bool) error {
 	if prev.Seq > 1 {
 		if older, err := l.store.FindSnapshot(ctx, prev.Seq-1); err == nil {
 			if err := l.store.DeleteSnapshot(ctx, older); err != nil {
-				l.log.Warn("delete an old snapshot", "snapshot", older.Seq, "err", err)
+				l.log.Warn("删除旧快照失败", "snapshot", older.Seq, "err", err)
 			}
 		}
 	}
-	l.log.Info("ledger snapshot written", "snapshot", info.Seq, "pos", pos, "cases", info.Cases, "bytes", info.Size,
+	l.log.Info("已写入台账快照", "snapshot", info.Seq, "pos", pos, "cases", info.Cases, "bytes", info.Size,
 		"clean", clean, "took", time.Since(t0).Round(time.Millisecond))
 	return nil
 }

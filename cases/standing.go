@@ -47,9 +47,14 @@ func EvaluateStanding(u Unit, open []Case, today, yellowUntil string) Standing {
 		s.Reasons = append(s.Reasons, StandingReason{Rule: "inadequate-rectification", Basis: "整改不到位的，暂停受理有关机构编制申请事项",
 			Message: fmt.Sprintf("%d 件问题整改不到位（被退回或回头看重新打开）", len(inadequate)), Cases: inadequate})
 	}
-	for _, e := range u.OverEstablishment() {
+	for _, e := range u.Overages() {
+		// Seed 004 refuses applications for a unit over its establishment;
+		// leader posts over quota are flagged, but no seed suspends for them.
+		if e.LeaderPosts() {
+			continue
+		}
 		s.Reasons = append(s.Reasons, StandingReason{Rule: "over-establishment", Basis: "超编单位，系统拒绝用编申请",
-			Message: fmt.Sprintf("%s核定 %d 名，实有 %d 名，超编 %d 名", e.Type, e.Approved, e.Actual, e.Actual-e.Approved)})
+			Message: fmt.Sprintf("%s核定 %d 名，实有 %d 名，超编 %d 名", e.Type, e.Approved, e.Actual, e.Over)})
 	}
 	if u.KeyManaged {
 		s.Reasons = append(s.Reasons, StandingReason{Rule: "key-management", Basis: "列入重点管理的单位，系统拒绝用编申请",

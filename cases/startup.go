@@ -30,9 +30,9 @@ func (l *ledger) start(ctx context.Context, now func() time.Time) (reconcile boo
 			from = fmt.Sprintf("snapshot %d", info.Seq)
 		} else {
 			if errors.Is(err, errOtherFold) {
-				l.log.Info("the latest snapshot was folded by earlier rules; rebuilding the view from the events", "snapshot", info.Seq, "err", err)
+				l.log.Info("最新快照按旧版规则生成，正在根据事件记录重建视图", "snapshot", info.Seq, "err", err)
 			} else {
-				l.log.Error("the latest snapshot cannot be read; rebuilding the view from the events", "snapshot", info.Seq, "err", err)
+				l.log.Error("无法读取最新快照，正在根据事件记录重建视图", "snapshot", info.Seq, "err", err)
 			}
 			ok = false
 		}
@@ -76,7 +76,7 @@ func (l *ledger) start(ctx context.Context, now func() time.Time) (reconcile boo
 		l.pending = append(l.pending, Change{})
 	}
 	l.flush(ctx)
-	l.log.Info("ledger view loaded", "from", from, "cases", l.view.size(), "journal_replayed", l.pos-replayFrom,
+	l.log.Info("台账视图已载入", "from", from, "cases", l.view.size(), "journal_replayed", l.pos-replayFrom,
 		"took", time.Since(t0).Round(time.Millisecond))
 	return reconcile, nil
 }
@@ -204,7 +204,7 @@ func (l *ledger) probeRegistrations(ctx context.Context, year int) error {
 		}
 	}
 	if last > have {
-		l.log.Warn("registrations without journal entries taken into the view", "year", year, "from", have+1, "to", last)
+		l.log.Warn("已将缺少同步日志的登记纳入视图", "year", year, "from", have+1, "to", last)
 	}
 	l.next[year] = last + 1
 	return nil
@@ -267,7 +267,7 @@ func (l *ledger) reconcile(ctx context.Context) error {
 			return fmt.Errorf("reconcile units: %w", err)
 		}
 	}
-	l.log.Info("ledger view reconciled with the store", "cases_caught_up", stale, "links_added", links, "units_updated", units,
+	l.log.Info("台账视图已与数据库核对一致", "cases_caught_up", stale, "links_added", links, "units_updated", units,
 		"took", time.Since(t0).Round(time.Millisecond))
 	return nil
 }

@@ -1,6 +1,7 @@
 package cases
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"time"
@@ -90,20 +91,20 @@ func RegionKey(path []string) string { return strings.Join(path, "/") }
 // Validate checks a unit's fields; the error names the field.
 func (u Unit) Validate() error {
 	if !ValidUnitCode(u.Code) {
-		return Invalid("code", "unit code %q must be 1-64 letters, digits, - or _", u.Code)
+		return Invalid("code", "单位代码「%s」格式不正确：应为 1 到 64 个字母、数字、- 或 _", u.Code)
 	}
 	if err := checkText("name", u.Name, MaxShortText, true); err != nil {
 		return err
 	}
 	if u.Kind.Label() == string(u.Kind) {
-		return Invalid("kind", "unknown unit kind %q", u.Kind)
+		return Invalid("kind", "未知的单位类别「%s」", u.Kind)
 	}
 	if len(u.Region) < 2 || len(u.Region) > 3 {
-		return Invalid("region", "region must be province/city or province/city/county")
+		return Invalid("region", "所在地区应为“省/市”或“省/市/县”")
 	}
 	for _, r := range u.Region {
 		if strings.TrimSpace(r) == "" || strings.Contains(r, "/") || strings.HasPrefix(strings.TrimSpace(r), "$") {
-			return Invalid("region", "region part %q is empty or malformed", r)
+			return Invalid("region", "所在地区中的「%s」为空或格式不正确", r)
 		}
 		// The same characters are refused here as in every other text.
 		if err := checkText("region", r, MaxShortText, true); err != nil {
@@ -113,26 +114,77 @@ func (u Unit) Validate() error {
 	seen := map[string]bool{}
 	for _, e := range u.Establishment {
 		if !contains(EstablishmentTypes, e.Type) || seen[e.Type] {
-			return Invalid("establishment", "unknown or repeated establishment type %q", e.Type)
+			return Invalid("establishment", "编制类型「%s」未知或重复", e.Type)
 		}
 		seen[e.Type] = true
 		if e.Approved < 0 || e.Actual < 0 {
-			return Invalid(e.Type, "%s figures must not be negative", e.Type)
+			return Invalid(e.Type, "%s的核定数和实有数不能为负数", e.Type)
 		}
 	}
 	if u.LeaderPosts.Approved < 0 || u.LeaderPosts.Actual < 0 {
-		return Invalid("leader_posts", "leader posts must not be negative")
+		return Invalid("leader_posts", "领导职数的核定数和实有数不能为负数")
 	}
 	return nil
 }
 
-// OverEstablishment lists the slot types where actual staff exceed the approval.
-func (u Unit) OverEstablishment() []Establishment {
-	var over []Establishment
+// LeaderPostsType names leader posts in an Overage, beside the
+// establishment types.
+const LeaderPostsType = "领导职数"
+
+// Overage is how far a unit's actual head count exceeds its approval for
+// one establishment type (超编) or for leader posts (超职数), the two red
+// lights of seed 000 (超编进人, 超职数配备干部).
+type Overage struct {
+	Type     string `json:"type"` // an establishment type, or LeaderPostsType
+	Approved int    `json:"approved"`
+	Actual   int    `json:"actual"`
+	Over     int    `json:"over"` // Actual − Approved, always > 0
+}
+
+// LeaderPosts reports whether o is about leader posts rather than slots.
+func (o Overage) LeaderPosts() bool { return o.Type == LeaderPostsType }
+
+// Short is the overage as a badge reads: 超编 2, 超职数 1.
+func (o Overage) Short() string {
+	if o.LeaderPosts() {
+		return fmt.Sprintf("超职数 %d", o.Over)
+	}
+	return fmt.Sprintf("超编 %d", o.Over)
+}
+
+// String is the overage in words: 行政编制超编 2 名, 超职数 1 名.
+func (o Overage) String() string {
+	if o.LeaderPosts() {
+		return fmt.Sprintf("超职数 %d 名", o.Over)
+	}
+	return fmt.Sprintf("%s超编 %d 名", o.Type, o.Over)
+}
+
+// Overages lists where the unit's actual count exceeds its approval: each
+// establishment type over, in the unit's order, then leader posts if over.
+// It is empty (not nil) for a unit within every approval.
+func (u Unit) Overages() []Overage {
+	out := []Overage{}
 	for _, e := range u.Establishment {
 		if e.Actual > e.Approved {
-			over = append(over, e)
+			out = append(out, Overage{Type: e.Type, Approved: e.Approved, Actual: e.Actual, Over: e.Actual - e.Approved})
 		}
 	}
-	return over
+	if p := u.LeaderPosts; p.Actual > p.Approved {
+		out = append(out, Overage{Type: LeaderPostsType, Approved: p.Approved, Actual: p.Actual, Over: p.Actual - p.Approved})
+	}
+	return out
 }
+
+// OverEstablished reports whether any establishment type is over (超编).
+func (u Unit) OverEstablished() bool {
+	for _, o := range u.Overages() {
+		if !o.LeaderPosts() {
+			return true
+		}
+	}
+	return false
+}
+
+// OverQuota reports whether leader posts are over (超职数).
+func (u Unit) OverQuota() bool { return u.LeaderPosts.Actual > u.LeaderPosts.Approved }

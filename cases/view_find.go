@@ -286,3 +286,33 @@ func (v *view) regions(scope Scope) []string {
 	sort.Strings(out)
 	return out
 }
+
+// openCasesOf returns the open cases of each unit in codes, newest first, in one pass
+// over the columns whatever the number of units: what the standing of a
+// page of units needs, without a list per unit.
+func (v *view) openCasesOf(codes map[string]bool) map[string][]Case {
+	out := make(map[string][]Case, len(codes))
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	c := &v.cols
+	wanted := make([]bool, len(c.places))
+	for i := range c.places {
+		wanted[i] = codes[c.places[i].unit]
+	}
+	var open [stateSlots]bool
+	for i, s := range States {
+		open[i+1] = s.Open()
+	}
+	for s, st := range c.state {
+		if st == 0 || !open[st] || !wanted[c.place[s]] {
+			continue
+		}
+		k := v.slots[s].c
+		out[k.UnitCode] = append(out[k.UnitCode], k)
+	}
+	// Newest first, as the ledger lists a unit's cases.
+	for _, cs := range out {
+		sort.Slice(cs, func(i, j int) bool { return lessNoOf(&cs[j], &cs[i]) })
+	}
+	return out
+}

@@ -237,7 +237,7 @@ func (l *ledger) registerRound(ctx context.Context, year int, todo []*write) []*
 			// whose answer was lost did): take that case into the view and
 			// try the next number.
 			if _, err := l.catchUpCase(ctx, e.CaseNo, false); err != nil {
-				l.log.Warn("read a case registered elsewhere", "case", e.CaseNo, "err", err)
+				l.log.Warn("读取其他进程登记的案件失败", "case", e.CaseNo, "err", err)
 			}
 			// Others may be further ahead: find the last number by key
 			// lookups (a few, galloping) rather than trying one by one.
@@ -272,7 +272,7 @@ func (l *ledger) readBack(ctx context.Context, todo []*write, evs []Event, cause
 			w.res = writeResult{c: l.applyOwn(got), e: got}
 		case err == nil:
 			if _, err := l.catchUpCase(ctx, e.CaseNo, false); err != nil {
-				l.log.Warn("read a case registered elsewhere", "case", e.CaseNo, "err", err)
+				l.log.Warn("读取其他进程登记的案件失败", "case", e.CaseNo, "err", err)
 			}
 			retry = append(retry, w)
 		case ErrorCode(err) == ENOTFOUND && j > 0:
@@ -321,7 +321,7 @@ func (l *ledger) record(ctx context.Context, ws []*write) {
 		// Lost a race, or the outcome is unknown: either way the store
 		// knows better than the view now.
 		if _, err := l.catchUpCase(ctx, e.CaseNo, false); err != nil {
-			l.log.Warn("catch up a case", "case", e.CaseNo, "err", err)
+			l.log.Warn("同步案件失败", "case", e.CaseNo, "err", err)
 		}
 		if ErrorCode(errs[i]) == ECONFLICT {
 			w.res.err = Conflict("案件 %s 已被他人同时更新，请刷新后重试", e.CaseNo)
@@ -375,7 +375,7 @@ func (l *ledger) applyChanges(changes []Change, journal bool) {
 	for _, e := range gaps {
 		ctx, cancel := context.WithTimeout(context.Background(), writeTimeout)
 		if _, err := l.catchUpCase(ctx, e.CaseNo, false); err != nil {
-			l.log.Warn("read the events a journal entry skipped", "case", e.CaseNo, "err", err)
+			l.log.Warn("读取同步日志未包含的事件失败", "case", e.CaseNo, "err", err)
 		}
 		cancel()
 	}
@@ -429,7 +429,7 @@ func (l *ledger) flush(ctx context.Context) {
 				return // could not read what is there; try again later
 			}
 		default:
-			l.log.Error("write the journal; will retry", "pos", e.Pos, "err", err)
+			l.log.Error("写入同步日志失败，将重试", "pos", e.Pos, "err", err)
 			return
 		}
 	}
@@ -463,7 +463,7 @@ func (l *ledger) follow(ctx context.Context) bool {
 			return true
 		}
 		if err != nil {
-			l.log.Warn("read the journal", "pos", l.pos+1, "err", err)
+			l.log.Warn("读取同步日志失败", "pos", l.pos+1, "err", err)
 			return false
 		}
 		l.idleTicks = 0
@@ -485,10 +485,10 @@ func (l *ledger) checkPruned(ctx context.Context) {
 	if _, err := l.store.FindJournal(ctx, l.pos+1); ErrorCode(err) != ENOTFOUND {
 		return
 	}
-	l.log.Warn("the journal moved past this process; reloading the view from the latest snapshot", "pos", l.pos, "snapshot", info.Seq)
+	l.log.Warn("同步日志已超出本进程的进度，正在从最新快照重新载入视图", "pos", l.pos, "snapshot", info.Seq)
 	v, pos, err := l.loadSnapshot(ctx, info)
 	if err != nil {
-		l.log.Error("reload the view", "err", err)
+		l.log.Error("重新载入视图失败", "err", err)
 		return
 	}
 	l.view.swap(v)

@@ -1,7 +1,10 @@
 package web
 
 import (
+	"math"
 	"net/http"
+	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -10,40 +13,115 @@ import (
 	"rectify/cases"
 )
 
-// unitRow is a unit with its establishment totals.
+// unitRow is a unit with its establishment totals, what it is over
+// (超编, 超职数) and its standing.
 type unitRow struct {
 	cases.Unit
 	Approved, Actual int
+	Overages         []cases.Overage
+	Standing         cases.Standing
+}
+
+// unitFlags are the values of the units list's flag filter, in the order
+// of its links.
+var unitFlags = []struct{ value, label string }{
+	{"", "全部"}, {"over", "超编或超职数"}, {"suspended", "暂停受理"},
+}
+
+// unitFlagLink is one link of the flag filter, with the count of units it
+// would list.
+type unitFlagLink struct {
+	Label, Link string
+	N           int
+	On          bool
 }
 
 type unitsPage struct {
 	Units []unitRow
 	Total int
 	Q     string
+	Flag  string
+	Flags []unitFlagLink
+	// Shown is fewer than Total when the list is cut at cases.MaxPerPage.
+	Shown int
+}
+
+// keepUnit reports whether row r belongs under flag.
+func keepUnit(flag string, r unitRow) bool {
+	switch flag {
+	case "over":
+		return len(r.Overages) > 0
+	case "suspended":
+		return r.Standing.Suspended
+	}
+	return true
 }
 
 func (s *Server) handleUnitsPage(c *gin.Context) {
 	p := who(c)
-	q := c.Query("q")
-	us, total, err := s.svc.Units(c, cases.UnitFilter{Scope: p.scope, Text: q, PerPage: cases.MaxPerPage})
+	q, flag := c.Query("q"), c.Query("flag")
+	if !slices.ContainsFunc(unitFlags, func(f struct{ value, label string }) bool { return f.value == flag }) {
+		s.fail(c, cases.Invalid("flag", "未知的筛选条件「%s」", flag))
+		return
+	}
+	// Every unit matching the text, so that the counts of each flag are
+	// those of the whole selection; the standings of all of them come
+	// from one pass over the ledger.
+	us, _, err := s.svc.Units(c, cases.UnitFilter{Scope: p.scope, Text: q, PerPage: math.MaxInt32})
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	page := unitsPage{Total: total, Q: q}
+	codes := make([]string, len(us))
+	for i, u := range us {
+		codes[i] = u.Code
+	}
+	standings, err := s.svc.Standings(c, p.scope, codes)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	page := unitsPage{Q: q, Flag: flag}
+	counts := make([]int, len(unitFlags))
 	for _, u := range us {
-		r := unitRow{Unit: u}
+		r := unitRow{Unit: u, Overages: u.Overages(), Standing: standings[u.Code]}
 		for _, e := range u.Establishment {
 			r.Approved += e.Approved
 			r.Actual += e.Actual
 		}
-		page.Units = append(page.Units, r)
+		for i, f := range unitFlags {
+			if keepUnit(f.value, r) {
+				counts[i]++
+			}
+		}
+		if keepUnit(flag, r) {
+			page.Total++
+			if len(page.Units) < cases.MaxPerPage {
+				page.Units = append(page.Units, r)
+			}
+		}
+	}
+	page.Shown = len(page.Units)
+	for i, f := range unitFlags {
+		v := url.Values{}
+		if q != "" {
+			v.Set("q", q)
+		}
+		if f.value != "" {
+			v.Set("flag", f.value)
+		}
+		link := "/units"
+		if len(v) > 0 {
+			link += "?" + v.Encode()
+		}
+		page.Flags = append(page.Flags, unitFlagLink{Label: f.label, Link: link, N: counts[i], On: f.value == flag})
 	}
 	s.render(c, http.StatusOK, "units.html", "被监督单位", page)
 }
 
 type unitPage struct {
 	Unit     cases.Unit
+	Overages []cases.Overage
 	Standing cases.Standing
 	Cases    []caseView
 }
@@ -60,7 +138,7 @@ func (s *Server) handleUnitPage(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	page := unitPage{Unit: u, Standing: st}
+	page := unitPage{Unit: u, Overages: u.Overages(), Standing: st}
 	if p.user.HasAny(readers) {
 		cs, _, err := s.svc.Cases(c, cases.CaseFilter{Scope: p.scope, UnitCode: u.Code, PerPage: cases.MaxPerPage})
 		if err != nil {

@@ -17,6 +17,15 @@ import (
 // MaxImportBody bounds a units file upload.
 const MaxImportBody = 20 << 20
 
+// unitBody is a unit as the API returns it, with what it is over (超编,
+// 超职数) as the console shows it.
+type unitBody struct {
+	cases.Unit
+	Overages []cases.Overage `json:"overages"`
+}
+
+func unitBodyOf(u cases.Unit) unitBody { return unitBody{Unit: u, Overages: u.Overages()} }
+
 type listBody[T any] struct {
 	Items   []T `json:"items"`
 	Total   int `json:"total"`
@@ -34,7 +43,7 @@ func (s *Server) handleUnitList(c *gin.Context) {
 	if k := q.str("kind"); k != "" {
 		kind, ok := cases.ParseUnitKind(k)
 		if !ok {
-			s.invalid(c, "kind", "unknown unit kind %q", k)
+			s.invalid(c, "kind", "未知的单位类别「%s」", k)
 			return
 		}
 		f.Kind = kind
@@ -52,7 +61,11 @@ func (s *Server) handleUnitList(c *gin.Context) {
 		return
 	}
 	page, per := pageOf(f.Page, f.PerPage)
-	c.JSON(http.StatusOK, listBody[cases.Unit]{us, total, page, per})
+	items := make([]unitBody, len(us))
+	for i, u := range us {
+		items[i] = unitBodyOf(u)
+	}
+	c.JSON(http.StatusOK, listBody[unitBody]{items, total, page, per})
 }
 
 func pageOf(page, per int) (int, int) {
@@ -71,7 +84,7 @@ func (s *Server) handleUnitGet(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, u)
+	c.JSON(http.StatusOK, unitBodyOf(u))
 }
 
 func (s *Server) handleUnitStanding(c *gin.Context) {

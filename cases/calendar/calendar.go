@@ -120,14 +120,14 @@ func (c *Calendar) Status(year int) string { return c.years[year].Status }
 func (c *Calendar) IsWorkingDay(date string) (bool, error) {
 	t, err := time.Parse(time.DateOnly, date)
 	if err != nil {
-		return false, fmt.Errorf("%q is not a date (YYYY-MM-DD)", date)
+		return false, fmt.Errorf("「%s」不是有效日期（应为 YYYY-MM-DD）", date)
 	}
 	return c.isWorking(t)
 }
 
 func (c *Calendar) isWorking(t time.Time) (bool, error) {
 	if t.Year() < c.first || t.Year() > c.last {
-		return false, fmt.Errorf("the working-day calendar covers %d-%d only, not %s", c.first, c.last, t.Format(time.DateOnly))
+		return false, fmt.Errorf("工作日历只包含 %d—%d 年，不含 %s", c.first, c.last, t.Format(time.DateOnly))
 	}
 	d := t.Format(time.DateOnly)
 	switch {
@@ -146,10 +146,10 @@ func (c *Calendar) isWorking(t time.Time) (bool, error) {
 func (c *Calendar) AddWorkingDays(date string, n int) (string, error) {
 	t, err := time.Parse(time.DateOnly, date)
 	if err != nil {
-		return "", fmt.Errorf("%q is not a date (YYYY-MM-DD)", date)
+		return "", fmt.Errorf("「%s」不是有效日期（应为 YYYY-MM-DD）", date)
 	}
 	if n < 0 {
-		return "", fmt.Errorf("working days must not be negative")
+		return "", fmt.Errorf("工作日数不能为负数")
 	}
 	for n > 0 {
 		t = t.AddDate(0, 0, 1)
@@ -169,7 +169,7 @@ func (c *Calendar) WorkingDaysBetween(from, to string) (int, error) {
 	a, err1 := time.Parse(time.DateOnly, from)
 	b, err2 := time.Parse(time.DateOnly, to)
 	if err1 != nil || err2 != nil {
-		return 0, fmt.Errorf("dates must be YYYY-MM-DD")
+		return 0, fmt.Errorf("日期应为 YYYY-MM-DD 格式")
 	}
 	n := 0
 	for a.Before(b) {

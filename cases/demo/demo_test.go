@@ -34,6 +34,23 @@ func TestLoadDemoIsCompleteAndIdempotent(t *testing.T) {
 			t.Errorf("no demo case in state %s", s)
 		}
 	}
+	// The units page flags 超编 and 超职数: the demo shows both.
+	us, _, err := svc.Units(ctx, cases.UnitFilter{Scope: cases.GlobalScope, PerPage: cases.MaxPerPage})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var overEst, overQuota int
+	for _, u := range us {
+		if u.OverEstablished() {
+			overEst++
+		}
+		if u.OverQuota() {
+			overQuota++
+		}
+	}
+	if overEst == 0 || overQuota == 0 {
+		t.Errorf("demo units over establishment %d, over leader posts %d; want some of each", overEst, overQuota)
+	}
 	sources := map[string]bool{}
 	cs, _, _ := svc.Cases(ctx, cases.CaseFilter{Scope: cases.GlobalScope, PerPage: cases.MaxPerPage})
 	for _, c := range cs {

@@ -91,24 +91,24 @@ func readXLSX(data []byte) ([][]string, error) {
 		if strings.Contains(err.Error(), "size") {
 			return nil, cases.Invalid("file", "工作簿解压后超过 %d MB，请拆分后导入", MaxUnzipped>>20)
 		}
-		return nil, cases.Invalid("file", "the file is not a readable XLSX workbook: %v", err)
+		return nil, cases.Invalid("file", "文件不是可读取的 XLSX 工作簿：%v", err)
 	}
 	defer f.Close()
 	sheets := f.GetSheetList()
 	if len(sheets) == 0 {
-		return nil, cases.Invalid("file", "the workbook has no sheets")
+		return nil, cases.Invalid("file", "工作簿中没有工作表")
 	}
 	// Row by row: the limits apply before the rest is read.
 	it, err := f.Rows(sheets[0])
 	if err != nil {
-		return nil, cases.Invalid("file", "read sheet %s: %v", sheets[0], err)
+		return nil, cases.Invalid("file", "无法读取工作表 %s：%v", sheets[0], err)
 	}
 	defer it.Close()
 	var rows [][]string
 	for it.Next() {
 		rec, err := it.Columns()
 		if err != nil {
-			return nil, cases.Invalid("file", "read sheet %s: %v", sheets[0], err)
+			return nil, cases.Invalid("file", "无法读取工作表 %s：%v", sheets[0], err)
 		}
 		if err := checkRecord(len(rows)+1, rec); err != nil {
 			return nil, err
@@ -137,7 +137,7 @@ func readCSV(data []byte) ([][]string, error) {
 	if !utf8.Valid(data) {
 		dec, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data)
 		if err != nil || !utf8.Valid(dec) {
-			return nil, cases.Invalid("file", "the CSV file is neither UTF-8 nor GB18030 text")
+			return nil, cases.Invalid("file", "CSV 文件既不是 UTF-8 也不是 GB18030 编码的文本")
 		}
 		data = dec
 	}
@@ -154,7 +154,7 @@ func readCSV(data []byte) ([][]string, error) {
 			if ok := asParseError(err, &pe); ok {
 				return nil, &cases.Error{Code: cases.EINVALID, Field: "file", Row: pe.Line, Message: fmt.Sprintf("第 %d 行：CSV 格式错误：%v", pe.Line, pe.Err)}
 			}
-			return nil, cases.Invalid("file", "CSV: %v", err)
+			return nil, cases.Invalid("file", "CSV 格式错误：%v", err)
 		}
 		if err := checkRecord(len(rows)+1, rec); err != nil {
 			return nil, err
@@ -192,7 +192,7 @@ func cellErr(row int, col, format string, args ...any) error {
 
 func parseRows(rows [][]string, check func(row int, u cases.Unit) error) ([]cases.Unit, error) {
 	if len(rows) == 0 {
-		return nil, cases.Invalid("file", "the file is empty")
+		return nil, cases.Invalid("file", "文件是空的")
 	}
 	known := map[string]bool{}
 	for _, h := range Headers() {
@@ -323,7 +323,7 @@ func parseRows(rows [][]string, check func(row int, u cases.Unit) error) ([]case
 		units = append(units, u)
 	}
 	if len(units) == 0 {
-		return nil, cases.Invalid("file", "the file has a header but no units")
+		return nil, cases.Invalid("file", "文件只有表头，没有单位")
 	}
 	return units, nil
 }

@@ -78,7 +78,7 @@ func TestParseXLSX(t *testing.T) {
 	if len(units) != 1 || units[0].Establishment[0].Actual != 455 || units[0].Kind != "institution" {
 		t.Fatalf("%+v", units)
 	}
-	if len(units[0].OverEstablishment()) != 1 {
+	if !units[0].OverEstablished() {
 		t.Error("over-establishment not seen")
 	}
 }

@@ -43,21 +43,21 @@ func parseRegion(s string) []string {
 }
 
 func (m *Main) userCmd(ctx context.Context, args []string) error {
-	usage := "usage: rectify user add --id ID --name NAME --roles r1,r2 --region 省/市[/县] [--unit CODE] [--team T] [--patrol-units A,B]\n" +
-		"       rectify user passwd ID | disable ID | enable ID | list\n" +
-		"Passwords are read from standard input (or RECTIFY_PASSWORD)."
+	usage := "用法：rectify user add --id ID --name NAME --roles r1,r2 --region 省/市[/县] [--unit CODE] [--team T] [--patrol-units A,B]\n" +
+		"      rectify user passwd ID | disable ID | enable ID | list\n" +
+		"密码从标准输入读取（或取自 RECTIFY_PASSWORD）。"
 	if len(args) == 0 {
 		fmt.Fprintln(m.Stderr, usage)
 		return exitCode(2)
 	}
 	fs, c := m.flags("user " + args[0])
-	id := fs.String("id", "", "login name")
-	name := fs.String("name", "", "display name")
-	roles := fs.String("roles", "", "comma-separated roles: "+fmt.Sprint(cases.Roles))
-	region := fs.String("region", "", "region node the user sees, e.g. 江南省/云州市")
-	unit := fs.String("unit", "", "unit code (unit role)")
-	team := fs.String("team", "", "inspection team (patrol role)")
-	patrolUnits := fs.String("patrol-units", "", "units assigned to the team's round (patrol role)")
+	id := fs.String("id", "", "登录名")
+	name := fs.String("name", "", "显示的姓名")
+	roles := fs.String("roles", "", "角色，以逗号分隔："+fmt.Sprint(cases.Roles))
+	region := fs.String("region", "", "用户可见的地区节点，如 江南省/云州市")
+	unit := fs.String("unit", "", "单位代码（被监督单位角色）")
+	team := fs.String("team", "", "巡察组（巡察角色）")
+	patrolUnits := fs.String("patrol-units", "", "本轮巡察分配给该组的单位（巡察角色）")
 	if err := parseArgs(fs, args[1:]); err != nil {
 		return exitCode(2)
 	}
@@ -82,7 +82,7 @@ func (m *Main) userCmd(ctx context.Context, args []string) error {
 		if err := a.access.CreateUser(ctx, u, pw); err != nil {
 			return err
 		}
-		fmt.Fprintf(m.Stdout, "created user %s (%s)\n", u.ID, rolesText(u.Roles))
+		fmt.Fprintf(m.Stdout, "已创建用户 %s（%s）\n", u.ID, rolesText(u.Roles))
 	case "passwd", "disable", "enable":
 		if fs.NArg() != 1 {
 			fmt.Fprintln(m.Stderr, usage)
@@ -98,12 +98,16 @@ func (m *Main) userCmd(ctx context.Context, args []string) error {
 			if err := a.access.SetPassword(ctx, uid, pw); err != nil {
 				return err
 			}
-			fmt.Fprintf(m.Stdout, "password of %s changed; their sessions are ended\n", uid)
+			fmt.Fprintf(m.Stdout, "已修改 %s 的密码，其登录会话已全部结束\n", uid)
 		default:
 			if err := a.access.SetDisabled(ctx, uid, args[0] == "disable"); err != nil {
 				return err
 			}
-			fmt.Fprintf(m.Stdout, "user %s %sd\n", uid, args[0])
+			done := "已启用"
+			if args[0] == "disable" {
+				done = "已停用"
+			}
+			fmt.Fprintf(m.Stdout, "用户 %s %s\n", uid, done)
 		}
 	case "list":
 		us, err := a.access.Users(ctx)
@@ -113,7 +117,7 @@ func (m *Main) userCmd(ctx context.Context, args []string) error {
 		for _, u := range us {
 			state := ""
 			if u.Disabled {
-				state = " (disabled)"
+				state = "（已停用）"
 			}
 			fmt.Fprintf(m.Stdout, "%-14s %-12s %-22s %s %s%s\n", u.ID, u.Name, rolesText(u.Roles), cases.RegionKey(u.Region), u.UnitCode, state)
 		}
@@ -133,17 +137,17 @@ func rolesText(rs []cases.Role) string {
 }
 
 func (m *Main) tokenCmd(ctx context.Context, args []string) error {
-	usage := "usage: rectify token create --name NAME --roles liaison[,reviewer] --region 省/市 [--by ADMIN]\n" +
-		"       rectify token revoke ID | list"
+	usage := "用法：rectify token create --name NAME --roles liaison[,reviewer] --region 省/市 [--by ADMIN]\n" +
+		"      rectify token revoke ID | list"
 	if len(args) == 0 {
 		fmt.Fprintln(m.Stderr, usage)
 		return exitCode(2)
 	}
 	fs, c := m.flags("token " + args[0])
-	name := fs.String("name", "", "what the token is for, e.g. 市人社局编制联动系统")
-	roles := fs.String("roles", "liaison", "comma-separated read-only roles")
-	region := fs.String("region", "", "region node the token sees")
-	by := fs.String("by", m.env("USER", "admin"), "the administrator creating it (recorded)")
+	name := fs.String("name", "", "令牌用途，如 市人社局编制联动系统")
+	roles := fs.String("roles", "liaison", "只读角色，以逗号分隔")
+	region := fs.String("region", "", "令牌可见的地区节点")
+	by := fs.String("by", m.env("USER", "admin"), "创建令牌的管理员（记入日志）")
 	if err := parseArgs(fs, args[1:]); err != nil {
 		return exitCode(2)
 	}
@@ -158,7 +162,7 @@ func (m *Main) tokenCmd(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(m.Stdout, "token %s created for %q (%s, %s).\nIt is shown this once; store it now:\n%s\n",
+		fmt.Fprintf(m.Stdout, "令牌 %s 已创建，用于「%s」（%s，%s）。\n令牌只显示这一次，请立即妥善保存：\n%s\n",
 			t.Short(), t.Name, rolesText(t.Roles), cases.RegionKey(t.Region), secret)
 	case "revoke":
 		if fs.NArg() != 1 {
@@ -169,16 +173,16 @@ func (m *Main) tokenCmd(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(m.Stdout, "token %s (%s) revoked\n", t.Short(), t.Name)
+		fmt.Fprintf(m.Stdout, "令牌 %s（%s）已吊销\n", t.Short(), t.Name)
 	case "list":
 		ts, err := a.access.Tokens(ctx)
 		if err != nil {
 			return err
 		}
 		for _, t := range ts {
-			state := "active"
+			state := "有效"
 			if !t.RevokedAt.IsZero() {
-				state = "revoked " + t.RevokedAt.Format("2006-01-02")
+				state = "已于 " + t.RevokedAt.Format("2006-01-02") + " 吊销"
 			}
 			fmt.Fprintf(m.Stdout, "%s  %-24s %-16s %-14s %s\n", t.Short(), t.Name, rolesText(t.Roles), cases.RegionKey(t.Region), state)
 		}

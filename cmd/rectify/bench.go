@@ -29,15 +29,15 @@ import (
 // memory. It prints a report (Markdown) for docs/PERFORMANCE.md.
 func (m *Main) bench(ctx context.Context, args []string) error {
 	fs, _ := m.flags("bench")
-	sizes := fs.String("sizes", "1000,10000,100000", "ledger sizes to measure, in cases")
-	runs := fs.Int("runs", 5, "repetitions of each latency measurement (min/median/max are reported)")
-	loadRuns := fs.Int("load-runs", 3, "repetitions of each throughput measurement")
-	duration := fs.Duration("duration", 4*time.Second, "length of one throughput measurement")
-	clients := fs.String("clients", "1,8,32", "client counts for registration and transitions")
-	external := fs.String("external-uri", m.env("RECTIFY_BENCH_MONGO_URI", ""), "also measure this engine (a MongoDB URI, e.g. rectify dbserver on PostgreSQL) (RECTIFY_BENCH_MONGO_URI)")
-	only := fs.String("engines", "", "embedded, external or both (default: both when --external-uri is set)")
-	out := fs.String("out", "", "also write the report to this file")
-	profiles := fs.String("profile-dir", "", "where CPU profiles of the slowest operation go (default: a new temporary directory)")
+	sizes := fs.String("sizes", "1000,10000,100000", "要测量的台账规模（案件数）")
+	runs := fs.Int("runs", 5, "每项延迟测量的重复次数（报告最小值、中位数和最大值）")
+	loadRuns := fs.Int("load-runs", 3, "每项吞吐量测量的重复次数")
+	duration := fs.Duration("duration", 4*time.Second, "一次吞吐量测量的时长")
+	clients := fs.String("clients", "1,8,32", "登记和流转测量的并发客户端数")
+	external := fs.String("external-uri", m.env("RECTIFY_BENCH_MONGO_URI", ""), "另外测量这个数据库引擎（MongoDB URI，如运行在 PostgreSQL 上的 rectify dbserver）(RECTIFY_BENCH_MONGO_URI)")
+	only := fs.String("engines", "", "embedded、external 或 both（默认：设置了 --external-uri 时为 both）")
+	out := fs.String("out", "", "同时把报告写入此文件")
+	profiles := fs.String("profile-dir", "", "最慢操作的 CPU 性能剖析文件存放目录（默认：新建临时目录）")
 	if err := parseArgs(fs, args); err != nil {
 		return exitCode(2)
 	}
@@ -49,7 +49,7 @@ func (m *Main) bench(ctx context.Context, args []string) error {
 		for _, f := range strings.Split(list.s, ",") {
 			n, err := strconv.Atoi(strings.TrimSpace(f))
 			if err != nil || n < 1 {
-				return fmt.Errorf("bench: %q is not a positive number", f)
+				return fmt.Errorf("bench：「%s」不是正整数", f)
 			}
 			*list.dst = append(*list.dst, n)
 		}
@@ -61,10 +61,10 @@ func (m *Main) bench(ctx context.Context, args []string) error {
 	case *only == "" && *external != "", *only == "both":
 		engines = append(engines, "external")
 	case *only != "" && *only != "embedded":
-		return fmt.Errorf("bench: --engines must be embedded, external or both")
+		return fmt.Errorf("bench：--engines 须为 embedded、external 或 both")
 	}
 	if contains(engines, "external") && *external == "" {
-		return fmt.Errorf("bench: measuring an external engine needs --external-uri")
+		return fmt.Errorf("bench：测量外部数据库引擎须指定 --external-uri")
 	}
 	if *profiles == "" {
 		dir, err := os.MkdirTemp("", "rectify-bench-profiles-")
@@ -73,7 +73,7 @@ func (m *Main) bench(ctx context.Context, args []string) error {
 		}
 		*profiles = dir
 	} else if err := os.MkdirAll(*profiles, 0o755); err != nil {
-		return fmt.Errorf("bench: profile directory: %w", err)
+		return fmt.Errorf("bench：性能剖析目录：%w", err)
 	}
 	w := io.Writer(m.Stdout)
 	if *out != "" {
@@ -90,7 +90,7 @@ func (m *Main) bench(ctx context.Context, args []string) error {
 			b := &benchRun{m: m, engine: engine, uri: *external, cases: n, runs: *runs, loadRuns: *loadRuns, duration: *duration,
 				clients: cs, profileDir: *profiles, w: w}
 			if err := b.run(ctx); err != nil {
-				return fmt.Errorf("bench %s engine, %d cases: %w", engine, n, err)
+				return fmt.Errorf("bench（%s 引擎，%d 件案件）：%w", engine, n, err)
 			}
 		}
 	}
@@ -255,7 +255,7 @@ func (b *benchRun) prepare(ctx context.Context) error {
 }
 
 func (b *benchRun) run(ctx context.Context) error {
-	fmt.Fprintf(b.m.Stderr, "bench: %s engine, %d cases: generating and loading…\n", b.engine, b.cases)
+	fmt.Fprintf(b.m.Stderr, "bench：%s 引擎，%d 件案件：正在生成并载入数据…\n", b.engine, b.cases)
 	if err := b.prepare(ctx); err != nil {
 		return err
 	}
@@ -277,7 +277,7 @@ func (b *benchRun) run(ctx context.Context) error {
 		}
 	}
 	defer srv.stop()
-	fmt.Fprintf(b.m.Stderr, "bench: %s engine, %d cases: measuring…\n", b.engine, b.cases)
+	fmt.Fprintf(b.m.Stderr, "bench：%s 引擎，%d 件案件：正在测量…\n", b.engine, b.cases)
 	office, err := benchLogin(srv.base, "bench.office", benchPassword)
 	if err != nil {
 		return err

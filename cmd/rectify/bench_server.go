@@ -51,7 +51,7 @@ func (l *lockedBuffer) String() string {
 }
 
 var (
-	listenRE = regexp.MustCompile(`listening on (http://[^ ]+)`)
+	listenRE = regexp.MustCompile(`正在监听 (http://[^ ]+)`)
 	debugRE  = regexp.MustCompile(`Debug listener .* on (http://[^ ]+)/debug/`)
 )
 
@@ -91,7 +91,7 @@ func startServer(ctx context.Context, env []string) (*benchServer, error) {
 	case <-ready:
 	case <-time.After(5 * time.Minute):
 		_ = cmd.Process.Kill()
-		return nil, fmt.Errorf("rectify serve did not start: %s", s.stderr)
+		return nil, fmt.Errorf("rectify serve 未能启动：%s", s.stderr)
 	}
 	for {
 		res, err := http.Get(s.base + "/healthz")
@@ -103,7 +103,7 @@ func startServer(ctx context.Context, env []string) (*benchServer, error) {
 		}
 		if time.Since(t0) > 5*time.Minute {
 			_ = cmd.Process.Kill()
-			return nil, fmt.Errorf("rectify serve did not answer /healthz: %s", s.stderr)
+			return nil, fmt.Errorf("rectify serve 未响应 /healthz：%s", s.stderr)
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
@@ -134,12 +134,12 @@ func (s *benchServer) stop() error {
 	select {
 	case err := <-done:
 		if err != nil {
-			return fmt.Errorf("rectify serve stopped with %v: %s", err, s.stderr)
+			return fmt.Errorf("rectify serve 异常退出（%v）：%s", err, s.stderr)
 		}
 		return nil
 	case <-time.After(5 * time.Minute):
 		_ = s.cmd.Process.Kill()
-		return fmt.Errorf("rectify serve did not stop")
+		return fmt.Errorf("rectify serve 未能停止")
 	}
 }
 
@@ -210,7 +210,7 @@ func benchLogin(base, user, password string) (*benchClient, error) {
 	res.Body.Close()
 	m := csrfFieldRE.FindStringSubmatch(string(body))
 	if m == nil {
-		return nil, fmt.Errorf("no form token on the login page")
+		return nil, fmt.Errorf("登录页上没有表单令牌")
 	}
 	res, err = hc.PostForm(base+"/login", url.Values{"username": {user}, "password": {password}, "csrf_token": {m[1]}})
 	if err != nil {
@@ -227,7 +227,7 @@ func benchLogin(base, user, password string) (*benchClient, error) {
 		}
 	}
 	if m == nil || c.cookie == "" {
-		return nil, fmt.Errorf("login as %s failed: %d", user, res.StatusCode)
+		return nil, fmt.Errorf("以 %s 登录失败：%d", user, res.StatusCode)
 	}
 	c.csrf = m[1]
 	return c, nil

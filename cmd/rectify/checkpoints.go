@@ -18,7 +18,7 @@ import (
 // prints the public key an auditor needs (rectify checkpoint --public-key).
 func (m *Main) checkpointCmd(ctx context.Context, args []string) error {
 	fs, c := m.flags("checkpoint")
-	public := fs.Bool("public-key", false, "print the public key that checks checkpoints (give it to auditors) and stop")
+	public := fs.Bool("public-key", false, "输出核验检查点的公钥（交给审计人员）后退出")
 	if err := parseArgs(fs, args); err != nil {
 		return exitCode(2)
 	}

@@ -16,7 +16,7 @@ import (
 func (m *Main) importCmd(ctx context.Context, args []string) error {
 	fs, c := m.flags("import")
 	fs.Usage = func() {
-		fmt.Fprintln(m.Stderr, "usage: rectify import units [flags] FILE.csv|FILE.xlsx")
+		fmt.Fprintln(m.Stderr, "用法：rectify import units [参数] FILE.csv|FILE.xlsx")
 		fs.PrintDefaults()
 	}
 	if len(args) == 0 || args[0] != "units" {
@@ -47,16 +47,16 @@ func (m *Main) importCmd(ctx context.Context, args []string) error {
 	if err := a.svc.ImportUnits(ctx, units); err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stdout, "imported %d units from %s\n", len(units), fs.Arg(0))
+	fmt.Fprintf(m.Stdout, "已从 %[2]s 导入 %[1]d 个单位\n", len(units), fs.Arg(0))
 	return nil
 }
 
 func (m *Main) verify(ctx context.Context, args []string) error {
 	fs, c := m.flags("verify")
-	repair := fs.Bool("repair", false, "put the ledger view right where it differs from the events, and write a fresh snapshot")
-	asJSON := fs.Bool("json", false, "print the report as JSON")
-	pubPath := fs.String("checkpoint-key", m.env("RECTIFY_CHECKPOINT_KEY", ""), "public key (PEM) to check signed checkpoints with; default the server's own in the key directory (RECTIFY_CHECKPOINT_KEY)")
-	every := fs.Duration("checkpoint-every", durationEnv(m, "RECTIFY_CHECKPOINT_EVERY", time.Hour), "the servers' checkpoint interval: a latest checkpoint older than the newest change by more than this (and ten minutes) is a fault (RECTIFY_CHECKPOINT_EVERY)")
+	repair := fs.Bool("repair", false, "按事件记录修正台账视图中不一致之处，并写入新的快照")
+	asJSON := fs.Bool("json", false, "以 JSON 格式输出报告")
+	pubPath := fs.String("checkpoint-key", m.env("RECTIFY_CHECKPOINT_KEY", ""), "核验签名检查点所用的公钥（PEM）；默认使用密钥目录中本服务器的公钥 (RECTIFY_CHECKPOINT_KEY)")
+	every := fs.Duration("checkpoint-every", durationEnv(m, "RECTIFY_CHECKPOINT_EVERY", time.Hour), "服务器签署检查点的间隔：最新检查点比最近一次变更早出此间隔（再加十分钟）以上即为故障 (RECTIFY_CHECKPOINT_EVERY)")
 	if err := parseArgs(fs, args); err != nil {
 		return exitCode(2)
 	}
@@ -151,11 +151,11 @@ func printReport(m *Main, rep cases.VerifyReport) {
 func (m *Main) dbserver(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("dbserver", flag.ContinueOnError)
 	fs.SetOutput(m.Stderr)
-	backend := fs.String("backend", m.env("RECTIFY_DB_BACKEND", "sqlite"), "sqlite or postgresql (RECTIFY_DB_BACKEND)")
-	dir := fs.String("dir", m.env("RECTIFY_DB_DIR", "data/dbserver"), "SQLite directory (RECTIFY_DB_DIR)")
-	pg := fs.String("postgresql-url", m.env("RECTIFY_DB_POSTGRESQL_URL", ""), "PostgreSQL URL for the postgresql backend (RECTIFY_DB_POSTGRESQL_URL)")
-	addr := fs.String("addr", m.env("RECTIFY_DB_ADDR", "127.0.0.1:27017"), "loopback listen address; the engine has no login, so this is for tests and development only (RECTIFY_DB_ADDR)")
-	logLevel := fs.String("log-level", m.env("RECTIFY_LOG_LEVEL", "warn"), "engine log level")
+	backend := fs.String("backend", m.env("RECTIFY_DB_BACKEND", "sqlite"), "sqlite 或 postgresql (RECTIFY_DB_BACKEND)")
+	dir := fs.String("dir", m.env("RECTIFY_DB_DIR", "data/dbserver"), "SQLite 数据目录 (RECTIFY_DB_DIR)")
+	pg := fs.String("postgresql-url", m.env("RECTIFY_DB_POSTGRESQL_URL", ""), "postgresql 后端的 PostgreSQL 地址 (RECTIFY_DB_POSTGRESQL_URL)")
+	addr := fs.String("addr", m.env("RECTIFY_DB_ADDR", "127.0.0.1:27017"), "本机回环监听地址；该引擎不需登录，仅供测试和开发使用 (RECTIFY_DB_ADDR)")
+	logLevel := fs.String("log-level", m.env("RECTIFY_LOG_LEVEL", "warn"), "数据库引擎的日志级别")
 	if err := parseArgs(fs, args); err != nil {
 		return exitCode(2)
 	}
@@ -167,7 +167,7 @@ func (m *Main) dbserver(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stdout, "rectify dbserver (%s) listening on %s\n", *backend, e.URI())
+	fmt.Fprintf(m.Stdout, "rectify dbserver（%s）正在监听 %s\n", *backend, e.URI())
 	<-ctx.Done()
 	return e.Close()
 }

@@ -79,32 +79,32 @@ func parseArgs(fs *flag.FlagSet, args []string) error {
 
 // bind registers the shared flags, defaulting from RECTIFY_* variables.
 func (m *Main) bind(fs *flag.FlagSet, c *config) {
-	fs.StringVar(&c.DataDir, "data", m.env("RECTIFY_DATA", "data"), "data directory for the embedded database (RECTIFY_DATA)")
-	fs.StringVar(&c.KeyDir, "key-dir", m.env("RECTIFY_KEY_DIR", ""), "the server's keys (login hashing, checkpoint signing); servers sharing a database share it; default <data>/keys (RECTIFY_KEY_DIR)")
-	fs.StringVar(&c.MongoURI, "mongo-uri", m.env("RECTIFY_MONGO_URI", ""), "MongoDB URI; empty runs the embedded engine (RECTIFY_MONGO_URI)")
-	fs.StringVar(&c.MongoDB, "mongo-db", m.env("RECTIFY_MONGO_DB", "rectify"), "database name (RECTIFY_MONGO_DB)")
-	fs.StringVar(&c.TimeZone, "timezone", m.env("RECTIFY_TIMEZONE", "Asia/Shanghai"), "the office's time zone, for dates and ledger years (RECTIFY_TIMEZONE)")
-	fs.StringVar(&c.LogLevel, "log-level", m.env("RECTIFY_LOG_LEVEL", "info"), "debug, info, warn or error (RECTIFY_LOG_LEVEL)")
-	fs.StringVar(&c.MinioEndpoint, "minio-endpoint", m.env("RECTIFY_MINIO_ENDPOINT", ""), "MinIO host:port; empty stores files under the data directory (RECTIFY_MINIO_ENDPOINT)")
-	fs.StringVar(&c.MinioAccessKey, "minio-access-key", m.env("RECTIFY_MINIO_ACCESS_KEY", ""), "(RECTIFY_MINIO_ACCESS_KEY)")
-	fs.StringVar(&c.MinioSecretKey, "minio-secret-key", m.env("RECTIFY_MINIO_SECRET_KEY", ""), "(RECTIFY_MINIO_SECRET_KEY)")
-	fs.StringVar(&c.MinioBucket, "minio-bucket", m.env("RECTIFY_MINIO_BUCKET", "rectify"), "bucket, created with object lock if missing (RECTIFY_MINIO_BUCKET)")
-	fs.BoolVar(&c.MinioTLS, "minio-tls", m.env("RECTIFY_MINIO_TLS", "") == "true", "use TLS to MinIO (RECTIFY_MINIO_TLS=true)")
-	fs.StringVar(&c.Office, "office", m.env("RECTIFY_OFFICE", "中共云州市委机构编制委员会办公室"), "issuing office printed on documents (RECTIFY_OFFICE)")
-	fs.StringVar(&c.Masthead, "masthead", m.env("RECTIFY_MASTHEAD", ""), "red masthead text; default office + 文件 (RECTIFY_MASTHEAD)")
-	fs.StringVar(&c.PrefixNotice, "prefix-notice", m.env("RECTIFY_PREFIX_NOTICE", documents.DefaultPrefixes[documents.KindNotice]), "number prefix of notices, as in 云编督〔2026〕12号 (RECTIFY_PREFIX_NOTICE)")
-	fs.StringVar(&c.PrefixFeedback, "prefix-feedback", m.env("RECTIFY_PREFIX_FEEDBACK", documents.DefaultPrefixes[documents.KindFeedback]), "number prefix of feedback letters (RECTIFY_PREFIX_FEEDBACK)")
-	fs.StringVar(&c.PrefixClosing, "prefix-closing", m.env("RECTIFY_PREFIX_CLOSING", documents.DefaultPrefixes[documents.KindClosing]), "number prefix of closing forms (RECTIFY_PREFIX_CLOSING)")
-	fs.StringVar(&c.Contact, "contact", m.env("RECTIFY_CONTACT", ""), "how units report back, printed on notices (RECTIFY_CONTACT)")
-	fs.StringVar(&c.ContactName, "contact-name", m.env("RECTIFY_CONTACT_NAME", ""), "the office's contact person printed on notices (联系人) (RECTIFY_CONTACT_NAME)")
-	fs.StringVar(&c.ContactPhone, "contact-phone", m.env("RECTIFY_CONTACT_PHONE", ""), "the contact's telephone printed on notices (联系电话) (RECTIFY_CONTACT_PHONE)")
-	fs.StringVar(&c.SecretPeriod, "secret-period", m.env("RECTIFY_SECRET_PERIOD", "10年"), "保密期限 printed as 秘密★<period> on documents about secret cases; empty prints 秘密 alone (RECTIFY_SECRET_PERIOD)")
-	fs.StringVar(&c.FontTitle, "font-title", m.env("RECTIFY_FONT_TITLE", ""), "TrueType font for mastheads and titles (小标宋); default the embedded Noto Serif SC Bold (RECTIFY_FONT_TITLE)")
-	fs.StringVar(&c.FontBody, "font-body", m.env("RECTIFY_FONT_BODY", ""), "TrueType font for body text (仿宋); default the embedded Noto Serif SC (RECTIFY_FONT_BODY)")
-	fs.StringVar(&c.FontHeading, "font-heading", m.env("RECTIFY_FONT_HEADING", ""), "TrueType font for first-level headings (黑体); default the embedded Noto Sans SC (RECTIFY_FONT_HEADING)")
-	fs.StringVar(&c.FontKai, "font-kai", m.env("RECTIFY_FONT_KAI", ""), "TrueType font for second-level headings (楷体); default the embedded LXGW WenKai (RECTIFY_FONT_KAI)")
-	fs.StringVar(&c.FontFallback, "font-fallback", m.env("RECTIFY_FONT_FALLBACK", ""), "comma-separated TrueType fonts for characters the others lack; default the embedded Noto Serif SC and HanaMin B (RECTIFY_FONT_FALLBACK)")
-	fs.StringVar(&c.PublicURL, "public-url", m.env("RECTIFY_PUBLIC_URL", ""), "the public address people reach the server at, printed in verification links; serve issues no documents while it is unset or loopback, except with --demo (RECTIFY_PUBLIC_URL)")
+	fs.StringVar(&c.DataDir, "data", m.env("RECTIFY_DATA", "data"), "内置数据库的数据目录 (RECTIFY_DATA)")
+	fs.StringVar(&c.KeyDir, "key-dir", m.env("RECTIFY_KEY_DIR", ""), "服务器密钥目录（登录名散列、检查点签名）；共用数据库的服务器须共用该目录；默认 <data>/keys (RECTIFY_KEY_DIR)")
+	fs.StringVar(&c.MongoURI, "mongo-uri", m.env("RECTIFY_MONGO_URI", ""), "MongoDB URI；留空则运行内置数据库引擎 (RECTIFY_MONGO_URI)")
+	fs.StringVar(&c.MongoDB, "mongo-db", m.env("RECTIFY_MONGO_DB", "rectify"), "数据库名 (RECTIFY_MONGO_DB)")
+	fs.StringVar(&c.TimeZone, "timezone", m.env("RECTIFY_TIMEZONE", "Asia/Shanghai"), "编办所在时区，用于日期和台账年度 (RECTIFY_TIMEZONE)")
+	fs.StringVar(&c.LogLevel, "log-level", m.env("RECTIFY_LOG_LEVEL", "info"), "日志级别：debug、info、warn 或 error (RECTIFY_LOG_LEVEL)")
+	fs.StringVar(&c.MinioEndpoint, "minio-endpoint", m.env("RECTIFY_MINIO_ENDPOINT", ""), "MinIO 地址（主机:端口）；留空则把文件存放在数据目录下 (RECTIFY_MINIO_ENDPOINT)")
+	fs.StringVar(&c.MinioAccessKey, "minio-access-key", m.env("RECTIFY_MINIO_ACCESS_KEY", ""), "MinIO 访问密钥 (RECTIFY_MINIO_ACCESS_KEY)")
+	fs.StringVar(&c.MinioSecretKey, "minio-secret-key", m.env("RECTIFY_MINIO_SECRET_KEY", ""), "MinIO 私有密钥 (RECTIFY_MINIO_SECRET_KEY)")
+	fs.StringVar(&c.MinioBucket, "minio-bucket", m.env("RECTIFY_MINIO_BUCKET", "rectify"), "存储桶，不存在时以对象锁定方式创建 (RECTIFY_MINIO_BUCKET)")
+	fs.BoolVar(&c.MinioTLS, "minio-tls", m.env("RECTIFY_MINIO_TLS", "") == "true", "以 TLS 连接 MinIO (RECTIFY_MINIO_TLS=true)")
+	fs.StringVar(&c.Office, "office", m.env("RECTIFY_OFFICE", "中共云州市委机构编制委员会办公室"), "印在文书上的发文机关 (RECTIFY_OFFICE)")
+	fs.StringVar(&c.Masthead, "masthead", m.env("RECTIFY_MASTHEAD", ""), "红头（版头）文字；默认为发文机关加“文件” (RECTIFY_MASTHEAD)")
+	fs.StringVar(&c.PrefixNotice, "prefix-notice", m.env("RECTIFY_PREFIX_NOTICE", documents.DefaultPrefixes[documents.KindNotice]), "通知书的发文字号前缀，如 云编督〔2026〕12号 中的“云编督” (RECTIFY_PREFIX_NOTICE)")
+	fs.StringVar(&c.PrefixFeedback, "prefix-feedback", m.env("RECTIFY_PREFIX_FEEDBACK", documents.DefaultPrefixes[documents.KindFeedback]), "反馈函的发文字号前缀 (RECTIFY_PREFIX_FEEDBACK)")
+	fs.StringVar(&c.PrefixClosing, "prefix-closing", m.env("RECTIFY_PREFIX_CLOSING", documents.DefaultPrefixes[documents.KindClosing]), "销号审批表的编号前缀 (RECTIFY_PREFIX_CLOSING)")
+	fs.StringVar(&c.Contact, "contact", m.env("RECTIFY_CONTACT", ""), "单位报送整改情况的方式，印在通知书上 (RECTIFY_CONTACT)")
+	fs.StringVar(&c.ContactName, "contact-name", m.env("RECTIFY_CONTACT_NAME", ""), "印在通知书上的编办联系人 (RECTIFY_CONTACT_NAME)")
+	fs.StringVar(&c.ContactPhone, "contact-phone", m.env("RECTIFY_CONTACT_PHONE", ""), "印在通知书上的联系电话 (RECTIFY_CONTACT_PHONE)")
+	fs.StringVar(&c.SecretPeriod, "secret-period", m.env("RECTIFY_SECRET_PERIOD", "10年"), "保密期限，在涉密案件的文书上印作 秘密★<期限>；留空则只印“秘密” (RECTIFY_SECRET_PERIOD)")
+	fs.StringVar(&c.FontTitle, "font-title", m.env("RECTIFY_FONT_TITLE", ""), "版头和标题所用的 TrueType 字体（小标宋）；默认为内置的 Noto Serif SC Bold (RECTIFY_FONT_TITLE)")
+	fs.StringVar(&c.FontBody, "font-body", m.env("RECTIFY_FONT_BODY", ""), "正文所用的 TrueType 字体（仿宋）；默认为内置的 Noto Serif SC (RECTIFY_FONT_BODY)")
+	fs.StringVar(&c.FontHeading, "font-heading", m.env("RECTIFY_FONT_HEADING", ""), "一级标题所用的 TrueType 字体（黑体）；默认为内置的 Noto Sans SC (RECTIFY_FONT_HEADING)")
+	fs.StringVar(&c.FontKai, "font-kai", m.env("RECTIFY_FONT_KAI", ""), "二级标题所用的 TrueType 字体（楷体）；默认为内置的 LXGW WenKai（霞鹜文楷） (RECTIFY_FONT_KAI)")
+	fs.StringVar(&c.FontFallback, "font-fallback", m.env("RECTIFY_FONT_FALLBACK", ""), "其他字体缺字时使用的 TrueType 字体，以逗号分隔；默认为内置的 Noto Serif SC 和 HanaMin B (RECTIFY_FONT_FALLBACK)")
+	fs.StringVar(&c.PublicURL, "public-url", m.env("RECTIFY_PUBLIC_URL", ""), "公众访问本服务器的地址，印在文书的核验链接中；未设置或为本机回环地址时不签发文书（--demo 除外） (RECTIFY_PUBLIC_URL)")
 }
 
 func (m *Main) env(k, def string) string {
@@ -117,7 +117,7 @@ func (m *Main) env(k, def string) string {
 func (m *Main) logger(level string) (*slog.Logger, error) {
 	var l slog.Level
 	if err := l.UnmarshalText([]byte(level)); err != nil {
-		return nil, fmt.Errorf("--log-level: %w", err)
+		return nil, fmt.Errorf("--log-level 无效：%w", err)
 	}
 	return slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: l})), nil
 }
@@ -164,12 +164,12 @@ func (m *Main) openStore(ctx context.Context, c config) (*app, error) {
 	uri := c.MongoURI
 	if uri == "" {
 		if err := os.MkdirAll(c.DataDir, 0o700); err != nil {
-			return nil, fmt.Errorf("data directory: %w", err)
+			return nil, fmt.Errorf("数据目录：%w", err)
 		}
 		// The database, the documents and the keys live here: only the
 		// server's user may enter it, whoever made it.
 		if err := os.Chmod(c.DataDir, 0o700); err != nil {
-			return nil, fmt.Errorf("data directory: %w", err)
+			return nil, fmt.Errorf("数据目录：%w", err)
 		}
 		// SQLite files must not be shared by two processes: hold a lock.
 		if a.lock, err = lockDir(c.DataDir); err != nil {
@@ -211,7 +211,7 @@ func (m *Main) open(ctx context.Context, c config) (*app, error) { return m.open
 func (m *Main) openLedger(ctx context.Context, c config, passive bool) (*app, error) {
 	loc, err := time.LoadLocation(c.TimeZone)
 	if err != nil {
-		return nil, fmt.Errorf("--timezone: %w", err)
+		return nil, fmt.Errorf("--timezone 无效：%w", err)
 	}
 	cal, err := calendar.Builtin()
 	if err != nil {
@@ -236,7 +236,7 @@ func (m *Main) openLedger(ctx context.Context, c config, passive bool) (*app, er
 	}
 	if err != nil {
 		a.close()
-		return nil, fmt.Errorf("file storage: %w", err)
+		return nil, fmt.Errorf("文件存储：%w", err)
 	}
 	files := templates.FontFiles{Title: c.FontTitle, Body: c.FontBody, Heading: c.FontHeading, Kai: c.FontKai}
 	for _, f := range strings.Split(c.FontFallback, ",") {
@@ -249,7 +249,7 @@ func (m *Main) openLedger(ctx context.Context, c config, passive bool) (*app, er
 	}
 	if err != nil {
 		a.close()
-		return nil, fmt.Errorf("文书字体: %w", err)
+		return nil, fmt.Errorf("文书字体：%w", err)
 	}
 	// Text no font can print is refused where it is entered.
 	cases.SetRepertoire(a.fonts.Unprintable)
@@ -266,7 +266,7 @@ func (a *app) close() {
 	defer cancel()
 	if a.svc != nil {
 		if err := a.svc.Close(ctx); err != nil {
-			a.log.Error("close the ledger", "err", err)
+			a.log.Error("关闭台账", "err", err)
 		}
 	}
 	if a.db != nil {
@@ -283,7 +283,7 @@ func (a *app) close() {
 func lockDir(dir string) (*os.File, error) {
 	f, err := os.OpenFile(filepath.Join(dir, ".lock"), os.O_CREATE|os.O_RDWR, 0o600)
 	if err != nil {
-		return nil, fmt.Errorf("lock data directory: %w", err)
+		return nil, fmt.Errorf("锁定数据目录：%w", err)
 	}
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
 		f.Close()

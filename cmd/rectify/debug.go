@@ -20,7 +20,7 @@ func listenDebug(addr string) (net.Listener, error) {
 		return nil, fmt.Errorf("--debug-addr: %w", err)
 	}
 	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
-		return nil, fmt.Errorf("--debug-addr %s: the debug listener has no login and must be on a loopback address", addr)
+		return nil, fmt.Errorf("--debug-addr %s：调试接口不需登录，只能监听本机回环地址（loopback）", addr)
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {

@@ -63,19 +63,19 @@ type Main struct {
 
 const usage = `rectify — 督改通 机构编制监督检查问题整改系统 (Rectify)
 
-Usage:
-  rectify serve [--demo] [flags]     run the HTTP server (API under /api/v1)
-  rectify import units FILE          import units from CSV or XLSX
-  rectify verify [--repair] [--json] check every event chain and projection, against the latest signed checkpoint
-  rectify checkpoint [--public-key]  sign the ledger's heads now (or print the key auditors check them with)
-  rectify dbserver [flags]           run the MongoDB-wire engine standalone
-  rectify bench [flags]              measure lists, pages and writes at 1k–100k cases
-  rectify user add|passwd|disable|enable|list   manage accounts
-  rectify token create|revoke|list   manage API tokens for other systems
-  rectify version                    print the version
+用法：
+  rectify serve [--demo] [参数]      运行 HTTP 服务（接口位于 /api/v1）
+  rectify import units FILE          从 CSV 或 XLSX 文件导入单位
+  rectify verify [--repair] [--json] 校验每条事件链和视图，并对照最新的签名检查点
+  rectify checkpoint [--public-key]  立即为台账签署检查点（或输出供审计人员核验的公钥）
+  rectify dbserver [参数]            单独运行 MongoDB 协议的数据库引擎
+  rectify bench [参数]               在 1 千至 10 万件案件规模下测量列表、页面和写入性能
+  rectify user add|passwd|disable|enable|list   管理用户账号
+  rectify token create|revoke|list   管理供其他系统使用的接口令牌
+  rectify version                    显示版本
 
-Run "rectify COMMAND -h" for the flags of a command. Every flag can also be
-set by an environment variable, shown in its help.
+运行 "rectify 命令 -h" 查看该命令的参数。每个参数也可以用环境变量设置，
+变量名见参数说明。
 `
 
 // Run runs the subcommand named by args[0].
@@ -108,7 +108,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		fmt.Fprint(m.Stdout, usage)
 		return nil
 	default:
-		fmt.Fprintf(m.Stderr, "rectify: unknown command %q\n\n%s", args[0], usage)
+		fmt.Fprintf(m.Stderr, "rectify：未知的命令「%s」\n\n%s", args[0], usage)
 		return exitCode(2)
 	}
 }

@@ -57,10 +57,10 @@ func TestMain(m *testing.M) {
 type proc struct {
 	cmd    *exec.Cmd
 	stderr *bytes.Buffer
-	line   string // the "listening on" line
+	line   string // the "正在监听" (listening on) line
 }
 
-// start runs rectify with args and waits for a line containing "listening on".
+// start runs rectify with args and waits for a line containing "正在监听".
 func start(t *testing.T, env []string, args ...string) *proc {
 	t.Helper()
 	cmd := exec.Command(binary, args...)
@@ -75,7 +75,7 @@ func start(t *testing.T, env []string, args ...string) *proc {
 	go func() {
 		sc := bufio.NewScanner(stdout)
 		for sc.Scan() {
-			if strings.Contains(sc.Text(), "listening on") {
+			if strings.Contains(sc.Text(), "正在监听") {
 				lines <- sc.Text()
 			}
 		}
@@ -157,7 +157,7 @@ func ledgerEnv(t *testing.T, extra ...string) ([]string, *mongodb.DB, string) {
 	if err := os.WriteFile(csv, []byte(unitsCSV), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if out, code := run(t, env, "import", "units", csv); code != 0 || !strings.Contains(out, "imported 2 units") {
+	if out, code := run(t, env, "import", "units", csv); code != 0 || !strings.Contains(out, "导入 2 个单位") {
 		t.Fatalf("import: %d %s", code, out)
 	}
 	return env, db, data
@@ -381,10 +381,10 @@ func TestImportCommandRejectsBadRowAndWritesNothing(t *testing.T) {
 	if counts["units"] != 0 {
 		t.Fatalf("bad import wrote %d units", counts["units"])
 	}
-	if out, code := run(t, nil, "import", "units"); code != 2 || !strings.Contains(out, "usage") {
+	if out, code := run(t, nil, "import", "units"); code != 2 || !strings.Contains(out, "用法") {
 		t.Fatalf("no file: exit %d %s", code, out)
 	}
-	if out, code := run(t, nil, "frobnicate"); code != 2 || !strings.Contains(out, "unknown command") {
+	if out, code := run(t, nil, "frobnicate"); code != 2 || !strings.Contains(out, "未知的命令") {
 		t.Fatalf("unknown command: exit %d %s", code, out)
 	}
 }
@@ -429,20 +429,20 @@ func TestUserAndTokenCommands(t *testing.T) {
 	if out, code := run(t, env, "user", "list"); code != 0 || !strings.Contains(out, "chen.jing") {
 		t.Fatalf("list: %d %s", code, out)
 	}
-	if out, code := run(t, env, "user", "disable", "chen.jing"); code != 0 || !strings.Contains(out, "disabled") {
+	if out, code := run(t, env, "user", "disable", "chen.jing"); code != 0 || !strings.Contains(out, "已停用") {
 		t.Fatalf("disable: %d %s", code, out)
 	}
 	// Flags after the account, as people type them, reach the same database.
 	bare := []string{"RECTIFY_MONGO_URI=", "RECTIFY_MONGO_DB=", "RECTIFY_DATA=" + t.TempDir()}
-	if out, code := run(t, bare, "user", "enable", "chen.jing", "--mongo-uri", uri, "--mongo-db", dbName); code != 0 || !strings.Contains(out, "enabled") {
+	if out, code := run(t, bare, "user", "enable", "chen.jing", "--mongo-uri", uri, "--mongo-db", dbName); code != 0 || !strings.Contains(out, "已启用") {
 		t.Fatalf("enable with flags after the account: %d %s", code, out)
 	}
 	out, code := run(t, env, "token", "create", "--name", "人社局编制联动系统", "--roles", "liaison", "--region", "江南省/云州市")
 	if code != 0 || !strings.Contains(out, "rct_") {
 		t.Fatalf("token create: %d %s", code, out)
 	}
-	id := strings.Fields(strings.TrimPrefix(out, "token "))[0]
-	if out, code := run(t, env, "token", "revoke", id); code != 0 || !strings.Contains(out, "revoked") {
+	id := strings.Fields(strings.TrimPrefix(out, "令牌 "))[0]
+	if out, code := run(t, env, "token", "revoke", id); code != 0 || !strings.Contains(out, "已吊销") {
 		t.Fatalf("revoke: %d %s", code, out)
 	}
 	if out, code := run(t, env, "token", "create", "--name", "x", "--roles", "office", "--region", "江南省"); code == 0 {
@@ -514,7 +514,7 @@ func TestServeIssuesNoticesIntoMinIO(t *testing.T) {
 func TestDebugListener(t *testing.T) {
 	dir := t.TempDir()
 	out, code := run(t, []string{"RECTIFY_MONGO_URI="}, "serve", "--data", dir, "--addr", "127.0.0.1:0", "--debug-addr", "0.0.0.0:0")
-	if code == 0 || !strings.Contains(out, "loopback") {
+	if code == 0 || !strings.Contains(out, "回环地址") {
 		t.Fatalf("--debug-addr 0.0.0.0: exit %d, %s", code, out)
 	}
 	if files, _ := filepath.Glob(filepath.Join(dir, "*")); len(files) != 0 {

@@ -20,12 +20,12 @@ import (
 
 func (m *Main) serve(ctx context.Context, args []string) error {
 	fs, c := m.flags("serve")
-	addr := fs.String("addr", m.env("RECTIFY_ADDR", "127.0.0.1:8080"), "listen address (RECTIFY_ADDR)")
-	withDemo := fs.Bool("demo", false, "load the demo data set and demo accounts on start (idempotent)")
-	secure := fs.Bool("secure-cookies", m.env("RECTIFY_SECURE_COOKIES", "") == "true", "mark cookies Secure when TLS ends at a proxy in front (RECTIFY_SECURE_COOKIES=true)")
-	demoDir := fs.String("demo-dir", m.env("RECTIFY_DEMO_DIR", ""), "a demo data set to load instead of the built-in one (units.csv, cases.json) (RECTIFY_DEMO_DIR)")
-	every := fs.Duration("checkpoint-every", durationEnv(m, "RECTIFY_CHECKPOINT_EVERY", time.Hour), "how often to sign a checkpoint of the ledger into the blob store, when anything changed (RECTIFY_CHECKPOINT_EVERY)")
-	debugAddr := fs.String("debug-addr", m.env("RECTIFY_DEBUG_ADDR", ""), "loopback address for the profiler and counters (/debug/pprof/, /debug/vars); empty: off (RECTIFY_DEBUG_ADDR)")
+	addr := fs.String("addr", m.env("RECTIFY_ADDR", "127.0.0.1:8080"), "监听地址 (RECTIFY_ADDR)")
+	withDemo := fs.Bool("demo", false, "启动时载入演示数据和演示账号（重复载入无副作用）")
+	secure := fs.Bool("secure-cookies", m.env("RECTIFY_SECURE_COOKIES", "") == "true", "TLS 由前置代理终结时，为 Cookie 加上 Secure 标记 (RECTIFY_SECURE_COOKIES=true)")
+	demoDir := fs.String("demo-dir", m.env("RECTIFY_DEMO_DIR", ""), "代替内置演示数据载入的演示数据目录（units.csv、cases.json） (RECTIFY_DEMO_DIR)")
+	every := fs.Duration("checkpoint-every", durationEnv(m, "RECTIFY_CHECKPOINT_EVERY", time.Hour), "台账有变更时，每隔多久签署一次检查点并写入文件存储 (RECTIFY_CHECKPOINT_EVERY)")
+	debugAddr := fs.String("debug-addr", m.env("RECTIFY_DEBUG_ADDR", ""), "性能分析和计数器（/debug/pprof/、/debug/vars）的本机回环监听地址；留空则关闭 (RECTIFY_DEBUG_ADDR)")
 	if err := parseArgs(fs, args); err != nil {
 		return exitCode(2)
 	}
@@ -73,18 +73,18 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		a.log.Info("demo data loaded", "units", sum.Units, "new_cases", sum.Registered, "new_steps", sum.Steps, "took", time.Since(start).Round(time.Millisecond))
+		a.log.Info("演示数据已载入", "units", sum.Units, "new_cases", sum.Registered, "new_steps", sum.Steps, "took", time.Since(start).Round(time.Millisecond))
 		if _, err := demo.LoadUsers(ctx, a.access); err != nil {
 			return err
 		}
-		fmt.Fprintf(m.Stdout, "Demo accounts (password %s for all):\n", demo.Password)
+		fmt.Fprintf(m.Stdout, "演示账号（密码均为 %s）：\n", demo.Password)
 		for _, u := range demo.Users {
 			fmt.Fprintf(m.Stdout, "  %-12s %-10s %s\n", u.ID, u.Roles[0], u.Name)
 		}
 	}
 	if debugLn != nil {
 		m.serveDebug(ctx, debugLn, a)
-		fmt.Fprintf(m.Stdout, "Debug listener (profiler, counters) on http://%s/debug/\n", debugLn.Addr())
+		fmt.Fprintf(m.Stdout, "调试接口（性能分析、计数器）：http://%s/debug/\n", debugLn.Addr())
 	}
 	go m.cleanSessions(ctx, a)
 	st := &checkpoint.Store{Blobs: a.blobs, Signer: k.Signer, Public: k.Public()}
@@ -102,7 +102,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		Checkpoint: func(ctx context.Context) (checkpoint.Info, bool, error) { return checkpoint.Sign(ctx, a.svc, st) }})
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 2 * time.Minute,
 		WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
-	fmt.Fprintf(m.Stdout, "Rectify 督改通 listening on http://%s\n", ln.Addr())
+	fmt.Fprintf(m.Stdout, "Rectify 督改通 正在监听 http://%s\n", ln.Addr())
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
@@ -110,7 +110,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
-	a.log.Info("shutting down")
+	a.log.Info("正在停止服务")
 	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	if err := hs.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -126,14 +126,14 @@ func (m *Main) cleanSessions(ctx context.Context, a *app) {
 	defer t.Stop()
 	for {
 		if n, err := a.access.CleanupSessions(ctx); err != nil && ctx.Err() == nil {
-			a.log.Warn("clean expired sessions", "err", err)
+			a.log.Warn("清理过期会话失败", "err", err)
 		} else if n > 0 {
-			a.log.Info("cleaned expired sessions", "count", n)
+			a.log.Info("已清理过期会话", "count", n)
 		}
 		if n, err := a.access.ExpireFailures(ctx); err != nil && ctx.Err() == nil {
-			a.log.Warn("expire failed logins", "err", err)
+			a.log.Warn("清理过期的登录失败记录失败", "err", err)
 		} else if n > 0 {
-			a.log.Info("expired failed logins", "count", n)
+			a.log.Info("已清理过期的登录失败记录", "count", n)
 		}
 		select {
 		case <-ctx.Done():

@@ -1,0 +1,60 @@
+package cases
+
+import (
+	"reflect"
+	"testing"
+)
+
+func TestUnitOverages(t *testing.T) {
+	tests := []struct {
+		name     string
+		u        Unit
+		want     []Overage
+		words    []string
+		est, ldr bool
+	}{
+		{"OK_WithinEverything", Unit{Establishment: []Establishment{{Type: "行政编制", Approved: 10, Actual: 10}, {Type: "事业编制", Approved: 5, Actual: 3}},
+			LeaderPosts: Posts{Approved: 4, Actual: 4}}, []Overage{}, nil, false, false},
+		{"OK_NoFigures", Unit{}, []Overage{}, nil, false, false},
+		{"OverEstablishment", Unit{Establishment: []Establishment{{Type: "行政编制", Approved: 20, Actual: 22}, {Type: "工勤编制", Approved: 3, Actual: 1}}},
+			[]Overage{{Type: "行政编制", Approved: 20, Actual: 22, Over: 2}}, []string{"行政编制超编 2 名"}, true, false},
+		{"OverQuota", Unit{Establishment: []Establishment{{Type: "行政编制", Approved: 20, Actual: 20}}, LeaderPosts: Posts{Approved: 5, Actual: 6}},
+			[]Overage{{Type: LeaderPostsType, Approved: 5, Actual: 6, Over: 1}}, []string{"超职数 1 名"}, false, true},
+		{"OverBothInUnitOrder", Unit{Establishment: []Establishment{{Type: "事业编制", Approved: 300, Actual: 310}, {Type: "行政编制", Approved: 0, Actual: 1}},
+			LeaderPosts: Posts{Approved: 0, Actual: 2}},
+			[]Overage{{Type: "事业编制", Approved: 300, Actual: 310, Over: 10}, {Type: "行政编制", Approved: 0, Actual: 1, Over: 1}, {Type: LeaderPostsType, Approved: 0, Actual: 2, Over: 2}},
+			[]string{"事业编制超编 10 名", "行政编制超编 1 名", "超职数 2 名"}, true, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := tt.u.Overages()
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Fatalf("got %+v, want %+v", got, tt.want)
+			}
+			var words []string
+			for _, o := range got {
+				words = append(words, o.String())
+			}
+			if !reflect.DeepEqual(words, tt.words) {
+				t.Errorf("in words %q, want %q", words, tt.words)
+			}
+			if tt.u.OverEstablished() != tt.est || tt.u.OverQuota() != tt.ldr {
+				t.Errorf("over-established %v, over quota %v; want %v, %v", tt.u.OverEstablished(), tt.u.OverQuota(), tt.est, tt.ldr)
+			}
+		})
+	}
+}
+
+func TestOverageShort(t *testing.T) {
+	for _, tt := range []struct {
+		o    Overage
+		want string
+	}{
+		{Overage{Type: "行政编制", Over: 2}, "超编 2"},
+		{Overage{Type: LeaderPostsType, Over: 1}, "超职数 1"},
+	} {
+		if got := tt.o.Short(); got != tt.want {
+			t.Errorf("%+v.Short() = %q, want %q", tt.o, got, tt.want)
+		}
+	}
+}
