@@ -27,6 +27,9 @@ func TestOneNoticeForSeveralProblems(t *testing.T) {
 	if page := e.req("GET", "/cases/"+nos[0], "li.ming", "", nil).Raw; !strings.Contains(page, "该单位另有 2 个问题待下达整改要求") || !strings.Contains(page, `href="/notices/new?unit=QH001"`) {
 		t.Fatal("the case page does not offer a combined notice")
 	}
+	if unit := e.req("GET", "/units/QH001", "li.ming", "", nil).Raw; !strings.Contains(unit, "合并下达整改通知书（3 个问题待下达）") {
+		t.Fatal("the unit page does not offer a combined notice")
+	}
 	form := e.req("GET", "/notices/new?unit=QH001", "li.ming", "", nil)
 	for _, no := range nos {
 		if !strings.Contains(form.Raw, `name="case" value="`+no+`" checked`) {

@@ -124,6 +124,9 @@ type unitPage struct {
 	Overages []cases.Overage
 	Standing cases.Standing
 	Cases    []caseView
+	// Orderable counts the problems awaiting orders, which the office can
+	// order in one notice (0 for anyone else).
+	Orderable int
 }
 
 func (s *Server) handleUnitPage(c *gin.Context) {
@@ -139,6 +142,14 @@ func (s *Server) handleUnitPage(c *gin.Context) {
 		return
 	}
 	page := unitPage{Unit: u, Overages: u.Overages(), Standing: st}
+	if p.user.Has(cases.RoleOffice) {
+		cs, err := s.orderable(c, p, u.Code)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		page.Orderable = len(cs)
+	}
 	if p.user.HasAny(readers) {
 		cs, _, err := s.svc.Cases(c, cases.CaseFilter{Scope: p.scope, UnitCode: u.Code, PerPage: cases.MaxPerPage})
 		if err != nil {
