@@ -188,6 +188,29 @@ for c in cases:
         continue
     c["steps"].append({"action": "confirm", "at": ts(t), "actor": OFFICE[confirmed % 2], "input": {"note": "经实地核查和实名制系统比对，整改到位。"}, "comment": ""})
     confirmed += 1
+# The demo liaison (unit.qh001, 中共清河县委办公室) has work of its own:
+# one problem in rectification and one whose report was sent back. Added
+# last, without random numbers, so that every other case keeps its number.
+QH001 = "中共清河县委办公室"
+liaison = {"id": "unit.qh001", "name": QH001 + "联络员", "role": "unit"}
+for i, (title, kind, returned) in enumerate([("超期借用下属单位人员", "D03", False), ("超职数配备副主任", "C01", True)]):
+    t = dt.datetime(2026, 11, 17 + i, 9, 30)
+    steps = [
+        {"action": "start_verification", "at": ts(t + dt.timedelta(hours=2)), "actor": OFFICE[0], "input": {}, "comment": ""},
+        {"action": "order_rectification", "at": ts(t + dt.timedelta(hours=5)), "actor": OFFICE[0],
+         "input": {"requirements": "1. 立即停止违规行为；2. 限期整改到位；3. 报送整改报告及佐证材料。", "working_days": 20}, "comment": ""},
+    ]
+    if returned:
+        steps += [
+            {"action": "submit", "at": ts(t + dt.timedelta(days=1)), "actor": liaison,
+             "input": {"report": "已完成整改，多配的副主任已免职。", "evidence": ["免职文件.pdf"]}, "comment": ""},
+            {"action": "return", "at": ts(t + dt.timedelta(days=2, hours=1)), "actor": OFFICE[1],
+             "input": {"reason": "未附干部任免审批表和实名制系统调整截图，请补充后重新报送。"}, "comment": ""},
+        ]
+    cases.append({"key": f"demo-{len(cases) + 1:04d}", "registered_at": ts(t), "actor": OFFICE[0],
+                  "registration": {"source": "patrol", "source_ref": "云巡办移〔2026〕31号", "unit_code": "QH001", "violation_kind": kind,
+                                   "title": QH001 + title, "facts": "县委第二巡察组移交：" + QH001 + title + "，需限期整改。", "level": "internal", "assignee": "李明"},
+                  "steps": steps})
 with open("cases/demo/data/cases.json", "w", encoding="utf-8") as f:
     json.dump({"version": 1, "cases": cases}, f, ensure_ascii=False, indent=1)
 print(len(units), "units,", len(cases), "cases")
