@@ -43,7 +43,7 @@ type meta struct {
 
 func (s *Store) paths(key string) (data, side string, err error) {
 	if !documents.ValidKey(key) {
-		return "", "", cases.Invalid("key", "object key %q is not allowed", key)
+		return "", "", cases.Invalid("key", "存档对象名「%s」不合规", key)
 	}
 	return filepath.Join(s.root, filepath.FromSlash(key)), filepath.Join(s.root, ".meta", filepath.FromSlash(key)+".json"), nil
 }
@@ -55,7 +55,7 @@ func (s *Store) Put(ctx context.Context, key string, data []byte, contentType st
 		return documents.BlobInfo{}, err
 	}
 	if _, err := os.Stat(path); err == nil {
-		return documents.BlobInfo{}, cases.Conflict("object %s already exists and is never overwritten", key)
+		return documents.BlobInfo{}, cases.Conflict("存档对象 %s 已存在，存档不可覆盖", key)
 	}
 	sum := sha256.Sum256(data)
 	m := meta{SHA256: hex.EncodeToString(sum[:]), Size: int64(len(data)), ContentType: contentType}
@@ -64,13 +64,13 @@ func (s *Store) Put(ctx context.Context, key string, data []byte, contentType st
 	// of a key owns it — its checksum record, then its data.
 	if err := writeSynced(side, mb); err != nil {
 		if errors.Is(err, fs.ErrExist) {
-			return documents.BlobInfo{}, cases.Conflict("object %s already exists and is never overwritten", key)
+			return documents.BlobInfo{}, cases.Conflict("存档对象 %s 已存在，存档不可覆盖", key)
 		}
 		return documents.BlobInfo{}, fmt.Errorf("store %s: %w", key, err)
 	}
 	if err := writeSynced(path, data); err != nil {
 		if errors.Is(err, fs.ErrExist) {
-			return documents.BlobInfo{}, cases.Conflict("object %s already exists and is never overwritten", key)
+			return documents.BlobInfo{}, cases.Conflict("存档对象 %s 已存在，存档不可覆盖", key)
 		}
 		return documents.BlobInfo{}, fmt.Errorf("store %s: %w", key, err)
 	}
@@ -121,7 +121,7 @@ func (s *Store) Get(ctx context.Context, key string) ([]byte, documents.BlobInfo
 	}
 	sum := sha256.Sum256(b)
 	if hex.EncodeToString(sum[:]) != info.SHA256 {
-		return nil, documents.BlobInfo{}, &cases.Error{Code: cases.ECORRUPT, Message: fmt.Sprintf("object %s is corrupted: its SHA-256 does not match the one recorded when it was stored", key)}
+		return nil, documents.BlobInfo{}, &cases.Error{Code: cases.ECORRUPT, Message: fmt.Sprintf("存档对象 %s 已损坏：其 SHA-256 与存储时记录的不符", key)}
 	}
 	return b, info, nil
 }
@@ -138,7 +138,7 @@ func (s *Store) Stat(ctx context.Context, key string) (documents.BlobInfo, error
 	mb, err := os.ReadFile(side)
 	var m meta
 	if err != nil || json.Unmarshal(mb, &m) != nil {
-		return documents.BlobInfo{}, &cases.Error{Code: cases.ECORRUPT, Message: fmt.Sprintf("object %s has no readable checksum record", key)}
+		return documents.BlobInfo{}, &cases.Error{Code: cases.ECORRUPT, Message: fmt.Sprintf("存档对象 %s 的校验记录无法读取", key)}
 	}
 	return documents.BlobInfo{Key: key, Size: m.Size, SHA256: m.SHA256, ContentType: m.ContentType}, nil
 }

@@ -98,10 +98,10 @@ const metaSHA = "Sha256" // stored as x-amz-meta-sha256
 // Put writes an object once, with its SHA-256 checksum verified by MinIO.
 func (s *Store) Put(ctx context.Context, key string, data []byte, contentType string) (documents.BlobInfo, error) {
 	if !documents.ValidKey(key) {
-		return documents.BlobInfo{}, cases.Invalid("key", "object key %q is not allowed", key)
+		return documents.BlobInfo{}, cases.Invalid("key", "存档对象名「%s」不合规", key)
 	}
 	if _, err := s.c.StatObject(ctx, s.bucket, key, minio.StatObjectOptions{}); err == nil {
-		return documents.BlobInfo{}, cases.Conflict("object %s already exists and is never overwritten", key)
+		return documents.BlobInfo{}, cases.Conflict("存档对象 %s 已存在，存档不可覆盖", key)
 	} else if e := classify(err, "stat "+key); cases.ErrorCode(e) != cases.ENOTFOUND {
 		return documents.BlobInfo{}, e
 	}
@@ -132,7 +132,7 @@ func (s *Store) Get(ctx context.Context, key string) ([]byte, documents.BlobInfo
 	}
 	sum := sha256.Sum256(b)
 	if hex.EncodeToString(sum[:]) != info.SHA256 {
-		return nil, documents.BlobInfo{}, &cases.Error{Code: cases.ECORRUPT, Message: fmt.Sprintf("object %s is corrupted: its SHA-256 does not match the one recorded when it was stored", key)}
+		return nil, documents.BlobInfo{}, &cases.Error{Code: cases.ECORRUPT, Message: fmt.Sprintf("存档对象 %s 已损坏：其 SHA-256 与存储时记录的不符", key)}
 	}
 	return b, info, nil
 }
@@ -141,7 +141,7 @@ func (s *Store) Get(ctx context.Context, key string) ([]byte, documents.BlobInfo
 // metadata must agree.
 func (s *Store) Stat(ctx context.Context, key string) (documents.BlobInfo, error) {
 	if !documents.ValidKey(key) {
-		return documents.BlobInfo{}, cases.Invalid("key", "object key %q is not allowed", key)
+		return documents.BlobInfo{}, cases.Invalid("key", "存档对象名「%s」不合规", key)
 	}
 	st, err := s.c.StatObject(ctx, s.bucket, key, minio.StatObjectOptions{Checksum: true})
 	if err != nil {
@@ -153,7 +153,7 @@ func (s *Store) Stat(ctx context.Context, key string) (documents.BlobInfo, error
 	}
 	raw, _ := hex.DecodeString(want)
 	if want == "" || (st.ChecksumSHA256 != "" && base64.StdEncoding.EncodeToString(raw) != st.ChecksumSHA256) {
-		return documents.BlobInfo{}, &cases.Error{Code: cases.ECORRUPT, Message: fmt.Sprintf("object %s has no consistent checksum record", key)}
+		return documents.BlobInfo{}, &cases.Error{Code: cases.ECORRUPT, Message: fmt.Sprintf("存档对象 %s 缺少一致的校验记录", key)}
 	}
 	return documents.BlobInfo{Key: key, Size: st.Size, SHA256: want, ContentType: st.ContentType}, nil
 }
