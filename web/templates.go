@@ -138,6 +138,7 @@ func nav(u access.User, path string) []navItem {
 	}
 	add("/ledger", "问题台账", readers...)
 	add("/cases/new", "登记问题", registrars...)
+	add("/batches", "巡察移交", batchReaders...)
 	add("/feedback/new", "反馈函", officeOnly...)
 	add("/units", "被监督单位", everyone...)
 	add("/admin/access-log", "访问日志", admins...)
@@ -214,6 +215,10 @@ var flashes = map[string]flashNote{
 	"closing-form-existing": {text: "本次销号的审批表此前已生成：%s"},
 	"feedback-issued":       {text: "已印发反馈函 %s"},
 	"feedback-existing":     {text: "该反馈函此前已印发：%s"},
+	"batch-registered":      {text: "已登记移交函 %s 的 %s 个问题"},
+	"batch-replayed":        {text: "移交函 %s 此前已登记，未重复登记"},
+	"batch-letter":          {text: "已印发反馈函 %s"},
+	"batch-interim-letter":  {text: "已印发阶段性反馈函 %s"},
 }
 
 // flashOf is the notice a page shows: the sentence of a known key, filled

@@ -69,6 +69,12 @@ func (s *Service) Check(scope cases.Scope, b Batch) (Batch, error) {
 		return b, err
 	}
 	for i := range b.Items {
+		// A batch has no "confirm" step: personal data in an item is
+		// refused, to be taken out of the letter's text.
+		if e, ok := cases.AsError(cases.CheckPersonalData(Registration(b, i))); ok {
+			msg, _, _ := strings.Cut(e.Message, "。")
+			fe = append(fe, cases.FieldError{Field: ItemField(i, e.Field), Message: msg + "，请删去后再提交"})
+		}
 		err := s.cfg.Cases.CheckRegistration(scope, Registration(b, i))
 		e, ok := cases.AsError(err)
 		if err == nil {
