@@ -18,6 +18,7 @@ import (
 func TestBrowserEveryPageKeepsThePolicy(t *testing.T) {
 	e := newEnv(t)
 	no := e.register("QH001", cases.LevelInternal)
+	batch := e.apiBatch(2, nil).Body["id"].(string)
 	b := browser(t)
 	run(t, b, "login page", chromedp.Navigate(e.srv.URL+"/login"), chromedp.WaitVisible(`input[name=username]`, chromedp.ByQuery))
 	for _, tc := range []struct{ user, path, sel, shot string }{
@@ -35,6 +36,9 @@ func TestBrowserEveryPageKeepsThePolicy(t *testing.T) {
 		{"li.ming", "/cases/2026-9999", "main", ""},
 		{"li.ming", "/nosuchpage", "main", ""},
 		{"admin", "/admin/access-log", "main table", ""},
+		{"li.ming", "/batches", "#batches", ""},
+		{"li.ming", "/batches/new", `form[action="/batches/new"]`, ""},
+		{"li.ming", "/batches/" + batch, "#batch-items", ""},
 	} {
 		e.browserLogin(t, b, tc.user)
 		run(t, b, tc.user+" opens "+tc.path, chromedp.Navigate(e.srv.URL+tc.path), chromedp.WaitVisible(tc.sel, chromedp.ByQuery))

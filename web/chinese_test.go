@@ -27,6 +27,7 @@ import (
 func TestEveryPageSpeaksChinese(t *testing.T) {
 	e := newEnv(t)
 	w := chineseWorld(t, e)
+	batch := e.apiBatch(2, nil).Body["id"].(string)
 
 	fill := func(path string) []string {
 		path = strings.ReplaceAll(path, `\:`, ":")
@@ -39,6 +40,8 @@ func TestEveryPageSpeaksChinese(t *testing.T) {
 			return []string{"/documents/" + w.doc}
 		case "/verify/:code":
 			return []string{"/verify/" + w.code, "/verify/ZZZZZZZZ"}
+		case "/batches/:id":
+			return []string{"/batches/" + batch, "/batches/rb-none"}
 		case "/units/:code":
 			return []string{"/units/QH001", "/units/QH002"}
 		}
@@ -107,6 +110,8 @@ func TestEveryPageSpeaksChinese(t *testing.T) {
 	form("/cases/"+w.verifying+"/actions", url.Values{"action": {"order_rectification"}, "working_days": {"x"}, "expected_version": {"2"}})
 	form("/cases/"+w.verifying+"/actions", url.Values{"action": {"nosuchaction"}})
 	form("/feedback/new", url.Values{"ref": {"云巡办移〔2026〕12号"}})
+	form("/batches/new", url.Values{})
+	form("/batches/"+batch+"/feedback", url.Values{})
 	// The access log names users, actions, levels and filters in words.
 	log := e.req("GET", "/admin/access-log", "admin", "", nil)
 	for _, want := range []string{"李明", "王芳", "查阅案件", "查阅办理记录", "下载文件", "导出台账（CSV）", "秘密",
