@@ -101,9 +101,9 @@ func (e *testEnv) apiBatch(n int, edit func(map[string]any)) response {
 func TestBatchBadRowsNothingWritten(t *testing.T) {
 	e := newEnv(t)
 	rows := fiveItems()
-	rows[1][0] = "ZZ999"                      // row 3, A: no such unit
-	rows[2][1] = "X99"                        // row 4, B: no such kind
-	rows[4][2] = ""                           // row 6, C: no title
+	rows[1][0] = "ZZ999"                     // row 3, A: no such unit
+	rows[2][1] = "X99"                       // row 4, B: no such kind
+	rows[4][2] = ""                          // row 6, C: no title
 	rows[4][3] = "联系人身份证号11010519491231002X" // row 6, D: personal data
 	before := e.counts()
 	r := e.uploadBatch(office, letterFields(), e.batchXLSX(rows))
