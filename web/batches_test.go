@@ -177,6 +177,12 @@ func TestBatchIdempotent(t *testing.T) {
 	if after := e.counts(); fmt.Sprint(after) != fmt.Sprint(before) {
 		t.Fatalf("a repeated letter wrote: %v → %v", before, after)
 	}
+	for status, want := range map[string]bool{"": true, "open": true, "awaiting": false, "answered": false} {
+		l := e.req("GET", "/batches?status="+status, office, "", nil)
+		if l.Status != 200 || strings.Contains(l.Raw, testLetter) != want {
+			t.Errorf("list status=%s: %d, lists the batch %v", status, l.Status, !want)
+		}
+	}
 	got := e.json("GET", "/api/v1/referral-batches/"+id, office, nil)
 	if got.Status != 200 || len(got.Body["items_state"].([]any)) != 3 {
 		t.Fatalf("get: %d %s", got.Status, got.Raw)

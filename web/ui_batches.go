@@ -93,8 +93,24 @@ func (s *Server) batchView(c *gin.Context, p *principal, b referral.Batch) batch
 	return v
 }
 
+// batchStatuses filter the batch list by where its answer stands.
+var batchStatuses = []option{{"open", "办理中", false}, {"awaiting", "待反馈（全部办结）", false}, {"answered", "已反馈", false}}
+
+// status is where a batch's answer stands: answered (final letter issued),
+// awaiting (all settled, no final letter) or open.
+func (v batchView) status() string {
+	switch {
+	case v.Answered:
+		return "answered"
+	case v.AllSettled:
+		return "awaiting"
+	}
+	return "open"
+}
+
 type batchesPage struct {
-	Q          string
+	Q, Status  string
+	Statuses   []option
 	Rows       []batchView
 	Total      int
 	Page       int
@@ -107,13 +123,31 @@ func (s *Server) handleBatchesPage(c *gin.Context) {
 	p := who(c)
 	page, _ := strconv.Atoi(c.Query("page"))
 	page, per := pageOf(page, 20)
-	bs, total := s.ref.Batches(referral.Filter{Viewer: viewerOf(p), Q: c.Query("q"), Page: page, PerPage: per})
-	out := batchesPage{Q: c.Query("q"), Total: total, Page: page, Pages: max(1, (total+per-1)/per), CanAdd: p.user.HasAny(batchRegistrars)}
-	for _, b := range bs {
-		out.Rows = append(out.Rows, s.batchView(c, p, b))
+	out := batchesPage{Q: c.Query("q"), Status: c.Query("status"), CanAdd: p.user.HasAny(batchRegistrars)}
+	for _, o := range batchStatuses {
+		o.Sel = o.Value == out.Status
+		out.Statuses = append(out.Statuses, o)
 	}
+	f := referral.Filter{Viewer: viewerOf(p), Q: out.Q, Page: page, PerPage: per}
+	if out.Status != "" {
+		// The status comes from the items' cases: filter the whole list
+		// (batches are few), then page.
+		f.Page, f.PerPage = 1, 1<<30
+	}
+	bs, total := s.ref.Batches(f)
+	for _, b := range bs {
+		if v := s.batchView(c, p, b); out.Status == "" || v.status() == out.Status {
+			out.Rows = append(out.Rows, v)
+		}
+	}
+	if out.Status != "" {
+		total = len(out.Rows)
+		from := min((page-1)*per, total)
+		out.Rows = out.Rows[from:min(from+per, total)]
+	}
+	out.Total, out.Page, out.Pages = total, page, max(1, (total+per-1)/per)
 	link := func(n int) string {
-		return "/batches?" + url.Values{"q": {out.Q}, "page": {strconv.Itoa(n)}}.Encode()
+		return "/batches?" + url.Values{"q": {out.Q}, "status": {out.Status}, "page": {strconv.Itoa(n)}}.Encode()
 	}
 	if page > 1 {
 		out.Prev = link(page - 1)
