@@ -260,3 +260,52 @@ func TestBatchPatrolSeesOwnTeam(t *testing.T) {
 		t.Errorf("the county's office: %d", r.Status)
 	}
 }
+
+// TestBatchAwaitingQueue: the office's header counts the batches all
+// settled and not yet answered (待反馈), links their list, and the count
+// falls when the feedback letter is issued.
+func TestBatchAwaitingQueue(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	r := e.apiBatch(2, nil)
+	id := r.Body["id"].(string)
+	header := func() int { return queueCount(t, e.req("GET", "/units", office, "", nil).Raw, "待反馈") }
+	if n := header(); n != 0 {
+		t.Fatalf("待反馈 %d before settling", n)
+	}
+	actor := cases.Actor{ID: office, Name: "李明", Role: cases.RoleOffice}
+	for _, it := range r.Body["items"].([]any) {
+		no := it.(map[string]any)["case_no"].(string)
+		for _, st := range []struct {
+			a  cases.Action
+			in cases.Input
+		}{{cases.ActionStartVerification, cases.Input{}}, {cases.ActionDismiss, cases.Input{Reason: "查无实据"}}} {
+			if _, _, err := e.Service.Transition(ctx, cases.GlobalScope, no, actor, st.a, st.in, "", 0); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if n := header(); n != 1 {
+		t.Fatalf("待反馈 %d once settled, want 1", n)
+	}
+	todo := e.req("GET", "/todo", office, "", nil)
+	if !strings.Contains(todo.Raw, `href="/batches?status=awaiting"`) {
+		t.Fatalf("the to-do page does not link the batches awaiting their letter")
+	}
+	if l := e.req("GET", "/batches?status=awaiting", office, "", nil); !strings.Contains(l.Raw, testLetter) {
+		t.Fatalf("the awaiting list lacks the batch")
+	}
+	if r := e.postForm("/batches/"+id+"/feedback", office, url.Values{}); r.Status != 303 || !strings.Contains(r.Header.Get("Location"), "batch-letter") {
+		t.Fatalf("issue: %d %s", r.Status, r.Header.Get("Location"))
+	}
+	if n := header(); n != 0 {
+		t.Fatalf("待反馈 %d after the letter", n)
+	}
+	// Asked again, the letter already issued.
+	if r := e.postForm("/batches/"+id+"/feedback", office, url.Values{}); r.Status != 303 || !strings.Contains(r.Header.Get("Location"), "feedback-existing") {
+		t.Fatalf("again: %d %s", r.Status, r.Header.Get("Location"))
+	}
+	if b := e.json("GET", "/api/v1/referral-batches/"+id, office, nil); len(b.Body["letters"].([]any)) != 1 {
+		t.Fatalf("letters %v", b.Body["letters"])
+	}
+}

@@ -108,6 +108,20 @@ func (v batchView) status() string {
 	return "open"
 }
 
+// awaitingBatches counts the batches p sees that are all settled and not
+// yet answered by a final letter: the office's 待反馈 queue. A failure
+// counts nothing rather than failing every page's header.
+func (s *Server) awaitingBatches(c *gin.Context, p *principal) int {
+	bs, _ := s.ref.Batches(referral.Filter{Viewer: viewerOf(p), Page: 1, PerPage: 1 << 30})
+	n := 0
+	for _, b := range bs {
+		if s.batchView(c, p, b).status() == "awaiting" {
+			n++
+		}
+	}
+	return n
+}
+
 type batchesPage struct {
 	Q, Status  string
 	Statuses   []option
