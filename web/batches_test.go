@@ -187,6 +187,9 @@ func TestBatchIdempotent(t *testing.T) {
 	if got.Status != 200 || len(got.Body["items_state"].([]any)) != 3 {
 		t.Fatalf("get: %d %s", got.Status, got.Raw)
 	}
+	if strings.Contains(got.Raw+first.Raw, "核定编制20名") {
+		t.Errorf("the batch carries the facts, which are read (and logged) on each case")
+	}
 	// Bad JSON items are named by item and field, all at once.
 	bad := e.apiBatch(2, func(b map[string]any) {
 		b["letter_no"] = "云巡办移〔2026〕99号"

@@ -47,7 +47,7 @@ type Item struct {
 	UnitCode string `json:"unit_code"`
 	Kind     string `json:"violation_kind"`
 	Title    string `json:"title"`
-	Facts    string `json:"facts"`
+	Facts    string `json:"facts,omitempty"`
 	// CaseNo is the ledger number registered for the item ("" until then).
 	CaseNo   string   `json:"case_no,omitempty"`
 	UnitName string   `json:"unit_name,omitempty"`
@@ -191,13 +191,9 @@ func Visible(b Batch, v Viewer) bool {
 		switch r {
 		case cases.RoleOffice, cases.RoleApprover:
 			for _, it := range b.Items {
-				if it.Region != nil && v.Scope.AllowsUnit(cases.Unit{Code: it.UnitCode, Region: it.Region}) {
+				if v.Scope.AllowsUnit(cases.Unit{Code: it.UnitCode, Region: it.Region}) {
 					return true
 				}
-			}
-			// Not yet registered (no regions): the office of the registrant's region.
-			if !b.Complete() && v.Scope.Valid() && r == cases.RoleOffice {
-				return true
 			}
 		case cases.RolePatrol:
 			if v.Team != "" && v.Team == b.Team {

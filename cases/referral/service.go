@@ -112,6 +112,15 @@ func (s *Service) Register(ctx context.Context, scope cases.Scope, actor cases.A
 	if err != nil {
 		return Batch{}, false, err
 	}
+	// Each item keeps its unit's name and region from the start, so that
+	// who may see the batch is decided even before its cases exist.
+	for i, it := range b.Items {
+		u, err := s.cfg.Cases.Unit(ctx, scope, it.UnitCode)
+		if err != nil {
+			return Batch{}, false, fmt.Errorf("unit %s of item %d: %w", it.UnitCode, i+1, err)
+		}
+		b.Items[i].UnitName, b.Items[i].Region = u.Name, append([]string{}, u.Region...)
+	}
 	s.reg.Lock()
 	defer s.reg.Unlock()
 	b.RegisteredBy, b.CreatedAt = actor, cases.TruncateTime(s.cfg.Now())
