@@ -23,7 +23,9 @@ type env struct {
 	Referral *referral.Service
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t *testing.T) *env { return newEnvTB(t) }
+
+func newEnvTB(t testing.TB) *env {
 	t.Helper()
 	ce := casetest.New(t, nil)
 	blobs, err := localblob.Open(t.TempDir())
