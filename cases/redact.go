@@ -108,6 +108,8 @@ var FieldLabels = map[string]string{
 	"source_ref": "来源文号", "unit_code": "被监督单位", "violation_kind": "问题类型", "level": "密级",
 	"comment": "备注", "action": "操作", "document": "文件", "region": "所在地区", "name": "单位名称",
 	"addressee": "主送机关", "copies_to": "抄送机关", "code": "单位代码", "kind": "单位类别", "parent": "上级单位",
+	// Referral batches (巡察移交).
+	"office": "移交机关", "letter_no": "移交函号", "round": "巡察轮次", "team": "巡察组",
 }
 
 // label is a field's name as people read it; an item of a list

@@ -165,7 +165,7 @@ const MaxFormBody = 1 << 20
 func limitBody(c *gin.Context) {
 	limit := int64(MaxFormBody)
 	switch {
-	case c.Request.URL.Path == "/api/v1/units:import":
+	case c.Request.URL.Path == "/api/v1/units:import" || c.Request.URL.Path == "/batches/new":
 		limit = MaxImportBody
 	case strings.HasPrefix(c.ContentType(), "multipart/") &&
 		(strings.HasSuffix(c.Request.URL.Path, "/evidence") || strings.HasSuffix(c.Request.URL.Path, "/actions")):

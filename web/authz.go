@@ -92,6 +92,14 @@ var routeRoles = map[string][]cases.Role{
 	"POST /api/v1/cases/:no/transitions":  actors,
 	"GET /api/v1/access-log":              admins,
 	"POST /api/v1/checkpoints":            admins,
+	"GET /batches":                        batchReaders,
+	"GET /batches/new":                    batchRegistrars,
+	"POST /batches/new":                   batchRegistrars,
+	"GET /batches/template.xlsx":          batchRegistrars,
+	"GET /batches/:id":                    batchReaders,
+	"POST /batches/:id/feedback":          batchRegistrars,
+	"POST /api/v1/referral-batches":       batchRegistrars,
+	"GET /api/v1/referral-batches/:id":    batchReaders,
 }
 
 // RouteRoles returns the roles allowed on a route ("METHOD path" in gin

@@ -23,6 +23,7 @@ func TestBrowserEveryPageKeepsThePolicy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	batch := e.apiBatch(2, nil).Body["id"].(string)
 	b := browser(t)
 	run(t, b, "login page", chromedp.Navigate(e.srv.URL+"/login"), chromedp.WaitVisible(`input[name=username]`, chromedp.ByQuery))
 	for _, tc := range []struct{ user, path, sel, shot string }{
@@ -47,6 +48,9 @@ func TestBrowserEveryPageKeepsThePolicy(t *testing.T) {
 		{"admin", "/admin/users/li.ming", "#reset-password", "desktop-admin-user.png"},
 		{"admin", "/admin/tokens", "#new-token", ""},
 		{"admin", "/admin/tokens/" + tok.Short() + "/revoke", "#revoke-token", ""},
+		{"li.ming", "/batches", "#batches", ""},
+		{"li.ming", "/batches/new", `form[action="/batches/new"]`, ""},
+		{"li.ming", "/batches/" + batch, "#batch-items", ""},
 	} {
 		e.browserLogin(t, b, tc.user)
 		run(t, b, tc.user+" opens "+tc.path, chromedp.Navigate(e.srv.URL+tc.path), chromedp.WaitVisible(tc.sel, chromedp.ByQuery))

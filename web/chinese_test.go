@@ -31,6 +31,7 @@ func TestEveryPageSpeaksChinese(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	batch := e.apiBatch(2, nil).Body["id"].(string)
 
 	fill := func(path string) []string {
 		path = strings.ReplaceAll(path, `\:`, ":")
@@ -43,6 +44,8 @@ func TestEveryPageSpeaksChinese(t *testing.T) {
 			return []string{"/documents/" + w.doc}
 		case "/verify/:code":
 			return []string{"/verify/" + w.code, "/verify/ZZZZZZZZ"}
+		case "/batches/:id":
+			return []string{"/batches/" + batch, "/batches/rb-none"}
 		case "/units/:code":
 			return []string{"/units/QH001", "/units/QH002"}
 		case "/admin/users/:id":
@@ -134,6 +137,8 @@ func TestEveryPageSpeaksChinese(t *testing.T) {
 		r := e.req("POST", f.path, "admin", "application/x-www-form-urlencoded", strings.NewReader(f.v.Encode()))
 		checkChinese(t, "admin POST "+f.path, r.Raw)
 	}
+	form("/batches/new", url.Values{})
+	form("/batches/"+batch+"/feedback", url.Values{})
 	// The access log names users, actions, levels and filters in words.
 	log := e.req("GET", "/admin/access-log", "admin", "", nil)
 	for _, want := range []string{"李明", "王芳", "查阅案件", "查阅办理记录", "下载文件", "导出台账（CSV）", "秘密",

@@ -21,6 +21,7 @@ import (
 	"rectify/cases/casetest"
 	"rectify/cases/checkpoint"
 	"rectify/cases/documents"
+	"rectify/cases/referral"
 	"rectify/storage/blob/localblob"
 	"rectify/templates"
 	"rectify/web"
@@ -101,12 +102,16 @@ func newEnv(t testing.TB) *testEnv {
 	cal, _ := calendar.Builtin()
 	docs := documents.NewService(documents.Config{Cases: env.Service, Store: env.DB, Blobs: blobs, Calendar: cal, Catalog: env.Catalog,
 		Fonts: templates.EmbeddedFonts(), Letterhead: templates.Letterhead{Office: "中共云州市委机构编制委员会办公室"}, VerifyBase: "/verify/"})
+	ref, err := referral.New(context.Background(), referral.Config{Cases: env.Service, Documents: docs, Store: env.DB})
+	if err != nil {
+		t.Fatal(err)
+	}
 	key, err := sm2.GenerateKey(rand.Reader)
 	if err != nil {
 		t.Fatal(err)
 	}
 	cps := &checkpoint.Store{Blobs: blobs, Signer: key, Public: &key.PublicKey}
-	s := web.NewServer(web.Config{Service: env.Service, Access: acc, Documents: docs, Catalog: env.Catalog, LoginPerMinute: 1000, PublicPerMinute: 10000,
+	s := web.NewServer(web.Config{Service: env.Service, Access: acc, Documents: docs, Referral: ref, Catalog: env.Catalog, LoginPerMinute: 1000, PublicPerMinute: 10000,
 		Checkpoint: func(ctx context.Context) (checkpoint.Info, bool, error) {
 			return checkpoint.Sign(ctx, env.Service, cps)
 		}})

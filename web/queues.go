@@ -19,10 +19,18 @@ type queue struct {
 	N     int
 	// Urgent queues (overdue) are drawn in red while they hold anything.
 	Urgent bool
+	// Path is the list the queue opens when it is not the ledger (an
+	// intake channel's list); the to-do page then links it without rows.
+	Path string
 }
 
-// Href is the queue on the ledger.
-func (q queue) Href() string { return "/ledger?" + q.Query.Encode() }
+// Href is the queue on the ledger, or on its own list.
+func (q queue) Href() string {
+	if q.Path != "" {
+		return q.Path + "?" + q.Query.Encode()
+	}
+	return "/ledger?" + q.Query.Encode()
+}
 
 // queueDef is a queue before counting: which roles have it and how to
 // count it from a tally.
@@ -30,6 +38,8 @@ type queueDef struct {
 	queue
 	roles []cases.Role
 	count func(cases.Tally) int
+	// counter counts a queue that is not a ledger filter, instead of count.
+	counter func(s *Server, c *gin.Context, p *principal) int
 }
 
 func q(kv ...string) url.Values {
@@ -45,22 +55,24 @@ func q(kv ...string) url.Values {
 var queueDefs = []queueDef{
 	{queue{Key: "to-verify", Label: "待核实", Hint: "新登记和核实中的问题线索：核实后下达整改或不予立案",
 		Query: q("state", "registered,verifying", "sort", "no")}, []cases.Role{cases.RoleOffice},
-		func(t cases.Tally) int { return t.ByState[cases.StateRegistered] + t.ByState[cases.StateVerifying] }},
+		func(t cases.Tally) int { return t.ByState[cases.StateRegistered] + t.ByState[cases.StateVerifying] }, nil},
 	{queue{Key: "to-confirm", Label: "待核验", Hint: "单位已报送整改情况：核验通过或退回重新整改",
 		Query: q("state", "submitted", "sort", "updated")}, []cases.Role{cases.RoleOffice},
-		func(t cases.Tally) int { return t.ByState[cases.StateSubmitted] }},
+		func(t cases.Tally) int { return t.ByState[cases.StateSubmitted] }, nil},
 	{queue{Key: "overdue", Label: "逾期", Hint: "超过整改期限仍未报送的问题：督促、约谈或延期", Urgent: true,
 		Query: q("light", "red", "sort", "deadline")}, []cases.Role{cases.RoleOffice},
-		func(t cases.Tally) int { return t.Overdue }},
+		func(t cases.Tally) int { return t.Overdue }, nil},
 	{queue{Key: "to-approve", Label: "待审批销号", Hint: "已核验通过：审批销号或退回",
 		Query: q("state", "confirmed", "sort", "updated")}, []cases.Role{cases.RoleApprover},
-		func(t cases.Tally) int { return t.ByState[cases.StateConfirmed] }},
+		func(t cases.Tally) int { return t.ByState[cases.StateConfirmed] }, nil},
 	{queue{Key: "to-submit", Label: "待报送", Hint: "整改中的问题：按期报送整改情况和佐证材料",
 		Query: q("state", "rectifying", "returned", "0", "sort", "deadline")}, []cases.Role{cases.RoleUnit},
-		func(t cases.Tally) int { return t.ByState[cases.StateRectifying] - t.SentBack }},
+		func(t cases.Tally) int { return t.ByState[cases.StateRectifying] - t.SentBack }, nil},
 	{queue{Key: "returned", Label: "被退回", Hint: "整改情况被退回的问题：按意见重新整改后再报送", Urgent: true,
 		Query: q("state", "rectifying", "returned", "1", "sort", "deadline")}, []cases.Role{cases.RoleUnit},
-		func(t cases.Tally) int { return t.SentBack }},
+		func(t cases.Tally) int { return t.SentBack }, nil},
+	{queue{Key: "batch-awaiting", Label: "待反馈", Hint: "巡察移交的问题已全部办结：印发反馈函",
+		Path: "/batches", Query: q("status", "awaiting")}, []cases.Role{cases.RoleOffice}, nil, (*Server).awaitingBatches},
 }
 
 // hasQueues reports whether u has any work queue.
@@ -86,7 +98,11 @@ func (s *Server) queues(c *gin.Context, p *principal) ([]queue, error) {
 	for _, d := range queueDefs {
 		if p.user.HasAny(d.roles) {
 			qu := d.queue
-			qu.N = d.count(t)
+			if d.counter != nil {
+				qu.N = d.counter(s, c, p)
+			} else {
+				qu.N = d.count(t)
+			}
 			out = append(out, qu)
 		}
 	}
@@ -122,7 +138,7 @@ func (s *Server) handleTodo(c *gin.Context) {
 	var page todoPage
 	for _, qu := range qs {
 		sec := todoSection{queue: qu}
-		if qu.N > 0 {
+		if qu.N > 0 && qu.Path == "" {
 			f, err := s.queueFilter(p, qu)
 			if err != nil {
 				s.fail(c, err)

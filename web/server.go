@@ -15,6 +15,7 @@ import (
 	"rectify/cases/catalog"
 	"rectify/cases/checkpoint"
 	"rectify/cases/documents"
+	"rectify/cases/referral"
 	"rectify/templates"
 )
 
@@ -30,6 +31,7 @@ type Server struct {
 	svc    *cases.Service
 	access *access.Service
 	docs   *documents.Service
+	ref    *referral.Service
 	cat    *catalog.Catalog
 	log    *slog.Logger
 	engine *gin.Engine
@@ -42,7 +44,9 @@ type Config struct {
 	Access    *access.Service
 	Documents *documents.Service
 	Catalog   *catalog.Catalog
-	Log       *slog.Logger
+	// Referral registers patrol referral batches (巡察移交).
+	Referral *referral.Service
+	Log      *slog.Logger
 	// SecureCookies marks cookies Secure even when TLS ends at a proxy in
 	// front of the server (cookies are always Secure over direct TLS).
 	SecureCookies bool
@@ -60,7 +64,7 @@ type Config struct {
 
 // NewServer builds the routes.
 func NewServer(cfg Config) *Server {
-	s := &Server{cfg: cfg, svc: cfg.Service, access: cfg.Access, docs: cfg.Documents, cat: cfg.Catalog, log: cfg.Log}
+	s := &Server{cfg: cfg, svc: cfg.Service, access: cfg.Access, docs: cfg.Documents, ref: cfg.Referral, cat: cfg.Catalog, log: cfg.Log}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -136,6 +140,12 @@ func NewServer(cfg Config) *Server {
 	e.POST("/notices/new", s.handleNoticeNew)
 	e.GET("/feedback/new", s.handleFeedbackPage)
 	e.POST("/feedback/new", s.handleFeedbackIssue)
+	e.GET("/batches", s.handleBatchesPage)
+	e.GET("/batches/new", s.handleBatchNewPage)
+	e.POST("/batches/new", s.handleBatchNew)
+	e.GET("/batches/template.xlsx", s.handleBatchTemplate)
+	e.GET("/batches/:id", s.handleBatchPage)
+	e.POST("/batches/:id/feedback", s.handleBatchFeedback)
 	e.GET("/verify", publicLimit, s.handleVerifyForm)
 	e.GET("/verify/:code", publicLimit, s.handleVerify)
 
@@ -161,6 +171,8 @@ func NewServer(cfg Config) *Server {
 	api.POST("/cases/:no/evidence", s.handleEvidenceUpload)
 	api.GET("/documents/:id", s.handleDocumentGet)
 	api.GET("/documents/:id/pdf", s.handleDocumentPDF)
+	api.POST("/referral-batches", s.handleBatchRegister)
+	api.GET("/referral-batches/:id", s.handleBatchGet)
 	s.engine = e
 	return s
 }

@@ -138,6 +138,7 @@ func nav(u access.User, path string) []navItem {
 	}
 	add("/ledger", "问题台账", readers...)
 	add("/cases/new", "登记问题", registrars...)
+	add("/batches", "巡察移交", batchReaders...)
 	add("/feedback/new", "反馈函", officeOnly...)
 	add("/units", "被监督单位", everyone...)
 	add("/admin/users", "用户管理", admins...)
@@ -222,6 +223,10 @@ var flashes = map[string]flashNote{
 	"user-disabled":         {text: "已停用用户 %s，其所有登录已失效"},
 	"user-enabled":          {text: "已启用用户 %s"},
 	"token-revoked":         {text: "已吊销接口令牌 %s"},
+	"batch-registered":      {text: "已登记移交函 %s 的 %s 个问题"},
+	"batch-replayed":        {text: "移交函 %s 此前已登记，未重复登记"},
+	"batch-letter":          {text: "已印发反馈函 %s"},
+	"batch-interim-letter":  {text: "已印发阶段性反馈函 %s"},
 }
 
 // flashOf is the notice a page shows: the sentence of a known key, filled

@@ -14,6 +14,7 @@ import (
 	"rectify/cases/access"
 	"rectify/cases/checkpoint"
 	"rectify/cases/demo"
+	"rectify/cases/referral"
 	"rectify/storage/keys"
 	"rectify/web"
 )
@@ -82,6 +83,15 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 			fmt.Fprintf(m.Stdout, "  %-12s %-10s %s\n", u.ID, u.Roles[0], u.Name)
 		}
 	}
+	ref, err := referral.New(ctx, referral.Config{Cases: a.svc, Documents: a.docs, Store: a.db})
+	if err != nil {
+		return err
+	}
+	if *withDemo {
+		if err := demo.LoadBatches(ctx, ref); err != nil {
+			return err
+		}
+	}
 	if debugLn != nil {
 		m.serveDebug(ctx, debugLn, a)
 		fmt.Fprintf(m.Stdout, "调试接口（性能分析、计数器）：http://%s/debug/\n", debugLn.Addr())
@@ -97,7 +107,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	// The last checkpoint is written on the way out, before the ledger
 	// closes (deferred above, so it runs after this).
 	defer func() { cpStop(); <-cpDone }()
-	srv := web.NewServer(web.Config{Service: a.svc, Access: a.access, Documents: a.docs, Catalog: a.catalog, Log: a.log,
+	srv := web.NewServer(web.Config{Service: a.svc, Access: a.access, Documents: a.docs, Referral: ref, Catalog: a.catalog, Log: a.log,
 		SecureCookies: *secure, Office: c.Office, Fonts: &a.fonts,
 		Checkpoint: func(ctx context.Context) (checkpoint.Info, bool, error) { return checkpoint.Sign(ctx, a.svc, st) }})
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 2 * time.Minute,

@@ -33,6 +33,7 @@ var wholeReads = map[string]string{
 	"find document_numbers": "verify (void numbers)",
 	"find journal":          "verify (links)",
 	"find snapshot_chunks":  "never: listed to keep the map honest",
+	"find referral_batches": "start-up (the referral service indexes batches in memory)",
 }
 
 // TestEveryReadHasAnIndex calls every method of the store, records the shape
@@ -395,6 +396,7 @@ func exerciseStore(t *testing.T, db *mongodb.DB) map[string]bool {
 	must("FindEvidence", err)
 	_, err = db.ObjectKeys(ctx)
 	must("ObjectKeys", err)
+	exerciseReferral(t, db, must)
 	return called
 }
 

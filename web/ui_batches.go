@@ -1,0 +1,322 @@
+package web
+
+import (
+	"bytes"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"rectify/cases"
+	"rectify/cases/referral"
+	"rectify/cases/referral/sheet"
+)
+
+// The patrol referral batches (巡察移交): the list, the registration form
+// with its XLSX template and upload, the batch page and its feedback
+// letters. A patrol user sees their own team's batches (referral.Visible).
+
+// batchRegistrars register batches: the office registers what the patrol
+// office refers.
+var batchRegistrars = []cases.Role{cases.RoleOffice}
+
+// batchReaders see batches: the office, approvers and patrol teams.
+var batchReaders = []cases.Role{cases.RoleOffice, cases.RoleApprover, cases.RolePatrol}
+
+func viewerOf(p *principal) referral.Viewer {
+	return referral.Viewer{Roles: p.user.Roles, Scope: p.scope, Team: p.user.Team}
+}
+
+// itemScope is the scope the items of a visible batch are read in: a
+// patrol team sees the state of what it referred even in units outside
+// its current round, within its region.
+func itemScope(p *principal) cases.Scope {
+	if p.user.HasAny([]cases.Role{cases.RoleOffice, cases.RoleApprover}) {
+		return p.scope
+	}
+	return cases.Scope{Region: p.scope.Region}
+}
+
+// batchRow is one item on the batch page and in the API.
+type batchRow struct {
+	N          int         `json:"n"`
+	CaseNo     string      `json:"case_no"`
+	Linked     bool        `json:"-"` // the viewer may open the case
+	UnitCode   string      `json:"unit_code"`
+	UnitName   string      `json:"unit_name"`
+	Title      string      `json:"title"`
+	State      cases.State `json:"state,omitempty"`
+	StateLabel string      `json:"state_label"`
+	Light      cases.Light `json:"light,omitempty"`
+	Settled    bool        `json:"settled"`
+	Outcome    string      `json:"outcome,omitempty"`
+}
+
+// batchView is a batch with its items' states.
+type batchView struct {
+	referral.Batch
+	Rows       []batchRow `json:"items_state"`
+	SettledN   int        `json:"settled"`
+	AllSettled bool       `json:"all_settled"`
+	// Answered says the final letter was issued for the batch as it stands.
+	Answered bool `json:"answered"`
+}
+
+func (s *Server) batchView(c *gin.Context, p *principal, b referral.Batch) batchView {
+	// The facts are read on each case, where a secret case's reading is
+	// logged: the batch's views never carry them.
+	b.Items = append([]referral.Item(nil), b.Items...)
+	for i := range b.Items {
+		b.Items[i].Facts = ""
+	}
+	v := batchView{Batch: b}
+	light := s.lighter(c)
+	scope := itemScope(p)
+	for i, it := range b.Items {
+		r := batchRow{N: i + 1, CaseNo: it.CaseNo, UnitCode: it.UnitCode, UnitName: it.UnitName, Title: it.Title, StateLabel: "登记中"}
+		if r.UnitName == "" {
+			r.UnitName = it.UnitCode
+		}
+		if it.CaseNo != "" {
+			if k, err := s.svc.Case(c, scope, it.CaseNo); err == nil {
+				r.State, r.StateLabel, r.Light, r.Settled = k.State, k.State.Label(), light(k), referral.Settled(k.State)
+				r.Linked = p.scope.AllowsCase(k)
+				if r.Settled {
+					r.Outcome = referral.Outcome(k)
+				}
+			}
+		}
+		if r.Settled {
+			v.SettledN++
+		}
+		v.Rows = append(v.Rows, r)
+	}
+	v.AllSettled = v.SettledN == len(b.Items) && len(b.Items) > 0
+	if n := len(b.Letters); n > 0 && b.Letters[n-1].Final && v.AllSettled {
+		v.Answered = true
+	}
+	return v
+}
+
+// batchStatuses filter the batch list by where its answer stands.
+var batchStatuses = []option{{"open", "办理中", false}, {"awaiting", "待反馈（全部办结）", false}, {"answered", "已反馈", false}}
+
+// status is where a batch's answer stands: answered (final letter issued),
+// awaiting (all settled, no final letter) or open.
+func (v batchView) status() string {
+	switch {
+	case v.Answered:
+		return "answered"
+	case v.AllSettled:
+		return "awaiting"
+	}
+	return "open"
+}
+
+// awaitingBatches counts the batches p sees that are all settled and not
+// yet answered by a final letter: the office's 待反馈 queue. A failure
+// counts nothing rather than failing every page's header.
+func (s *Server) awaitingBatches(c *gin.Context, p *principal) int {
+	bs, _ := s.ref.Batches(referral.Filter{Viewer: viewerOf(p), Page: 1, PerPage: 1 << 30})
+	n := 0
+	for _, b := range bs {
+		if s.batchView(c, p, b).status() == "awaiting" {
+			n++
+		}
+	}
+	return n
+}
+
+type batchesPage struct {
+	Q, Status  string
+	Statuses   []option
+	Rows       []batchView
+	Total      int
+	Page       int
+	Pages      int
+	Prev, Next string
+	CanAdd     bool
+}
+
+func (s *Server) handleBatchesPage(c *gin.Context) {
+	p := who(c)
+	page, _ := strconv.Atoi(c.Query("page"))
+	page, per := pageOf(page, 20)
+	out := batchesPage{Q: c.Query("q"), Status: c.Query("status"), CanAdd: p.user.HasAny(batchRegistrars)}
+	for _, o := range batchStatuses {
+		o.Sel = o.Value == out.Status
+		out.Statuses = append(out.Statuses, o)
+	}
+	f := referral.Filter{Viewer: viewerOf(p), Q: out.Q, Page: page, PerPage: per}
+	if out.Status != "" {
+		// The status comes from the items' cases: filter the whole list
+		// (batches are few), then page.
+		f.Page, f.PerPage = 1, 1<<30
+	}
+	bs, total := s.ref.Batches(f)
+	for _, b := range bs {
+		if v := s.batchView(c, p, b); out.Status == "" || v.status() == out.Status {
+			out.Rows = append(out.Rows, v)
+		}
+	}
+	if out.Status != "" {
+		total = len(out.Rows)
+		from := min((page-1)*per, total)
+		out.Rows = out.Rows[from:min(from+per, total)]
+	}
+	out.Total, out.Page, out.Pages = total, page, max(1, (total+per-1)/per)
+	link := func(n int) string {
+		return "/batches?" + url.Values{"q": {out.Q}, "status": {out.Status}, "page": {strconv.Itoa(n)}}.Encode()
+	}
+	if page > 1 {
+		out.Prev = link(page - 1)
+	}
+	if page < out.Pages {
+		out.Next = link(page + 1)
+	}
+	s.render(c, http.StatusOK, "batches.html", "巡察移交", out)
+}
+
+type batchNewPage struct {
+	B      referral.Batch
+	Levels []option
+	Error  *cases.Error
+}
+
+func (s *Server) renderBatchNew(c *gin.Context, status int, b referral.Batch, e *cases.Error) {
+	page := batchNewPage{B: b, Error: e}
+	for _, l := range []cases.Level{cases.LevelInternal, cases.LevelPublic, cases.LevelSecret} {
+		page.Levels = append(page.Levels, option{string(l), levelLabels[l], b.Level == l})
+	}
+	s.render(c, status, "batch_new.html", "登记巡察移交问题", page)
+}
+
+func (s *Server) handleBatchNewPage(c *gin.Context) {
+	s.renderBatchNew(c, http.StatusOK, referral.Batch{Level: cases.LevelInternal, Received: s.svc.Today()}, nil)
+}
+
+// handleBatchNew registers a batch from the form's letter fields and the
+// uploaded problem list. Every bad field and cell is reported at once, and
+// nothing is written unless all are good.
+func (s *Server) handleBatchNew(c *gin.Context) {
+	p := who(c)
+	b := referral.Batch{Office: c.PostForm("office"), LetterNo: c.PostForm("letter_no"), Round: c.PostForm("round"),
+		Team: c.PostForm("team"), Received: c.PostForm("received"), Level: cases.Level(c.PostForm("level"))}
+	var rows []int
+	var fe cases.FieldErrors
+	fh, err := c.FormFile("sheet")
+	if err != nil {
+		fe.Add(cases.Invalid("sheet", "请选择按模板填好的问题清单（.xlsx 文件）"))
+	} else if f, err := fh.Open(); err != nil {
+		fe.Add(cases.Invalid("sheet", "无法读取上传的文件"))
+	} else {
+		b.Items, rows, err = sheet.Read(f)
+		_ = f.Close()
+		if !fe.Add(err) {
+			s.fail(c, err)
+			return
+		}
+	}
+	if len(fe) > 0 {
+		// The letter's own fields are checked too, so that the form shows
+		// everything wrong at once.
+		if e, ok := cases.AsError(referral.Validate(referral.Normalize(b))); ok {
+			for _, f := range e.Fields {
+				if f.Field != "items" {
+					fe = append(fe, f)
+				}
+			}
+		}
+		e, _ := cases.AsError(fe.Err())
+		s.renderBatchNew(c, http.StatusBadRequest, b, e)
+		return
+	}
+	got, replayed, err := s.ref.Register(c, p.scope, p.user.Actor(cases.RoleOffice), b)
+	if err != nil {
+		e, ok := cases.AsError(sheet.Locate(err, rows))
+		if !ok || e.Code == cases.EINTERNAL {
+			s.fail(c, err)
+			return
+		}
+		s.renderBatchNew(c, statusOf[e.Code], b, e)
+		return
+	}
+	if replayed {
+		redirect(c, "/batches/"+got.ID, "batch-replayed", got.LetterNo)
+		return
+	}
+	redirect(c, "/batches/"+got.ID, "batch-registered", got.LetterNo, strconv.Itoa(len(got.Items)))
+}
+
+// handleBatchTemplate serves the XLSX template with the viewer's units and
+// the catalog's violation kinds in its drop-downs.
+func (s *Server) handleBatchTemplate(c *gin.Context) {
+	p := who(c)
+	var units, kinds []sheet.Code
+	f := cases.UnitFilter{Scope: p.scope, PerPage: cases.MaxPerPage}
+	for f.Page = 1; ; f.Page++ {
+		us, total, err := s.svc.Units(c, f)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		for _, u := range us {
+			units = append(units, sheet.Code{Code: u.Code, Name: u.Name})
+		}
+		if len(us) == 0 || f.Page*f.PerPage >= total {
+			break
+		}
+	}
+	for _, k := range s.cat.Kinds {
+		kinds = append(kinds, sheet.Code{Code: k.Code, Name: k.Name})
+	}
+	var buf bytes.Buffer
+	if err := sheet.Template(&buf, units, kinds); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Header("Content-Disposition", `attachment; filename="referral-template.xlsx"; filename*=UTF-8''`+url.PathEscape("巡察移交问题清单模板.xlsx"))
+	c.Data(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.Bytes())
+}
+
+type batchPage struct {
+	V        batchView
+	CanIssue bool
+	// DocLinks says the viewer may open the letters (the office and
+	// approvers; a patrol team receives them on paper).
+	DocLinks   bool
+	LevelLabel string
+}
+
+func (s *Server) handleBatchPage(c *gin.Context) {
+	p := who(c)
+	b, err := s.ref.Batch(c, viewerOf(p), c.Param("id"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	office := p.user.HasAny(batchRegistrars)
+	page := batchPage{V: s.batchView(c, p, b), CanIssue: office, DocLinks: office || p.user.Has(cases.RoleApprover),
+		LevelLabel: levelLabels[b.Level]}
+	s.render(c, http.StatusOK, "batch.html", "移交函 "+b.LetterNo, page)
+}
+
+// handleBatchFeedback issues the batch's letter: final when every item is
+// settled, interim otherwise; asked again unchanged, the letter issued.
+func (s *Server) handleBatchFeedback(c *gin.Context) {
+	p := who(c)
+	l, out, err := s.ref.Feedback(c, p.scope, p.user.Actor(cases.RoleOffice), viewerOf(p), c.Param("id"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	key := "batch-letter"
+	switch {
+	case out.Existing:
+		key = "feedback-existing"
+	case !l.Final:
+		key = "batch-interim-letter"
+	}
+	redirect(c, "/batches/"+c.Param("id"), key, l.Number)
+}
