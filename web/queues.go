@@ -19,10 +19,19 @@ type queue struct {
 	N     int
 	// Urgent queues (overdue) are drawn in red while they hold anything.
 	Urgent bool
+	// Path is the list the queue opens when it is not the ledger (the
+	// intake channels' queues); the to-do page links it rather than
+	// listing its head.
+	Path string
 }
 
-// Href is the queue on the ledger.
-func (q queue) Href() string { return "/ledger?" + q.Query.Encode() }
+// Href is the queue on the ledger, or on its own list.
+func (q queue) Href() string {
+	if q.Path != "" {
+		return q.Path + "?" + q.Query.Encode()
+	}
+	return "/ledger?" + q.Query.Encode()
+}
 
 // queueDef is a queue before counting: which roles have it and how to
 // count it from a tally.
@@ -90,6 +99,7 @@ func (s *Server) queues(c *gin.Context, p *principal) ([]queue, error) {
 			out = append(out, qu)
 		}
 	}
+	out = append(out, s.clueQueue(p)...)
 	return out, nil
 }
 
@@ -122,7 +132,7 @@ func (s *Server) handleTodo(c *gin.Context) {
 	var page todoPage
 	for _, qu := range qs {
 		sec := todoSection{queue: qu}
-		if qu.N > 0 {
+		if qu.N > 0 && qu.Path == "" {
 			f, err := s.queueFilter(p, qu)
 			if err != nil {
 				s.fail(c, err)

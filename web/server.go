@@ -14,6 +14,7 @@ import (
 	"rectify/cases/access"
 	"rectify/cases/catalog"
 	"rectify/cases/checkpoint"
+	"rectify/cases/clue"
 	"rectify/cases/documents"
 	"rectify/templates"
 )
@@ -30,6 +31,7 @@ type Server struct {
 	svc    *cases.Service
 	access *access.Service
 	docs   *documents.Service
+	clues  *clue.Service
 	cat    *catalog.Catalog
 	log    *slog.Logger
 	engine *gin.Engine
@@ -41,8 +43,11 @@ type Config struct {
 	Service   *cases.Service
 	Access    *access.Service
 	Documents *documents.Service
-	Catalog   *catalog.Catalog
-	Log       *slog.Logger
+	// Clues is the audit referral channel (审计移送); nil leaves its
+	// pages unavailable.
+	Clues   *clue.Service
+	Catalog *catalog.Catalog
+	Log     *slog.Logger
 	// SecureCookies marks cookies Secure even when TLS ends at a proxy in
 	// front of the server (cookies are always Secure over direct TLS).
 	SecureCookies bool
@@ -60,7 +65,7 @@ type Config struct {
 
 // NewServer builds the routes.
 func NewServer(cfg Config) *Server {
-	s := &Server{cfg: cfg, svc: cfg.Service, access: cfg.Access, docs: cfg.Documents, cat: cfg.Catalog, log: cfg.Log}
+	s := &Server{cfg: cfg, svc: cfg.Service, access: cfg.Access, docs: cfg.Documents, clues: cfg.Clues, cat: cfg.Catalog, log: cfg.Log}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -126,6 +131,12 @@ func NewServer(cfg Config) *Server {
 	e.POST("/notices/new", s.handleNoticeNew)
 	e.GET("/feedback/new", s.handleFeedbackPage)
 	e.POST("/feedback/new", s.handleFeedbackIssue)
+	e.GET("/audit-referrals", s.needClues, s.handleAuditList)
+	e.GET("/audit-referrals/new", s.needClues, s.handleAuditNewPage)
+	e.POST("/audit-referrals/new", s.needClues, s.handleAuditNew)
+	e.GET("/audit-referrals/:id", s.needClues, s.handleAuditPage)
+	e.POST("/audit-referrals/:id/letter", s.needClues, s.handleAuditLetter)
+	e.POST("/audit-clues/:id/decision", s.needClues, s.handleAuditDecision)
 	e.GET("/verify", publicLimit, s.handleVerifyForm)
 	e.GET("/verify/:code", publicLimit, s.handleVerify)
 
@@ -151,6 +162,11 @@ func NewServer(cfg Config) *Server {
 	api.POST("/cases/:no/evidence", s.handleEvidenceUpload)
 	api.GET("/documents/:id", s.handleDocumentGet)
 	api.GET("/documents/:id/pdf", s.handleDocumentPDF)
+	api.GET("/audit-referrals", s.needClues, s.handleAuditListAPI)
+	api.POST("/audit-referrals", s.needClues, s.handleAuditRegisterAPI)
+	api.GET("/audit-referrals/:id", s.needClues, s.handleAuditGetAPI)
+	api.POST("/audit-referrals/:id/feedback-letter", s.needClues, s.handleAuditLetterAPI)
+	api.POST("/audit-clues/:id/decision", s.needClues, s.handleAuditDecisionAPI)
 	s.engine = e
 	return s
 }

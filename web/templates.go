@@ -139,6 +139,7 @@ func nav(u access.User, path string) []navItem {
 	add("/ledger", "问题台账", readers...)
 	add("/cases/new", "登记问题", registrars...)
 	add("/feedback/new", "反馈函", officeOnly...)
+	add("/audit-referrals", "审计移送", issuers...)
 	add("/units", "被监督单位", everyone...)
 	add("/admin/access-log", "访问日志", admins...)
 	return items
@@ -214,6 +215,11 @@ var flashes = map[string]flashNote{
 	"closing-form-existing": {text: "本次销号的审批表此前已生成：%s"},
 	"feedback-issued":       {text: "已印发反馈函 %s"},
 	"feedback-existing":     {text: "该反馈函此前已印发：%s"},
+	"audit-registered":      {text: "已登记审计移送 %s"},
+	"audit-existing":        {text: "审计移送 %s 此前已登记，内容相同，未重复登记"},
+	"clue-confirmed":        {text: "线索 %s 已认定，登记为问题 %s"},
+	"clue-rejected":         {text: "线索 %s 已作不予认定"},
+	"clue-existing":         {text: "线索 %s 此前已作出「%s」的决定"},
 }
 
 // flashOf is the notice a page shows: the sentence of a known key, filled

@@ -97,7 +97,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	// The last checkpoint is written on the way out, before the ledger
 	// closes (deferred above, so it runs after this).
 	defer func() { cpStop(); <-cpDone }()
-	srv := web.NewServer(web.Config{Service: a.svc, Access: a.access, Documents: a.docs, Catalog: a.catalog, Log: a.log,
+	srv := web.NewServer(web.Config{Service: a.svc, Access: a.access, Documents: a.docs, Clues: a.clues, Catalog: a.catalog, Log: a.log,
 		SecureCookies: *secure, Office: c.Office, Fonts: &a.fonts,
 		Checkpoint: func(ctx context.Context) (checkpoint.Info, bool, error) { return checkpoint.Sign(ctx, a.svc, st) }})
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 2 * time.Minute,
