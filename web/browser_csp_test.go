@@ -18,6 +18,7 @@ import (
 func TestBrowserEveryPageKeepsThePolicy(t *testing.T) {
 	e := newEnv(t)
 	no := e.register("QH001", cases.LevelInternal)
+	ref := e.auditReferral("云审移〔2026〕5号", e.Service.Today())
 	b := browser(t)
 	run(t, b, "login page", chromedp.Navigate(e.srv.URL+"/login"), chromedp.WaitVisible(`input[name=username]`, chromedp.ByQuery))
 	for _, tc := range []struct{ user, path, sel, shot string }{
@@ -35,6 +36,10 @@ func TestBrowserEveryPageKeepsThePolicy(t *testing.T) {
 		{"li.ming", "/cases/2026-9999", "main", ""},
 		{"li.ming", "/nosuchpage", "main", ""},
 		{"admin", "/admin/access-log", "main table", ""},
+		{"li.ming", "/audit-referrals", "#audit-referrals", ""},
+		{"li.ming", "/audit-referrals/new", `form[action="/audit-referrals/new"]`, ""},
+		{"li.ming", "/audit-referrals/" + ref.ID, "section.clue", ""},
+		{"wang.fang", "/audit-referrals/" + ref.ID, "section.clue", ""},
 	} {
 		e.browserLogin(t, b, tc.user)
 		run(t, b, tc.user+" opens "+tc.path, chromedp.Navigate(e.srv.URL+tc.path), chromedp.WaitVisible(tc.sel, chromedp.ByQuery))

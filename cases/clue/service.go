@@ -81,6 +81,10 @@ type Service struct {
 	// letters serialises issuing letters in this process, so that a second
 	// click sees the letter the first one recorded.
 	letters sync.Mutex
+	// deciding holds a mutex per clue being decided in this process, so
+	// that a second click waits for the first and gets its case; across
+	// processes the unique insert decides and the loser waits for the case.
+	deciding sync.Map
 }
 
 // Open reads the index and returns the service.
@@ -409,6 +413,9 @@ func (s *Service) Decide(ctx context.Context, scope cases.Scope, actor cases.Act
 		return Decision{}, false, err
 	}
 	d.By, d.At = actor, cases.TruncateTime(time.Now())
+	mu, _ := s.deciding.LoadOrStore(clueID, &sync.Mutex{})
+	mu.(*sync.Mutex).Lock()
+	defer mu.(*sync.Mutex).Unlock()
 	replayed := false
 	err = s.cfg.Store.InsertDecision(ctx, d)
 	if cases.ErrorCode(err) == cases.ECONFLICT {
@@ -421,8 +428,8 @@ func (s *Service) Decide(ctx context.Context, scope cases.Scope, actor cases.Act
 			if who == "" {
 				who = old.By.ID
 			}
-			return Decision{}, false, cases.Conflict("线索 %s 已由%s于 %s 作出「%s」的决定，不能再作不同的决定",
-				clueID, who, old.At.In(time.FixedZone("CST", 8*3600)).Format("2006-01-02 15:04"), old.Outcome.Label())
+			return Decision{}, false, cases.Conflict("第 %d 条线索已由%s于 %s 作出「%s」的决定，不能再作不同的决定",
+				seq, who, old.At.In(time.FixedZone("CST", 8*3600)).Format("2006-01-02 15:04"), old.Outcome.Label())
 		}
 		d, replayed = old, true
 	} else if err != nil {
@@ -449,6 +456,18 @@ func (s *Service) register(ctx context.Context, scope cases.Scope, r Referral, c
 	reg := cases.Registration{Source: Source, SourceRef: r.ReportNo, UnitCode: c.UnitCode, Kind: d.Kind, Title: d.Title, Facts: d.Facts, Level: r.Level}
 	origin := "clue:" + c.ID
 	k, _, err := s.cfg.Cases.RegisterFrom(ctx, scope, d.By, reg, origin, origin)
+	// Another process is registering the same case: wait for it.
+	for i := 0; i < 20 && cases.ErrorCode(err) == cases.ECONFLICT; i++ {
+		select {
+		case <-ctx.Done():
+			return Decision{}, ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+		if old, ferr := s.cfg.Store.FindDecision(ctx, c.ID); ferr == nil && old.CaseNo != "" {
+			return old, nil
+		}
+		k, _, err = s.cfg.Cases.RegisterFrom(ctx, scope, d.By, reg, origin, origin)
+	}
 	if err != nil {
 		if code := cases.ErrorCode(err); code == cases.EINVALID || code == cases.EREFUSED {
 			if derr := s.cfg.Store.DeleteDecision(ctx, c.ID); derr != nil {
