@@ -59,8 +59,10 @@ type Config struct {
 // entry is a referral in the in-memory index, with what the lists need.
 type entry struct {
 	ref       Referral
+	region    string // cases.RegionKey(ref.Region), for scope checks without allocating
 	deadline  string
 	decisions map[int]Decision // by clue seq
+	confirmed int
 	letters   []Letter
 }
 
@@ -78,6 +80,12 @@ type Service struct {
 	cfg Config
 	mu  sync.RWMutex
 	idx map[string]*entry
+	// sorted holds the entries most recently received first, as lists
+	// show them: a list walks it and stops at its page, sorting nothing.
+	sorted []*entry
+	// pending counts undecided clues per region key: the queue in every
+	// page's header sums a handful of regions, not every referral.
+	pending map[string]int
 	// letters serialises issuing letters in this process, so that a second
 	// click sees the letter the first one recorded.
 	letters sync.Mutex
@@ -92,13 +100,13 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 	if cfg.DecideDays <= 0 {
 		cfg.DecideDays = DefaultDecideDays
 	}
-	s := &Service{cfg: cfg, idx: map[string]*entry{}}
+	s := &Service{cfg: cfg, idx: map[string]*entry{}, pending: map[string]int{}}
 	refs, err := cfg.Store.Referrals(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("open audit referrals: %w", err)
 	}
 	for _, r := range refs {
-		s.idx[r.ID] = s.newEntry(r)
+		s.add(r)
 	}
 	ds, err := cfg.Store.Decisions(ctx)
 	if err != nil {
@@ -106,7 +114,7 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 	}
 	for _, d := range ds {
 		if ref, seq, ok := SplitClueID(d.ClueID); ok && s.idx[ref] != nil {
-			s.idx[ref].decisions[seq] = d
+			s.decided(s.idx[ref], seq, d)
 		}
 	}
 	ls, err := cfg.Store.Letters(ctx)
@@ -127,8 +135,38 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 // DecideDays is the configured decision period.
 func (s *Service) DecideDays() int { return s.cfg.DecideDays }
 
-func (s *Service) newEntry(r Referral) *entry {
-	return &entry{ref: r, deadline: s.deadline(r.Received), decisions: map[int]Decision{}}
+// add puts a referral in the index; the caller holds the lock (or is Open).
+func (s *Service) add(r Referral) {
+	if s.idx[r.ID] != nil {
+		return
+	}
+	e := &entry{ref: r, region: cases.RegionKey(r.Region), deadline: s.deadline(r.Received), decisions: map[int]Decision{}}
+	s.idx[r.ID] = e
+	i, _ := slices.BinarySearchFunc(s.sorted, e, cmpEntry)
+	s.sorted = slices.Insert(s.sorted, i, e)
+	s.pending[e.region] += len(r.Clues)
+}
+
+// cmpEntry orders the most recently received first, then by report number.
+func cmpEntry(a, b *entry) int {
+	if c := strings.Compare(b.ref.Received, a.ref.Received); c != 0 {
+		return c
+	}
+	return strings.Compare(a.ref.ReportNo, b.ref.ReportNo)
+}
+
+// decided records a decision in the index; the caller holds the lock.
+func (s *Service) decided(e *entry, seq int, d Decision) {
+	old, had := e.decisions[seq]
+	e.decisions[seq] = d
+	if !had {
+		s.pending[e.region]--
+	} else if old.Outcome == Confirmed {
+		e.confirmed--
+	}
+	if d.Outcome == Confirmed {
+		e.confirmed++
+	}
 }
 
 // deadline is the last day of the decision period of a referral received
@@ -144,7 +182,16 @@ func (s *Service) deadline(received string) string {
 }
 
 func visible(scope cases.Scope, r Referral) bool {
-	return scope.Valid() && scope.Units == nil && scope.AllowsRegion(r.Region)
+	return inScope(scope, cases.RegionKey(r.Region))
+}
+
+// inScope reports whether a region key lies within the scope.
+func inScope(scope cases.Scope, key string) bool {
+	if !scope.Valid() || scope.Units != nil {
+		return false
+	}
+	return scope.Global || key == scope.Region ||
+		len(key) > len(scope.Region) && key[len(scope.Region)] == '/' && key[:len(scope.Region)] == scope.Region
 }
 
 // notFound is the one answer for a referral that does not exist and one
@@ -209,9 +256,7 @@ func (s *Service) Register(ctx context.Context, scope cases.Scope, actor cases.A
 func (s *Service) remember(r Referral) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.idx[r.ID] == nil {
-		s.idx[r.ID] = s.newEntry(r)
-	}
+	s.add(r)
 }
 
 // ClueView is a clue with its decision and light.
@@ -279,7 +324,7 @@ func (s *Service) Referral(ctx context.Context, scope cases.Scope, id string) (V
 
 func (s *Service) setDecision(e *entry, seq int, d Decision) {
 	s.mu.Lock()
-	e.decisions[seq] = d
+	s.decided(e, seq, d)
 	s.mu.Unlock()
 }
 
@@ -339,40 +384,30 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Summary, int, error) {
 	}
 	today := s.cfg.Cases.Today()
 	yellowUntil := s.cfg.Cases.YellowUntil(today)
+	lo, hi := (f.Page-1)*f.PerPage, f.Page*f.PerPage
+	var rows []Summary
+	total := 0
 	s.mu.RLock()
-	var all []Summary
-	for _, e := range s.idx {
-		if !visible(f.Scope, e.ref) {
+	defer s.mu.RUnlock()
+	for _, e := range s.sorted {
+		if !inScope(f.Scope, e.region) {
 			continue
 		}
-		sm := Summary{ID: e.ref.ID, Office: e.ref.Office, ReportNo: e.ref.ReportNo, Received: e.ref.Received, Level: e.ref.Level,
-			Clues: len(e.ref.Clues), Undecided: e.undecided(), Deadline: e.deadline}
-		for _, d := range e.decisions {
-			if d.Outcome == Confirmed {
-				sm.Confirmed++
-			} else {
-				sm.Rejected++
-			}
-		}
-		sm.State = StateOf(sm.Undecided, e.answered())
+		undecided := e.undecided()
+		state := StateOf(undecided, e.answered())
 		// Every undecided clue of a referral shares its deadline.
-		sm.Light = LightOf(sm.Undecided == 0, e.deadline, today, yellowUntil)
-		if f.State != "" && sm.State != f.State || f.Light != "" && sm.Light != f.Light {
+		light := LightOf(undecided == 0, e.deadline, today, yellowUntil)
+		if f.State != "" && state != f.State || f.Light != "" && light != f.Light {
 			continue
 		}
-		all = append(all, sm)
-	}
-	s.mu.RUnlock()
-	slices.SortFunc(all, func(a, b Summary) int {
-		if c := strings.Compare(b.Received, a.Received); c != 0 {
-			return c
+		if total >= lo && total < hi {
+			rows = append(rows, Summary{ID: e.ref.ID, Office: e.ref.Office, ReportNo: e.ref.ReportNo, Received: e.ref.Received, Level: e.ref.Level,
+				Clues: len(e.ref.Clues), Undecided: undecided, Confirmed: e.confirmed, Rejected: len(e.decisions) - e.confirmed,
+				State: state, Light: light, Deadline: e.deadline})
 		}
-		return strings.Compare(a.ReportNo, b.ReportNo)
-	})
-	total := len(all)
-	lo := min((f.Page-1)*f.PerPage, total)
-	hi := min(lo+f.PerPage, total)
-	return all[lo:hi], total, nil
+		total++
+	}
+	return rows, total, nil
 }
 
 // Pending counts the clues in scope waiting for a decision (the office's
@@ -381,9 +416,9 @@ func (s *Service) Pending(scope cases.Scope) int {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	n := 0
-	for _, e := range s.idx {
-		if visible(scope, e.ref) {
-			n += e.undecided()
+	for region, k := range s.pending {
+		if inScope(scope, region) {
+			n += k
 		}
 	}
 	return n

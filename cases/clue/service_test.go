@@ -165,7 +165,7 @@ func TestReferralLifecycle(t *testing.T) {
 	}
 }
 
-func mustCal(t *testing.T) *calendar.Calendar {
+func mustCal(t testing.TB) *calendar.Calendar {
 	cal, err := calendar.Builtin()
 	if err != nil {
 		t.Fatal(err)
