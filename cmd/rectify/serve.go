@@ -13,6 +13,7 @@ import (
 
 	"rectify/cases/access"
 	"rectify/cases/checkpoint"
+	"rectify/cases/clue"
 	"rectify/cases/demo"
 	"rectify/storage/keys"
 	"rectify/web"
@@ -75,6 +76,9 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		}
 		a.log.Info("demo data loaded", "units", sum.Units, "new_cases", sum.Registered, "new_steps", sum.Steps, "took", time.Since(start).Round(time.Millisecond))
 		if _, err := demo.LoadUsers(ctx, a.access); err != nil {
+			return err
+		}
+		if err := clue.LoadDemo(ctx, a.clues, a.svc.Today()); err != nil {
 			return err
 		}
 		fmt.Fprintf(m.Stdout, "Demo accounts (password %s for all):\n", demo.Password)
