@@ -105,6 +105,9 @@ func TestAuditReferralAPI(t *testing.T) {
 	if d.Status != 201 || no == "" {
 		t.Fatalf("confirm: %d %s", d.Status, d.Raw)
 	}
+	if page := e.req("GET", "/cases/"+no, "li.ming", "", nil); !strings.Contains(page.Raw, `href="/audit-referrals/`+id+`">第 1 条线索`) {
+		t.Error("the case page does not link its clue")
+	}
 	c := e.json("GET", "/api/v1/cases/"+no, "li.ming", nil)
 	if c.Body["source"] != "audit" || c.Body["source_ref"] != "云审移〔2026〕3号" {
 		t.Fatalf("the case: %s", c.Raw)

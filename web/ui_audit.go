@@ -367,6 +367,27 @@ func (s *Server) handleAuditLetter(c *gin.Context) {
 	redirect(c, "/audit-referrals/"+id, key, out.Document.Number)
 }
 
+// auditOrigin is what a case page links for a case registered from an
+// audit clue: the referral and the clue's number on it.
+type auditOrigin struct {
+	Referral string
+	Seq      int
+}
+
+func init() {
+	funcs["auditOrigin"] = func(origin string) *auditOrigin {
+		id, ok := strings.CutPrefix(origin, "clue:")
+		if !ok {
+			return nil
+		}
+		ref, seq, ok := clue.SplitClueID(id)
+		if !ok {
+			return nil
+		}
+		return &auditOrigin{ref, seq}
+	}
+}
+
 // clueQueue is the office's 待认定线索 queue: clues in scope waiting for a
 // decision, counted from the audit referral index (no scan per page).
 func (s *Server) clueQueue(p *principal) []queue {

@@ -530,7 +530,7 @@ func (s *Service) Feedback(ctx context.Context, scope cases.Scope, actor cases.A
 	if err != nil {
 		return documents.Issued{}, nil, err
 	}
-	req := documents.ClueFeedbackRequest{Addressee: v.Office, Reference: v.ReportNo, Region: v.Region, Interim: v.Undecided > 0}
+	req := documents.ClueFeedbackRequest{Addressee: v.Office, Reference: v.ReportNo, Region: v.Region, Interim: v.Undecided > 0, Level: v.Level}
 	for _, l := range v.Letters {
 		req.Issued = append(req.Issued, l.DocumentID)
 	}

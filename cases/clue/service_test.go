@@ -193,3 +193,28 @@ func TestRefusedConfirmationRecordsNothing(t *testing.T) {
 		t.Fatalf("pending = %d", n)
 	}
 }
+
+// A secret referral's letter is marked secret even when no clue became a
+// case, and lists the clues that have none.
+func TestSecretReferralLetter(t *testing.T) {
+	s, env := open(t)
+	ctx := context.Background()
+	sub := submission(env.Service.Today())
+	sub.Level, sub.ReportNo = cases.LevelSecret, "云审移〔2026〕密1号"
+	r, _, err := s.Register(ctx, city, office, sub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range r.Clues {
+		if _, _, err := s.Decide(ctx, city, office, c.ID, clue.DecisionInput{Outcome: clue.Rejected, Reason: "查无实据"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, pdf, err := s.Feedback(ctx, city, office, r.ID, false)
+	if err != nil || len(out.Document.Cases) != 0 {
+		t.Fatalf("letter: %v %+v", err, out.Document)
+	}
+	if text := pdftest.Text(t, pdf); !strings.Contains(text, "秘密") || strings.Count(text, "不予认定") != 2 {
+		t.Errorf("the letter of a secret referral:\n%s", text)
+	}
+}

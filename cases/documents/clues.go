@@ -30,6 +30,9 @@ type ClueFeedbackRequest struct {
 	Region []string `json:"region"`
 	// Interim says some clues are still being decided.
 	Interim bool `json:"interim"`
+	// Level is the referral's classification: a secret referral makes a
+	// secret letter even when no clue became a case.
+	Level cases.Level `json:"level"`
 	// Issued are the letters already issued for the referral: one for the
 	// same basis (the same clues, decided and progressed alike) is
 	// returned instead of a new one.
@@ -100,7 +103,7 @@ func (s *Service) ClueFeedback(ctx context.Context, scope cases.Scope, actor cas
 	}
 	f := templates.Feedback{Letterhead: s.cfg.Letterhead, Addressee: req.Addressee, Reference: req.Reference, Items: items,
 		Clues: true, Interim: req.Interim}
-	f.Classification, f.CopyNo = s.marks(cs)
+	f.Classification, f.CopyNo = s.marks(append(cs, cases.Case{Level: req.Level}))
 	render := func(d Document, preview bool) ([]byte, error) {
 		f.Number, f.VerifyCode, f.VerifyURL, f.Date, f.Preview = d.Number, d.VerifyCode, s.cfg.VerifyBase+strings.ReplaceAll(d.VerifyCode, "-", ""), d.IssuedAt, preview
 		var buf bytes.Buffer
