@@ -80,7 +80,11 @@ func (s *Server) handleAuditRegisterAPI(c *gin.Context) {
 }
 
 func (s *Server) handleAuditGetAPI(c *gin.Context) {
-	v, err := s.clues.Referral(c, who(c).scope, c.Param("id"))
+	p := who(c)
+	v, err := s.clues.Referral(c, p.scope, c.Param("id"))
+	if err == nil {
+		err = s.recordReferralRead(c, p, v)
+	}
 	if err != nil {
 		s.writeError(c, err)
 		return

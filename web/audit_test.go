@@ -276,6 +276,17 @@ func TestAuditReferralForm(t *testing.T) {
 	if !strings.Contains(page.Raw, "云审移〔2026〕9号") || strings.Count(page.Raw, `class="panel clue"`) != 2 {
 		t.Errorf("the referral page: %d", page.Status)
 	}
+	// A secret referral's reading is in the access log.
+	v.Set("level", "secret")
+	v.Set("report_no", "云审移〔2026〕密9号")
+	secret := post(v)
+	if secret.Status != 303 {
+		t.Fatalf("secret referral: %d", secret.Status)
+	}
+	e.req("GET", strings.Split(secret.Header.Get("Location"), "?")[0], "wang.fang", "", nil)
+	if log := e.req("GET", "/admin/access-log", "admin", "", nil); !strings.Contains(log.Raw, "查阅审计移送") || !strings.Contains(log.Raw, "云审移〔2026〕密9号") {
+		t.Error("reading a secret referral is not in the access log")
+	}
 	// The approver reads it without the decision forms.
 	if ap := e.req("GET", strings.Split(loc, "?")[0], "wang.fang", "", nil); ap.Status != 200 || strings.Contains(ap.Raw, "/decision") {
 		t.Errorf("the approver's page: %d", ap.Status)

@@ -297,8 +297,23 @@ func (s *Server) auditPage(c *gin.Context, p *principal, id string) (auditPage, 
 	return page, nil
 }
 
+// recordReferralRead writes an access-log entry when p reads a secret
+// referral, as reading a secret case does.
+func (s *Server) recordReferralRead(c *gin.Context, p *principal, v clue.View) error {
+	if v.Level != cases.LevelSecret {
+		return nil
+	}
+	e := accessEntry(c, p, "read-audit-referral", v.ReportNo)
+	e.Level = string(v.Level)
+	return s.access.RecordAccess(c, e)
+}
+
 func (s *Server) handleAuditPage(c *gin.Context) {
-	page, err := s.auditPage(c, who(c), c.Param("id"))
+	p := who(c)
+	page, err := s.auditPage(c, p, c.Param("id"))
+	if err == nil {
+		err = s.recordReferralRead(c, p, page.View)
+	}
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -375,6 +390,7 @@ type auditOrigin struct {
 }
 
 func init() {
+	accessActions["read-audit-referral"] = "查阅审计移送"
 	funcs["auditOrigin"] = func(origin string) *auditOrigin {
 		id, ok := strings.CutPrefix(origin, "clue:")
 		if !ok {
