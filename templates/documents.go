@@ -69,6 +69,9 @@ type FeedbackItem struct {
 	No, Title, UnitName, Outcome string
 	// NoticeNo is the rectification notice issued for the case, if any.
 	NoticeNo string
+	// Finding is, on a letter answering clues, how the clue was decided
+	// (认定情况); an item without No is a clue that has no case.
+	Finding string
 }
 
 // Feedback is a letter (反馈函) answering a referral.
@@ -85,10 +88,17 @@ type Feedback struct {
 	Preview    bool
 	// Classification and CopyNo mark a secret letter (密级和保密期限, 份号).
 	Classification, CopyNo string
+	// Clues makes the letter answer clues (审计移送的问题线索), each
+	// decided by the office, rather than problems referred as cases;
+	// Interim says some are still being decided.
+	Clues, Interim bool
 }
 
 // Official lays the letter out in the letter format (信函格式).
 func (f Feedback) Official() Official {
+	if f.Clues {
+		return f.clueLetter()
+	}
 	d := Official{Letterhead: f.Letterhead, Letter: true, Number: f.Number, Addressee: f.Addressee, Date: f.Date,
 		PrintedOn: f.Date, CopiesTo: f.CopiesTo, VerifyCode: f.VerifyCode, VerifyURL: f.VerifyURL, Preview: f.Preview,
 		Classification: f.Classification, CopyNo: f.CopyNo,
@@ -102,6 +112,39 @@ func (f Feedback) Official() Official {
 			d.Body = append(d.Body, Block{Text: "整改通知：" + it.NoticeNo + "。"})
 		}
 		d.Body = append(d.Body, Block{Text: "办理情况：" + it.Outcome})
+	}
+	d.Body = append(d.Body, Block{Text: "特此函告。"})
+	return d
+}
+
+// clueLetter is the letter answering referred clues: each clue with how
+// it was decided and, when confirmed, its ledger number and progress.
+func (f Feedback) clueLetter() Official {
+	d := Official{Letterhead: f.Letterhead, Letter: true, Number: f.Number, Addressee: f.Addressee, Date: f.Date,
+		PrintedOn: f.Date, CopiesTo: f.CopiesTo, VerifyCode: f.VerifyCode, VerifyURL: f.VerifyURL, Preview: f.Preview,
+		Classification: f.Classification, CopyNo: f.CopyNo,
+		Title:      "关于" + f.Reference + "移送问题线索认定情况的函",
+		TitleParts: []string{"关于", f.Reference, "移送问题线索", "认定情况的函"}}
+	now := "认定及办理情况"
+	if f.Interim {
+		now = "目前的认定及办理情况"
+	}
+	d.Body = append(d.Body, Block{Text: fmt.Sprintf("你单位（%s）移送的%d条问题线索已收悉。我办逐条核实认定，认定属实的登记建账、督促整改。现将%s函告如下：", f.Reference, len(f.Items), now)})
+	for i, it := range f.Items {
+		head := fmt.Sprintf("%s、%s（涉及单位：%s）", numeralCN(i+1), it.Title, it.UnitName)
+		if it.No != "" {
+			head = fmt.Sprintf("%s、%s（台账编号：%s，涉及单位：%s）", numeralCN(i+1), it.Title, it.No, it.UnitName)
+		}
+		d.Body = append(d.Body, Block{Text: head, Level: 1})
+		if it.Finding != "" {
+			d.Body = append(d.Body, Block{Text: "认定情况：" + it.Finding})
+		}
+		if it.NoticeNo != "" {
+			d.Body = append(d.Body, Block{Text: "整改通知：" + it.NoticeNo + "。"})
+		}
+		if it.Outcome != "" {
+			d.Body = append(d.Body, Block{Text: "办理情况：" + it.Outcome})
+		}
 	}
 	d.Body = append(d.Body, Block{Text: "特此函告。"})
 	return d

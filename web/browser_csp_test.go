@@ -24,6 +24,7 @@ func TestBrowserEveryPageKeepsThePolicy(t *testing.T) {
 		t.Fatal(err)
 	}
 	batch := e.apiBatch(2, nil).Body["id"].(string)
+	ref := e.auditReferral("云审移〔2026〕5号", e.Service.Today())
 	b := browser(t)
 	run(t, b, "login page", chromedp.Navigate(e.srv.URL+"/login"), chromedp.WaitVisible(`input[name=username]`, chromedp.ByQuery))
 	for _, tc := range []struct{ user, path, sel, shot string }{
@@ -51,6 +52,10 @@ func TestBrowserEveryPageKeepsThePolicy(t *testing.T) {
 		{"li.ming", "/batches", "#batches", ""},
 		{"li.ming", "/batches/new", `form[action="/batches/new"]`, ""},
 		{"li.ming", "/batches/" + batch, "#batch-items", ""},
+		{"li.ming", "/audit-referrals", "#audit-referrals", ""},
+		{"li.ming", "/audit-referrals/new", `form[action="/audit-referrals/new"]`, ""},
+		{"li.ming", "/audit-referrals/" + ref.ID, "section.clue", ""},
+		{"wang.fang", "/audit-referrals/" + ref.ID, "section.clue", ""},
 	} {
 		e.browserLogin(t, b, tc.user)
 		run(t, b, tc.user+" opens "+tc.path, chromedp.Navigate(e.srv.URL+tc.path), chromedp.WaitVisible(tc.sel, chromedp.ByQuery))

@@ -15,6 +15,7 @@ import (
 	"rectify/cases"
 	"rectify/cases/casetest"
 	"rectify/cases/catalog"
+	"rectify/cases/clue"
 )
 
 // TestEveryPageSpeaksChinese logs in as each role (and as nobody), walks
@@ -32,6 +33,10 @@ func TestEveryPageSpeaksChinese(t *testing.T) {
 		t.Fatal(err)
 	}
 	batch := e.apiBatch(2, nil).Body["id"].(string)
+	ref := e.auditReferral("云审移〔2026〕5号", e.Service.Today())
+	if _, _, err := e.Clues.Decide(context.Background(), cases.GlobalScope, casetest.Office, ref.Clues[0].ID, clue.DecisionInput{Outcome: clue.Confirmed}); err != nil {
+		t.Fatal(err)
+	}
 
 	fill := func(path string) []string {
 		path = strings.ReplaceAll(path, `\:`, ":")
@@ -52,6 +57,8 @@ func TestEveryPageSpeaksChinese(t *testing.T) {
 			return []string{"/admin/users/li.ming", "/admin/users/admin", "/admin/users/nobody"}
 		case "/admin/tokens/:id/revoke":
 			return []string{"/admin/tokens/" + tok.Short() + "/revoke", "/admin/tokens/000000000000/revoke"}
+		case "/audit-referrals/:id":
+			return []string{"/audit-referrals/" + ref.ID, "/audit-referrals/0123456789abcdef", "/audit-referrals/nope"}
 		}
 		return []string{path}
 	}
@@ -82,6 +89,7 @@ func TestEveryPageSpeaksChinese(t *testing.T) {
 		"/feedback/new?ref="+url.QueryEscape("云巡办移〔2026〕12号"), "/feedback/new?ref=none",
 		"/todo", "/notices/new?unit=QH001", "/notices/new?unit=NOPE", "/ledger?state=rectifying&returned=1", "/ledger?returned=2",
 		"/login?flash=logout",
+		"/audit-referrals?state=pending&light=green", "/audit-referrals?light=purple", "/audit-referrals?state=bogus", "/audit-referrals/new?rows=7",
 	)
 	users := []string{""}
 	for _, u := range oneOfEachRole {
@@ -139,6 +147,9 @@ func TestEveryPageSpeaksChinese(t *testing.T) {
 	}
 	form("/batches/new", url.Values{})
 	form("/batches/"+batch+"/feedback", url.Values{})
+	form("/audit-referrals/new", url.Values{"rows": {"2"}, "clue.1.title": {"超编进人"}})
+	form("/audit-clues/"+ref.Clues[1].ID+"/decision", url.Values{"outcome": {"rejected"}})
+	form("/audit-clues/"+ref.Clues[0].ID+"/decision", url.Values{"outcome": {"rejected"}, "reason": {"查无实据"}})
 	// The access log names users, actions, levels and filters in words.
 	log := e.req("GET", "/admin/access-log", "admin", "", nil)
 	for _, want := range []string{"李明", "王芳", "查阅案件", "查阅办理记录", "下载文件", "导出台账（CSV）", "秘密",
@@ -163,6 +174,10 @@ func TestEveryPageSpeaksChinese(t *testing.T) {
 		{"GET", "/api/v1/cases?unit=" + url.QueryEscape("a b"), ""},
 		{"GET", "/api/v1/documents/nope", ""},
 		{"GET", "/api/v1/access-log?from=bad", ""},
+		{"GET", "/api/v1/audit-referrals/0123456789abcdef", ""},
+		{"GET", "/api/v1/audit-referrals?light=purple", ""},
+		{"POST", "/api/v1/audit-referrals", "{}"},
+		{"POST", "/api/v1/audit-clues/nope/decision", `{"outcome":"confirmed"}`},
 		{"POST", "/api/v1/cases", "{"},
 		{"POST", "/api/v1/units:import", "code,name\n"},
 	} {

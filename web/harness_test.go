@@ -20,6 +20,7 @@ import (
 	"rectify/cases/calendar"
 	"rectify/cases/casetest"
 	"rectify/cases/checkpoint"
+	"rectify/cases/clue"
 	"rectify/cases/documents"
 	"rectify/cases/referral"
 	"rectify/storage/blob/localblob"
@@ -54,6 +55,8 @@ var oneOfEachRole = map[cases.Role]string{
 type testEnv struct {
 	*casetest.Env
 	Docs *documents.Service
+	// Clues is the audit referral channel.
+	Clues *clue.Service
 	// blobDir is the local blob store's directory, for tests that corrupt files.
 	blobDir string
 	t       testing.TB
@@ -110,14 +113,18 @@ func newEnv(t testing.TB) *testEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
+	clues, err := clue.Open(context.Background(), clue.Config{Cases: env.Service, Documents: docs, Store: env.DB, Calendar: cal, Catalog: env.Catalog})
+	if err != nil {
+		t.Fatal(err)
+	}
 	cps := &checkpoint.Store{Blobs: blobs, Signer: key, Public: &key.PublicKey}
-	s := web.NewServer(web.Config{Service: env.Service, Access: acc, Documents: docs, Referral: ref, Catalog: env.Catalog, LoginPerMinute: 1000, PublicPerMinute: 10000,
+	s := web.NewServer(web.Config{Service: env.Service, Access: acc, Documents: docs, Referral: ref, Clues: clues, Catalog: env.Catalog, LoginPerMinute: 1000, PublicPerMinute: 10000,
 		Checkpoint: func(ctx context.Context) (checkpoint.Info, bool, error) {
 			return checkpoint.Sign(ctx, env.Service, cps)
 		}})
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
-	return &testEnv{Env: env, Docs: docs, blobDir: blobDir, t: t, Access: acc, Server: s, srv: srv, clock: clk, sessions: map[string][2]string{}}
+	return &testEnv{Env: env, Docs: docs, Clues: clues, blobDir: blobDir, t: t, Access: acc, Server: s, srv: srv, clock: clk, sessions: map[string][2]string{}}
 }
 
 // session logs user in once (through the access service) and returns the

@@ -106,6 +106,7 @@ func (s *Server) queues(c *gin.Context, p *principal) ([]queue, error) {
 			out = append(out, qu)
 		}
 	}
+	out = append(out, s.clueQueue(p)...)
 	return out, nil
 }
 

@@ -14,6 +14,7 @@ import (
 	"rectify/cases/access"
 	"rectify/cases/catalog"
 	"rectify/cases/checkpoint"
+	"rectify/cases/clue"
 	"rectify/cases/documents"
 	"rectify/cases/referral"
 	"rectify/templates"
@@ -32,6 +33,7 @@ type Server struct {
 	access *access.Service
 	docs   *documents.Service
 	ref    *referral.Service
+	clues  *clue.Service
 	cat    *catalog.Catalog
 	log    *slog.Logger
 	engine *gin.Engine
@@ -46,7 +48,10 @@ type Config struct {
 	Catalog   *catalog.Catalog
 	// Referral registers patrol referral batches (巡察移交).
 	Referral *referral.Service
-	Log      *slog.Logger
+	// Clues is the audit referral channel (审计移送); nil leaves its
+	// pages unavailable.
+	Clues *clue.Service
+	Log   *slog.Logger
 	// SecureCookies marks cookies Secure even when TLS ends at a proxy in
 	// front of the server (cookies are always Secure over direct TLS).
 	SecureCookies bool
@@ -64,7 +69,7 @@ type Config struct {
 
 // NewServer builds the routes.
 func NewServer(cfg Config) *Server {
-	s := &Server{cfg: cfg, svc: cfg.Service, access: cfg.Access, docs: cfg.Documents, ref: cfg.Referral, cat: cfg.Catalog, log: cfg.Log}
+	s := &Server{cfg: cfg, svc: cfg.Service, access: cfg.Access, docs: cfg.Documents, ref: cfg.Referral, clues: cfg.Clues, cat: cfg.Catalog, log: cfg.Log}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -146,6 +151,12 @@ func NewServer(cfg Config) *Server {
 	e.GET("/batches/template.xlsx", s.handleBatchTemplate)
 	e.GET("/batches/:id", s.handleBatchPage)
 	e.POST("/batches/:id/feedback", s.handleBatchFeedback)
+	e.GET("/audit-referrals", s.needClues, s.handleAuditList)
+	e.GET("/audit-referrals/new", s.needClues, s.handleAuditNewPage)
+	e.POST("/audit-referrals/new", s.needClues, s.handleAuditNew)
+	e.GET("/audit-referrals/:id", s.needClues, s.handleAuditPage)
+	e.POST("/audit-referrals/:id/letter", s.needClues, s.handleAuditLetter)
+	e.POST("/audit-clues/:id/decision", s.needClues, s.handleAuditDecision)
 	e.GET("/verify", publicLimit, s.handleVerifyForm)
 	e.GET("/verify/:code", publicLimit, s.handleVerify)
 
@@ -173,6 +184,11 @@ func NewServer(cfg Config) *Server {
 	api.GET("/documents/:id/pdf", s.handleDocumentPDF)
 	api.POST("/referral-batches", s.handleBatchRegister)
 	api.GET("/referral-batches/:id", s.handleBatchGet)
+	api.GET("/audit-referrals", s.needClues, s.handleAuditListAPI)
+	api.POST("/audit-referrals", s.needClues, s.handleAuditRegisterAPI)
+	api.GET("/audit-referrals/:id", s.needClues, s.handleAuditGetAPI)
+	api.POST("/audit-referrals/:id/feedback-letter", s.needClues, s.handleAuditLetterAPI)
+	api.POST("/audit-clues/:id/decision", s.needClues, s.handleAuditDecisionAPI)
 	s.engine = e
 	return s
 }

@@ -140,6 +140,7 @@ func nav(u access.User, path string) []navItem {
 	add("/cases/new", "登记问题", registrars...)
 	add("/batches", "巡察移交", batchReaders...)
 	add("/feedback/new", "反馈函", officeOnly...)
+	add("/audit-referrals", "审计移送", issuers...)
 	add("/units", "被监督单位", everyone...)
 	add("/admin/users", "用户管理", admins...)
 	add("/admin/tokens", "接口令牌", admins...)
@@ -227,6 +228,11 @@ var flashes = map[string]flashNote{
 	"batch-replayed":        {text: "移交函 %s 此前已登记，未重复登记"},
 	"batch-letter":          {text: "已印发反馈函 %s"},
 	"batch-interim-letter":  {text: "已印发阶段性反馈函 %s"},
+	"audit-registered":      {text: "已登记审计移送 %s"},
+	"audit-existing":        {text: "审计移送 %s 此前已登记，内容相同，未重复登记"},
+	"clue-confirmed":        {text: "线索 %s 已认定，登记为问题 %s"},
+	"clue-rejected":         {text: "线索 %s 已作不予认定"},
+	"clue-existing":         {text: "线索 %s 此前已作出「%s」的决定"},
 }
 
 // flashOf is the notice a page shows: the sentence of a known key, filled

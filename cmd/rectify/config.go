@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -16,6 +17,7 @@ import (
 	"rectify/cases/access"
 	"rectify/cases/calendar"
 	"rectify/cases/catalog"
+	"rectify/cases/clue"
 	"rectify/cases/documents"
 	"rectify/storage/blob/localblob"
 	"rectify/storage/blob/minioblob"
@@ -40,6 +42,9 @@ type config struct {
 	ContactName, ContactPhone, SecretPeriod                                string
 	FontTitle, FontBody, FontHeading, FontKai, FontFallback                string
 	PublicURL                                                              string
+	// ClueDecideDays is the working days the office has to decide an
+	// audit clue before its light turns yellow, then red.
+	ClueDecideDays string
 	// refuseIssuing, when set, is why this server may not issue documents
 	// (serve sets it for a verification address no one else can reach).
 	refuseIssuing string
@@ -104,6 +109,7 @@ func (m *Main) bind(fs *flag.FlagSet, c *config) {
 	fs.StringVar(&c.FontHeading, "font-heading", m.env("RECTIFY_FONT_HEADING", ""), "一级标题所用的 TrueType 字体（黑体）；默认为内置的 Noto Sans SC (RECTIFY_FONT_HEADING)")
 	fs.StringVar(&c.FontKai, "font-kai", m.env("RECTIFY_FONT_KAI", ""), "二级标题所用的 TrueType 字体（楷体）；默认为内置的 LXGW WenKai（霞鹜文楷） (RECTIFY_FONT_KAI)")
 	fs.StringVar(&c.FontFallback, "font-fallback", m.env("RECTIFY_FONT_FALLBACK", ""), "其他字体缺字时使用的 TrueType 字体，以逗号分隔；默认为内置的 Noto Serif SC 和 HanaMin B (RECTIFY_FONT_FALLBACK)")
+	fs.StringVar(&c.ClueDecideDays, "clue-decide-days", m.env("RECTIFY_CLUE_DECIDE_DAYS", strconv.Itoa(clue.DefaultDecideDays)), "审计移送线索的认定期限（工作日），临近变黄灯、逾期变红灯 (RECTIFY_CLUE_DECIDE_DAYS)")
 	fs.StringVar(&c.PublicURL, "public-url", m.env("RECTIFY_PUBLIC_URL", ""), "公众访问本服务器的地址，印在文书的核验链接中；未设置或为本机回环地址时不签发文书（--demo 除外） (RECTIFY_PUBLIC_URL)")
 }
 
@@ -138,6 +144,7 @@ type app struct {
 	svc     *cases.Service
 	access  *access.Service
 	docs    *documents.Service
+	clues   *clue.Service
 	blobs   documents.Blobs
 	fonts   templates.Fonts
 	cfg     cases.Config
@@ -258,6 +265,15 @@ func (m *Main) openLedger(ctx context.Context, c config, passive bool) (*app, er
 		Prefixes: documents.Prefixes{documents.KindNotice: c.PrefixNotice, documents.KindFeedback: c.PrefixFeedback, documents.KindClosing: c.PrefixClosing},
 		Contact:  c.Contact, ContactName: c.ContactName, ContactPhone: c.ContactPhone, SecretPeriod: c.SecretPeriod,
 		VerifyBase: strings.TrimSuffix(c.PublicURL, "/") + "/verify/", Refuse: c.refuseIssuing, Location: loc})
+	days, err := strconv.Atoi(c.ClueDecideDays)
+	if err != nil || days < 1 || days > 250 {
+		a.close()
+		return nil, fmt.Errorf("--clue-decide-days: 须为 1 至 250 的工作日数，而不是 %q", c.ClueDecideDays)
+	}
+	if a.clues, err = clue.Open(ctx, clue.Config{Cases: a.svc, Documents: a.docs, Store: a.db, Calendar: cal, Catalog: cat, DecideDays: days}); err != nil {
+		a.close()
+		return nil, err
+	}
 	return a, nil
 }
 

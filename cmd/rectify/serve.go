@@ -13,6 +13,7 @@ import (
 
 	"rectify/cases/access"
 	"rectify/cases/checkpoint"
+	"rectify/cases/clue"
 	"rectify/cases/demo"
 	"rectify/cases/referral"
 	"rectify/storage/keys"
@@ -78,6 +79,9 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		if _, err := demo.LoadUsers(ctx, a.access); err != nil {
 			return err
 		}
+		if err := clue.LoadDemo(ctx, a.clues, a.svc.Today()); err != nil {
+			return err
+		}
 		fmt.Fprintf(m.Stdout, "演示账号（密码均为 %s）：\n", demo.Password)
 		for _, u := range demo.Users {
 			fmt.Fprintf(m.Stdout, "  %-12s %-10s %s\n", u.ID, u.Roles[0], u.Name)
@@ -107,7 +111,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	// The last checkpoint is written on the way out, before the ledger
 	// closes (deferred above, so it runs after this).
 	defer func() { cpStop(); <-cpDone }()
-	srv := web.NewServer(web.Config{Service: a.svc, Access: a.access, Documents: a.docs, Referral: ref, Catalog: a.catalog, Log: a.log,
+	srv := web.NewServer(web.Config{Service: a.svc, Access: a.access, Documents: a.docs, Referral: ref, Clues: a.clues, Catalog: a.catalog, Log: a.log,
 		SecureCookies: *secure, Office: c.Office, Fonts: &a.fonts,
 		Checkpoint: func(ctx context.Context) (checkpoint.Info, bool, error) { return checkpoint.Sign(ctx, a.svc, st) }})
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 2 * time.Minute,

@@ -31,7 +31,7 @@ type batchDoc struct {
 	Hash         string      `bson:"hash"`
 	RegisteredBy actorDoc    `bson:"registeredBy"`
 	CreatedAt    time.Time   `bson:"createdAt"`
-	Letters      []letterDoc `bson:"letters,omitempty"`
+	Letters      []batchLetterDoc `bson:"letters,omitempty"`
 }
 
 type batchItem struct {
@@ -44,7 +44,7 @@ type batchItem struct {
 	Region   []string `bson:"region,omitempty"`
 }
 
-type letterDoc struct {
+type batchLetterDoc struct {
 	DocumentID string    `bson:"documentId"`
 	Number     string    `bson:"number"`
 	Final      bool      `bson:"final"`
@@ -61,7 +61,7 @@ func toBatchDoc(b referral.Batch) batchDoc {
 			CaseNo: it.CaseNo, UnitName: it.UnitName, Region: it.Region})
 	}
 	for _, l := range b.Letters {
-		d.Letters = append(d.Letters, letterDoc{DocumentID: l.DocumentID, Number: l.Number, Final: l.Final, Cases: l.Cases, IssuedAt: l.IssuedAt})
+		d.Letters = append(d.Letters, batchLetterDoc{DocumentID: l.DocumentID, Number: l.Number, Final: l.Final, Cases: l.Cases, IssuedAt: l.IssuedAt})
 	}
 	return d
 }

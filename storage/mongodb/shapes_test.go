@@ -16,6 +16,7 @@ import (
 	"rectify/cases"
 	"rectify/cases/access"
 	"rectify/cases/casetest"
+	"rectify/cases/clue"
 	"rectify/cases/documents"
 	"rectify/storage/mongodb"
 	"rectify/storage/mongotest"
@@ -34,6 +35,9 @@ var wholeReads = map[string]string{
 	"find journal":          "verify (links)",
 	"find snapshot_chunks":  "never: listed to keep the map honest",
 	"find referral_batches": "start-up (the referral service indexes batches in memory)",
+	"find audit_referrals":  "start-up of the audit referral index",
+	"find audit_decisions":  "start-up of the audit referral index",
+	"find audit_letters":    "start-up of the audit referral index",
 }
 
 // TestEveryReadHasAnIndex calls every method of the store, records the shape
@@ -397,6 +401,23 @@ func exerciseStore(t *testing.T, db *mongodb.DB) map[string]bool {
 	_, err = db.ObjectKeys(ctx)
 	must("ObjectKeys", err)
 	exerciseReferral(t, db, must)
+	ref := clue.Referral{ID: "0123456789abcdef", Office: "云州市审计局", ReportNo: "云审移〔2026〕1号", Received: "2026-03-02", Level: cases.LevelInternal,
+		Clues: []clue.Clue{{ID: "0123456789abcdef-01", Seq: 1, UnitCode: "QH001"}}}
+	must("InsertReferral", db.InsertReferral(ctx, ref))
+	_, err = db.FindReferral(ctx, ref.ID)
+	must("FindReferral", err)
+	_, err = db.Referrals(ctx)
+	must("Referrals", err)
+	must("InsertDecision", db.InsertDecision(ctx, clue.Decision{ClueID: "0123456789abcdef-01", Outcome: clue.Confirmed}))
+	_, err = db.FindDecision(ctx, "0123456789abcdef-01")
+	must("FindDecision", err)
+	must("SetDecisionCase", db.SetDecisionCase(ctx, "0123456789abcdef-01", "2026-0001"))
+	_, err = db.Decisions(ctx)
+	must("Decisions", err)
+	must("DeleteDecision", db.DeleteDecision(ctx, "0123456789abcdef-01"))
+	must("InsertLetter", db.InsertLetter(ctx, clue.Letter{ID: ref.ID + "/feedback-2026-0001", ReferralID: ref.ID, DocumentID: "feedback-2026-0001"}))
+	_, err = db.Letters(ctx)
+	must("Letters", err)
 	return called
 }
 

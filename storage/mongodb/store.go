@@ -36,7 +36,8 @@ const (
 // when the store opens, so that an engine that indexes tables as it finds
 // them (the embedded one) sees them all at once.
 var collections = []string{colUnits, colEvents, colKeys, colJournal, colSnapshots, colChunks,
-	colUsers, colSessions, colTokens, colFailures, colAccess, colDocuments, colDocNumber, colDocCodes, colEvidence}
+	colUsers, colSessions, colTokens, colFailures, colAccess, colDocuments, colDocNumber, colDocCodes, colEvidence,
+	colReferrals, colDecisions, colLetters}
 
 // DB is a connection to one database.
 type DB struct {
