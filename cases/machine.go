@@ -232,6 +232,12 @@ func CheckShortText(field, s string, required bool) error {
 	return checkText(field, s, MaxShortText, required)
 }
 
+// CheckLongText checks a multi-line text another package takes in (a
+// report's allegation) as CheckShortText does, up to MaxLongText characters.
+func CheckLongText(field, s string, required bool) error {
+	return checkText(field, s, MaxLongText, required)
+}
+
 func checkText(field, s string, max int, required bool) error {
 	s = strings.TrimSpace(s)
 	switch {
