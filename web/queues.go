@@ -19,10 +19,17 @@ type queue struct {
 	N     int
 	// Urgent queues (overdue) are drawn in red while they hold anything.
 	Urgent bool
+	// Page, when set, is the queue's own page (it lists no cases).
+	Page string
 }
 
-// Href is the queue on the ledger.
-func (q queue) Href() string { return "/ledger?" + q.Query.Encode() }
+// Href is the queue on the ledger, or its own page.
+func (q queue) Href() string {
+	if q.Page != "" {
+		return q.Page
+	}
+	return "/ledger?" + q.Query.Encode()
+}
 
 // queueDef is a queue before counting: which roles have it and how to
 // count it from a tally.
@@ -30,6 +37,11 @@ type queueDef struct {
 	queue
 	roles []cases.Role
 	count func(cases.Tally) int
+}
+
+// otherCounts count, by key, the queues that are not of cases.
+var otherCounts = map[string]func(*Server, *gin.Context, *principal) (int, error){
+	"to-triage": (*Server).countToTriage,
 }
 
 func q(kv ...string) url.Values {
@@ -40,9 +52,10 @@ func q(kv ...string) url.Values {
 	return v
 }
 
-// queueDefs are the work queues, in the order the header shows them. The
-// hotline's queue (to triage) comes with the intake channels.
+// queueDefs are the work queues, in the order the header shows them.
 var queueDefs = []queueDef{
+	{queue{Key: "to-triage", Label: "待分办", Hint: "12310 举报：核实后立案、并入已有问题或查无实据", Page: "/hotline"},
+		[]cases.Role{cases.RoleHotline}, nil},
 	{queue{Key: "to-verify", Label: "待核实", Hint: "新登记和核实中的问题线索：核实后下达整改或不予立案",
 		Query: q("state", "registered,verifying", "sort", "no")}, []cases.Role{cases.RoleOffice},
 		func(t cases.Tally) int { return t.ByState[cases.StateRegistered] + t.ByState[cases.StateVerifying] }},
@@ -86,7 +99,13 @@ func (s *Server) queues(c *gin.Context, p *principal) ([]queue, error) {
 	for _, d := range queueDefs {
 		if p.user.HasAny(d.roles) {
 			qu := d.queue
-			qu.N = d.count(t)
+			if other := otherCounts[d.Key]; other != nil {
+				if qu.N, err = other(s, c, p); err != nil {
+					return nil, err
+				}
+			} else {
+				qu.N = d.count(t)
+			}
 			out = append(out, qu)
 		}
 	}
@@ -122,7 +141,7 @@ func (s *Server) handleTodo(c *gin.Context) {
 	var page todoPage
 	for _, qu := range qs {
 		sec := todoSection{queue: qu}
-		if qu.N > 0 {
+		if qu.N > 0 && qu.Page == "" {
 			f, err := s.queueFilter(p, qu)
 			if err != nil {
 				s.fail(c, err)

@@ -15,6 +15,7 @@ import (
 	"rectify/cases/catalog"
 	"rectify/cases/checkpoint"
 	"rectify/cases/documents"
+	"rectify/cases/hotline"
 	"rectify/templates"
 )
 
@@ -34,6 +35,9 @@ type Server struct {
 	log    *slog.Logger
 	engine *gin.Engine
 	pages  map[string]*pageTemplate
+	// hotline takes 12310 reports; captchas are the public form's challenges.
+	hotline  *hotline.Service
+	captchas *captchas
 }
 
 // Config wires a Server.
@@ -56,11 +60,17 @@ type Config struct {
 	// LoginPerMinute and PublicPerMinute limit requests per client address
 	// to the login form and to the other public routes (defaults 10, 300).
 	LoginPerMinute, PublicPerMinute int
+	// Hotline takes 12310 reports (the public report pages and the hotline
+	// console). ReportsPerHour limits reports from one address (default
+	// 5), StatusPerHour the reporter's status requests (default 60).
+	Hotline                       *hotline.Service
+	ReportsPerHour, StatusPerHour int
 }
 
 // NewServer builds the routes.
 func NewServer(cfg Config) *Server {
-	s := &Server{cfg: cfg, svc: cfg.Service, access: cfg.Access, docs: cfg.Documents, cat: cfg.Catalog, log: cfg.Log}
+	s := &Server{cfg: cfg, svc: cfg.Service, access: cfg.Access, docs: cfg.Documents, cat: cfg.Catalog, log: cfg.Log,
+		hotline: cfg.Hotline, captchas: newCaptchas()}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -128,6 +138,7 @@ func NewServer(cfg Config) *Server {
 	e.POST("/feedback/new", s.handleFeedbackIssue)
 	e.GET("/verify", publicLimit, s.handleVerifyForm)
 	e.GET("/verify/:code", publicLimit, s.handleVerify)
+	s.hotlineRoutes(e, publicLimit)
 
 	// The JSON API.
 	api := e.Group("/api/v1")

@@ -64,6 +64,7 @@ var funcs = template.FuncMap{
 	"neg":        func(a int) int { return -a },
 	"filesize":   fileSize,
 	"field":      func(e *cases.Error, f string) string { return fieldMsg(e, f) },
+	"pct":        func(f float64) float64 { return 100 * f },
 }
 
 // fileSize is a file's size as an office writes it: KB and MB as Windows
@@ -137,6 +138,7 @@ func nav(u access.User, path string) []navItem {
 		}
 	}
 	add("/ledger", "问题台账", readers...)
+	add("/hotline", "12310举报", hotlineOnly...)
 	add("/cases/new", "登记问题", registrars...)
 	add("/feedback/new", "反馈函", officeOnly...)
 	add("/units", "被监督单位", everyone...)
@@ -214,6 +216,9 @@ var flashes = map[string]flashNote{
 	"closing-form-existing": {text: "本次销号的审批表此前已生成：%s"},
 	"feedback-issued":       {text: "已印发反馈函 %s"},
 	"feedback-existing":     {text: "该反馈函此前已印发：%s"},
+	"hotline-acted":         {text: "已%s"},
+	"hotline-registered":    {text: "已立案登记，台账编号 %s"},
+	"hotline-merged":        {text: "已并入问题 %s，该问题已记录 12310 举报来源"},
 }
 
 // flashOf is the notice a page shows: the sentence of a known key, filled

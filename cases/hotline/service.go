@@ -13,7 +13,6 @@ import (
 
 	"rectify/cases"
 	"rectify/cases/access"
-	"rectify/cases/calendar"
 	"rectify/cases/documents"
 )
 
@@ -64,7 +63,7 @@ type Config struct {
 	Cipher   Cipher
 	Blobs    documents.Blobs
 	Cases    *cases.Service
-	Calendar *calendar.Calendar
+	Calendar cases.Calendar
 	Auditor  Auditor
 	Location *time.Location
 	// AckDays is the acknowledgement deadline in working days (default AckDays).

@@ -8,12 +8,15 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
 	"rectify/cases/access"
 	"rectify/cases/checkpoint"
 	"rectify/cases/demo"
+	"rectify/cases/hotline"
 	"rectify/storage/keys"
 	"rectify/web"
 )
@@ -25,6 +28,10 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	secure := fs.Bool("secure-cookies", m.env("RECTIFY_SECURE_COOKIES", "") == "true", "mark cookies Secure when TLS ends at a proxy in front (RECTIFY_SECURE_COOKIES=true)")
 	demoDir := fs.String("demo-dir", m.env("RECTIFY_DEMO_DIR", ""), "a demo data set to load instead of the built-in one (units.csv, cases.json) (RECTIFY_DEMO_DIR)")
 	every := fs.Duration("checkpoint-every", durationEnv(m, "RECTIFY_CHECKPOINT_EVERY", time.Hour), "how often to sign a checkpoint of the ledger into the blob store, when anything changed (RECTIFY_CHECKPOINT_EVERY)")
+	keyFile := fs.String("reporter-key-file", m.env("RECTIFY_REPORTER_KEY_FILE", ""), "the key that seals 12310 reporters' identities (64 hex digits); it must exist; default <key-dir>/reporter.key, made on first start; "+keys.ReporterKeyEnv+" holds the key itself instead (RECTIFY_REPORTER_KEY_FILE)")
+	profile := fs.String("reporter-cipher", m.env("RECTIFY_REPORTER_CIPHER", hotline.ProfileSM4), "how reporters' identities are sealed: sm4-gcm (national algorithm, for 密评) or aes-256-gcm (RECTIFY_REPORTER_CIPHER)")
+	ackDays := fs.Int("ack-days", intEnv(m, "RECTIFY_ACK_DAYS", hotline.AckDays), "working days to triage a 12310 report (RECTIFY_ACK_DAYS)")
+	reportsPerHour := fs.Int("reports-per-hour", intEnv(m, "RECTIFY_REPORTS_PER_HOUR", 5), "public reports accepted per hour from one address (RECTIFY_REPORTS_PER_HOUR)")
 	debugAddr := fs.String("debug-addr", m.env("RECTIFY_DEBUG_ADDR", ""), "loopback address for the profiler and counters (/debug/pprof/, /debug/vars); empty: off (RECTIFY_DEBUG_ADDR)")
 	if err := parseArgs(fs, args); err != nil {
 		return exitCode(2)
@@ -63,6 +70,10 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	a.access = access.NewService(access.Shared(a.db, a.svc, true), access.Config{HashKey: k.HashKey})
+	hl, err := m.openHotline(ctx, a, c.keyDir(), *keyFile, *profile, *ackDays)
+	if err != nil {
+		return err
+	}
 	if *withDemo {
 		start := time.Now()
 		set := demo.Builtin()
@@ -98,7 +109,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	// closes (deferred above, so it runs after this).
 	defer func() { cpStop(); <-cpDone }()
 	srv := web.NewServer(web.Config{Service: a.svc, Access: a.access, Documents: a.docs, Catalog: a.catalog, Log: a.log,
-		SecureCookies: *secure, Office: c.Office, Fonts: &a.fonts,
+		SecureCookies: *secure, Office: c.Office, Fonts: &a.fonts, Hotline: hl, ReportsPerHour: *reportsPerHour,
 		Checkpoint: func(ctx context.Context) (checkpoint.Info, bool, error) { return checkpoint.Sign(ctx, a.svc, st) }})
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 2 * time.Minute,
 		WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
@@ -141,6 +152,37 @@ func (m *Main) cleanSessions(ctx context.Context, a *app) {
 		case <-t.C:
 		}
 	}
+}
+
+// openHotline opens the 12310 hotline with the reporter key. A missing
+// named key, or a key that does not match the one the database's
+// identities were sealed with, stops the server with a message saying so.
+func (m *Main) openHotline(ctx context.Context, a *app, keyDir, keyFile, profile string, ackDays int) (*hotline.Service, error) {
+	key, created, err := keys.ReporterKey(keyDir, keyFile, m.Getenv(keys.ReporterKeyEnv))
+	if err != nil {
+		return nil, err
+	}
+	ciph, err := hotline.NewCipher(profile, key)
+	if err != nil {
+		return nil, err
+	}
+	hl, err := hotline.Open(ctx, hotline.Config{Store: a.db, Cipher: ciph, Blobs: a.blobs, Cases: a.svc, Calendar: a.cfg.Calendar,
+		Auditor: a.access, Location: a.cfg.Location, AckDays: ackDays, Log: a.log})
+	if err != nil {
+		if created {
+			err = fmt.Errorf("%w（本次启动新生成了密钥文件 %s：原密钥文件很可能已丢失）", err, filepath.Join(keyDir, keys.ReporterKeyFile))
+		}
+		return nil, err
+	}
+	return hl, nil
+}
+
+// intEnv is the integer in environment variable k, or def.
+func intEnv(m *Main, k string, def int) int {
+	if n, err := strconv.Atoi(m.Getenv(k)); err == nil {
+		return n
+	}
+	return def
 }
 
 // durationEnv is the duration in environment variable k, or def.

@@ -20,15 +20,15 @@ const ReporterKeyFile = "reporter.key"
 // in their orchestrator.
 const ReporterKeyEnv = "RECTIFY_REPORTER_KEY"
 
-// ReporterKey returns the key that seals reporters' identities: from the
-// environment variable when it is set, from file when one is named (it must
+// ReporterKey returns the key that seals reporters' identities: from
+// fromEnv (the value of ReporterKeyEnv) when it is set, from file when one is named (it must
 // exist: a named key that is missing is an error, never a new key), and
 // otherwise from ReporterKeyFile in dir, made (mode 0600) on first use.
 // created says a new key was made; a database that already holds
 // identities then refuses it (hotline.Open checks its check value).
-func ReporterKey(dir, file string) (key []byte, created bool, err error) {
-	if v, ok := os.LookupEnv(ReporterKeyEnv); ok {
-		key, err := hex.DecodeString(strings.TrimSpace(v))
+func ReporterKey(dir, file, fromEnv string) (key []byte, created bool, err error) {
+	if fromEnv != "" {
+		key, err := hex.DecodeString(strings.TrimSpace(fromEnv))
 		if err != nil || len(key) != 32 {
 			return nil, false, fmt.Errorf("环境变量 %s 须为 64 位十六进制数字（32 字节的举报人信息密钥）", ReporterKeyEnv)
 		}
