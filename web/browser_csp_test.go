@@ -1,15 +1,18 @@
 package web_test
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"rectify/cases"
+	"rectify/cases/hotline"
 )
 
 // TestBrowserEveryPageKeepsThePolicy visits each page of the console, so
@@ -18,6 +21,11 @@ import (
 func TestBrowserEveryPageKeepsThePolicy(t *testing.T) {
 	e := newEnv(t)
 	no := e.register("QH001", cases.LevelInternal)
+	sub, err := e.Hotline.Submit(context.Background(), cases.GlobalScope, "sun.li", hotline.Intake{Channel: hotline.ChannelPhone, ReceivedAt: time.Now(),
+		UnitCode: "QH001", Allegation: "清河县教育局张某某长期不上班，工资照发。", Reporter: hotline.Reporter{Name: "王五"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	b := browser(t)
 	run(t, b, "login page", chromedp.Navigate(e.srv.URL+"/login"), chromedp.WaitVisible(`input[name=username]`, chromedp.ByQuery))
 	for _, tc := range []struct{ user, path, sel, shot string }{
@@ -35,6 +43,12 @@ func TestBrowserEveryPageKeepsThePolicy(t *testing.T) {
 		{"li.ming", "/cases/2026-9999", "main", ""},
 		{"li.ming", "/nosuchpage", "main", ""},
 		{"admin", "/admin/access-log", "main table", ""},
+		{"sun.li", "/hotline", "#reports", "desktop-hotline-queue.png"},
+		{"sun.li", "/hotline?all=1", "#reports", ""},
+		{"sun.li", "/hotline/new", "#hotline-new", "desktop-hotline-new.png"},
+		{"sun.li", "/hotline/reports/" + sub.Report.ID, "#report-actions", ""},
+		{"sun.li", "/report", "img.captcha", ""},
+		{"sun.li", "/report/status", "#status-form", ""},
 	} {
 		e.browserLogin(t, b, tc.user)
 		run(t, b, tc.user+" opens "+tc.path, chromedp.Navigate(e.srv.URL+tc.path), chromedp.WaitVisible(tc.sel, chromedp.ByQuery))
