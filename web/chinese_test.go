@@ -177,8 +177,8 @@ type chineseCases struct {
 	// report is an open 12310 report with a file, dismissedReport a settled one.
 	report, reportFile, dismissedReport string
 	cases                               []string
-	verifying, submitted          string
-	doc, code, evidence, closedNo string
+	verifying, submitted                string
+	doc, code, evidence, closedNo       string
 }
 
 // chineseWorld fills e with a case in each state the walk should show, a
