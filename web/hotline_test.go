@@ -328,3 +328,65 @@ func TestPublicReportLimits(t *testing.T) {
 		}
 	})
 }
+
+// TestHotlineMergeAndDismiss: a report merged into an existing case adds a
+// source to it (no second case), and a retry does not add it twice; a
+// dismissed report shows the reporter the public reply, never the reason.
+func TestHotlineMergeAndDismiss(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	no := e.register("QH001", cases.LevelInternal)
+	receipt, secret := e.fileReport(t, reportFields("清河县教育局局机关核定行政编制20名，实有22人，仍新进人员2名，超编进人。"))
+	first := onlyReport(t, e)
+	act := func(id string, v url.Values) response {
+		v.Set(web.CSRFField, csrfOf(e, "sun.li"))
+		return e.req("POST", "/hotline/reports/"+id+"/actions", "sun.li", "application/x-www-form-urlencoded", strings.NewReader(v.Encode()))
+	}
+	// The case is its twin.
+	page := e.req("GET", "/hotline/reports/"+first.ID, "sun.li", "", nil)
+	if !strings.Contains(page.Raw, `href="/cases/`+no+`"`) {
+		t.Fatalf("the twin %s is not offered", no)
+	}
+	if res := act(first.ID, url.Values{"action": {"merge"}, "case_no": {no}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("merge: %d %.400s", res.Status, res.Raw)
+	}
+	k, _ := e.Service.Case(ctx, cases.GlobalScope, no)
+	var hotlineSources int
+	for _, s := range k.Sources {
+		if s.Source == "hotline" && s.Origin == "report:"+first.ID && s.Ref == "12310-"+first.ID {
+			hotlineSources++
+		}
+	}
+	if hotlineSources != 1 || e.Service.Size() != 1 {
+		t.Fatalf("case sources %+v, %d cases", k.Sources, e.Service.Size())
+	}
+	// A second merge is refused: the report is settled.
+	if res := act(first.ID, url.Values{"action": {"merge"}, "case_no": {no}}); res.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("second merge: %d", res.Status)
+	}
+	if r, _ := e.Hotline.Report(ctx, cases.GlobalScope, first.ID); r.State != hotline.StateMerged || r.CaseNo != no {
+		t.Fatalf("report after merging: %s %s", r.State, r.CaseNo)
+	}
+	if r, _ := e.Hotline.Status(ctx, receipt, secret); r.State.PublicStatus() != "已办结" {
+		t.Fatalf("public status %s", r.State.PublicStatus())
+	}
+
+	// Another report, dismissed.
+	receipt, secret = e.fileReport(t, reportFields("清河县人民医院退休医生王某某退休后仍在医院领取在职工资，吃空饷。"))
+	var second hotline.Report
+	rs, _, _ := e.Hotline.List(ctx, hotline.Filter{Scope: cases.GlobalScope, Open: true})
+	second = rs[0]
+	res := act(second.ID, url.Values{"action": {"dismiss"}, "reason": {"内部：经核查系返聘人员，劳务报酬合规"}, "text": {"经核实，所反映问题不属实。感谢您的监督。"}})
+	if res.Status != http.StatusSeeOther {
+		t.Fatalf("dismiss: %d %.400s", res.Status, res.Raw)
+	}
+	code, body := postForm(t, e.srv.URL, "/report/status", url.Values{"receipt": {receipt}, "secret": {secret}})
+	if code != 200 || !strings.Contains(body, "已办结") || !strings.Contains(body, "不属实") || strings.Contains(body, "返聘") {
+		t.Fatalf("reporter's view of a dismissed report: %d %.600s", code, body)
+	}
+	// Settled: no more additions.
+	code, body = postForm(t, e.srv.URL, "/report/add", url.Values{"receipt": {receipt}, "secret": {secret}, "addition": {"补充"}})
+	if code != http.StatusUnprocessableEntity || !strings.Contains(body, "已办结") {
+		t.Fatalf("addition to a settled report: %d", code)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"rectify/cases/demo"
 	"rectify/storage/keys"
 )
 
@@ -46,4 +47,19 @@ func TestServeStopsOnLostReporterKey(t *testing.T) {
 		t.Fatal(err)
 	}
 	start(t, env, "serve", "--data", dir, "--addr", "127.0.0.1:0")
+}
+
+// TestServeDemoHasHotlineReports: the demo fills the hotline's queue, and
+// the public report page answers without a login.
+func TestServeDemoHasHotlineReports(t *testing.T) {
+	dir := t.TempDir()
+	p := start(t, []string{"RECTIFY_MONGO_URI=", "RECTIFY_REPORTER_KEY=", "RECTIFY_REPORTER_KEY_FILE="}, "serve", "--demo", "--data", dir, "--addr", "127.0.0.1:0")
+	as := login(t, p.url(), "sun.li", demo.Password)
+	code, body := get(t, p.url()+"/hotline", &as)
+	if code != 200 || strings.Count(body, `data-label="受理编号"`) != 3 || !strings.Contains(body, "待分办") {
+		t.Fatalf("the demo's triage queue: %d %.500s", code, body)
+	}
+	if code, body := get(t, p.url()+"/report", nil); code != 200 || !strings.Contains(body, "12310 网上举报") {
+		t.Fatalf("public report page: %d", code)
+	}
 }

@@ -88,6 +88,9 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		if _, err := demo.LoadUsers(ctx, a.access); err != nil {
 			return err
 		}
+		if _, err := hl.LoadDemo(ctx); err != nil {
+			return err
+		}
 		fmt.Fprintf(m.Stdout, "Demo accounts (password %s for all):\n", demo.Password)
 		for _, u := range demo.Users {
 			fmt.Fprintf(m.Stdout, "  %-12s %-10s %s\n", u.ID, u.Roles[0], u.Name)
