@@ -384,16 +384,26 @@ func (s *Service) Twins(ctx context.Context, scope cases.Scope, r Report) ([]Twi
 			cands = append(cands, Candidate{Report: o.ID, UnitCode: o.UnitCode, Text: o.Allegation, At: o.ReceivedAt})
 		}
 	}
-	f := cases.CaseFilter{Scope: scope, UnitCode: r.UnitCode}
-	cs, err := s.cfg.Cases.AllCases(ctx, f)
-	if err != nil {
-		return nil, err
-	}
-	for _, c := range cs {
-		if strings.HasPrefix(c.Origin, "report:") && c.Origin == Origin(r.ID) {
-			continue
+	// Cases are compared only for a report that names its unit: a report
+	// about an unknown unit would otherwise be held against the whole
+	// ledger. Its twins among reports are still found.
+	if r.UnitCode != "" {
+		cs, err := s.cfg.Cases.AllCases(ctx, cases.CaseFilter{Scope: scope, UnitCode: r.UnitCode})
+		if err != nil {
+			return nil, err
 		}
-		cands = append(cands, Candidate{CaseNo: c.No, UnitCode: c.UnitCode, Text: c.Title + "。" + c.Facts, At: c.CreatedAt})
+		for _, c := range cs {
+			if c.Origin == Origin(r.ID) {
+				continue
+			}
+			text := c.Title + "。" + c.Facts
+			if c.Level == cases.LevelSecret {
+				// A secret case's facts are read one logged read at a
+				// time, on its own page: a list of twins shows its title.
+				text = c.Title
+			}
+			cands = append(cands, Candidate{CaseNo: c.No, UnitCode: c.UnitCode, Text: text, At: c.CreatedAt})
+		}
 	}
 	return Twins(r, s.cfg.Now(), cands), nil
 }
