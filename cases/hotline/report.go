@@ -159,10 +159,23 @@ func Validate(in Intake, now time.Time, unitKnown func(code string) bool) (Intak
 		fe.Add(cases.Invalid("allegation", "举报内容至少 %d 个字，请写明单位、人员和具体问题", MinAllegation))
 	case n > MaxAllegation:
 		fe.Add(cases.Invalid("allegation", "举报内容不能超过 %d 个字", MaxAllegation))
+	case personal.Contains(in.Allegation):
+		// The allegation is stored in clear and may become a case's facts:
+		// a number typed there could name the reporter.
+		fe.Add(cases.Invalid("allegation", "举报内容中含有身份证号码或手机号码：为保护举报人，联系方式请填在“举报人信息”栏（加密保存）；被举报人的号码请以文字说明代替"))
 	default:
 		fe.Add(cases.CheckLongText("allegation", in.Allegation, true))
 	}
 	return in, fe.Err()
+}
+
+// noPersonalNumbers refuses an ID or mobile number in what the reporter
+// writes in clear (an answer, an addition): it could name them.
+func noPersonalNumbers(field, s string) error {
+	if personal.Contains(s) {
+		return cases.Invalid(field, "内容中含有身份证号码或手机号码：为保护举报人，请勿在此填写联系方式")
+	}
+	return nil
 }
 
 func checkLen(field, s string, max int, what string) error {
@@ -329,6 +342,7 @@ func Decide(r Report, e Event) error {
 		}
 		fe.Add(checkLen("answer", e.Text, MaxAllegation, "答复"))
 		fe.Add(cases.CheckLongText("answer", e.Text, true))
+		fe.Add(noPersonalNumbers("answer", e.Text))
 	case KindAdd:
 		if !open {
 			return cases.Refused("report-state", "举报已办结，不能再补充材料；如有新的问题，请重新举报")
@@ -338,6 +352,7 @@ func Decide(r Report, e Event) error {
 		}
 		fe.Add(checkLen("addition", e.Text, MaxAllegation, "补充内容"))
 		fe.Add(cases.CheckLongText("addition", e.Text, false))
+		fe.Add(noPersonalNumbers("addition", e.Text))
 	case KindReply:
 		fe.Add(checkLen("public_reply", e.Text, 500, "公开答复"))
 		fe.Add(cases.CheckLongText("public_reply", e.Text, true))

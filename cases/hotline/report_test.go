@@ -47,6 +47,7 @@ func TestValidate(t *testing.T) {
 		{"ErrBothUnitForms", func(in *Intake) { in.UnitText = "教育局" }, "unit_code"},
 		{"ErrFuture", func(in *Intake) { in.ReceivedAt = now.Add(time.Hour) }, "received_at"},
 		{"ErrTooLong", func(in *Intake) { in.Allegation = strings.Repeat("空", MaxAllegation+1) }, "allegation"},
+		{"ErrPhoneInAllegation", func(in *Intake) { in.Allegation += "我的电话 139 1234 5678" }, "allegation"},
 		{"OKPhoneWithSeparators", func(in *Intake) { in.Reporter.Phone = "+86 138-0013-8000" }, ""},
 	}
 	for _, tt := range tests {
@@ -83,6 +84,7 @@ func TestDecideAndApply(t *testing.T) {
 		{"OKAsk", received, Event{Kind: KindAsk, Text: "请补充时间"}, ""},
 		{"ErrAskEmpty", received, Event{Kind: KindAsk}, cases.EINVALID},
 		{"OKAnswer", asked, Event{Kind: KindAnswer, Question: 1, Text: "人事科"}, ""},
+		{"ErrAnswerWithPhone", asked, Event{Kind: KindAnswer, Question: 1, Text: "打我电话 13912345678"}, cases.EINVALID},
 		{"ErrAnswerTwice", answered, Event{Kind: KindAnswer, Question: 1, Text: "又一次"}, cases.ECONFLICT},
 		{"ErrAnswerNoQuestion", asked, Event{Kind: KindAnswer, Question: 9, Text: "x"}, cases.EINVALID},
 		{"ErrDismissWithoutReason", asked, Event{Kind: KindDismiss, Text: "不属实"}, cases.EINVALID},
