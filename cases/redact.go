@@ -110,6 +110,9 @@ var FieldLabels = map[string]string{
 	"addressee": "主送机关", "copies_to": "抄送机关", "code": "单位代码", "kind": "单位类别", "parent": "上级单位",
 	// Referral batches (巡察移交).
 	"office": "移交机关", "letter_no": "移交函号", "round": "巡察轮次", "team": "巡察组",
+	// The 12310 hotline (cases/hotline).
+	"allegation": "举报内容", "unit_text": "被举报单位名称", "question": "问题", "answer": "答复", "addition": "补充内容",
+	"public_reply": "公开答复", "case_no": "台账编号", "reporter_name": "举报人姓名", "reporter_address": "联系地址",
 }
 
 // label is a field's name as people read it; an item of a list

@@ -170,6 +170,8 @@ func limitBody(c *gin.Context) {
 	case strings.HasPrefix(c.ContentType(), "multipart/") &&
 		(strings.HasSuffix(c.Request.URL.Path, "/evidence") || strings.HasSuffix(c.Request.URL.Path, "/actions")):
 		limit = MaxEvidenceBody // a submission carries its evidence files
+	case strings.HasPrefix(c.ContentType(), "multipart/") && reportUploads[c.Request.URL.Path]:
+		limit = MaxReportBody // a report carries its files
 	}
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
 	c.Next()
@@ -192,18 +194,26 @@ type limiter struct {
 	burst   int
 	buckets map[string]*rate.Limiter
 	reset   time.Time
+	forget  time.Duration
 }
 
 func newLimiter(perMinute, burst int) *limiter {
-	return &limiter{every: rate.Limit(float64(perMinute) / 60), burst: burst, buckets: map[string]*rate.Limiter{}}
+	return &limiter{every: rate.Limit(float64(perMinute) / 60), burst: burst, buckets: map[string]*rate.Limiter{}, forget: 10 * time.Minute}
+}
+
+// newHourlyLimiter allows perHour requests an hour from one address, all at
+// once at most. Its buckets are kept an hour, the time one takes to refill:
+// forgetting sooner would hand out a fresh allowance early.
+func newHourlyLimiter(perHour int) *limiter {
+	return &limiter{every: rate.Limit(float64(perHour) / 3600), burst: perHour, buckets: map[string]*rate.Limiter{}, forget: time.Hour}
 }
 
 func (l *limiter) allow(key string) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	// Forget idle addresses every ten minutes; a full bucket is the same as none.
+	// Forget idle addresses every so often; a full bucket is the same as none.
 	if now := time.Now(); now.After(l.reset) {
-		l.buckets, l.reset = map[string]*rate.Limiter{}, now.Add(10*time.Minute)
+		l.buckets, l.reset = map[string]*rate.Limiter{}, now.Add(l.forget)
 	}
 	b, ok := l.buckets[key]
 	if !ok {

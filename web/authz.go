@@ -21,6 +21,9 @@ var (
 	admins     = []cases.Role{cases.RoleAdmin}
 	officeOnly = []cases.Role{cases.RoleOffice}
 	issuers    = []cases.Role{cases.RoleOffice, cases.RoleApprover}
+	// hotlineOnly: reports carry the reporter's identity, which only the
+	// hotline's operators may read.
+	hotlineOnly = []cases.Role{cases.RoleHotline}
 )
 
 // DeniedMessage is the answer when a role may not use a route.
@@ -111,6 +114,21 @@ var routeRoles = map[string][]cases.Role{
 	"GET /api/v1/audit-referrals/:id":                  issuers,
 	"POST /api/v1/audit-referrals/:id/feedback-letter": officeOnly,
 	"POST /api/v1/audit-clues/:id/decision":            officeOnly,
+	// The 12310 hotline: public report pages, and the operators' console.
+	"GET /report":                         public,
+	"POST /report":                        public,
+	"GET /report/captcha/:id":             public,
+	"GET /report/status":                  public,
+	"POST /report/status":                 public,
+	"POST /report/answer":                 public,
+	"POST /report/add":                    public,
+	"GET /hotline":                        hotlineOnly,
+	"GET /hotline/new":                    hotlineOnly,
+	"POST /hotline/new":                   hotlineOnly,
+	"GET /hotline/reports/:id":            hotlineOnly,
+	"POST /hotline/reports/:id/actions":   hotlineOnly,
+	"POST /hotline/reports/:id/reporter":  hotlineOnly,
+	"GET /hotline/reports/:id/files/:fid": hotlineOnly,
 }
 
 // RouteRoles returns the roles allowed on a route ("METHOD path" in gin

@@ -7,10 +7,12 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"rectify/cases"
+	"rectify/cases/hotline"
 )
 
 // TestBrowserEveryPageKeepsThePolicy visits each page of the console, so
@@ -25,6 +27,11 @@ func TestBrowserEveryPageKeepsThePolicy(t *testing.T) {
 	}
 	batch := e.apiBatch(2, nil).Body["id"].(string)
 	ref := e.auditReferral("云审移〔2026〕5号", e.Service.Today())
+	sub, err := e.Hotline.Submit(context.Background(), cases.GlobalScope, "sun.li", hotline.Intake{Channel: hotline.ChannelPhone, ReceivedAt: time.Now(),
+		UnitCode: "QH001", Allegation: "清河县教育局张某某长期不上班，工资照发。", Reporter: hotline.Reporter{Name: "王五"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	b := browser(t)
 	run(t, b, "login page", chromedp.Navigate(e.srv.URL+"/login"), chromedp.WaitVisible(`input[name=username]`, chromedp.ByQuery))
 	for _, tc := range []struct{ user, path, sel, shot string }{
@@ -56,6 +63,12 @@ func TestBrowserEveryPageKeepsThePolicy(t *testing.T) {
 		{"li.ming", "/audit-referrals/new", `form[action="/audit-referrals/new"]`, ""},
 		{"li.ming", "/audit-referrals/" + ref.ID, "section.clue", ""},
 		{"wang.fang", "/audit-referrals/" + ref.ID, "section.clue", ""},
+		{"sun.li", "/hotline", "#reports", "desktop-hotline-queue.png"},
+		{"sun.li", "/hotline?all=1", "#reports", ""},
+		{"sun.li", "/hotline/new", "#hotline-new", "desktop-hotline-new.png"},
+		{"sun.li", "/hotline/reports/" + sub.Report.ID, "#report-actions", ""},
+		{"sun.li", "/report", "img.captcha", ""},
+		{"sun.li", "/report/status", "#status-form", ""},
 	} {
 		e.browserLogin(t, b, tc.user)
 		run(t, b, tc.user+" opens "+tc.path, chromedp.Navigate(e.srv.URL+tc.path), chromedp.WaitVisible(tc.sel, chromedp.ByQuery))

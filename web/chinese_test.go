@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 	"unicode"
 
 	"golang.org/x/net/html"
@@ -16,6 +17,7 @@ import (
 	"rectify/cases/casetest"
 	"rectify/cases/catalog"
 	"rectify/cases/clue"
+	"rectify/cases/hotline"
 )
 
 // TestEveryPageSpeaksChinese logs in as each role (and as nobody), walks
@@ -59,6 +61,12 @@ func TestEveryPageSpeaksChinese(t *testing.T) {
 			return []string{"/admin/tokens/" + tok.Short() + "/revoke", "/admin/tokens/000000000000/revoke"}
 		case "/audit-referrals/:id":
 			return []string{"/audit-referrals/" + ref.ID, "/audit-referrals/0123456789abcdef", "/audit-referrals/nope"}
+		case "/report/captcha/:id":
+			return []string{"/report/captcha/nope"}
+		case "/hotline/reports/:id":
+			return []string{"/hotline/reports/" + w.report, "/hotline/reports/" + w.dismissedReport, "/hotline/reports/JB-NOPE"}
+		case "/hotline/reports/:id/files/:fid":
+			return []string{"/hotline/reports/" + w.report + "/files/" + w.reportFile, "/hotline/reports/" + w.report + "/files/nope"}
 		}
 		return []string{path}
 	}
@@ -150,6 +158,23 @@ func TestEveryPageSpeaksChinese(t *testing.T) {
 	form("/audit-referrals/new", url.Values{"rows": {"2"}, "clue.1.title": {"超编进人"}})
 	form("/audit-clues/"+ref.Clues[1].ID+"/decision", url.Values{"outcome": {"rejected"}})
 	form("/audit-clues/"+ref.Clues[0].ID+"/decision", url.Values{"outcome": {"rejected"}, "reason": {"查无实据"}})
+	// The hotline's forms and the public ones.
+	_, hcsrf := e.session("sun.li")
+	hform := func(path string, v url.Values) {
+		v.Set("csrf_token", hcsrf)
+		r := e.req("POST", path, "sun.li", "application/x-www-form-urlencoded", strings.NewReader(v.Encode()))
+		checkChinese(t, "sun.li POST "+path, r.Raw)
+	}
+	hform("/hotline/new", url.Values{"reporter_id": {"123"}})
+	hform("/hotline/reports/"+w.report+"/actions", url.Values{"action": {"dismiss"}})
+	hform("/hotline/reports/"+w.report+"/actions", url.Values{"action": {"register"}})
+	hform("/hotline/reports/"+w.report+"/actions", url.Values{"action": {"merge"}, "case_no": {"2026-9999"}})
+	hform("/hotline/reports/"+w.report+"/actions", url.Values{"action": {"bogus"}})
+	hform("/hotline/reports/"+w.report+"/reporter", url.Values{})
+	for _, p := range []string{"/report", "/report/status", "/report/answer", "/report/add"} {
+		r := e.req("POST", p, "", "application/x-www-form-urlencoded", strings.NewReader("receipt=x&secret=y"))
+		checkChinese(t, "POST "+p, r.Raw)
+	}
 	// The access log names users, actions, levels and filters in words.
 	log := e.req("GET", "/admin/access-log", "admin", "", nil)
 	for _, want := range []string{"李明", "王芳", "查阅案件", "查阅办理记录", "下载文件", "导出台账（CSV）", "秘密",
@@ -196,9 +221,11 @@ func TestEveryPageSpeaksChinese(t *testing.T) {
 
 // chineseCases are the cases, documents and log entries the walk shows.
 type chineseCases struct {
-	cases                         []string
-	verifying, submitted          string
-	doc, code, evidence, closedNo string
+	// report is an open 12310 report with a file, dismissedReport a settled one.
+	report, reportFile, dismissedReport string
+	cases                               []string
+	verifying, submitted                string
+	doc, code, evidence, closedNo       string
 }
 
 // chineseWorld fills e with a case in each state the walk should show, a
@@ -210,6 +237,27 @@ func chineseWorld(t *testing.T, e *testEnv) chineseCases {
 	office := casetest.Office
 	unit := cases.Actor{ID: "unit.qh001", Name: "清河县教育局联络员", Role: cases.RoleUnit}
 	var w chineseCases
+	pdf := append([]byte("%PDF-1.4 举报材料"), bytes.Repeat([]byte{' '}, 3000)...)
+	in := hotline.Intake{Channel: hotline.ChannelLetter, ReceivedAt: time.Now(), UnitCode: "QH001", Allegation: "清河县教育局张某某长期不上班，工资照发。",
+		Reporter: hotline.Reporter{Name: "匿名者", Phone: "13800138000"}}
+	sub, err := e.Hotline.Submit(ctx, cases.GlobalScope, "sun.li", in, []hotline.Upload{{Name: "材料.pdf", Data: pdf}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.report, w.reportFile = sub.Report.ID, sub.Report.Attachments[0].ID
+	hotlineActor := cases.Actor{ID: "sun.li", Name: "孙丽", Role: cases.RoleHotline}
+	if _, err := e.Hotline.Act(ctx, cases.GlobalScope, hotlineActor, w.report, hotline.Event{Kind: hotline.KindAsk, Text: "请补充时间"}, 0); err != nil {
+		t.Fatal(err)
+	}
+	in.Reporter = hotline.Reporter{}
+	sub, err = e.Hotline.Submit(ctx, cases.GlobalScope, "sun.li", in, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.dismissedReport = sub.Report.ID
+	if _, err := e.Hotline.Act(ctx, cases.GlobalScope, hotlineActor, w.dismissedReport, hotline.Event{Kind: hotline.KindDismiss, Reason: "查无实据", Text: "经核实，反映的问题不属实。"}, 0); err != nil {
+		t.Fatal(err)
+	}
 	registered := e.register("QH001", cases.LevelInternal)
 	secret := e.register("QH001", cases.LevelSecret)
 	w.verifying = e.register("QH001", cases.LevelPublic)

@@ -22,6 +22,7 @@ import (
 	"rectify/cases/checkpoint"
 	"rectify/cases/clue"
 	"rectify/cases/documents"
+	"rectify/cases/hotline"
 	"rectify/cases/referral"
 	"rectify/storage/blob/localblob"
 	"rectify/templates"
@@ -62,6 +63,7 @@ type testEnv struct {
 	t       testing.TB
 	Access  *access.Service
 	Server  *web.Server
+	Hotline *hotline.Service
 	srv     *httptest.Server
 	clock   *clock
 
@@ -118,13 +120,15 @@ func newEnv(t testing.TB) *testEnv {
 		t.Fatal(err)
 	}
 	cps := &checkpoint.Store{Blobs: blobs, Signer: key, Public: &key.PublicKey}
+	hl := newHotline(t, env, blobs, acc)
 	s := web.NewServer(web.Config{Service: env.Service, Access: acc, Documents: docs, Referral: ref, Clues: clues, Catalog: env.Catalog, LoginPerMinute: 1000, PublicPerMinute: 10000,
+		Hotline: hl, ReportsPerHour: 1000, StatusPerHour: 1000,
 		Checkpoint: func(ctx context.Context) (checkpoint.Info, bool, error) {
 			return checkpoint.Sign(ctx, env.Service, cps)
 		}})
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
-	return &testEnv{Env: env, Docs: docs, Clues: clues, blobDir: blobDir, t: t, Access: acc, Server: s, srv: srv, clock: clk, sessions: map[string][2]string{}}
+	return &testEnv{Env: env, Docs: docs, Clues: clues, blobDir: blobDir, t: t, Access: acc, Server: s, srv: srv, clock: clk, sessions: map[string][2]string{}, Hotline: hl}
 }
 
 // session logs user in once (through the access service) and returns the
@@ -229,4 +233,23 @@ func (e *testEnv) counts() map[string]int64 {
 	n := e.Counts(e.t)
 	delete(n, "sessions")
 	return n
+}
+
+// hotlineKey is the reporter key of the test servers.
+var hotlineKey = bytes.Repeat([]byte{0x5a}, hotline.KeySize)
+
+// newHotline opens the hotline service on env's database with the SM4 profile.
+func newHotline(t testing.TB, env *casetest.Env, blobs documents.Blobs, acc *access.Service) *hotline.Service {
+	t.Helper()
+	ciph, err := hotline.NewCipher(hotline.ProfileSM4, hotlineKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cal, _ := calendar.Builtin()
+	hl, err := hotline.Open(context.Background(), hotline.Config{Store: env.DB, Cipher: ciph, Blobs: blobs, Cases: env.Service,
+		Calendar: cal, Auditor: acc, StatusFloor: 300 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return hl
 }

@@ -26,6 +26,9 @@ type queue struct {
 
 // Href is the queue on the ledger, or on its own list.
 func (q queue) Href() string {
+	if q.Path != "" && len(q.Query) == 0 {
+		return q.Path
+	}
 	if q.Path != "" {
 		return q.Path + "?" + q.Query.Encode()
 	}
@@ -50,9 +53,11 @@ func q(kv ...string) url.Values {
 	return v
 }
 
-// queueDefs are the work queues, in the order the header shows them. The
-// hotline's queue (to triage) comes with the intake channels.
+// queueDefs are the work queues, in the order the header shows them.
+
 var queueDefs = []queueDef{
+	{queue{Key: "to-triage", Label: "待分办", Hint: "12310 举报：核实后立案、并入已有问题或查无实据", Path: "/hotline"},
+		[]cases.Role{cases.RoleHotline}, nil, (*Server).triageCount},
 	{queue{Key: "to-verify", Label: "待核实", Hint: "新登记和核实中的问题线索：核实后下达整改或不予立案",
 		Query: q("state", "registered,verifying", "sort", "no")}, []cases.Role{cases.RoleOffice},
 		func(t cases.Tally) int { return t.ByState[cases.StateRegistered] + t.ByState[cases.StateVerifying] }, nil},
@@ -164,4 +169,14 @@ func (s *Server) queueFilter(p *principal, qu queue) (cases.CaseFilter, error) {
 	f, err := s.caseFilterOf(qu.Query, p)
 	f.Page, f.PerPage = 1, todoShown
 	return f, err
+}
+
+// triageCount is the hotline's 待分办; without the count the header still
+// shows (logged).
+func (s *Server) triageCount(c *gin.Context, p *principal) int {
+	n, err := s.countToTriage(c, p)
+	if err != nil {
+		s.log.Error("count the reports to triage", "err", err)
+	}
+	return n
 }

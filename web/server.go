@@ -16,6 +16,7 @@ import (
 	"rectify/cases/checkpoint"
 	"rectify/cases/clue"
 	"rectify/cases/documents"
+	"rectify/cases/hotline"
 	"rectify/cases/referral"
 	"rectify/templates"
 )
@@ -38,6 +39,9 @@ type Server struct {
 	log    *slog.Logger
 	engine *gin.Engine
 	pages  map[string]*pageTemplate
+	// hotline takes 12310 reports; captchas are the public form's challenges.
+	hotline  *hotline.Service
+	captchas *captchas
 }
 
 // Config wires a Server.
@@ -65,11 +69,17 @@ type Config struct {
 	// LoginPerMinute and PublicPerMinute limit requests per client address
 	// to the login form and to the other public routes (defaults 10, 300).
 	LoginPerMinute, PublicPerMinute int
+	// Hotline takes 12310 reports (the public report pages and the hotline
+	// console). ReportsPerHour limits reports from one address (default
+	// 5), StatusPerHour the reporter's status requests (default 60).
+	Hotline                       *hotline.Service
+	ReportsPerHour, StatusPerHour int
 }
 
 // NewServer builds the routes.
 func NewServer(cfg Config) *Server {
-	s := &Server{cfg: cfg, svc: cfg.Service, access: cfg.Access, docs: cfg.Documents, ref: cfg.Referral, clues: cfg.Clues, cat: cfg.Catalog, log: cfg.Log}
+	s := &Server{cfg: cfg, svc: cfg.Service, access: cfg.Access, docs: cfg.Documents, ref: cfg.Referral, clues: cfg.Clues, cat: cfg.Catalog, log: cfg.Log,
+		hotline: cfg.Hotline, captchas: newCaptchas()}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -159,6 +169,7 @@ func NewServer(cfg Config) *Server {
 	e.POST("/audit-clues/:id/decision", s.needClues, s.handleAuditDecision)
 	e.GET("/verify", publicLimit, s.handleVerifyForm)
 	e.GET("/verify/:code", publicLimit, s.handleVerify)
+	s.hotlineRoutes(e, publicLimit)
 
 	// The JSON API.
 	api := e.Group("/api/v1")

@@ -64,6 +64,7 @@ var funcs = template.FuncMap{
 	"neg":        func(a int) int { return -a },
 	"filesize":   fileSize,
 	"field":      func(e *cases.Error, f string) string { return fieldMsg(e, f) },
+	"pct":        func(f float64) float64 { return 100 * f },
 }
 
 // fileSize is a file's size as an office writes it: KB and MB as Windows
@@ -137,6 +138,7 @@ func nav(u access.User, path string) []navItem {
 		}
 	}
 	add("/ledger", "问题台账", readers...)
+	add("/hotline", "12310举报", hotlineOnly...)
 	add("/cases/new", "登记问题", registrars...)
 	add("/batches", "巡察移交", batchReaders...)
 	add("/feedback/new", "反馈函", officeOnly...)
@@ -233,6 +235,9 @@ var flashes = map[string]flashNote{
 	"clue-confirmed":        {text: "线索 %s 已认定，登记为问题 %s"},
 	"clue-rejected":         {text: "线索 %s 已作不予认定"},
 	"clue-existing":         {text: "线索 %s 此前已作出「%s」的决定"},
+	"hotline-acted":         {text: "已%s"},
+	"hotline-registered":    {text: "已立案登记，台账编号 %s"},
+	"hotline-merged":        {text: "已并入问题 %s，该问题已记录 12310 举报来源"},
 }
 
 // flashOf is the notice a page shows: the sentence of a known key, filled

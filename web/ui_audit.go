@@ -111,7 +111,10 @@ const (
 
 func (s *Server) auditNewPage(c *gin.Context, p *principal, n int) (auditNewPage, error) {
 	page := auditNewPage{Received: s.svc.Today()}
-	units, err := s.unitOptions(c, p)
+	units, err := s.unitOptions(c, p.scope, "")
+	for i := range units {
+		units[i].Label += "（" + units[i].Value + "）"
+	}
 	if err != nil {
 		return page, err
 	}
@@ -139,24 +142,6 @@ func levelOptions(sel cases.Level) []option {
 		out = append(out, option{string(l), levelLabels[l], l == sel})
 	}
 	return out
-}
-
-// unitOptions lists the units in p's scope.
-func (s *Server) unitOptions(c *gin.Context, p *principal) ([]option, error) {
-	var out []option
-	f := cases.UnitFilter{Scope: p.scope, PerPage: cases.MaxPerPage}
-	for f.Page = 1; ; f.Page++ {
-		us, total, err := s.svc.Units(c, f)
-		if err != nil {
-			return nil, err
-		}
-		for _, u := range us {
-			out = append(out, option{u.Code, u.Name + "（" + u.Code + "）", false})
-		}
-		if len(us) == 0 || f.Page*f.PerPage >= total {
-			return out, nil
-		}
-	}
 }
 
 func selected(os []option, v string) []option {

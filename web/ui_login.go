@@ -82,7 +82,7 @@ func landing(roles []cases.Role) string {
 	case has(cases.RoleUnit):
 		return "/ledger?state=" + strings.Join([]string{"rectifying", "submitted", "reopened"}, ",")
 	case has(cases.RoleHotline):
-		return "/cases/new"
+		return "/hotline"
 	case has(cases.RoleAdmin):
 		return "/admin/users"
 	case has(cases.RolePatrol), has(cases.RoleReviewer), has(cases.RoleLiaison):

@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -15,6 +17,7 @@ import (
 	"rectify/cases/checkpoint"
 	"rectify/cases/clue"
 	"rectify/cases/demo"
+	"rectify/cases/hotline"
 	"rectify/cases/referral"
 	"rectify/storage/keys"
 	"rectify/web"
@@ -27,6 +30,10 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	secure := fs.Bool("secure-cookies", m.env("RECTIFY_SECURE_COOKIES", "") == "true", "TLS 由前置代理终结时，为 Cookie 加上 Secure 标记 (RECTIFY_SECURE_COOKIES=true)")
 	demoDir := fs.String("demo-dir", m.env("RECTIFY_DEMO_DIR", ""), "代替内置演示数据载入的演示数据目录（units.csv、cases.json） (RECTIFY_DEMO_DIR)")
 	every := fs.Duration("checkpoint-every", durationEnv(m, "RECTIFY_CHECKPOINT_EVERY", time.Hour), "台账有变更时，每隔多久签署一次检查点并写入文件存储 (RECTIFY_CHECKPOINT_EVERY)")
+	keyFile := fs.String("reporter-key-file", m.env("RECTIFY_REPORTER_KEY_FILE", ""), "the key that seals 12310 reporters' identities (64 hex digits); it must exist; default <key-dir>/reporter.key, made on first start; "+keys.ReporterKeyEnv+" holds the key itself instead (RECTIFY_REPORTER_KEY_FILE)")
+	profile := fs.String("reporter-cipher", m.env("RECTIFY_REPORTER_CIPHER", hotline.ProfileSM4), "举报人身份信息的加密方式：sm4-gcm（国密，满足密评）或 aes-256-gcm (RECTIFY_REPORTER_CIPHER)")
+	ackDays := fs.Int("ack-days", intEnv(m, "RECTIFY_ACK_DAYS", hotline.AckDays), "12310 举报的分办期限（工作日） (RECTIFY_ACK_DAYS)")
+	reportsPerHour := fs.Int("reports-per-hour", intEnv(m, "RECTIFY_REPORTS_PER_HOUR", 5), "同一地址每小时可提交的公众举报数 (RECTIFY_REPORTS_PER_HOUR)")
 	debugAddr := fs.String("debug-addr", m.env("RECTIFY_DEBUG_ADDR", ""), "性能分析和计数器（/debug/pprof/、/debug/vars）的本机回环监听地址；留空则关闭 (RECTIFY_DEBUG_ADDR)")
 	if err := parseArgs(fs, args); err != nil {
 		return exitCode(2)
@@ -65,6 +72,10 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	a.access = access.NewService(access.Shared(a.db, a.svc, true), access.Config{HashKey: k.HashKey})
+	hl, err := m.openHotline(ctx, a, c.keyDir(), *keyFile, *profile, *ackDays)
+	if err != nil {
+		return err
+	}
 	if *withDemo {
 		start := time.Now()
 		set := demo.Builtin()
@@ -80,6 +91,9 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 			return err
 		}
 		if err := clue.LoadDemo(ctx, a.clues, a.svc.Today()); err != nil {
+			return err
+		}
+		if _, err := hl.LoadDemo(ctx); err != nil {
 			return err
 		}
 		fmt.Fprintf(m.Stdout, "演示账号（密码均为 %s）：\n", demo.Password)
@@ -112,7 +126,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	// closes (deferred above, so it runs after this).
 	defer func() { cpStop(); <-cpDone }()
 	srv := web.NewServer(web.Config{Service: a.svc, Access: a.access, Documents: a.docs, Referral: ref, Clues: a.clues, Catalog: a.catalog, Log: a.log,
-		SecureCookies: *secure, Office: c.Office, Fonts: &a.fonts,
+		SecureCookies: *secure, Office: c.Office, Fonts: &a.fonts, Hotline: hl, ReportsPerHour: *reportsPerHour,
 		Checkpoint: func(ctx context.Context) (checkpoint.Info, bool, error) { return checkpoint.Sign(ctx, a.svc, st) }})
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 2 * time.Minute,
 		WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
@@ -155,6 +169,37 @@ func (m *Main) cleanSessions(ctx context.Context, a *app) {
 		case <-t.C:
 		}
 	}
+}
+
+// openHotline opens the 12310 hotline with the reporter key. A missing
+// named key, or a key that does not match the one the database's
+// identities were sealed with, stops the server with a message saying so.
+func (m *Main) openHotline(ctx context.Context, a *app, keyDir, keyFile, profile string, ackDays int) (*hotline.Service, error) {
+	key, created, err := keys.ReporterKey(keyDir, keyFile, m.Getenv(keys.ReporterKeyEnv))
+	if err != nil {
+		return nil, err
+	}
+	ciph, err := hotline.NewCipher(profile, key)
+	if err != nil {
+		return nil, err
+	}
+	hl, err := hotline.Open(ctx, hotline.Config{Store: a.db, Cipher: ciph, Blobs: a.blobs, Cases: a.svc, Calendar: a.cfg.Calendar,
+		Auditor: a.access, Location: a.cfg.Location, AckDays: ackDays, Log: a.log})
+	if err != nil {
+		if created {
+			err = fmt.Errorf("%w（本次启动新生成了密钥文件 %s：原密钥文件很可能已丢失）", err, filepath.Join(keyDir, keys.ReporterKeyFile))
+		}
+		return nil, err
+	}
+	return hl, nil
+}
+
+// intEnv is the integer in environment variable k, or def.
+func intEnv(m *Main, k string, def int) int {
+	if n, err := strconv.Atoi(m.Getenv(k)); err == nil {
+		return n
+	}
+	return def
 }
 
 // durationEnv is the duration in environment variable k, or def.

@@ -20,17 +20,17 @@ const colBatches = "referral_batches"
 func init() { collections = append(collections, colBatches) }
 
 type batchDoc struct {
-	ID           string      `bson:"_id"`
-	Office       string      `bson:"office"`
-	LetterNo     string      `bson:"letterNo"`
-	Round        string      `bson:"round,omitempty"`
-	Team         string      `bson:"team,omitempty"`
-	Received     string      `bson:"received"`
-	Level        string      `bson:"level"`
-	Items        []batchItem `bson:"items"`
-	Hash         string      `bson:"hash"`
-	RegisteredBy actorDoc    `bson:"registeredBy"`
-	CreatedAt    time.Time   `bson:"createdAt"`
+	ID           string           `bson:"_id"`
+	Office       string           `bson:"office"`
+	LetterNo     string           `bson:"letterNo"`
+	Round        string           `bson:"round,omitempty"`
+	Team         string           `bson:"team,omitempty"`
+	Received     string           `bson:"received"`
+	Level        string           `bson:"level"`
+	Items        []batchItem      `bson:"items"`
+	Hash         string           `bson:"hash"`
+	RegisteredBy actorDoc         `bson:"registeredBy"`
+	CreatedAt    time.Time        `bson:"createdAt"`
 	Letters      []batchLetterDoc `bson:"letters,omitempty"`
 }
 

@@ -37,7 +37,8 @@ const (
 // them (the embedded one) sees them all at once.
 var collections = []string{colUnits, colEvents, colKeys, colJournal, colSnapshots, colChunks,
 	colUsers, colSessions, colTokens, colFailures, colAccess, colDocuments, colDocNumber, colDocCodes, colEvidence,
-	colReferrals, colDecisions, colLetters}
+	colReferrals, colDecisions, colLetters,
+	colReports, colReportEvents, colReceipts, colReporterKeyChk}
 
 // DB is a connection to one database.
 type DB struct {
@@ -161,6 +162,7 @@ func (d *DB) ensureIndexes(ctx context.Context) error {
 		{colAccess, "action_level_at_id", asc("action", "level", "-at", "-_id"), false},
 		{colAccess, "user_action_level_at_id", asc("userId", "action", "level", "-at", "-_id"), false},
 		{colDocuments, "verify_code", asc("verifyCode"), true},
+		{colReportEvents, "report_seq", asc("report", "seq"), true},
 	}
 	// Indexes replaced by the ones above, dropped where a database has them.
 	obsolete := map[string][]string{colAccess: {"at", "user_at", "target_at"}}
@@ -236,7 +238,8 @@ var recordNames = []struct{ prefix, name string }{
 	{"login failure", "登录失败记录"}, {"access log entry", "访问日志记录"}, {"document number", "发文字号"},
 	{"verification code of ", "核验码（文件 "}, {"document ", "文件 "}, {"document", "文件"}, {"evidence ", "佐证材料 "},
 	{"evidence", "佐证材料"}, {"event ", "事件 "}, {"registration with that idempotency key", "同一幂等键的登记"},
-	{"journal entry ", "日志条目 "},
+	{"journal entry ", "日志条目 "}, {"receipt", "回执码"}, {"report event ", "举报处理记录 "},
+	{"report ", "举报 "}, {"reporter key check", "举报人信息密钥校验值"},
 }
 
 // recordName is what in Chinese: the known prefix replaced, the rest (an

@@ -50,3 +50,28 @@ func (d *DB) RawDelete(ctx context.Context, col, id string) error {
 	}
 	return nil
 }
+
+// RawDocuments returns every document of every collection of the database
+// — those the store knows and any other — as raw BSON, by collection. It
+// exists so that tests can look for what must never be stored in clear.
+func (d *DB) RawDocuments(ctx context.Context) (map[string][][]byte, error) {
+	names, err := d.db.ListCollectionNames(ctx, bson.M{})
+	if err != nil {
+		return nil, fmt.Errorf("list collections: %w", err)
+	}
+	out := map[string][][]byte{}
+	for _, name := range names {
+		cur, err := d.db.Collection(name).Find(ctx, bson.M{})
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", name, err)
+		}
+		for cur.Next(ctx) {
+			out[name] = append(out[name], append([]byte(nil), cur.Current...))
+		}
+		if err := cur.Err(); err != nil {
+			return nil, fmt.Errorf("read %s: %w", name, err)
+		}
+		_ = cur.Close(ctx)
+	}
+	return out, nil
+}
