@@ -5,10 +5,8 @@ import (
 	"testing"
 )
 
-// BenchmarkViewFind measures one ledger page (rows, total and counts per
-// state) over 100,000 random cases, for the filters the console uses most.
-// The HTTP-level figures are rectify bench's; this isolates the view.
-func BenchmarkViewFind(b *testing.B) {
+// benchView is a view of 100,000 random cases.
+func benchView() *view {
 	r := rand.New(rand.NewPCG(7, 2026))
 	v := newView()
 	v.mu.Lock()
@@ -16,6 +14,14 @@ func BenchmarkViewFind(b *testing.B) {
 		v.put(&row{c: randomCase(r, ord)})
 	}
 	v.mu.Unlock()
+	return v
+}
+
+// BenchmarkViewFind measures one ledger page (rows, total and counts per
+// state) over 100,000 random cases, for the filters the console uses most.
+// The HTTP-level figures are rectify bench's; this isolates the view.
+func BenchmarkViewFind(b *testing.B) {
+	v := benchView()
 	base := CaseFilter{Today: "2026-11-05", YellowUntil: "2026-11-09", PerPage: 50}
 	for _, tc := range []struct {
 		name string
@@ -59,13 +65,7 @@ func BenchmarkViewFind(b *testing.B) {
 // BenchmarkViewTally measures the work-queue counts every console page
 // shows (Service.Tally) over 100,000 random cases.
 func BenchmarkViewTally(b *testing.B) {
-	r := rand.New(rand.NewPCG(7, 2026))
-	v := newView()
-	v.mu.Lock()
-	for ord := 1; ord <= 100_000; ord++ {
-		v.put(&row{c: randomCase(r, ord)})
-	}
-	v.mu.Unlock()
+	v := benchView()
 	for _, sc := range []struct {
 		name  string
 		scope Scope

@@ -1,7 +1,6 @@
 package documents
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"strings"
@@ -104,26 +103,7 @@ func (s *Service) ClueFeedback(ctx context.Context, scope cases.Scope, actor cas
 	f := templates.Feedback{Letterhead: s.cfg.Letterhead, Addressee: req.Addressee, Reference: req.Reference, Items: items,
 		Clues: true, Interim: req.Interim}
 	f.Classification, f.CopyNo = s.marks(append(cs, cases.Case{Level: req.Level}))
-	render := func(d Document, preview bool) ([]byte, error) {
-		f.Number, f.VerifyCode, f.VerifyURL, f.Date, f.Preview = d.Number, d.VerifyCode, s.cfg.VerifyBase+strings.ReplaceAll(d.VerifyCode, "-", ""), d.IssuedAt, preview
-		var buf bytes.Buffer
-		err := templates.RenderOfficial(&buf, f.Official(), s.cfg.Fonts, d.IssuedAt)
-		return buf.Bytes(), err
-	}
-	if preview {
-		pdf, err := render(Document{Number: s.cfg.Prefixes[KindFeedback] + "〔" + s.today()[:4] + "〕　号", IssuedAt: s.cfg.Now()}, true)
-		return Issued{}, pdf, err
-	}
-	doc := Document{Kind: KindFeedback, Addressee: req.Addressee, Region: append([]string{}, req.Region...),
-		Title: "关于" + req.Reference + "移送问题线索认定情况的函", Basis: basis, Cases: []string{}}
-	doc.States = make(map[string]cases.State, len(cs))
-	for _, c := range cs {
-		doc.Cases = append(doc.Cases, c.No)
-		doc.States[c.No] = c.State
-	}
-	doc, pdf, err := s.issue(ctx, actor, doc, func(d Document) ([]byte, error) { return render(d, false) })
-	if err != nil {
-		return Issued{}, nil, err
-	}
-	return s.record(ctx, scope, actor, doc, cs), pdf, nil
+	doc := Document{Addressee: req.Addressee, Region: append([]string{}, req.Region...),
+		Title: "关于" + req.Reference + "移送问题线索认定情况的函", Basis: basis}
+	return s.issueFeedback(ctx, scope, actor, f, doc, cs, preview)
 }

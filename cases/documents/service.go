@@ -597,6 +597,14 @@ func (s *Service) Feedback(ctx context.Context, scope cases.Scope, actor cases.A
 	}
 	f := templates.Feedback{Letterhead: s.cfg.Letterhead, Addressee: req.Addressee, Reference: req.Reference, Items: items, CopiesTo: copies}
 	f.Classification, f.CopyNo = s.marks(cs)
+	doc := Document{Addressee: req.Addressee, Region: region, Replaces: req.Replaces,
+		Title: "关于" + req.Reference + "移交问题办理情况的函", Basis: basis}
+	return s.issueFeedback(ctx, scope, actor, f, doc, cs, preview)
+}
+
+// issueFeedback previews feedback letter f, or issues it as doc and
+// records it on each case of cs with the state it reported.
+func (s *Service) issueFeedback(ctx context.Context, scope cases.Scope, actor cases.Actor, f templates.Feedback, doc Document, cs []cases.Case, preview bool) (Issued, []byte, error) {
 	render := func(d Document, preview bool) ([]byte, error) {
 		f.Number, f.VerifyCode, f.VerifyURL, f.Date, f.Preview = d.Number, d.VerifyCode, s.cfg.VerifyBase+strings.ReplaceAll(d.VerifyCode, "-", ""), d.IssuedAt, preview
 		var buf bytes.Buffer
@@ -607,8 +615,8 @@ func (s *Service) Feedback(ctx context.Context, scope cases.Scope, actor cases.A
 		pdf, err := render(Document{Number: s.cfg.Prefixes[KindFeedback] + "〔" + s.today()[:4] + "〕　号", IssuedAt: s.cfg.Now()}, true)
 		return Issued{}, pdf, err
 	}
-	doc := Document{Kind: KindFeedback, Addressee: req.Addressee, Region: region, Replaces: req.Replaces,
-		Title: "关于" + req.Reference + "移交问题办理情况的函", Basis: basis}
+	doc.Kind = KindFeedback
+	doc.Cases = make([]string, 0, len(cs))
 	doc.States = make(map[string]cases.State, len(cs))
 	for _, c := range cs {
 		doc.Cases = append(doc.Cases, c.No)
