@@ -234,8 +234,8 @@ func ParseCatalog(b []byte, kinds []string) (*Catalog, error) {
 		add("个性指标所属一级指标 %q 不存在 (individual_category unknown)", c.IndividualCategory)
 	}
 	counts := []struct {
-		what       string
-		en         string
+		what      string
+		en        string
 		want, got int
 	}{
 		{"一级指标", "first-level categories", WantCategories, len(c.Categories)},

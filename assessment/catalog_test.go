@@ -70,7 +70,7 @@ func mutate(t *testing.T, f func(m map[string]any)) []byte {
 }
 
 func cats(m map[string]any) []any { return m["categories"].([]any) }
-func obj(v any) map[string]any   { return v.(map[string]any) }
+func obj(v any) map[string]any    { return v.(map[string]any) }
 func firstPoint(m map[string]any, cat int) map[string]any {
 	sec := obj(cats(m)[cat])["indicators"].([]any)
 	th := obj(sec[0])["indicators"].([]any)
