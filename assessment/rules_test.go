@@ -38,7 +38,7 @@ func TestScore(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := Score(tt.p, tt.m)
+			got, err := ScorePoint(tt.p, tt.m)
 			if tt.wantErr != "" {
 				e, ok := cases.AsError(err)
 				if !ok || e.Code != cases.EINVALID || e.Field != tt.wantErr {

@@ -20,7 +20,7 @@ type Mark struct {
 // shown in, so that sums and comparisons do not depend on float noise.
 func Round2(x float64) float64 { return math.Round(x*100) / 100 }
 
-// Score computes a point's score from a mark by the point's method:
+// ScorePoint computes a point's score from a mark by the point's method:
 //   - levels: the level's fraction of the maximum;
 //   - deduction: the maximum less Per for each instance and less the ledger
 //     deduction, never below the floor;
@@ -28,7 +28,7 @@ func Round2(x float64) float64 { return math.Round(x*100) / 100 }
 //   - survey: the maximum times the satisfaction rate.
 //
 // A mark that does not fit the method is EINVALID naming the field.
-func Score(p Point, m Mark) (float64, error) {
+func ScorePoint(p Point, m Mark) (float64, error) {
 	switch p.Method {
 	case MethodLevels:
 		for _, l := range p.Levels {
