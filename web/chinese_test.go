@@ -27,6 +27,7 @@ import (
 func TestEveryPageSpeaksChinese(t *testing.T) {
 	e := newEnv(t)
 	w := chineseWorld(t, e)
+	assessWorld(t, e)
 	_, tok, err := e.Access.CreateToken(context.Background(), "admin", "人社局编制联动系统", []cases.Role{cases.RoleLiaison}, []string{"江南省", "云州市"})
 	if err != nil {
 		t.Fatal(err)
@@ -49,6 +50,9 @@ func TestEveryPageSpeaksChinese(t *testing.T) {
 			return []string{"/admin/users/li.ming", "/admin/users/admin", "/admin/users/nobody"}
 		case "/admin/tokens/:id/revoke":
 			return []string{"/admin/tokens/" + tok.Short() + "/revoke", "/admin/tokens/000000000000/revoke"}
+		}
+		if strings.HasPrefix(path, "/assessment/") {
+			return []string{assessPath(path)}
 		}
 		return []string{path}
 	}
@@ -79,6 +83,7 @@ func TestEveryPageSpeaksChinese(t *testing.T) {
 		"/feedback/new?ref="+url.QueryEscape("云巡办移〔2026〕12号"), "/feedback/new?ref=none",
 		"/todo", "/notices/new?unit=QH001", "/notices/new?unit=NOPE", "/ledger?state=rectifying&returned=1", "/ledger?returned=2",
 		"/login?flash=logout",
+		"/assessment/rounds/1999", "/assessment/rounds/2026/units/NOPE", "/assessment/catalog/1900",
 	)
 	users := []string{""}
 	for _, u := range oneOfEachRole {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"rectify/assessment"
 	"rectify/cases"
 	"rectify/cases/access"
 	"rectify/cases/catalog"
@@ -34,6 +35,7 @@ type Server struct {
 	log    *slog.Logger
 	engine *gin.Engine
 	pages  map[string]*pageTemplate
+	assess *assessment.Service
 }
 
 // Config wires a Server.
@@ -56,11 +58,14 @@ type Config struct {
 	// LoginPerMinute and PublicPerMinute limit requests per client address
 	// to the login form and to the other public routes (defaults 10, 300).
 	LoginPerMinute, PublicPerMinute int
+	// Assessment runs the annual three-in-one assessment; nil answers its
+	// pages with 503.
+	Assessment *assessment.Service
 }
 
 // NewServer builds the routes.
 func NewServer(cfg Config) *Server {
-	s := &Server{cfg: cfg, svc: cfg.Service, access: cfg.Access, docs: cfg.Documents, cat: cfg.Catalog, log: cfg.Log}
+	s := &Server{cfg: cfg, svc: cfg.Service, access: cfg.Access, docs: cfg.Documents, cat: cfg.Catalog, log: cfg.Log, assess: cfg.Assessment}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -136,6 +141,22 @@ func NewServer(cfg Config) *Server {
 	e.POST("/notices/new", s.handleNoticeNew)
 	e.GET("/feedback/new", s.handleFeedbackPage)
 	e.POST("/feedback/new", s.handleFeedbackIssue)
+	e.GET("/assessment", s.handleAssessmentHome)
+	e.POST("/assessment/rounds", s.handleAssessmentRoundCreate)
+	e.GET("/assessment/rounds/:id", s.handleAssessmentRound)
+	e.POST("/assessment/rounds/:id/units", s.handleAssessmentUnitSet)
+	e.POST("/assessment/rounds/:id/finalise", s.handleAssessmentFinalise)
+	e.POST("/assessment/rounds/:id/reopen", s.handleAssessmentReopen)
+	e.POST("/assessment/rounds/:id/cases", s.handleAssessmentConvertAll)
+	e.GET("/assessment/rounds/:id/results", s.handleAssessmentResults)
+	e.GET("/assessment/rounds/:id/summary.xlsx", s.handleAssessmentSummary)
+	e.GET("/assessment/rounds/:id/units/:code", s.handleAssessmentSheet)
+	e.POST("/assessment/rounds/:id/units/:code/scores", s.handleAssessmentScores)
+	e.GET("/assessment/rounds/:id/units/:code/letter.pdf", s.handleAssessmentLetter)
+	e.POST("/assessment/rounds/:id/units/:code/points/:point/consensus", s.handleAssessmentConsensus)
+	e.POST("/assessment/rounds/:id/units/:code/points/:point/finding", s.handleAssessmentFinding)
+	e.POST("/assessment/rounds/:id/units/:code/points/:point/case", s.handleAssessmentConvert)
+	e.GET("/assessment/catalog/:version", s.handleAssessmentCatalog)
 	e.GET("/verify", publicLimit, s.handleVerifyForm)
 	e.GET("/verify/:code", publicLimit, s.handleVerify)
 

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"rectify/assessment"
 	"rectify/cases/access"
 	"rectify/cases/checkpoint"
 	"rectify/cases/demo"
@@ -97,8 +98,16 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	// The last checkpoint is written on the way out, before the ledger
 	// closes (deferred above, so it runs after this).
 	defer func() { cpStop(); <-cpDone }()
+	var kinds []string
+	for _, k := range a.catalog.Kinds {
+		kinds = append(kinds, k.Code)
+	}
+	assess, err := assessment.NewService(assessment.Config{Store: a.db.Assessment(), Ledger: a.svc, Kinds: kinds})
+	if err != nil {
+		return err
+	}
 	srv := web.NewServer(web.Config{Service: a.svc, Access: a.access, Documents: a.docs, Catalog: a.catalog, Log: a.log,
-		SecureCookies: *secure, Office: c.Office, Fonts: &a.fonts,
+		SecureCookies: *secure, Office: c.Office, Fonts: &a.fonts, Assessment: assess,
 		Checkpoint: func(ctx context.Context) (checkpoint.Info, bool, error) { return checkpoint.Sign(ctx, a.svc, st) }})
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 2 * time.Minute,
 		WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
