@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"rectify/assessment"
+	"rectify/cases"
 	"rectify/cases/access"
 	"rectify/cases/checkpoint"
 	"rectify/cases/demo"
@@ -105,6 +106,11 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	assess, err := assessment.NewService(assessment.Config{Store: a.db.Assessment(), Ledger: a.svc, Kinds: kinds})
 	if err != nil {
 		return err
+	}
+	if *withDemo {
+		if err := loadAssessmentDemo(ctx, a, assess); err != nil {
+			return err
+		}
 	}
 	srv := web.NewServer(web.Config{Service: a.svc, Access: a.access, Documents: a.docs, Catalog: a.catalog, Log: a.log,
 		SecureCookies: *secure, Office: c.Office, Fonts: &a.fonts, Assessment: assess,
@@ -205,4 +211,22 @@ func loopbackHost(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && (ip.IsLoopback() || ip.IsUnspecified())
+}
+
+// loadAssessmentDemo fills last year's finished and this year's open
+// assessment round over six city units of several kinds.
+func loadAssessmentDemo(ctx context.Context, a *app, assess *assessment.Service) error {
+	us, _, err := a.svc.Units(ctx, cases.UnitFilter{Scope: cases.GlobalScope, PerPage: cases.MaxPerPage})
+	if err != nil {
+		return err
+	}
+	var pick []cases.Unit
+	kinds := map[cases.UnitKind]int{}
+	for _, u := range us {
+		if len(u.Region) == 2 && kinds[u.Kind] < 2 && len(pick) < 6 {
+			kinds[u.Kind]++
+			pick = append(pick, u)
+		}
+	}
+	return assessment.LoadDemo(ctx, assess, time.Now().Year(), pick)
 }
