@@ -229,6 +229,10 @@ func TestAssessmentRules(t *testing.T) {
 		{"ErrLetterReviewer", "he.ping", "GET", "/assessment/rounds/2026/units/QH001/letter.pdf", nil, 403, ""},
 		{"CatalogTree", "admin", "GET", "/assessment/catalog/2026", nil, 200, "内外部满意度"},
 		{"ErrCatalogMissing", "he.ping", "GET", "/assessment/catalog/1900", nil, 404, "不存在"},
+		{"APICatalog", "he.ping", "GET", "/api/v1/assessment/catalog/2026", nil, 200, `"individual_max":10`},
+		{"APIStandings", "wang.fang", "GET", "/api/v1/assessment/rounds/2026/standings", nil, 200, `"unit":"QH001"`},
+		{"ErrAPIStandingsMissing", "wang.fang", "GET", "/api/v1/assessment/rounds/1999/standings", nil, 404, "不存在"},
+		{"ErrAPIStandingsUnit", "unit.qh001", "GET", "/api/v1/assessment/rounds/2026/standings", nil, 403, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -86,6 +86,8 @@ var routeRoles = map[string][]cases.Role{
 	"POST /assessment/rounds/:id/units/:code/points/:point/consensus": assessScorers,
 	"POST /assessment/rounds/:id/units/:code/points/:point/finding":   assessScorers,
 	"POST /assessment/rounds/:id/units/:code/points/:point/case":      officeOnly,
+	"GET /api/v1/assessment/catalog/:version":                         assessReaders,
+	"GET /api/v1/assessment/rounds/:id/standings":                     assessResults,
 	"GET /assessment/catalog/:version":                                assessReaders,
 	"GET /verify/:code":                                               public,
 	"POST /api/v1/notices":                                            officeOnly,

@@ -163,6 +163,8 @@ func NewServer(cfg Config) *Server {
 	// The JSON API.
 	api := e.Group("/api/v1")
 	api.GET("/catalog", s.handleCatalog)
+	api.GET("/assessment/catalog/:version", s.handleAssessmentCatalogAPI)
+	api.GET("/assessment/rounds/:id/standings", s.handleAssessmentStandingsAPI)
 	api.GET("/units", s.handleUnitList)
 	api.POST(`/units\:import`, s.handleUnitImport)
 	api.GET("/units/:code", s.handleUnitGet)
