@@ -6,11 +6,14 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/xuri/excelize/v2"
 
+	"rectify/assessment"
+	"rectify/cases"
 	"rectify/templates"
 )
 
@@ -123,5 +126,64 @@ func (s *Server) handleAssessmentSummary(c *gin.Context) {
 	}
 	name := page.State.Round.Title + "结果汇总.xlsx"
 	c.Header("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
+	c.Data(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.Bytes())
+}
+
+// handleAssessmentCatalogExport is a catalogue as XLSX: one row per
+// evaluation point with its category, indicators, maximum, method, what is
+// checked, evidence and the ledger's violation kinds that deduct from it.
+func (s *Server) handleAssessmentCatalogExport(c *gin.Context) {
+	if !s.assessAvailable(c) {
+		return
+	}
+	cat, err := s.assess.Catalog(c.Param("version"))
+	if err != nil {
+		s.fail(c, cases.NotFound("评估指标体系 %s 不存在", c.Param("version")))
+		return
+	}
+	kindName := map[string]string{}
+	for _, k := range s.cat.Kinds {
+		kindName[k.Code] = k.Name
+	}
+	rows := [][]any{{cat.Title}, {"一级指标", "二级指标", "三级指标", "评估要点编号", "评估要点", "分值", "评分方法", "评估内容", "佐证材料", "台账违规情形扣分"}}
+	point := func(first, second, third string, p assessment.Point) []any {
+		var ks []string
+		for _, k := range p.Kinds {
+			ks = append(ks, fmt.Sprintf("%s %s 每件扣 %g 分（已整改 %g 分）", k.Kind, kindName[k.Kind], k.PerCase, k.PerCaseRectified))
+		}
+		return []any{first, second, third, p.Code, p.Name, p.Max, methodNames[p.Method], p.Checks, p.Evidence, strings.Join(ks, "；")}
+	}
+	for _, c1 := range cat.Categories {
+		for _, c2 := range c1.Indicators {
+			for _, c3 := range c2.Indicators {
+				for _, p := range c3.Points {
+					rows = append(rows, point(c1.Name, c2.Name, c3.Name, p))
+				}
+			}
+		}
+	}
+	for _, p := range cat.Individual {
+		rows = append(rows, point("个性指标", "", "", p))
+	}
+	x := excelize.NewFile()
+	defer x.Close()
+	sheet := "评估指标体系"
+	if err := x.SetSheetName("Sheet1", sheet); err != nil {
+		s.fail(c, err)
+		return
+	}
+	for i, row := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := x.SetSheetRow(sheet, cell, &row); err != nil {
+			s.fail(c, fmt.Errorf("catalogue row %d: %w", i, err))
+			return
+		}
+	}
+	var buf bytes.Buffer
+	if err := x.Write(&buf); err != nil {
+		s.fail(c, fmt.Errorf("write catalogue: %w", err))
+		return
+	}
+	c.Header("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(cat.Title+".xlsx"))
 	c.Data(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.Bytes())
 }

@@ -247,6 +247,16 @@ func TestAssessmentRules(t *testing.T) {
 			}
 		})
 	}
+	// The catalogue as XLSX: a title, the head and the 56 points.
+	x := e.req("GET", "/assessment/catalog/2026/export.xlsx", "he.ping", "", nil)
+	f, err := excelize.OpenReader(strings.NewReader(x.Raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := f.GetRows("评估指标体系")
+	if len(rows) != 58 || rows[2][3] != "A1.1.1" || !strings.Contains(rows[2][9], "A01") || rows[57][0] != "个性指标" {
+		t.Errorf("catalogue export: %d rows, %q", len(rows), rows[2])
+	}
 	// A reviewer not assigned to the unit does not see its sheet.
 	if err := e.Access.CreateUser(context.Background(), access.User{ID: "sun.yu", Name: "孙宇", Roles: []cases.Role{cases.RoleReviewer},
 		Region: []string{"江南省", "云州市"}}, testPassword); err != nil {

@@ -88,6 +88,7 @@ var routeRoles = map[string][]cases.Role{
 	"POST /assessment/rounds/:id/units/:code/points/:point/case":      officeOnly,
 	"GET /api/v1/assessment/catalog/:version":                         assessReaders,
 	"GET /api/v1/assessment/rounds/:id/standings":                     assessResults,
+	"GET /assessment/catalog/:version/export.xlsx":                    assessReaders,
 	"GET /assessment/catalog/:version":                                assessReaders,
 	"GET /verify/:code":                                               public,
 	"POST /api/v1/notices":                                            officeOnly,

@@ -157,6 +157,7 @@ func NewServer(cfg Config) *Server {
 	e.POST("/assessment/rounds/:id/units/:code/points/:point/finding", s.handleAssessmentFinding)
 	e.POST("/assessment/rounds/:id/units/:code/points/:point/case", s.handleAssessmentConvert)
 	e.GET("/assessment/catalog/:version", s.handleAssessmentCatalog)
+	e.GET("/assessment/catalog/:version/export.xlsx", s.handleAssessmentCatalogExport)
 	e.GET("/verify", publicLimit, s.handleVerifyForm)
 	e.GET("/verify/:code", publicLimit, s.handleVerify)
 
