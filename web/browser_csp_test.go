@@ -32,6 +32,7 @@ func TestBrowserEveryPageKeepsThePolicy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	assessWorld(t, e)
 	b := browser(t)
 	run(t, b, "login page", chromedp.Navigate(e.srv.URL+"/login"), chromedp.WaitVisible(`input[name=username]`, chromedp.ByQuery))
 	for _, tc := range []struct{ user, path, sel, shot string }{
@@ -51,6 +52,12 @@ func TestBrowserEveryPageKeepsThePolicy(t *testing.T) {
 		{"li.ming", "/verify/nosuchcode", "main", ""},
 		{"li.ming", "/cases/2026-9999", "main", ""},
 		{"li.ming", "/nosuchpage", "main", ""},
+		{"li.ming", "/assessment", "#rounds", ""},
+		{"li.ming", "/assessment/rounds/2026", "#unit-set", ""},
+		{"li.ming", "/assessment/rounds/2026/units/QH001", "#summary", ""},
+		{"li.ming", "/assessment/rounds/2026/results", "#standings", ""},
+		{"he.ping", "/assessment/rounds/2026/units/QH001", "#grid", ""},
+		{"he.ping", "/assessment/catalog/2026", "#catalog-tree", "desktop-reviewer-assessment-catalog.png"},
 		{"admin", "/admin/access-log", "main table", "desktop-admin-access-log.png"},
 		{"admin", "/admin/users", "#new-user", "desktop-admin-users.png"},
 		{"admin", "/admin/users/li.ming", "#reset-password", "desktop-admin-user.png"},

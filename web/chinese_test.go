@@ -30,6 +30,7 @@ import (
 func TestEveryPageSpeaksChinese(t *testing.T) {
 	e := newEnv(t)
 	w := chineseWorld(t, e)
+	assessWorld(t, e)
 	_, tok, err := e.Access.CreateToken(context.Background(), "admin", "人社局编制联动系统", []cases.Role{cases.RoleLiaison}, []string{"江南省", "云州市"})
 	if err != nil {
 		t.Fatal(err)
@@ -68,6 +69,9 @@ func TestEveryPageSpeaksChinese(t *testing.T) {
 		case "/hotline/reports/:id/files/:fid":
 			return []string{"/hotline/reports/" + w.report + "/files/" + w.reportFile, "/hotline/reports/" + w.report + "/files/nope"}
 		}
+		if strings.HasPrefix(path, "/assessment/") {
+			return []string{assessPath(path)}
+		}
 		return []string{path}
 	}
 	var paths []string
@@ -98,6 +102,7 @@ func TestEveryPageSpeaksChinese(t *testing.T) {
 		"/todo", "/notices/new?unit=QH001", "/notices/new?unit=NOPE", "/ledger?state=rectifying&returned=1", "/ledger?returned=2",
 		"/login?flash=logout",
 		"/audit-referrals?state=pending&light=green", "/audit-referrals?light=purple", "/audit-referrals?state=bogus", "/audit-referrals/new?rows=7",
+		"/assessment/rounds/1999", "/assessment/rounds/2026/units/NOPE", "/assessment/catalog/1900",
 	)
 	users := []string{""}
 	for _, u := range oneOfEachRole {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/emmansun/gmsm/sm2"
 
+	"rectify/assessment"
 	"rectify/cases"
 	"rectify/cases/access"
 	"rectify/cases/calendar"
@@ -120,9 +121,17 @@ func newEnv(t testing.TB) *testEnv {
 		t.Fatal(err)
 	}
 	cps := &checkpoint.Store{Blobs: blobs, Signer: key, Public: &key.PublicKey}
+	var kinds []string
+	for _, k := range env.Catalog.Kinds {
+		kinds = append(kinds, k.Code)
+	}
+	assess, err := assessment.NewService(assessment.Config{Store: env.DB.Assessment(), Ledger: env.Service, Kinds: kinds})
+	if err != nil {
+		t.Fatal(err)
+	}
 	hl := newHotline(t, env, blobs, acc)
 	s := web.NewServer(web.Config{Service: env.Service, Access: acc, Documents: docs, Referral: ref, Clues: clues, Catalog: env.Catalog, LoginPerMinute: 1000, PublicPerMinute: 10000,
-		Hotline: hl, ReportsPerHour: 1000, StatusPerHour: 1000,
+		Hotline: hl, ReportsPerHour: 1000, StatusPerHour: 1000, Assessment: assess,
 		Checkpoint: func(ctx context.Context) (checkpoint.Info, bool, error) {
 			return checkpoint.Sign(ctx, env.Service, cps)
 		}})

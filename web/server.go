@@ -10,6 +10,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"rectify/assessment"
 	"rectify/cases"
 	"rectify/cases/access"
 	"rectify/cases/catalog"
@@ -42,6 +43,7 @@ type Server struct {
 	// hotline takes 12310 reports; captchas are the public form's challenges.
 	hotline  *hotline.Service
 	captchas *captchas
+	assess   *assessment.Service
 }
 
 // Config wires a Server.
@@ -74,12 +76,15 @@ type Config struct {
 	// 5), StatusPerHour the reporter's status requests (default 60).
 	Hotline                       *hotline.Service
 	ReportsPerHour, StatusPerHour int
+	// Assessment runs the annual three-in-one assessment; nil answers its
+	// pages with 503.
+	Assessment *assessment.Service
 }
 
 // NewServer builds the routes.
 func NewServer(cfg Config) *Server {
 	s := &Server{cfg: cfg, svc: cfg.Service, access: cfg.Access, docs: cfg.Documents, ref: cfg.Referral, clues: cfg.Clues, cat: cfg.Catalog, log: cfg.Log,
-		hotline: cfg.Hotline, captchas: newCaptchas()}
+		hotline: cfg.Hotline, captchas: newCaptchas(), assess: cfg.Assessment}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -167,6 +172,23 @@ func NewServer(cfg Config) *Server {
 	e.GET("/audit-referrals/:id", s.needClues, s.handleAuditPage)
 	e.POST("/audit-referrals/:id/letter", s.needClues, s.handleAuditLetter)
 	e.POST("/audit-clues/:id/decision", s.needClues, s.handleAuditDecision)
+	e.GET("/assessment", s.handleAssessmentHome)
+	e.POST("/assessment/rounds", s.handleAssessmentRoundCreate)
+	e.GET("/assessment/rounds/:id", s.handleAssessmentRound)
+	e.POST("/assessment/rounds/:id/units", s.handleAssessmentUnitSet)
+	e.POST("/assessment/rounds/:id/finalise", s.handleAssessmentFinalise)
+	e.POST("/assessment/rounds/:id/reopen", s.handleAssessmentReopen)
+	e.POST("/assessment/rounds/:id/cases", s.handleAssessmentConvertAll)
+	e.GET("/assessment/rounds/:id/results", s.handleAssessmentResults)
+	e.GET("/assessment/rounds/:id/summary.xlsx", s.handleAssessmentSummary)
+	e.GET("/assessment/rounds/:id/units/:code", s.handleAssessmentSheet)
+	e.POST("/assessment/rounds/:id/units/:code/scores", s.handleAssessmentScores)
+	e.GET("/assessment/rounds/:id/units/:code/letter.pdf", s.handleAssessmentLetter)
+	e.POST("/assessment/rounds/:id/units/:code/points/:point/consensus", s.handleAssessmentConsensus)
+	e.POST("/assessment/rounds/:id/units/:code/points/:point/finding", s.handleAssessmentFinding)
+	e.POST("/assessment/rounds/:id/units/:code/points/:point/case", s.handleAssessmentConvert)
+	e.GET("/assessment/catalog/:version", s.handleAssessmentCatalog)
+	e.GET("/assessment/catalog/:version/export.xlsx", s.handleAssessmentCatalogExport)
 	e.GET("/verify", publicLimit, s.handleVerifyForm)
 	e.GET("/verify/:code", publicLimit, s.handleVerify)
 	s.hotlineRoutes(e, publicLimit)
@@ -174,6 +196,8 @@ func NewServer(cfg Config) *Server {
 	// The JSON API.
 	api := e.Group("/api/v1")
 	api.GET("/catalog", s.handleCatalog)
+	api.GET("/assessment/catalog/:version", s.handleAssessmentCatalogAPI)
+	api.GET("/assessment/rounds/:id/standings", s.handleAssessmentStandingsAPI)
 	api.GET("/units", s.handleUnitList)
 	api.POST(`/units\:import`, s.handleUnitImport)
 	api.GET("/units/:code", s.handleUnitGet)

@@ -144,6 +144,7 @@ func nav(u access.User, path string) []navItem {
 	add("/feedback/new", "反馈函", officeOnly...)
 	add("/audit-referrals", "审计移送", issuers...)
 	add("/units", "被监督单位", everyone...)
+	add("/assessment", "三评合一", assessReaders...)
 	add("/admin/users", "用户管理", admins...)
 	add("/admin/tokens", "接口令牌", admins...)
 	add("/admin/access-log", "访问日志", admins...)
@@ -179,6 +180,8 @@ func (s *Server) render(c *gin.Context, status int, page, title string, data any
 // travel in the URL signed for the session (see flashOf); after logging
 // out, only the public notices can be shown.
 func redirect(c *gin.Context, path, key string, args ...string) {
+	// A fragment (#p-A1.1.1, the row just saved) goes after the query.
+	path, frag, hasFrag := strings.Cut(path, "#")
 	if key != "" {
 		sep := "?"
 		if strings.Contains(path, "?") {
@@ -192,6 +195,9 @@ func redirect(c *gin.Context, path, key string, args ...string) {
 			q.Set("fs", flashMAC(c, key, args))
 		}
 		path += sep + q.Encode()
+	}
+	if hasFrag {
+		path += "#" + frag
 	}
 	c.Redirect(http.StatusSeeOther, path)
 }
@@ -238,6 +244,16 @@ var flashes = map[string]flashNote{
 	"hotline-acted":         {text: "已%s"},
 	"hotline-registered":    {text: "已立案登记，台账编号 %s"},
 	"hotline-merged":        {text: "已并入问题 %s，该问题已记录 12310 举报来源"},
+	"round-created":         {text: "已创建%s"},
+	"round-unit-set":        {text: "已保存单位 %s 的评估人员和个性指标"},
+	"round-finalised":       {text: "评估结果已定稿"},
+	"round-reopened":        {text: "评估已重新打开，可以修改评分"},
+	"score-saved":           {text: "已保存评估要点 %s 的评分"},
+	"scores-saved":          {text: "已保存 %s 个评估要点的评分"},
+	"consensus-saved":       {text: "已保存评估要点 %s 的合议得分"},
+	"finding-saved":         {text: "已保存评估要点 %s 的评估发现"},
+	"finding-converted":     {text: "评估发现已登记为台账问题 %s"},
+	"findings-converted":    {text: "评估发现已登记为台账问题：%s"},
 }
 
 // flashOf is the notice a page shows: the sentence of a known key, filled

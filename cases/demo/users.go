@@ -36,6 +36,7 @@ var Users = []access.User{
 	{ID: "sun.li", Name: "孙丽", Roles: []cases.Role{cases.RoleHotline}, Region: []string{"江南省", "云州市"}},
 	{ID: "unit.qh001", Name: "清河县委办联络员", Roles: []cases.Role{cases.RoleUnit}, Region: []string{"江南省", "云州市", "清河县"}, UnitCode: "QH001"},
 	{ID: "he.ping", Name: "何平", Roles: []cases.Role{cases.RoleReviewer}, Region: []string{"江南省", "云州市"}},
+	{ID: "xu.jing", Name: "徐静", Roles: []cases.Role{cases.RoleReviewer}, Region: []string{"江南省", "云州市"}},
 	{ID: "liaison.rsj", Name: "市人社局联络员", Roles: []cases.Role{cases.RoleLiaison}, Region: []string{"江南省", "云州市"}},
 }
 

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"rectify/assessment"
+	"rectify/cases"
 	"rectify/cases/access"
 	"rectify/cases/checkpoint"
 	"rectify/cases/clue"
@@ -125,8 +127,21 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	// The last checkpoint is written on the way out, before the ledger
 	// closes (deferred above, so it runs after this).
 	defer func() { cpStop(); <-cpDone }()
+	var kinds []string
+	for _, k := range a.catalog.Kinds {
+		kinds = append(kinds, k.Code)
+	}
+	assess, err := assessment.NewService(assessment.Config{Store: a.db.Assessment(), Ledger: a.svc, Kinds: kinds})
+	if err != nil {
+		return err
+	}
+	if *withDemo {
+		if err := loadAssessmentDemo(ctx, a, assess); err != nil {
+			return err
+		}
+	}
 	srv := web.NewServer(web.Config{Service: a.svc, Access: a.access, Documents: a.docs, Referral: ref, Clues: a.clues, Catalog: a.catalog, Log: a.log,
-		SecureCookies: *secure, Office: c.Office, Fonts: &a.fonts, Hotline: hl, ReportsPerHour: *reportsPerHour,
+		SecureCookies: *secure, Office: c.Office, Fonts: &a.fonts, Hotline: hl, ReportsPerHour: *reportsPerHour, Assessment: assess,
 		Checkpoint: func(ctx context.Context) (checkpoint.Info, bool, error) { return checkpoint.Sign(ctx, a.svc, st) }})
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 2 * time.Minute,
 		WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
@@ -255,4 +270,22 @@ func loopbackHost(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && (ip.IsLoopback() || ip.IsUnspecified())
+}
+
+// loadAssessmentDemo fills last year's finished and this year's open
+// assessment round over six city units of several kinds.
+func loadAssessmentDemo(ctx context.Context, a *app, assess *assessment.Service) error {
+	us, _, err := a.svc.Units(ctx, cases.UnitFilter{Scope: cases.GlobalScope, PerPage: cases.MaxPerPage})
+	if err != nil {
+		return err
+	}
+	var pick []cases.Unit
+	kinds := map[cases.UnitKind]int{}
+	for _, u := range us {
+		if len(u.Region) == 2 && kinds[u.Kind] < 2 && len(pick) < 6 {
+			kinds[u.Kind]++
+			pick = append(pick, u)
+		}
+	}
+	return assessment.LoadDemo(ctx, assess, time.Now().Year(), pick)
 }

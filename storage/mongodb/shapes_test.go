@@ -13,6 +13,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"rectify/assessment"
 	"rectify/cases"
 	"rectify/cases/access"
 	"rectify/cases/casetest"
@@ -27,20 +28,21 @@ import (
 // start-up, a rebuild, a verification or an administrator's list of a small
 // collection. Any other read must be served by an index.
 var wholeReads = map[string]string{
-	"find events":           "start-up without a snapshot, verify",
-	"find units":            "start-up (units are a few thousand)",
-	"find users":            "administrator's account list",
-	"find documents":        "verify (object keys), one-time code backfill",
-	"find evidence":         "verify (object keys)",
-	"find document_numbers": "verify (void numbers)",
-	"find journal":          "verify (links)",
-	"find snapshot_chunks":  "never: listed to keep the map honest",
-	"find referral_batches": "start-up (the referral service indexes batches in memory)",
-	"find audit_referrals":  "start-up of the audit referral index",
-	"find audit_decisions":  "start-up of the audit referral index",
-	"find audit_letters":    "start-up of the audit referral index",
-	"find hotline_reports":  "the hotline's triage list (reports are a few thousand a year)",
-	"find hotline_events":   "the hotline's triage list",
+	"find events":            "start-up without a snapshot, verify",
+	"find units":             "start-up (units are a few thousand)",
+	"find users":             "administrator's account list",
+	"find documents":         "verify (object keys), one-time code backfill",
+	"find evidence":          "verify (object keys)",
+	"find document_numbers":  "verify (void numbers)",
+	"find journal":           "verify (links)",
+	"find snapshot_chunks":   "never: listed to keep the map honest",
+	"find referral_batches":  "start-up (the referral service indexes batches in memory)",
+	"find audit_referrals":   "start-up of the audit referral index",
+	"find audit_decisions":   "start-up of the audit referral index",
+	"find audit_letters":     "start-up of the audit referral index",
+	"find hotline_reports":   "the hotline's triage list (reports are a few thousand a year)",
+	"find hotline_events":    "the hotline's triage list",
+	"find assessment_rounds": "the list of rounds (one a year)",
 }
 
 // TestEveryReadHasAnIndex calls every method of the store, records the shape
@@ -438,7 +440,35 @@ func exerciseStore(t *testing.T, db *mongodb.DB) map[string]bool {
 	_, err = db.ReporterKeyCheck(ctx)
 	must("ReporterKeyCheck", err)
 	must("InsertReporterKeyCheck", db.InsertReporterKeyCheck(ctx, []byte("x")))
+	exerciseAssessment(t, db.Assessment(), must)
+	called["Assessment"] = true
 	return called
+}
+
+// exerciseAssessment calls every method of the assessment store.
+func exerciseAssessment(t *testing.T, s *mongodb.AssessmentStore, must func(string, error)) {
+	t.Helper()
+	ctx := context.Background()
+	must("InsertRound", s.InsertRound(ctx, assessment.Round{ID: "2026", Year: 2026}))
+	_, err := s.FindRound(ctx, "2026")
+	must("FindRound", err)
+	_, err = s.FindRounds(ctx)
+	must("FindRounds", err)
+	must("PutUnit", s.PutUnit(ctx, assessment.RoundUnit{Round: "2026", Unit: "QH001"}))
+	_, err = s.FindUnits(ctx, "2026")
+	must("FindUnits", err)
+	must("PutScore", s.PutScore(ctx, assessment.Score{Round: "2026", Unit: "QH001", Point: "A1.1.1", Reviewer: "he.ping"}))
+	_, err = s.FindScores(ctx, "2026")
+	must("FindScores", err)
+	must("PutConsensus", s.PutConsensus(ctx, assessment.Consensus{Round: "2026", Unit: "QH001", Point: "A1.1.1"}))
+	_, err = s.FindConsensus(ctx, "2026")
+	must("FindConsensus", err)
+	must("PutFinding", s.PutFinding(ctx, assessment.Finding{Round: "2026", Unit: "QH001", Point: "A1.1.1"}))
+	_, err = s.FindFindings(ctx, "2026")
+	must("FindFindings", err)
+	must("AppendEvent", s.AppendEvent(ctx, assessment.Event{Round: "2026", Seq: 1}))
+	_, err = s.FindEvents(ctx, "2026")
+	must("FindEvents", err)
 }
 
 // TestOpenReplacesObsoleteIndexes opens a database made by an earlier

@@ -163,6 +163,12 @@ func (d *DB) ensureIndexes(ctx context.Context) error {
 		{colAccess, "user_action_level_at_id", asc("userId", "action", "level", "-at", "-_id"), false},
 		{colDocuments, "verify_code", asc("verifyCode"), true},
 		{colReportEvents, "report_seq", asc("report", "seq"), true},
+		// The annual assessment reads every record of a round.
+		{colAssessUnits, "round", asc("round", "_id"), false},
+		{colAssessScores, "round", asc("round", "_id"), false},
+		{colAssessConsensus, "round", asc("round", "_id"), false},
+		{colAssessFindings, "round", asc("round", "_id"), false},
+		{colAssessEvents, "round_seq", asc("round", "seq"), true},
 	}
 	// Indexes replaced by the ones above, dropped where a database has them.
 	obsolete := map[string][]string{colAccess: {"at", "user_at", "target_at"}}

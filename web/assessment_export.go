@@ -1,0 +1,189 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/xuri/excelize/v2"
+
+	"rectify/assessment"
+	"rectify/cases"
+	"rectify/templates"
+)
+
+// handleAssessmentLetter renders a unit's result letter (评估结果反馈) of a
+// finalised round: score, grade, rank, sub-scores and the problems found
+// with their ledger numbers. Before finalisation it is a marked preview.
+func (s *Server) handleAssessmentLetter(c *gin.Context) {
+	if !s.assessAvailable(c) {
+		return
+	}
+	round, unit := c.Param("id"), c.Param("code")
+	page, err := s.results(c, round)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	sh, err := s.assess.Sheet(c, round, unit)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	office := s.cfg.Office
+	if office == "" {
+		office = "机构编制委员会办公室"
+	}
+	r := templates.AssessmentResult{Letterhead: templates.Letterhead{Office: office}, UnitName: sh.Unit.UnitName,
+		Year: page.State.Round.Year, Date: time.Now(), Preview: !page.State.Finalised}
+	for _, st := range page.Standings {
+		if st.Unit != unit {
+			continue
+		}
+		r.Total, r.Grade = st.Total, st.Grade
+		r.Rank = fmt.Sprintf("第 %d 名（共 %d 个同类单位）", st.Rank, st.RankOf)
+		if st.Previous != nil {
+			r.Change = fmt.Sprintf("较上年度%s %g 分", map[bool]string{true: "提高", false: "降低"}[st.Change >= 0], abs(st.Change))
+		}
+		for _, cat := range page.Categories {
+			r.Categories = append(r.Categories, templates.AssessmentCategory{Name: cat.Name, Score: st.Categories[cat.Code], Max: page.CatMax[cat.Code]})
+		}
+	}
+	for _, row := range sh.Rows {
+		if f := row.Finding; f != nil {
+			r.Problems = append(r.Problems, templates.AssessmentProblem{Point: f.Point, PointName: row.Point.Name, Title: f.Title, CaseNo: f.CaseNo})
+		}
+	}
+	var buf bytes.Buffer
+	if err := templates.RenderOfficial(&buf, r.Official(), s.fonts(), time.Now()); err != nil {
+		s.fail(c, fmt.Errorf("render result letter %s/%s: %w", round, unit, err))
+		return
+	}
+	name := fmt.Sprintf("%d年度三评合一评估结果反馈-%s.pdf", r.Year, sh.Unit.UnitName)
+	c.Header("Content-Disposition", "inline; filename*=UTF-8''"+url.PathEscape(name))
+	c.Data(http.StatusOK, "application/pdf", buf.Bytes())
+}
+
+func abs(x float64) float64 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// handleAssessmentSummary is the round's summary as XLSX: units ×
+// categories, total, grade, rank within kind, change against last year.
+func (s *Server) handleAssessmentSummary(c *gin.Context) {
+	if !s.assessAvailable(c) {
+		return
+	}
+	page, err := s.results(c, c.Param("id"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	x := excelize.NewFile()
+	defer x.Close()
+	sheet := "评估结果"
+	if err := x.SetSheetName("Sheet1", sheet); err != nil {
+		s.fail(c, err)
+		return
+	}
+	head := []any{"单位代码", "单位名称", "单位类别"}
+	for _, cat := range page.Categories {
+		head = append(head, fmt.Sprintf("%s（%g）", cat.Name, page.CatMax[cat.Code]))
+	}
+	head = append(head, "总分", "等次", "同类排名", "较上年")
+	rows := [][]any{{page.State.Round.Title + "结果汇总"}, head}
+	for _, st := range page.Standings {
+		row := []any{st.Unit, st.UnitName, st.KindLabel}
+		for _, cat := range page.Categories {
+			row = append(row, st.Categories[cat.Code])
+		}
+		change := ""
+		if st.Previous != nil {
+			change = strconv.FormatFloat(st.Change, 'f', -1, 64)
+		}
+		row = append(row, st.Total, st.Grade, fmt.Sprintf("%d/%d", st.Rank, st.RankOf), change)
+		rows = append(rows, row)
+	}
+	for i, row := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := x.SetSheetRow(sheet, cell, &row); err != nil {
+			s.fail(c, fmt.Errorf("summary row %d: %w", i, err))
+			return
+		}
+	}
+	var buf bytes.Buffer
+	if err := x.Write(&buf); err != nil {
+		s.fail(c, fmt.Errorf("write summary: %w", err))
+		return
+	}
+	name := page.State.Round.Title + "结果汇总.xlsx"
+	c.Header("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
+	c.Data(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.Bytes())
+}
+
+// handleAssessmentCatalogExport is a catalogue as XLSX: one row per
+// evaluation point with its category, indicators, maximum, method, what is
+// checked, evidence and the ledger's violation kinds that deduct from it.
+func (s *Server) handleAssessmentCatalogExport(c *gin.Context) {
+	if !s.assessAvailable(c) {
+		return
+	}
+	cat, err := s.assess.Catalog(c.Param("version"))
+	if err != nil {
+		s.fail(c, cases.NotFound("评估指标体系 %s 不存在", c.Param("version")))
+		return
+	}
+	kindName := map[string]string{}
+	for _, k := range s.cat.Kinds {
+		kindName[k.Code] = k.Name
+	}
+	rows := [][]any{{cat.Title}, {"一级指标", "二级指标", "三级指标", "评估要点编号", "评估要点", "分值", "评分方法", "评估内容", "佐证材料", "台账违规情形扣分"}}
+	point := func(first, second, third string, p assessment.Point) []any {
+		var ks []string
+		for _, k := range p.Kinds {
+			ks = append(ks, fmt.Sprintf("%s %s 每件扣 %g 分（已整改 %g 分）", k.Kind, kindName[k.Kind], k.PerCase, k.PerCaseRectified))
+		}
+		return []any{first, second, third, p.Code, p.Name, p.Max, methodNames[p.Method], p.Checks, p.Evidence, strings.Join(ks, "；")}
+	}
+	for _, c1 := range cat.Categories {
+		for _, c2 := range c1.Indicators {
+			for _, c3 := range c2.Indicators {
+				for _, p := range c3.Points {
+					rows = append(rows, point(c1.Name, c2.Name, c3.Name, p))
+				}
+			}
+		}
+	}
+	for _, p := range cat.Individual {
+		rows = append(rows, point("个性指标", "", "", p))
+	}
+	x := excelize.NewFile()
+	defer x.Close()
+	sheet := "评估指标体系"
+	if err := x.SetSheetName("Sheet1", sheet); err != nil {
+		s.fail(c, err)
+		return
+	}
+	for i, row := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := x.SetSheetRow(sheet, cell, &row); err != nil {
+			s.fail(c, fmt.Errorf("catalogue row %d: %w", i, err))
+			return
+		}
+	}
+	var buf bytes.Buffer
+	if err := x.Write(&buf); err != nil {
+		s.fail(c, fmt.Errorf("write catalogue: %w", err))
+		return
+	}
+	c.Header("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(cat.Title+".xlsx"))
+	c.Data(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.Bytes())
+}

@@ -1,0 +1,268 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/xuri/excelize/v2"
+
+	"rectify/cases"
+	"rectify/cases/access"
+	"rectify/templates/pdftest"
+)
+
+// assessWorld makes a second reviewer and the 2026 round with QH001
+// assessed by he.ping and xu.jing, individual indicator P01.
+func assessWorld(t *testing.T, e *testEnv) {
+	t.Helper()
+	if err := e.Access.CreateUser(context.Background(), access.User{ID: "xu.jing", Name: "徐静", Roles: []cases.Role{cases.RoleReviewer},
+		Region: []string{"江南省", "云州市"}}, testPassword); err != nil {
+		t.Fatal(err)
+	}
+	if r := e.postForm("/assessment/rounds", "li.ming", url.Values{"year": {"2026"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("create round: %d %s", r.Status, r.Raw)
+	}
+	r := e.postForm("/assessment/rounds/2026/units", "li.ming", url.Values{"unit": {"QH001"}, "reviewer": {"he.ping", "xu.jing"}, "individual": {"P01"}})
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("set unit: %d %s", r.Status, r.Raw)
+	}
+}
+
+// assessPath puts the world's values into an assessment route.
+func assessPath(route string) string {
+	return strings.NewReplacer(":id", "2026", ":code", "QH001", ":version", "2026").Replace(route)
+}
+
+// fillGrid fills every empty field of the scoring grid with full marks.
+const fillGrid = `(() => {
+  const g = document.querySelector('#grid');
+  g.querySelectorAll('select[name^="level_"]').forEach(s => { s.value = s.options[1].value; });
+  g.querySelectorAll('select[name^="yes_"]').forEach(s => { s.value = '1'; });
+  g.querySelectorAll('input[name^="instances_"]').forEach(i => { i.value = '0'; });
+  g.querySelectorAll('input[name^="rate_"]').forEach(i => { i.value = '100'; });
+  return true;
+})()`
+
+// clearFlash removes the last notice, so that waiting for one waits for
+// the next page.
+const clearFlash = `document.querySelectorAll('.flash').forEach(e => e.remove())`
+
+// The issue's journey: two reviewers score a unit, one diverges, the
+// consensus resolves it, an approver finalises, the office turns the
+// finding into a ledger case, and the result letter carries the score,
+// grade and the new ledger number.
+func TestBrowserAssessmentJourney(t *testing.T) {
+	e := newEnv(t)
+	b := browser(t)
+
+	// The office sets up the round in the console.
+	e.browserLogin(t, b, "li.ming")
+	if err := e.Access.CreateUser(context.Background(), access.User{ID: "xu.jing", Name: "徐静", Roles: []cases.Role{cases.RoleReviewer},
+		Region: []string{"江南省", "云州市"}}, testPassword); err != nil {
+		t.Fatal(err)
+	}
+	run(t, b, "create the round", chromedp.Navigate(e.srv.URL+"/assessment"),
+		chromedp.SetValue(`#round-new input[name=year]`, "2026", chromedp.ByQuery),
+		chromedp.Click(`#round-new button`, chromedp.ByQuery), chromedp.WaitVisible(`#unit-set`, chromedp.ByQuery))
+	run(t, b, "assign QH001", chromedp.SendKeys(`#unit-set input[name=unit]`, "QH001", chromedp.ByQuery),
+		chromedp.Click(`#unit-set input[value="he.ping"]`, chromedp.ByQuery),
+		chromedp.Click(`#unit-set input[value="xu.jing"]`, chromedp.ByQuery),
+		chromedp.Click(`#unit-set input[value="P01"]`, chromedp.ByQuery),
+		chromedp.Click(`#unit-set button`, chromedp.ByQuery), chromedp.WaitVisible(`#round-units a[href$="/units/QH001"]`, chromedp.ByQuery))
+	screenshot(t, b, "desktop-office-assessment-round.png")
+	e.browserLogout(t, b)
+
+	sheet := e.srv.URL + "/assessment/rounds/2026/units/QH001"
+	// he.ping scores every point in full; one point first on its own.
+	e.browserLogin(t, b, "he.ping")
+	run(t, b, "he.ping saves one point", chromedp.Navigate(sheet), chromedp.WaitVisible(`#grid`, chromedp.ByQuery),
+		chromedp.SetValue(`select[name="level_B1.1.1"]`, "好", chromedp.ByQuery),
+		chromedp.Evaluate(clearFlash, nil), chromedp.Click(`#p-B1\.1\.1 button[name=save]`, chromedp.ByQuery), chromedp.WaitVisible(`.flash`, chromedp.ByQuery))
+	if got := strings.Join(strings.Fields(text(t, b, "#progress")), ""); !strings.Contains(got, "我已评1/46") {
+		t.Errorf("progress after one point: %q", got)
+	}
+	run(t, b, "he.ping scores the rest", chromedp.Evaluate(fillGrid, nil),
+		chromedp.Evaluate(clearFlash, nil), chromedp.Click(`#grid > p button[value="*"]`, chromedp.ByQuery), chromedp.WaitVisible(`.flash`, chromedp.ByQuery))
+	if got := strings.Join(strings.Fields(text(t, b, "#progress")), ""); !strings.Contains(got, "我已评46/46") {
+		t.Errorf("progress after saving all: %q", got)
+	}
+	screenshot(t, b, "desktop-reviewer-assessment-grid.png")
+	e.browserLogout(t, b)
+
+	// xu.jing diverges on B1.1.1 (差 against 好); a deduction without a
+	// comment is refused at its row first.
+	e.browserLogin(t, b, "xu.jing")
+	run(t, b, "xu.jing scores", chromedp.Navigate(sheet), chromedp.WaitVisible(`#grid`, chromedp.ByQuery),
+		chromedp.Evaluate(fillGrid, nil),
+		chromedp.SetValue(`select[name="level_B1.1.1"]`, "差", chromedp.ByQuery),
+		chromedp.Evaluate(clearFlash, nil), chromedp.Click(`#grid > p button[value="*"]`, chromedp.ByQuery), chromedp.WaitVisible(`#p-B1\.1\.1 .error`, chromedp.ByQuery))
+	if got := text(t, b, `#p-B1\.1\.1 .error`); !strings.Contains(got, "扣分的要点须填写评分意见") {
+		t.Errorf("row error: %q", got)
+	}
+	run(t, b, "xu.jing scores with a comment", chromedp.Evaluate(fillGrid, nil),
+		chromedp.SetValue(`select[name="level_B1.1.1"]`, "差", chromedp.ByQuery),
+		chromedp.SendKeys(`input[name="comment_B1.1.1"]`, "主要职责履行不到位", chromedp.ByQuery),
+		chromedp.Evaluate(clearFlash, nil), chromedp.Click(`#grid > p button[value="*"]`, chromedp.ByQuery), chromedp.WaitVisible(`.flash`, chromedp.ByQuery))
+	if got := strings.Join(strings.Fields(text(t, b, "#progress")), ""); !strings.Contains(got, "1个要点分歧待合议") {
+		t.Errorf("progress with a divergence: %q", got)
+	}
+	e.browserLogout(t, b)
+
+	// The approver cannot finalise while the point diverges.
+	e.browserLogin(t, b, "wang.fang")
+	if r := e.req("GET", "/assessment/rounds/2026", "wang.fang", "", nil); !strings.Contains(r.Raw, `id="finalise"`) {
+		t.Fatalf("no finalise form: %s", r.Raw)
+	}
+	run(t, b, "finalise refused", chromedp.Navigate(e.srv.URL+"/assessment/rounds/2026"),
+		chromedp.Click(`#finalise button`, chromedp.ByQuery), chromedp.WaitVisible(`p.error`, chromedp.ByQuery))
+	if got := text(t, b, "p.error"); !strings.Contains(got, "1 个要点分歧待合议") {
+		t.Errorf("finalise refusal: %q", got)
+	}
+	e.browserLogout(t, b)
+
+	// The office holds the consensus and records the finding.
+	e.browserLogin(t, b, "li.ming")
+	run(t, b, "consensus", chromedp.Navigate(sheet), chromedp.WaitVisible(`#s-B1\.1\.1 form.consensus`, chromedp.ByQuery),
+		chromedp.SendKeys(`#s-B1\.1\.1 form.consensus input[name=score]`, "2.4", chromedp.ByQuery),
+		chromedp.SendKeys(`#s-B1\.1\.1 form.consensus input[name=reason]`, "合议后认定为较好", chromedp.ByQuery),
+		chromedp.Evaluate(clearFlash, nil), chromedp.Click(`#s-B1\.1\.1 form.consensus button`, chromedp.ByQuery), chromedp.WaitVisible(`.flash`, chromedp.ByQuery))
+	screenshot(t, b, "desktop-office-assessment-consensus.png")
+	run(t, b, "finding", chromedp.Evaluate(`document.querySelector('#s-B1\\.1\\.1 details.finding').open = true`, nil),
+		chromedp.SetValue(`#s-B1\.1\.1 details.finding select[name=violation_kind]`, "E01", chromedp.ByQuery),
+		chromedp.SendKeys(`#s-B1\.1\.1 details.finding input[name=title]`, "部分主要职责履行不到位", chromedp.ByQuery),
+		chromedp.SendKeys(`#s-B1\.1\.1 details.finding textarea[name=facts]`, "“三定”规定明确的职责中有两项未开展。", chromedp.ByQuery),
+		chromedp.Evaluate(clearFlash, nil), chromedp.Click(`#s-B1\.1\.1 details.finding button`, chromedp.ByQuery), chromedp.WaitVisible(`.flash`, chromedp.ByQuery))
+	e.browserLogout(t, b)
+
+	e.browserLogin(t, b, "wang.fang")
+	run(t, b, "finalise", chromedp.Navigate(e.srv.URL+"/assessment/rounds/2026"),
+		chromedp.Click(`#finalise button`, chromedp.ByQuery), chromedp.WaitVisible(`#reopen`, chromedp.ByQuery))
+	e.browserLogout(t, b)
+
+	// After finalising, a score cannot change.
+	if r := e.postForm("/assessment/rounds/2026/units/QH001/scores", "he.ping", url.Values{"save": {"B1.1.1"}, "level_B1.1.1": {"差"}, "comment_B1.1.1": {"x"}}); r.Status != http.StatusUnprocessableEntity {
+		t.Errorf("score after finalising: %d", r.Status)
+	}
+
+	e.browserLogin(t, b, "li.ming")
+	run(t, b, "findings to cases", chromedp.Navigate(e.srv.URL+"/assessment/rounds/2026"),
+		chromedp.Click(`#findings button`, chromedp.ByQuery), chromedp.WaitVisible(`.flash`, chromedp.ByQuery))
+	flash := text(t, b, ".flash")
+	no := regexp.MustCompile(`\d{4}-\d{4}`).FindString(flash)
+	if no == "" {
+		t.Fatalf("no ledger number in %q", flash)
+	}
+	if got := text(t, b, "#findings"); !strings.Contains(got, no) {
+		t.Errorf("findings list does not link %s: %q", no, got)
+	}
+	run(t, b, "results", chromedp.Navigate(e.srv.URL+"/assessment/rounds/2026/results"), chromedp.WaitVisible(`#standings`, chromedp.ByQuery))
+	if got := text(t, b, "#standings"); !strings.Contains(got, "99.4") || !strings.Contains(got, "优秀") || !strings.Contains(got, "1/1") {
+		t.Errorf("results: %q", got)
+	}
+	phone(t, b)
+	run(t, b, "phone sheet", chromedp.Navigate(sheet), chromedp.WaitVisible(`#summary`, chromedp.ByQuery))
+	fitsWidth(t, b, "assessment sheet", phoneWidth)
+	screenshot(t, b, "phone-office-assessment-sheet.png")
+
+	// The case names the finding; converting again returns it.
+	c, err := e.Service.Case(context.Background(), cases.GlobalScope, no)
+	if err != nil || c.Origin != "assessment:2026/QH001/B1.1.1" || c.Source != "assessment" {
+		t.Errorf("case %s: origin %q source %q %v", no, c.Origin, c.Source, err)
+	}
+	if r := e.postForm("/assessment/rounds/2026/units/QH001/points/B1.1.1/case", "zhao.lei", url.Values{}); r.Status != http.StatusSeeOther || !strings.Contains(r.Header.Get("Location"), url.QueryEscape(no)) {
+		t.Errorf("second conversion: %d %s", r.Status, r.Header.Get("Location"))
+	}
+
+	// The result letter: score, grade, the new ledger number.
+	r := e.req("GET", "/assessment/rounds/2026/units/QH001/letter.pdf", "li.ming", "", nil)
+	if r.Status != http.StatusOK {
+		t.Fatalf("letter: %d %s", r.Status, r.Raw)
+	}
+	txt := strings.Join(strings.Fields(pdftest.Text(t, []byte(r.Raw))), "")
+	for _, want := range []string{"99.4分", "优秀", no, "评估结果的反馈", "清河县教育局"} {
+		if !strings.Contains(txt, want) {
+			t.Errorf("letter lacks %q:\n%s", want, txt)
+		}
+	}
+	// The round summary.
+	x := e.req("GET", "/assessment/rounds/2026/summary.xlsx", "wang.fang", "", nil)
+	f, err := excelize.OpenReader(strings.NewReader(x.Raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := f.GetRows("评估结果")
+	if len(rows) != 3 || rows[2][1] != "清河县教育局" || rows[2][9] != "99.4" || rows[2][10] != "优秀" {
+		t.Errorf("summary rows %q", rows)
+	}
+}
+
+// Who may do what in a round, beyond the route table.
+func TestAssessmentRules(t *testing.T) {
+	e := newEnv(t)
+	assessWorld(t, e)
+	tests := []struct {
+		name   string
+		user   string
+		method string
+		path   string
+		form   url.Values
+		status int
+		want   string
+	}{
+		{"ErrRoundTwice", "li.ming", "POST", "/assessment/rounds", url.Values{"year": {"2026"}}, 409, "已经存在"},
+		{"ErrOneReviewer", "li.ming", "POST", "/assessment/rounds/2026/units", url.Values{"unit": {"QH002"}, "reviewer": {"he.ping"}}, 400, "至少安排两名评估人员"},
+		{"ErrUnitReviewer", "li.ming", "POST", "/assessment/rounds/2026/units", url.Values{"unit": {"QH002"}, "reviewer": {"he.ping", "unit.qh001"}}, 400, "不是评估人员"},
+		{"ErrOtherRegionUnit", "qh.office", "POST", "/assessment/rounds/2026/units", url.Values{"unit": {"AP001"}, "reviewer": {"he.ping", "xu.jing"}}, 400, "没有代码为"},
+		{"ErrReviewerRole", "he.ping", "POST", "/assessment/rounds", url.Values{"year": {"2027"}}, 403, ""},
+		{"ErrApproverOnly", "li.ming", "POST", "/assessment/rounds/2026/finalise", url.Values{}, 403, ""},
+		{"ErrFinaliseIncomplete", "wang.fang", "POST", "/assessment/rounds/2026/finalise", url.Values{}, 422, "未评完"},
+		{"ErrSurveyRange", "he.ping", "POST", "/assessment/rounds/2026/units/QH001/scores", url.Values{"save": {"F1.1.1"}, "rate_F1.1.1": {"120"}}, 400, "满意率须在 0 至 100 之间"},
+		{"ErrConsensusNotDiverging", "li.ming", "POST", "/assessment/rounds/2026/units/QH001/points/B1.1.1/consensus", url.Values{"score": {"1"}, "reason": {"x"}}, 422, "没有明显分歧"},
+		{"ErrFindingUnscored", "he.ping", "POST", "/assessment/rounds/2026/units/QH001/points/B1.1.1/finding", url.Values{"title": {"x"}, "facts": {"y"}, "violation_kind": {"E01"}}, 422, "不能填写评估发现"},
+		{"ScoreOK", "he.ping", "POST", "/assessment/rounds/2026/units/QH001/scores", url.Values{"save": {"F1.1.1"}, "rate_F1.1.1": {"95"}, "comment_F1.1.1": {"问卷 200 份"}}, 303, ""},
+		{"ErrNotAssignedSees", "xu.jing", "GET", "/assessment/rounds/2026/units/QH002", nil, 404, ""},
+		{"ErrLetterReviewer", "he.ping", "GET", "/assessment/rounds/2026/units/QH001/letter.pdf", nil, 403, ""},
+		{"CatalogTree", "admin", "GET", "/assessment/catalog/2026", nil, 200, "内外部满意度"},
+		{"ErrCatalogMissing", "he.ping", "GET", "/assessment/catalog/1900", nil, 404, "不存在"},
+		{"APICatalog", "he.ping", "GET", "/api/v1/assessment/catalog/2026", nil, 200, `"individual_max":10`},
+		{"APIStandings", "wang.fang", "GET", "/api/v1/assessment/rounds/2026/standings", nil, 200, `"unit":"QH001"`},
+		{"ErrAPIStandingsMissing", "wang.fang", "GET", "/api/v1/assessment/rounds/1999/standings", nil, 404, "不存在"},
+		{"ErrAPIStandingsUnit", "unit.qh001", "GET", "/api/v1/assessment/rounds/2026/standings", nil, 403, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var r response
+			if tt.method == "POST" {
+				r = e.postForm(tt.path, tt.user, tt.form)
+			} else {
+				r = e.req("GET", tt.path, tt.user, "", nil)
+			}
+			if r.Status != tt.status || !strings.Contains(r.Raw, tt.want) {
+				t.Errorf("got %d, want %d with %q:\n%.600s", r.Status, tt.status, tt.want, r.Raw)
+			}
+		})
+	}
+	// The catalogue as XLSX: a title, the head and the 56 points.
+	x := e.req("GET", "/assessment/catalog/2026/export.xlsx", "he.ping", "", nil)
+	f, err := excelize.OpenReader(strings.NewReader(x.Raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := f.GetRows("评估指标体系")
+	if len(rows) != 58 || rows[2][3] != "A1.1.1" || !strings.Contains(rows[2][9], "A01") || rows[57][0] != "个性指标" {
+		t.Errorf("catalogue export: %d rows, %q", len(rows), rows[2])
+	}
+	// A reviewer not assigned to the unit does not see its sheet.
+	if err := e.Access.CreateUser(context.Background(), access.User{ID: "sun.yu", Name: "孙宇", Roles: []cases.Role{cases.RoleReviewer},
+		Region: []string{"江南省", "云州市"}}, testPassword); err != nil {
+		t.Fatal(err)
+	}
+	if r := e.req("GET", "/assessment/rounds/2026/units/QH001", "sun.yu", "", nil); r.Status != http.StatusForbidden {
+		t.Errorf("unassigned reviewer: %d", r.Status)
+	}
+}
