@@ -1,10 +1,13 @@
 package web_test
 
 import (
+	"context"
+	"net/url"
 	"strings"
 	"testing"
 
 	"rectify/cases"
+	"rectify/cases/casetest"
 )
 
 // TestCasePageShowsEverySource: a report merged into a case shows on its
@@ -39,5 +42,43 @@ func TestCasePageShowsEverySource(t *testing.T) {
 	}
 	if l := e.req("GET", "/ledger?repeat=2", "li.ming", "", nil); l.Status != 400 && !strings.Contains(l.Raw, "屡查屡犯") {
 		t.Errorf("a bad repeat filter: %d", l.Status)
+	}
+}
+
+// TestRegisteringARepeatNamesTheEarlierCase: a problem registered through
+// the form for a unit whose case of the same kind was closed names that
+// case at once, and the case page shows the link.
+func TestRegisteringARepeatNamesTheEarlierCase(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	first := e.register("QH001", cases.LevelInternal)
+	for _, st := range []struct {
+		actor cases.Actor
+		a     cases.Action
+		in    cases.Input
+	}{
+		{casetest.Office, cases.ActionStartVerification, cases.Input{}},
+		{casetest.Office, cases.ActionOrderRectification, cases.Input{Requirements: "清退", WorkingDays: 10}},
+		{casetest.UnitActor, cases.ActionSubmit, cases.Input{Report: "已清退", Evidence: []string{"a.pdf"}}},
+		{casetest.Office, cases.ActionConfirm, cases.Input{Note: "到位"}},
+		{casetest.Approver, cases.ActionClose, cases.Input{}},
+	} {
+		if _, _, err := e.Service.Transition(ctx, cases.GlobalScope, first, st.actor, st.a, st.in, "", 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	reg := casetest.Registration("QH001")
+	form := url.Values{"source": {reg.Source}, "source_ref": {"云巡办移〔2026〕88号"}, "unit_code": {"QH001"}, "violation_kind": {reg.Kind},
+		"title": {reg.Title}, "facts": {reg.Facts}, "level": {"internal"}}
+	r := e.postForm("/cases/new", "li.ming", form)
+	if r.Status != 303 {
+		t.Fatalf("register: %d %s", r.Status, r.Raw)
+	}
+	page := e.req("GET", r.Header.Get("Location"), "li.ming", "", nil).Raw
+	if !strings.Contains(page, "三年内同类问题已销号："+first) || !strings.Contains(page, `<span class="badge repeat">屡查屡犯</span>`) {
+		t.Fatalf("the new case does not name %s as the earlier case", first)
+	}
+	if l := e.req("GET", "/ledger?repeat=1", "li.ming", "", nil).Raw; !strings.Contains(l, "屡查屡犯</span>") {
+		t.Fatal("the repeat filter lists no repeat case")
 	}
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -95,6 +96,11 @@ func (s *Server) handleCaseNew(c *gin.Context) {
 		}
 		page.Error = e
 		s.render(c, statusOf[e.Code], "case_new.html", "登记问题", page)
+		return
+	}
+	if len(k.RepeatOf) > 0 {
+		// 屡查屡犯: the earlier cases are named at once, not left to be found.
+		redirect(c, "/cases/"+k.No, "registered-repeat", k.No, strings.Join(k.RepeatOf, "、"))
 		return
 	}
 	redirect(c, "/cases/"+k.No, "registered", k.No)
