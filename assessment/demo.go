@@ -18,12 +18,13 @@ var DemoReviewers = []Account{
 // by both reviewers, divergences agreed, findings recorded, finalised) and
 // this year's round open (half scored by one reviewer), over the units
 // given (several kinds). A round that exists already is left as it is, so
-// loading twice changes nothing.
-func LoadDemo(ctx context.Context, s *Service, year int, units []cases.Unit) error {
+// loading twice changes nothing. The rounds are the city office's
+// (region, a region key).
+func LoadDemo(ctx context.Context, s *Service, region string, year int, units []cases.Unit) error {
 	office := cases.Actor{ID: "li.ming", Name: "李明", Role: cases.RoleOffice}
 	approver := cases.Actor{ID: "wang.fang", Name: "王芳", Role: cases.RoleApprover}
 	for _, y := range []int{year - 1, year} {
-		r, err := s.CreateRound(ctx, office, y, "")
+		r, err := s.CreateRound(ctx, office, region, y, "")
 		if cases.ErrorCode(err) == cases.ECONFLICT {
 			continue
 		}

@@ -12,19 +12,20 @@ func TestLoadDemo(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t)
 	for i := 0; i < 2; i++ { // the second load changes nothing
-		if err := assessment.LoadDemo(ctx, e.svc, 2026, casetest.Units); err != nil {
+		if err := assessment.LoadDemo(ctx, e.svc, city, 2026, casetest.Units); err != nil {
 			t.Fatal(err)
 		}
 	}
-	last, err := e.svc.Round(ctx, "2025")
+	last25, this26 := assessment.RoundID(2025, city), assessment.RoundID(2026, city)
+	last, err := e.svc.Round(ctx, last25)
 	if err != nil || !last.Finalised || len(last.Units) != 3 || len(last.Events) != 2 {
 		t.Fatalf("2025: finalised %v, %d units, %d events, %v", last.Finalised, len(last.Units), len(last.Events), err)
 	}
-	this, err := e.svc.Round(ctx, "2026")
+	this, err := e.svc.Round(ctx, this26)
 	if err != nil || this.Finalised {
 		t.Fatalf("2026: finalised %v %v", this.Finalised, err)
 	}
-	ss, err := e.svc.Standings(ctx, "2026")
+	ss, err := e.svc.Standings(ctx, this26)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,11 +34,11 @@ func TestLoadDemo(t *testing.T) {
 			t.Errorf("%s has no previous year", s.Unit)
 		}
 	}
-	fs, _ := e.svc.Findings(ctx, "2025")
+	fs, _ := e.svc.Findings(ctx, last25)
 	if len(fs) == 0 {
 		t.Error("no findings last year")
 	}
-	prev, _ := e.svc.Standings(ctx, "2025")
+	prev, _ := e.svc.Standings(ctx, last25)
 	kinds := map[string]bool{}
 	for _, s := range prev {
 		kinds[s.Kind] = true

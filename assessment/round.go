@@ -6,22 +6,76 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"rectify/cases"
 )
 
-// Round is one year's assessment (评估轮次). Its catalogue is frozen: the
-// round records the catalogue's version and the SHA-256 of its bytes, and
-// refuses to load a catalogue that differs.
+// Round is one year's assessment (评估轮次) organised by the office of one
+// region: each office assesses the departments under it, so a city and its
+// counties run their own rounds of the same year. Its catalogue is frozen:
+// the round records the catalogue's version and the SHA-256 of its bytes,
+// and refuses to load a catalogue that differs.
 type Round struct {
-	ID            string      `json:"id"` // the year, e.g. "2026": one round a year
-	Year          int         `json:"year"`
+	ID   string `json:"id"` // RoundID(Year, Region)
+	Year int    `json:"year"`
+	// Region is the key of the organising office's region (cases.RegionKey);
+	// empty on rounds made before rounds had one, which everyone may see.
+	Region        string      `json:"region,omitempty"`
 	Title         string      `json:"title"`
 	Catalog       string      `json:"catalog"`        // catalogue version
 	CatalogDigest string      `json:"catalog_digest"` // SHA-256 of the catalogue's bytes
 	CreatedBy     cases.Actor `json:"created_by"`
 	CreatedAt     time.Time   `json:"created_at"`
+}
+
+// RoundID names the round of year organised in region: the year, then a
+// short digest of the region, so that ids stay short, unique per (region,
+// year) and safe in a path.
+func RoundID(year int, region string) string {
+	h := sha256.Sum256([]byte(region))
+	return fmt.Sprintf("%d-%s", year, hex.EncodeToString(h[:5]))
+}
+
+// Viewer is who asks to see a round: their scope and account.
+type Viewer struct {
+	Scope cases.Scope
+	User  string
+}
+
+// Admits reports whether v may see the round, or one unit of it when unit
+// is not empty. A round is seen within the organising office's region and
+// above it (never by a county office below a city's round); a reviewer
+// assigned to a unit sees the round and that unit wherever they sit; a
+// user limited to units (a unit's liaison) sees only their own unit's
+// sheet. Everything else is answered as not found.
+func (st RoundState) Admits(v Viewer, unit string) bool {
+	if v.Scope.Global {
+		return true
+	}
+	if !v.Scope.Valid() {
+		return false
+	}
+	assigned := false
+	for _, u := range st.Units {
+		if (unit == "" || u.Unit == unit) && assignedTo(u, v.User) {
+			assigned = true
+		}
+	}
+	if v.Scope.Units != nil {
+		if unit == "" {
+			return false
+		}
+		_, in := st.Unit(unit)
+		return in && slices.Contains(v.Scope.Units, unit)
+	}
+	r := st.Round.Region
+	if r == "" || r == v.Scope.Region || strings.HasPrefix(r, v.Scope.Region+"/") {
+		return true
+	}
+	return assigned
 }
 
 // Reviewer is an assessment reviewer as assigned to a unit.

@@ -99,13 +99,17 @@ func hasRole(a cases.Actor, roles ...cases.Role) bool {
 	return false
 }
 
-// CreateRound opens the round of a year on a catalogue version (the year's
-// own when empty). Office and admin only; one round a year.
-func (s *Service) CreateRound(ctx context.Context, actor cases.Actor, year int, version string) (Round, error) {
+// CreateRound opens the round of a year in the organising office's region
+// (a region key) on a catalogue version (the year's own when empty).
+// Office and admin only; one round a year per region.
+func (s *Service) CreateRound(ctx context.Context, actor cases.Actor, region string, year int, version string) (Round, error) {
 	if !hasRole(actor, cases.RoleOffice, cases.RoleAdmin) {
 		return Round{}, cases.Refused("role", "评估轮次须由监督检查处室创建")
 	}
 	var fe cases.FieldErrors
+	if strings.TrimSpace(region) == "" {
+		fe.Add(cases.Invalid("region", "评估轮次须属于组织评估的编办所在地区"))
+	}
 	if year < 2000 || year > 2100 {
 		fe.Add(cases.Invalid("year", "年度须为 2000 至 2100 之间的年份"))
 	}
@@ -124,12 +128,12 @@ func (s *Service) CreateRound(ctx context.Context, actor cases.Actor, year int, 
 		return Round{}, err
 	}
 	r := Round{
-		ID: strconv.Itoa(year), Year: year, Catalog: cat.Version, CatalogDigest: catalogDigest(version),
+		ID: RoundID(year, region), Year: year, Region: region, Catalog: cat.Version, CatalogDigest: catalogDigest(version),
 		Title: fmt.Sprintf("%d年度“三评合一”评估", year), CreatedBy: actor, CreatedAt: cases.TruncateTime(s.now()),
 	}
 	if err := s.store.InsertRound(ctx, r); err != nil {
 		if cases.ErrorCode(err) == cases.ECONFLICT {
-			return Round{}, cases.Conflict("%d年度的评估轮次已经存在", year)
+			return Round{}, cases.Conflict("%s%d年度的评估轮次已经存在", regionName(region), year)
 		}
 		return Round{}, fmt.Errorf("create round %d: %w", year, err)
 	}
@@ -138,6 +142,9 @@ func (s *Service) CreateRound(ctx context.Context, actor cases.Actor, year int, 
 	}
 	return r, nil
 }
+
+// regionName is the last node of a region key: "江南省/云州市" → "云州市".
+func regionName(key string) string { return key[strings.LastIndex(key, "/")+1:] }
 
 func (s *Service) appendEvent(ctx context.Context, round, kind string, actor cases.Actor, reason, digest string) (Event, error) {
 	es, err := s.store.FindEvents(ctx, round)
@@ -533,8 +540,10 @@ func assignedTo(u RoundUnit, id string) bool {
 	return false
 }
 
-// SaveConsensus records the agreed score of a diverging point. The office
-// (who chairs the consensus) or a reviewer of the unit, before finalisation.
+// SaveConsensus records the agreed score of a diverging point. Only the
+// office, which chairs the consensus (合议) of the unit's reviewers, records
+// it: a reviewer alone, the diverging one least of all, cannot settle a
+// divergence. Before finalisation.
 func (s *Service) SaveConsensus(ctx context.Context, actor cases.Actor, round, unit, point string, score float64, reason string) (Consensus, error) {
 	sh, err := s.Sheet(ctx, round, unit)
 	if err != nil {
@@ -543,8 +552,8 @@ func (s *Service) SaveConsensus(ctx context.Context, actor cases.Actor, round, u
 	if err := refuseFinalised(sh.State); err != nil {
 		return Consensus{}, err
 	}
-	if !hasRole(actor, cases.RoleOffice) && !(actor.Role == cases.RoleReviewer && assignedTo(sh.Unit, actor.ID)) {
-		return Consensus{}, cases.Refused("role", "合议评分须由监督检查处室或该单位的评估人员办理")
+	if !hasRole(actor, cases.RoleOffice) {
+		return Consensus{}, cases.Refused("role", "合议评分由监督检查处室主持合议后记录，评估人员不能单独确定")
 	}
 	row, ok := sh.Row(point)
 	if !ok {
@@ -631,7 +640,13 @@ func (s *Service) Standings(ctx context.Context, round string) ([]Standing, erro
 		return nil, err
 	}
 	prev := map[string]float64{}
-	if pst, err := s.Round(ctx, strconv.Itoa(st.Round.Year-1)); err == nil && pst.Finalised {
+	// Last year's round of the same region; rounds from before rounds had a
+	// region were named by their year alone.
+	prevID := RoundID(st.Round.Year-1, st.Round.Region)
+	if st.Round.Region == "" {
+		prevID = strconv.Itoa(st.Round.Year - 1)
+	}
+	if pst, err := s.Round(ctx, prevID); err == nil && pst.Finalised {
 		ps, err := s.standings(ctx, pst)
 		if err != nil {
 			return nil, err

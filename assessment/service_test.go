@@ -16,6 +16,8 @@ var (
 	acc1   = assessment.Account{ID: "he.ping", Name: "何平", Roles: []cases.Role{cases.RoleReviewer}}
 	acc2   = assessment.Account{ID: "xu.jing", Name: "徐静", Roles: []cases.Role{cases.RoleReviewer}}
 	office = casetest.Office
+	// city is the region of the rounds the tests organise.
+	city = "江南省/云州市"
 )
 
 type env struct {
@@ -96,10 +98,10 @@ func TestRoundLifecycle(t *testing.T) {
 	}
 
 	t.Run("ErrCreateRole", func(t *testing.T) {
-		_, err := e.svc.CreateRound(ctx, rev1, 2026, "")
+		_, err := e.svc.CreateRound(ctx, rev1, city, 2026, "")
 		wantCode(t, err, cases.EREFUSED, "role")
 	})
-	r, err := e.svc.CreateRound(ctx, office, 2026, "")
+	r, err := e.svc.CreateRound(ctx, office, city, 2026, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,8 +109,19 @@ func TestRoundLifecycle(t *testing.T) {
 		t.Errorf("catalogue %s, want 2026", r.Catalog)
 	}
 	t.Run("ErrRoundTwice", func(t *testing.T) {
-		_, err := e.svc.CreateRound(ctx, office, 2026, "")
+		_, err := e.svc.CreateRound(ctx, office, city, 2026, "")
 		wantCode(t, err, cases.ECONFLICT, "")
+	})
+	t.Run("ErrRoundWithoutRegion", func(t *testing.T) {
+		_, err := e.svc.CreateRound(ctx, office, " ", 2026, "")
+		wantCode(t, err, cases.EINVALID, "region")
+	})
+	t.Run("CountyRoundSameYear", func(t *testing.T) {
+		// A county office runs its own round of the same year.
+		county, err := e.svc.CreateRound(ctx, office, city+"/清河县", 2026, "")
+		if err != nil || county.ID == r.ID || county.Region != city+"/清河县" {
+			t.Fatalf("county round %+v: %v (city round %s)", county, err, r.ID)
+		}
 	})
 
 	t.Run("ErrReviewers", func(t *testing.T) {
@@ -234,7 +247,7 @@ func TestRoundLifecycle(t *testing.T) {
 	if err != nil || replayed {
 		t.Fatal(err, replayed)
 	}
-	if c1.Source != "assessment" || c1.Origin != "assessment:2026/QH001/A2.1.1" || c1.Kind != "B01" {
+	if c1.Source != "assessment" || c1.Origin != "assessment:"+r.ID+"/QH001/A2.1.1" || c1.Kind != "B01" {
 		t.Errorf("case %+v", c1)
 	}
 	again, replayed, err := e.svc.ConvertFinding(ctx, cases.GlobalScope, casetest.Office2, r.ID, unit.Code, "A2.1.1")

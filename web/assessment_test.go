@@ -11,10 +11,14 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/xuri/excelize/v2"
 
+	"rectify/assessment"
 	"rectify/cases"
 	"rectify/cases/access"
 	"rectify/templates/pdftest"
 )
+
+// round26 is the city office's 2026 round (li.ming's region).
+var round26 = assessment.RoundID(2026, "江南省/云州市")
 
 // assessWorld makes a second reviewer and the 2026 round with QH001
 // assessed by he.ping and xu.jing, individual indicator P01.
@@ -27,7 +31,7 @@ func assessWorld(t *testing.T, e *testEnv) {
 	if r := e.postForm("/assessment/rounds", "li.ming", url.Values{"year": {"2026"}}); r.Status != http.StatusSeeOther {
 		t.Fatalf("create round: %d %s", r.Status, r.Raw)
 	}
-	r := e.postForm("/assessment/rounds/2026/units", "li.ming", url.Values{"unit": {"QH001"}, "reviewer": {"he.ping", "xu.jing"}, "individual": {"P01"}})
+	r := e.postForm("/assessment/rounds/"+round26+"/units", "li.ming", url.Values{"unit": {"QH001"}, "reviewer": {"he.ping", "xu.jing"}, "individual": {"P01"}})
 	if r.Status != http.StatusSeeOther {
 		t.Fatalf("set unit: %d %s", r.Status, r.Raw)
 	}
@@ -35,7 +39,7 @@ func assessWorld(t *testing.T, e *testEnv) {
 
 // assessPath puts the world's values into an assessment route.
 func assessPath(route string) string {
-	return strings.NewReplacer(":id", "2026", ":code", "QH001", ":version", "2026").Replace(route)
+	return strings.NewReplacer(":id", round26, ":code", "QH001", ":version", "2026").Replace(route)
 }
 
 // fillGrid fills every empty field of the scoring grid with full marks.
@@ -77,7 +81,7 @@ func TestBrowserAssessmentJourney(t *testing.T) {
 	screenshot(t, b, "desktop-office-assessment-round.png")
 	e.browserLogout(t, b)
 
-	sheet := e.srv.URL + "/assessment/rounds/2026/units/QH001"
+	sheet := e.srv.URL + "/assessment/rounds/" + round26 + "/units/QH001"
 	// he.ping scores every point in full; one point first on its own.
 	e.browserLogin(t, b, "he.ping")
 	run(t, b, "he.ping saves one point", chromedp.Navigate(sheet), chromedp.WaitVisible(`#grid`, chromedp.ByQuery),
@@ -115,10 +119,10 @@ func TestBrowserAssessmentJourney(t *testing.T) {
 
 	// The approver cannot finalise while the point diverges.
 	e.browserLogin(t, b, "wang.fang")
-	if r := e.req("GET", "/assessment/rounds/2026", "wang.fang", "", nil); !strings.Contains(r.Raw, `id="finalise"`) {
+	if r := e.req("GET", "/assessment/rounds/"+round26, "wang.fang", "", nil); !strings.Contains(r.Raw, `id="finalise"`) {
 		t.Fatalf("no finalise form: %s", r.Raw)
 	}
-	run(t, b, "finalise refused", chromedp.Navigate(e.srv.URL+"/assessment/rounds/2026"),
+	run(t, b, "finalise refused", chromedp.Navigate(e.srv.URL+"/assessment/rounds/"+round26),
 		chromedp.Click(`#finalise button`, chromedp.ByQuery), chromedp.WaitVisible(`p.error`, chromedp.ByQuery))
 	if got := text(t, b, "p.error"); !strings.Contains(got, "1 个要点分歧待合议") {
 		t.Errorf("finalise refusal: %q", got)
@@ -140,17 +144,17 @@ func TestBrowserAssessmentJourney(t *testing.T) {
 	e.browserLogout(t, b)
 
 	e.browserLogin(t, b, "wang.fang")
-	run(t, b, "finalise", chromedp.Navigate(e.srv.URL+"/assessment/rounds/2026"),
+	run(t, b, "finalise", chromedp.Navigate(e.srv.URL+"/assessment/rounds/"+round26),
 		chromedp.Click(`#finalise button`, chromedp.ByQuery), chromedp.WaitVisible(`#reopen`, chromedp.ByQuery))
 	e.browserLogout(t, b)
 
 	// After finalising, a score cannot change.
-	if r := e.postForm("/assessment/rounds/2026/units/QH001/scores", "he.ping", url.Values{"save": {"B1.1.1"}, "level_B1.1.1": {"差"}, "comment_B1.1.1": {"x"}}); r.Status != http.StatusUnprocessableEntity {
+	if r := e.postForm("/assessment/rounds/"+round26+"/units/QH001/scores", "he.ping", url.Values{"save": {"B1.1.1"}, "level_B1.1.1": {"差"}, "comment_B1.1.1": {"x"}}); r.Status != http.StatusUnprocessableEntity {
 		t.Errorf("score after finalising: %d", r.Status)
 	}
 
 	e.browserLogin(t, b, "li.ming")
-	run(t, b, "findings to cases", chromedp.Navigate(e.srv.URL+"/assessment/rounds/2026"),
+	run(t, b, "findings to cases", chromedp.Navigate(e.srv.URL+"/assessment/rounds/"+round26),
 		chromedp.Click(`#findings button`, chromedp.ByQuery), chromedp.WaitVisible(`.flash`, chromedp.ByQuery))
 	flash := text(t, b, ".flash")
 	no := regexp.MustCompile(`\d{4}-\d{4}`).FindString(flash)
@@ -160,7 +164,7 @@ func TestBrowserAssessmentJourney(t *testing.T) {
 	if got := text(t, b, "#findings"); !strings.Contains(got, no) {
 		t.Errorf("findings list does not link %s: %q", no, got)
 	}
-	run(t, b, "results", chromedp.Navigate(e.srv.URL+"/assessment/rounds/2026/results"), chromedp.WaitVisible(`#standings`, chromedp.ByQuery))
+	run(t, b, "results", chromedp.Navigate(e.srv.URL+"/assessment/rounds/"+round26+"/results"), chromedp.WaitVisible(`#standings`, chromedp.ByQuery))
 	if got := text(t, b, "#standings"); !strings.Contains(got, "99.4") || !strings.Contains(got, "优秀") || !strings.Contains(got, "1/1") {
 		t.Errorf("results: %q", got)
 	}
@@ -171,15 +175,15 @@ func TestBrowserAssessmentJourney(t *testing.T) {
 
 	// The case names the finding; converting again returns it.
 	c, err := e.Service.Case(context.Background(), cases.GlobalScope, no)
-	if err != nil || c.Origin != "assessment:2026/QH001/B1.1.1" || c.Source != "assessment" {
+	if err != nil || c.Origin != "assessment:"+round26+"/QH001/B1.1.1" || c.Source != "assessment" {
 		t.Errorf("case %s: origin %q source %q %v", no, c.Origin, c.Source, err)
 	}
-	if r := e.postForm("/assessment/rounds/2026/units/QH001/points/B1.1.1/case", "zhao.lei", url.Values{}); r.Status != http.StatusSeeOther || !strings.Contains(r.Header.Get("Location"), url.QueryEscape(no)) {
+	if r := e.postForm("/assessment/rounds/"+round26+"/units/QH001/points/B1.1.1/case", "zhao.lei", url.Values{}); r.Status != http.StatusSeeOther || !strings.Contains(r.Header.Get("Location"), url.QueryEscape(no)) {
 		t.Errorf("second conversion: %d %s", r.Status, r.Header.Get("Location"))
 	}
 
 	// The result letter: score, grade, the new ledger number.
-	r := e.req("GET", "/assessment/rounds/2026/units/QH001/letter.pdf", "li.ming", "", nil)
+	r := e.req("GET", "/assessment/rounds/"+round26+"/units/QH001/letter.pdf", "li.ming", "", nil)
 	if r.Status != http.StatusOK {
 		t.Fatalf("letter: %d %s", r.Status, r.Raw)
 	}
@@ -190,7 +194,7 @@ func TestBrowserAssessmentJourney(t *testing.T) {
 		}
 	}
 	// The round summary.
-	x := e.req("GET", "/assessment/rounds/2026/summary.xlsx", "wang.fang", "", nil)
+	x := e.req("GET", "/assessment/rounds/"+round26+"/summary.xlsx", "wang.fang", "", nil)
 	f, err := excelize.OpenReader(strings.NewReader(x.Raw))
 	if err != nil {
 		t.Fatal(err)
@@ -215,24 +219,37 @@ func TestAssessmentRules(t *testing.T) {
 		want   string
 	}{
 		{"ErrRoundTwice", "li.ming", "POST", "/assessment/rounds", url.Values{"year": {"2026"}}, 409, "已经存在"},
-		{"ErrOneReviewer", "li.ming", "POST", "/assessment/rounds/2026/units", url.Values{"unit": {"QH002"}, "reviewer": {"he.ping"}}, 400, "至少安排两名评估人员"},
-		{"ErrUnitReviewer", "li.ming", "POST", "/assessment/rounds/2026/units", url.Values{"unit": {"QH002"}, "reviewer": {"he.ping", "unit.qh001"}}, 400, "不是评估人员"},
-		{"ErrOtherRegionUnit", "qh.office", "POST", "/assessment/rounds/2026/units", url.Values{"unit": {"AP001"}, "reviewer": {"he.ping", "xu.jing"}}, 400, "没有代码为"},
+		{"ErrOneReviewer", "li.ming", "POST", "/assessment/rounds/" + round26 + "/units", url.Values{"unit": {"QH002"}, "reviewer": {"he.ping"}}, 400, "至少安排两名评估人员"},
+		{"ErrUnitReviewer", "li.ming", "POST", "/assessment/rounds/" + round26 + "/units", url.Values{"unit": {"QH002"}, "reviewer": {"he.ping", "unit.qh001"}}, 400, "不是评估人员"},
+		// A county office neither reads nor writes the city's round.
+		{"ErrCountyRound", "qh.office", "GET", "/assessment/rounds/" + round26, nil, 404, "不存在"},
+		{"ErrCountySheet", "qh.office", "GET", "/assessment/rounds/" + round26 + "/units/QH001", nil, 404, "不存在"},
+		{"ErrCountyResults", "qh.office", "GET", "/assessment/rounds/" + round26 + "/results", nil, 404, ""},
+		{"ErrCountySummary", "qh.office", "GET", "/assessment/rounds/" + round26 + "/summary.xlsx", nil, 404, ""},
+		{"ErrCountyLetter", "qh.office", "GET", "/assessment/rounds/" + round26 + "/units/QH001/letter.pdf", nil, 404, ""},
+		{"ErrCountyUnits", "qh.office", "POST", "/assessment/rounds/" + round26 + "/units", url.Values{"unit": {"QH002"}, "reviewer": {"he.ping", "xu.jing"}}, 404, ""},
+		{"ErrCountyConsensus", "qh.office", "POST", "/assessment/rounds/" + round26 + "/units/QH001/points/B1.1.1/consensus", url.Values{"score": {"1"}, "reason": {"x"}}, 404, ""},
+		{"ErrCountyAPIStandings", "qh.office", "GET", "/api/v1/assessment/rounds/" + round26 + "/standings", nil, 404, ""},
+		// The county runs its own round of the same year.
+		{"CountyOwnRound", "qh.office", "POST", "/assessment/rounds", url.Values{"year": {"2026"}}, 303, ""},
+		{"ErrOtherRegionUnit", "qh.office", "POST", "/assessment/rounds/" + assessment.RoundID(2026, "江南省/云州市/清河县") + "/units", url.Values{"unit": {"AP001"}, "reviewer": {"he.ping", "xu.jing"}}, 400, "没有代码为"},
+		// A reviewer alone cannot settle a divergence: the office chairs it.
+		{"ErrReviewerConsensus", "he.ping", "POST", "/assessment/rounds/" + round26 + "/units/QH001/points/B1.1.1/consensus", url.Values{"score": {"1"}, "reason": {"x"}}, 403, ""},
 		{"ErrReviewerRole", "he.ping", "POST", "/assessment/rounds", url.Values{"year": {"2027"}}, 403, ""},
-		{"ErrApproverOnly", "li.ming", "POST", "/assessment/rounds/2026/finalise", url.Values{}, 403, ""},
-		{"ErrFinaliseIncomplete", "wang.fang", "POST", "/assessment/rounds/2026/finalise", url.Values{}, 422, "未评完"},
-		{"ErrSurveyRange", "he.ping", "POST", "/assessment/rounds/2026/units/QH001/scores", url.Values{"save": {"F1.1.1"}, "rate_F1.1.1": {"120"}}, 400, "满意率须在 0 至 100 之间"},
-		{"ErrConsensusNotDiverging", "li.ming", "POST", "/assessment/rounds/2026/units/QH001/points/B1.1.1/consensus", url.Values{"score": {"1"}, "reason": {"x"}}, 422, "没有明显分歧"},
-		{"ErrFindingUnscored", "he.ping", "POST", "/assessment/rounds/2026/units/QH001/points/B1.1.1/finding", url.Values{"title": {"x"}, "facts": {"y"}, "violation_kind": {"E01"}}, 422, "不能填写评估发现"},
-		{"ScoreOK", "he.ping", "POST", "/assessment/rounds/2026/units/QH001/scores", url.Values{"save": {"F1.1.1"}, "rate_F1.1.1": {"95"}, "comment_F1.1.1": {"问卷 200 份"}}, 303, ""},
-		{"ErrNotAssignedSees", "xu.jing", "GET", "/assessment/rounds/2026/units/QH002", nil, 404, ""},
-		{"ErrLetterReviewer", "he.ping", "GET", "/assessment/rounds/2026/units/QH001/letter.pdf", nil, 403, ""},
+		{"ErrApproverOnly", "li.ming", "POST", "/assessment/rounds/" + round26 + "/finalise", url.Values{}, 403, ""},
+		{"ErrFinaliseIncomplete", "wang.fang", "POST", "/assessment/rounds/" + round26 + "/finalise", url.Values{}, 422, "未评完"},
+		{"ErrSurveyRange", "he.ping", "POST", "/assessment/rounds/" + round26 + "/units/QH001/scores", url.Values{"save": {"F1.1.1"}, "rate_F1.1.1": {"120"}}, 400, "满意率须在 0 至 100 之间"},
+		{"ErrConsensusNotDiverging", "li.ming", "POST", "/assessment/rounds/" + round26 + "/units/QH001/points/B1.1.1/consensus", url.Values{"score": {"1"}, "reason": {"x"}}, 422, "没有明显分歧"},
+		{"ErrFindingUnscored", "he.ping", "POST", "/assessment/rounds/" + round26 + "/units/QH001/points/B1.1.1/finding", url.Values{"title": {"x"}, "facts": {"y"}, "violation_kind": {"E01"}}, 422, "不能填写评估发现"},
+		{"ScoreOK", "he.ping", "POST", "/assessment/rounds/" + round26 + "/units/QH001/scores", url.Values{"save": {"F1.1.1"}, "rate_F1.1.1": {"95"}, "comment_F1.1.1": {"问卷 200 份"}}, 303, ""},
+		{"ErrNotAssignedSees", "xu.jing", "GET", "/assessment/rounds/" + round26 + "/units/QH002", nil, 404, ""},
+		{"ErrLetterReviewer", "he.ping", "GET", "/assessment/rounds/" + round26 + "/units/QH001/letter.pdf", nil, 403, ""},
 		{"CatalogTree", "admin", "GET", "/assessment/catalog/2026", nil, 200, "内外部满意度"},
 		{"ErrCatalogMissing", "he.ping", "GET", "/assessment/catalog/1900", nil, 404, "不存在"},
 		{"APICatalog", "he.ping", "GET", "/api/v1/assessment/catalog/2026", nil, 200, `"individual_max":10`},
-		{"APIStandings", "wang.fang", "GET", "/api/v1/assessment/rounds/2026/standings", nil, 200, `"unit":"QH001"`},
+		{"APIStandings", "wang.fang", "GET", "/api/v1/assessment/rounds/" + round26 + "/standings", nil, 200, `"unit":"QH001"`},
 		{"ErrAPIStandingsMissing", "wang.fang", "GET", "/api/v1/assessment/rounds/1999/standings", nil, 404, "不存在"},
-		{"ErrAPIStandingsUnit", "unit.qh001", "GET", "/api/v1/assessment/rounds/2026/standings", nil, 403, ""},
+		{"ErrAPIStandingsUnit", "unit.qh001", "GET", "/api/v1/assessment/rounds/" + round26 + "/standings", nil, 403, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -257,12 +274,20 @@ func TestAssessmentRules(t *testing.T) {
 	if len(rows) != 58 || rows[2][3] != "A1.1.1" || !strings.Contains(rows[2][9], "A01") || rows[57][0] != "个性指标" {
 		t.Errorf("catalogue export: %d rows, %q", len(rows), rows[2])
 	}
+	// A county office lists its own rounds, not the city's.
+	if r := e.req("GET", "/assessment", "qh.office", "", nil); strings.Contains(r.Raw, round26) || !strings.Contains(r.Raw, assessment.RoundID(2026, "江南省/云州市/清河县")) {
+		t.Errorf("county home lists the city round or not its own:\n%.2000s", r.Raw)
+	}
+	// The city office sees the rounds of the counties under it as well.
+	if r := e.req("GET", "/assessment", "li.ming", "", nil); !strings.Contains(r.Raw, round26) || !strings.Contains(r.Raw, assessment.RoundID(2026, "江南省/云州市/清河县")) {
+		t.Errorf("city home does not list its round and the county's")
+	}
 	// A reviewer not assigned to the unit does not see its sheet.
 	if err := e.Access.CreateUser(context.Background(), access.User{ID: "sun.yu", Name: "孙宇", Roles: []cases.Role{cases.RoleReviewer},
 		Region: []string{"江南省", "云州市"}}, testPassword); err != nil {
 		t.Fatal(err)
 	}
-	if r := e.req("GET", "/assessment/rounds/2026/units/QH001", "sun.yu", "", nil); r.Status != http.StatusForbidden {
+	if r := e.req("GET", "/assessment/rounds/"+round26+"/units/QH001", "sun.yu", "", nil); r.Status != http.StatusForbidden {
 		t.Errorf("unassigned reviewer: %d", r.Status)
 	}
 }

@@ -141,7 +141,7 @@ var routeRoles = map[string][]cases.Role{
 	"GET /assessment/rounds/:id/units/:code":                          assessReaders,
 	"POST /assessment/rounds/:id/units/:code/scores":                  {cases.RoleReviewer},
 	"GET /assessment/rounds/:id/units/:code/letter.pdf":               issuers,
-	"POST /assessment/rounds/:id/units/:code/points/:point/consensus": assessScorers,
+	"POST /assessment/rounds/:id/units/:code/points/:point/consensus": officeOnly,
 	"POST /assessment/rounds/:id/units/:code/points/:point/finding":   assessScorers,
 	"POST /assessment/rounds/:id/units/:code/points/:point/case":      officeOnly,
 	"GET /api/v1/assessment/catalog/:version":                         assessReaders,
@@ -188,6 +188,9 @@ func (s *Server) authorize(c *gin.Context) {
 	}
 	if !p.user.HasAny(roles) {
 		s.fail(c, &cases.Error{Code: cases.EFORBIDDEN, Rule: "route-roles", Message: DeniedMessage})
+		return
+	}
+	if !s.roundGate(c, p) {
 		return
 	}
 	c.Next()

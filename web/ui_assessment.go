@@ -67,6 +67,7 @@ func (s *Server) handleAssessmentHome(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	rs = visibleRounds(rs, p)
 	page := assessHomePage{Rounds: rs, Organiser: p.user.HasAny(assessOrganiser), Year: time.Now().In(cst).Year()}
 	for _, r := range rs {
 		for _, u := range r.Units {
@@ -88,7 +89,7 @@ func (s *Server) handleAssessmentRoundCreate(c *gin.Context) {
 		s.fail(c, cases.Invalid("year", "请填写年度（四位数字）"))
 		return
 	}
-	r, err := s.assess.CreateRound(c, assessActor(p, assessOrganiser), year, "")
+	r, err := s.assess.CreateRound(c, assessActor(p, assessOrganiser), p.scope.Region, year, "")
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -490,7 +491,7 @@ func (s *Server) handleAssessmentConsensus(c *gin.Context) {
 		s.sheetError(c, p, round, unit, cases.Invalid("score", "合议得分须为数字"), map[string]string{point: "合议得分须为数字"})
 		return
 	}
-	if _, err := s.assess.SaveConsensus(c, assessActor(p, assessScorers), round, unit, point, score, c.PostForm("reason")); err != nil {
+	if _, err := s.assess.SaveConsensus(c, assessActor(p, officeOnly), round, unit, point, score, c.PostForm("reason")); err != nil {
 		s.sheetError(c, p, round, unit, err, map[string]string{point: errText(err)})
 		return
 	}

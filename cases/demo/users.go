@@ -22,6 +22,10 @@ const (
 	ContactPhone = "0888-5512310"
 )
 
+// City is the region key of the demo's city office (li.ming and the
+// approvers), which organises the demo's assessment rounds.
+const City = "江南省/云州市"
+
 // Users are the demo accounts: one per role, plus a county-level office
 // user and a second approver, so that scope and four-eyes can be tried.
 var Users = []access.User{

@@ -287,5 +287,6 @@ func loadAssessmentDemo(ctx context.Context, a *app, assess *assessment.Service)
 			pick = append(pick, u)
 		}
 	}
-	return assessment.LoadDemo(ctx, assess, time.Now().Year(), pick)
+	// The rounds are the city office's, as the demo's office users are.
+	return assessment.LoadDemo(ctx, assess, demo.City, time.Now().Year(), pick)
 }
