@@ -313,6 +313,18 @@ func CatalogVersions() []string {
 	return vs
 }
 
+// BasisText is Basis as a reader is shown it: without the reference to the
+// seed text it was written from ("seed 002: "), which is for developers.
+func (c *Catalog) BasisText() string {
+	b := c.Basis
+	if strings.HasPrefix(b, "seed ") {
+		if i := strings.Index(b, ": "); i > 0 {
+			b = b[i+2:]
+		}
+	}
+	return b
+}
+
 // Point returns a point by code.
 func (c *Catalog) Point(code string) (Point, bool) {
 	p, ok := c.points[code]

@@ -153,3 +153,15 @@ func TestParseCatalogRefuses(t *testing.T) {
 		})
 	}
 }
+
+func TestBasisTextDropsSeedReference(t *testing.T) {
+	for in, want := range map[string]string{
+		"seed 002: 6大类一级指标": "6大类一级指标",
+		"依据某文件":             "依据某文件",
+		"":                  "",
+	} {
+		if got := (&Catalog{Basis: in}).BasisText(); got != want {
+			t.Errorf("BasisText(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -139,7 +139,7 @@ func (s *Service) claimKey(ctx context.Context, key, hash string) (string, error
 			return no, nil
 		}
 		if s.now().Sub(old.CreatedAt) < keyPendingTimeout {
-			return "", Conflict("使用该 Idempotency-Key 的请求仍在处理中，请稍后重试")
+			return "", Conflict("相同的请求正在处理中，请稍后刷新查看结果")
 		}
 		// Long pending and not in the view: the first attempt died, either
 		// before registering or between recording the case and journaling
@@ -158,7 +158,7 @@ func (s *Service) claimKey(ctx context.Context, key, hash string) (string, error
 			return "", fmt.Errorf("release stale idempotency key: %w", err)
 		}
 	}
-	return "", Conflict("使用该 Idempotency-Key 的请求仍在处理中，请稍后重试")
+	return "", Conflict("相同的请求正在处理中，请稍后刷新查看结果")
 }
 
 // LastTaken returns the highest n ≥ from-1 such that taken(n) holds, given

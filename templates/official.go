@@ -74,8 +74,14 @@ const (
 
 // DateCN formats a date as GB/T 9704 asks: Arabic numerals, 年月日, no padding.
 func DateCN(t time.Time) string {
+	t = t.In(chinaTime)
 	return fmt.Sprintf("%d年%d月%d日", t.Year(), int(t.Month()), t.Day())
 }
+
+// chinaTime is China Standard Time (UTC+8, no daylight saving): a document
+// issued at 00:30 in Beijing is dated that day, not the day before in UTC.
+// A fixed zone, so that rendering needs no time-zone database.
+var chinaTime = time.FixedZone("CST", 8*3600)
 
 // baseline is the baseline of text of size pt set in a box whose top is y
 // and height h, the em box centred in it.

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -105,9 +104,9 @@ func (s *Server) handleAssessmentSummary(c *gin.Context) {
 		for _, cat := range page.Categories {
 			row = append(row, st.Categories[cat.Code])
 		}
-		change := ""
+		var change any = "" // a number, so that the sheet sums and sorts it
 		if st.Previous != nil {
-			change = strconv.FormatFloat(st.Change, 'f', -1, 64)
+			change = st.Change
 		}
 		row = append(row, st.Total, st.Grade, fmt.Sprintf("%d/%d", st.Rank, st.RankOf), change)
 		rows = append(rows, row)

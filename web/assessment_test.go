@@ -291,3 +291,48 @@ func TestAssessmentRules(t *testing.T) {
 		t.Errorf("unassigned reviewer: %d", r.Status)
 	}
 }
+
+// TestAssessmentGridKeepsTypedWork: saving the whole grid saves every good
+// point, keeps what was typed in the points in error, each with its error;
+// a reviewer sees another's score of a point only after scoring it.
+func TestAssessmentGridKeepsTypedWork(t *testing.T) {
+	e := newEnv(t)
+	assessWorld(t, e)
+	grid := "/assessment/rounds/" + round26 + "/units/QH001"
+	if r := e.postForm(grid+"/scores", "xu.jing", url.Values{"save": {"B1.1.2"}, "level_B1.1.2": {"一般"}, "comment_B1.1.2": {"徐静的独立意见"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("xu.jing scores: %d %s", r.Status, r.Raw)
+	}
+	// Before he.ping scores B1.1.2, xu.jing's score and comment are hidden.
+	r := e.req("GET", grid, "he.ping", "", nil)
+	if strings.Contains(r.Raw, "徐静的独立意见") || !strings.Contains(r.Raw, "您评分后可见") {
+		t.Errorf("he.ping sees xu.jing's score before scoring")
+	}
+	// The office sees every score.
+	if r := e.req("GET", grid, "li.ming", "", nil); !strings.Contains(r.Raw, "徐静的独立意见") {
+		t.Errorf("office does not see the scores")
+	}
+	r = e.postForm(grid+"/scores", "he.ping", url.Values{"save": {"*"},
+		"rate_F1.1.1": {"95"}, "comment_F1.1.1": {"问卷 200 份"}, // good
+		"level_B1.1.2": {"好"},                         // good
+		"level_B1.1.1": {"差"}, "comment_B1.1.1": {""}, // a deduction without a comment
+		"yes_B2.1.1":       {"7"},   // neither yes nor no
+		"instances_A1.1.1": {"2.5"}, // not a whole number
+	})
+	if r.Status != http.StatusBadRequest {
+		t.Fatalf("save all: %d, want 400", r.Status)
+	}
+	for _, want := range []string{"3 个要点未保存", "其余 2 个要点已保存", "请选择达标或未达标", "须为不小于 0 的整数", "未保存"} {
+		if !strings.Contains(r.Raw, want) {
+			t.Errorf("save all: no %q", want)
+		}
+	}
+	// What was typed in B1.1.1 is still there.
+	if !regexp.MustCompile(`(?s)id="level_B1\.1\.1".*?<option value="差" selected>`).MatchString(r.Raw) {
+		t.Errorf("typed level of B1.1.1 lost")
+	}
+	// The good points were saved; now he.ping sees xu.jing's B1.1.2.
+	r = e.req("GET", grid, "he.ping", "", nil)
+	if !strings.Contains(r.Raw, "徐静的独立意见") || !strings.Contains(r.Raw, `我已评 <b>2</b>`) {
+		t.Errorf("after saving: xu.jing's score hidden or progress wrong")
+	}
+}

@@ -275,17 +275,22 @@ func (s *Server) handleAssessmentConvertAll(c *gin.Context) {
 type gridRow struct {
 	assessment.Row
 	Mine       *assessment.Score
+	Typed      bool // Mine holds what was typed, not saved
 	Category   string
 	Reviewers  []reviewerScore
 	LevelOpts  []assessment.Level
 	MethodName string
 	KindNames  string
 	CanConvert bool
+	Blind      bool // the viewer is a reviewer who has not scored the point yet
 }
 
 type reviewerScore struct {
 	Name  string
 	Score *assessment.Score
+	// Hidden: another reviewer's score, not shown to a reviewer who has
+	// not yet scored the point, so that each scores independently.
+	Hidden bool
 }
 
 type sheetPage struct {
@@ -338,10 +343,16 @@ func (s *Server) sheetPage(c *gin.Context, p *principal, round, unit string) (sh
 			g.Mine = &sc
 			page.Mine++
 		}
+		// A reviewer sees the others' scores of a point, and its mean,
+		// only once they have scored it themselves: independent scoring.
+		g.Blind = page.Reviewer && !page.Office && g.Mine == nil
 		for _, rv := range sh.Unit.Reviewers {
 			rs := reviewerScore{Name: rv.Name}
 			if sc, ok := r.Scores[rv.ID]; ok {
 				rs.Score = &sc
+			}
+			if g.Blind && rv.ID != p.user.ID {
+				rs.Score, rs.Hidden = nil, true
 			}
 			g.Reviewers = append(g.Reviewers, rs)
 		}
@@ -369,6 +380,12 @@ func (s *Server) handleAssessmentSheet(c *gin.Context) {
 // sheetError shows the sheet again with a form's error, at the row of the
 // point when there is one.
 func (s *Server) sheetError(c *gin.Context, p *principal, round, unit string, err error, rowErrs map[string]string) {
+	s.sheetErrorTyped(c, p, round, unit, err, rowErrs, nil)
+}
+
+// sheetErrorTyped is sheetError with what the reviewer typed in the points
+// not saved, shown in their fields instead of the saved scores.
+func (s *Server) sheetErrorTyped(c *gin.Context, p *principal, round, unit string, err error, rowErrs map[string]string, typed map[string]assessment.ScoreInput) {
 	e, ok := cases.AsError(err)
 	if !ok || e.Code == cases.EINTERNAL || e.Code == cases.ENOTFOUND || e.Code == cases.EFORBIDDEN {
 		s.fail(c, err)
@@ -380,6 +397,15 @@ func (s *Server) sheetError(c *gin.Context, p *principal, round, unit string, er
 		return
 	}
 	page.Error, page.RowErrors = e.Message, rowErrs
+	for i := range page.Rows {
+		g := &page.Rows[i]
+		in, ok := typed[g.Point.Code]
+		if !ok {
+			continue
+		}
+		g.Mine = &assessment.Score{Mark: in.Mark, Comment: in.Comment, Override: len(g.Point.Kinds) > 0 && !in.AcceptLedger, OverrideReason: in.OverrideReason}
+		g.Typed = true
+	}
 	s.render(c, statusOf[e.Code], "assessment_sheet.html", page.Sheet.Unit.UnitName+" · "+page.Sheet.State.Round.Title, page)
 }
 
@@ -408,6 +434,9 @@ func parseMark(c *gin.Context, pt assessment.Point) (in assessment.ScoreInput, e
 		if err != nil {
 			return in, true, err
 		}
+		if n < 0 || n != float64(int(n)) {
+			return in, true, cases.Invalid("instances", "评估要点 %s 的问题个数须为不小于 0 的整数", pt.Code)
+		}
 		in.Mark.Instances = int(n)
 		entered = f("instances") != ""
 		if len(pt.Kinds) > 0 {
@@ -419,6 +448,9 @@ func parseMark(c *gin.Context, pt assessment.Point) (in assessment.ScoreInput, e
 		}
 	case assessment.MethodYesNo:
 		v := f("yes")
+		if v != "" && v != "1" && v != "0" {
+			return in, true, cases.Invalid("yes", "评估要点 %s 请选择达标或未达标", pt.Code)
+		}
 		in.Mark.Yes, entered = v == "1", v != ""
 	case assessment.MethodSurvey:
 		if in.Mark.Rate, err = num("rate", "满意率"); err != nil {
@@ -431,7 +463,9 @@ func parseMark(c *gin.Context, pt assessment.Point) (in assessment.ScoreInput, e
 
 // handleAssessmentScores saves a reviewer's grid: the one point whose
 // button was pressed, or every point filled in ("save" = "*"). Each point
-// is saved on its own; the first error stops and is shown at its row.
+// is saved on its own: a point in error does not stop the others, and the
+// grid comes back with what was typed in the points not saved, each with
+// its error, so no typed work is lost.
 func (s *Server) handleAssessmentScores(c *gin.Context) {
 	if !s.assessAvailable(c) {
 		return
@@ -445,6 +479,9 @@ func (s *Server) handleAssessmentScores(c *gin.Context) {
 	which := c.PostForm("save")
 	actor := assessActor(p, []cases.Role{cases.RoleReviewer})
 	saved := 0
+	var first *cases.Error
+	rowErrs := map[string]string{}
+	typed := map[string]assessment.ScoreInput{}
 	for _, r := range sh.Rows {
 		if which != "*" && which != r.Point.Code {
 			continue
@@ -457,22 +494,29 @@ func (s *Server) handleAssessmentScores(c *gin.Context) {
 			_, err = s.assess.SaveScore(c, actor, round, unit, r.Point.Code, in)
 		}
 		if err != nil {
-			e, _ := cases.AsError(err)
-			msg := err.Error()
-			if e != nil {
-				msg = e.Message
-				if len(e.Fields) > 0 {
-					var ms []string
-					for _, fe := range e.Fields {
-						ms = append(ms, fe.Message)
-					}
-					msg = strings.Join(ms, "；")
-				}
+			e, ok := cases.AsError(err)
+			if !ok || e.Code == cases.EINTERNAL || e.Code == cases.EFORBIDDEN || e.Code == cases.ENOTFOUND {
+				s.fail(c, err)
+				return
 			}
-			s.sheetError(c, p, round, unit, err, map[string]string{r.Point.Code: msg})
-			return
+			if first == nil {
+				first = e
+			}
+			rowErrs[r.Point.Code], typed[r.Point.Code] = errText(err), in
+			continue
 		}
 		saved++
+	}
+	if first != nil {
+		msg := first.Message
+		if which == "*" {
+			msg = fmt.Sprintf("%d 个要点未保存，请按各要点下的提示修改后再保存", len(rowErrs))
+			if saved > 0 {
+				msg += fmt.Sprintf("；其余 %d 个要点已保存", saved)
+			}
+		}
+		s.sheetErrorTyped(c, p, round, unit, &cases.Error{Code: first.Code, Message: msg}, rowErrs, typed)
+		return
 	}
 	if which == "*" || saved == 0 {
 		redirect(c, sheetPath(round, unit), "scores-saved", strconv.Itoa(saved))
