@@ -14,7 +14,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/width"
 
@@ -128,32 +127,9 @@ func Parse(r io.Reader, name string, opt ParseOptions) ([]Person, error) {
 }
 
 func parseXLSX(r io.Reader, opt ParseOptions) ([]Person, error) {
-	f, err := excelize.OpenReader(r)
-	if err != nil {
-		return nil, cases.Invalid("file", "无法读取 XLSX 文件：文件已损坏或不是 Excel 2007 以上格式")
-	}
-	defer f.Close()
-	sheets := f.GetSheetList()
-	if len(sheets) == 0 {
-		return nil, cases.Invalid("file", "XLSX 文件中没有工作表")
-	}
-	rows, err := f.Rows(sheets[0])
-	if err != nil {
-		return nil, cases.Invalid("file", "无法读取工作表「%s」", sheets[0])
-	}
-	defer rows.Close()
 	p := newParser(opt)
-	// Raw values: a date cell is then its serial number, not a string in
-	// whatever format the cell was given.
-	for rows.Next() {
-		cells, err := rows.Columns(excelize.Options{RawCellValue: true})
-		if err != nil {
-			return nil, cases.Invalid("file", "XLSX 第 %d 行无法读取", p.row+1)
-		}
-		p.line(cells)
-	}
-	if err := rows.Error(); err != nil {
-		return nil, cases.Invalid("file", "XLSX 文件读取失败")
+	if err := xlsxRows(r, p.line); err != nil {
+		return nil, cases.Invalid("file", "无法读取 XLSX 文件：%s", err)
 	}
 	return p.done()
 }
@@ -185,7 +161,8 @@ func parseCSV(r io.Reader, opt ParseOptions) ([]Person, error) {
 		if err != nil {
 			return nil, cases.Invalid("file", "CSV 第 %d 行格式不正确：%s", p.row+1, csvReason(err))
 		}
-		p.line(rec)
+		line, _ := cr.FieldPos(0)
+		p.line(line, rec)
 	}
 	return p.done()
 }
@@ -208,7 +185,8 @@ func validPrefix(b []byte) bool {
 
 type parser struct {
 	opt     ParseOptions
-	row     int
+	row     int            // the current row's number in the file
+	read    int            // data rows read
 	index   map[string]int // column key → cell index
 	persons []Person
 	errs    RowErrors
@@ -229,23 +207,23 @@ func normHeader(s string) string {
 	return s
 }
 
-func (p *parser) line(cells []string) {
-	p.row++
+// line takes one row; n is its number in the file (a sheet's row number,
+// a CSV's line), which messages name.
+func (p *parser) line(n int, cells []string) {
+	p.row = n
 	if p.index == nil {
-		if blank(cells) {
-			p.row-- // leading empty lines do not count as the header
-			return
+		if !blank(cells) {
+			p.header(cells)
 		}
-		p.header(cells)
 		return
 	}
 	if blank(cells) {
 		return
 	}
-	n := len(p.persons) + 1
+	p.read++
 	p.person(cells)
-	if p.opt.Progress != nil && n%ProgressEvery == 0 {
-		p.opt.Progress(n)
+	if p.opt.Progress != nil && p.read%ProgressEvery == 0 {
+		p.opt.Progress(p.read)
 	}
 }
 
@@ -424,7 +402,7 @@ func (p *parser) done() ([]Person, error) {
 		return nil, cases.Invalid("file", "花名册是空的：没有表头行")
 	}
 	if p.opt.Progress != nil {
-		p.opt.Progress(len(p.persons))
+		p.opt.Progress(p.read)
 	}
 	if p.errs.Total > 0 {
 		return nil, &p.errs

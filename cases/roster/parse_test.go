@@ -120,3 +120,43 @@ func TestParseDate(t *testing.T) {
 		}
 	}
 }
+
+// TestParseXLSXSharedStrings reads a workbook as Excel writes it: shared
+// strings, an escaped character, an empty row, a gap of columns; a bad
+// cell is reported with the sheet's row number.
+func TestParseXLSXSharedStrings(t *testing.T) {
+	f := excelize.NewFile()
+	for i, h := range Header() {
+		cell, _ := excelize.CoordinatesToCellName(i+1, 3) // the header on row 3
+		_ = f.SetCellValue("Sheet1", cell, h)
+	}
+	set := func(row int, vals ...any) {
+		for i, v := range vals {
+			if v == nil {
+				continue
+			}
+			cell, _ := excelize.CoordinatesToCellName(i+1, row)
+			_ = f.SetCellValue("Sheet1", cell, v)
+		}
+	}
+	set(4, "A", "张&一", idOf("1980-01-01", 11), nil, nil, "行政编制", "科长<副>", "是", "在职")
+	set(6, "A", "李二", "110", nil, nil, "行政编制", nil, nil, "在职")
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Parse(bytes.NewReader(buf.Bytes()), "r.xlsx", ParseOptions{})
+	var re *RowErrors
+	if !errors.As(err, &re) || re.Total != 1 || re.Errors[0].Row != 6 || re.Errors[0].Column != "身份证号" {
+		t.Fatalf("err %v %+v", err, re)
+	}
+	f2 := excelize.NewFile()
+	_ = f2.SetSheetRow("Sheet1", "A1", &[]any{"单位代码", "姓名", "身份证号", "编制类型", "人员状态", "职务"})
+	_ = f2.SetSheetRow("Sheet1", "A2", &[]any{"A", "张&一", idOf("1980-01-01", 11), "行政编制", "在职", "科长<副>"})
+	buf.Reset()
+	_ = f2.Write(&buf)
+	ps, err := Parse(&buf, "r.xlsx", ParseOptions{})
+	if err != nil || len(ps) != 1 || ps[0].Name != "张&一" || ps[0].Post != "科长<副>" || ps[0].Row != 2 {
+		t.Fatalf("%+v %v", ps, err)
+	}
+}

@@ -455,4 +455,3 @@ func Count(ws []Warning) Tally {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
-

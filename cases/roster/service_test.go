@@ -22,7 +22,7 @@ func (a *auditLog) RecordAccess(_ context.Context, e access.AccessEntry) error {
 
 var rosterKey = bytes.Repeat([]byte{0x3c}, 32)
 
-func openRoster(t *testing.T, env *casetest.Env, key []byte, log *auditLog) (*roster.Service, error) {
+func openRoster(t testing.TB, env *casetest.Env, key []byte, log *auditLog) (*roster.Service, error) {
 	t.Helper()
 	prot, err := roster.NewProtector("", key)
 	if err != nil {
@@ -266,4 +266,3 @@ func TestOpenRefusesAnotherKey(t *testing.T) {
 		t.Fatalf("another key: %v", err)
 	}
 }
-

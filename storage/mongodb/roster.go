@@ -2,13 +2,16 @@ package mongodb
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"rectify/cases"
 	"rectify/cases/roster"
 )
 
@@ -53,30 +56,36 @@ type rosterTypeCount struct {
 	N    int    `bson:"n"`
 }
 
+// rosterUnitDoc holds a unit's persons as one JSON value in a binary
+// field, not as an array of subdocuments: the persons are only ever read
+// whole, by _id, and FerretDB's cost of a write grows with the number of
+// fields it converts (an array of 200 persons × 15 fields took most of a
+// 100,000-person import's time; one binary field costs next to nothing).
 type rosterUnitDoc struct {
-	ID       string            `bson:"_id"` // snapshot/unit
-	Snapshot string            `bson:"snapshot"`
-	Unit     string            `bson:"unit"`
-	Persons  []rosterPersonDoc `bson:"persons"`
+	ID       string `bson:"_id"` // snapshot/unit
+	Snapshot string `bson:"snapshot"`
+	Unit     string `bson:"unit"`
+	N        int    `bson:"n"`
+	Persons  []byte `bson:"persons"` // JSON of []rosterPersonDoc
 }
 
 // rosterPersonDoc holds the ID number only hashed, sealed and masked.
 type rosterPersonDoc struct {
-	Row      int    `bson:"row"`
-	Name     string `bson:"name"`
-	IDHash   string `bson:"idHash"`
-	IDSealed []byte `bson:"idSealed"`
-	IDMasked string `bson:"idMasked"`
-	Birth    string `bson:"birth"`
-	Sex      string `bson:"sex"`
-	Type     string `bson:"type"`
-	Post     string `bson:"post,omitempty"`
-	Leader   bool   `bson:"leader,omitempty"`
-	Status   string `bson:"status"`
-	Entered  string `bson:"entered,omitempty"`
-	Left     string `bson:"left,omitempty"`
-	Host     string `bson:"host,omitempty"`
-	Until    string `bson:"until,omitempty"`
+	Row      int    `json:"row"`
+	Name     string `json:"name"`
+	IDHash   string `json:"h"`
+	IDSealed []byte `json:"s"`
+	IDMasked string `json:"m"`
+	Birth    string `json:"birth"`
+	Sex      string `json:"sex"`
+	Type     string `json:"type"`
+	Post     string `json:"post,omitempty"`
+	Leader   bool   `json:"leader,omitempty"`
+	Status   string `json:"status"`
+	Entered  string `json:"entered,omitempty"`
+	Left     string `json:"left,omitempty"`
+	Host     string `json:"host,omitempty"`
+	Until    string `json:"until,omitempty"`
 }
 
 type rosterRefDoc struct {
@@ -115,11 +124,15 @@ type rosterCaseDoc struct {
 func (d *DB) InsertRosterUnits(ctx context.Context, units []roster.UnitRoster) error {
 	docs := make([]any, 0, len(units))
 	for _, u := range units {
-		doc := rosterUnitDoc{ID: u.Snapshot + "/" + u.Unit, Snapshot: u.Snapshot, Unit: u.Unit, Persons: make([]rosterPersonDoc, len(u.Persons))}
+		ps := make([]rosterPersonDoc, len(u.Persons))
 		for i, p := range u.Persons {
-			doc.Persons[i] = rosterPersonDoc{p.Row, p.Name, p.IDHash, p.IDSealed, p.IDMasked, p.Birth, p.Sex, p.Type, p.Post, p.Leader, string(p.Status), p.Entered, p.Left, p.Host, p.Until}
+			ps[i] = rosterPersonDoc{p.Row, p.Name, p.IDHash, p.IDSealed, p.IDMasked, p.Birth, p.Sex, p.Type, p.Post, p.Leader, string(p.Status), p.Entered, p.Left, p.Host, p.Until}
 		}
-		docs = append(docs, doc)
+		b, err := json.Marshal(ps)
+		if err != nil {
+			return fmt.Errorf("encode roster unit %s: %w", u.Unit, err)
+		}
+		docs = append(docs, rosterUnitDoc{ID: u.Snapshot + "/" + u.Unit, Snapshot: u.Snapshot, Unit: u.Unit, N: len(ps), Persons: b})
 	}
 	if len(docs) == 0 {
 		return nil
@@ -134,8 +147,12 @@ func (d *DB) RosterUnit(ctx context.Context, snapshot, unit string) (roster.Unit
 	if err := d.db.Collection(colRosterUnits).FindOne(ctx, bson.M{"_id": snapshot + "/" + unit}).Decode(&doc); err != nil {
 		return roster.UnitRoster{}, translate(err, "roster unit "+snapshot+"/"+unit)
 	}
-	out := roster.UnitRoster{Snapshot: doc.Snapshot, Unit: doc.Unit, Persons: make([]roster.Person, len(doc.Persons))}
-	for i, p := range doc.Persons {
+	var ps []rosterPersonDoc
+	if err := json.Unmarshal(doc.Persons, &ps); err != nil {
+		return roster.UnitRoster{}, &cases.Error{Code: cases.ECORRUPT, Message: "花名册记录 " + doc.ID + " 已损坏"}
+	}
+	out := roster.UnitRoster{Snapshot: doc.Snapshot, Unit: doc.Unit, Persons: make([]roster.Person, len(ps))}
+	for i, p := range ps {
 		out.Persons[i] = roster.Person{Row: p.Row, Unit: doc.Unit, Name: p.Name, IDHash: p.IDHash, IDSealed: p.IDSealed, IDMasked: p.IDMasked,
 			Birth: p.Birth, Sex: p.Sex, Type: p.Type, Post: p.Post, Leader: p.Leader, Status: roster.Status(p.Status),
 			Entered: p.Entered, Left: p.Left, Host: p.Host, Until: p.Until}
