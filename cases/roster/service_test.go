@@ -10,6 +10,7 @@ import (
 	"rectify/cases"
 	"rectify/cases/access"
 	"rectify/cases/casetest"
+	"rectify/cases/demo"
 	"rectify/cases/roster"
 )
 
@@ -265,4 +266,60 @@ func TestOpenRefusesAnotherKey(t *testing.T) {
 	if _, err := openRoster(t, env, other, &auditLog{}); err == nil || !strings.Contains(err.Error(), roster.ErrKeyMismatch) {
 		t.Fatalf("another key: %v", err)
 	}
+}
+
+// TestDemoCoversEveryRule loads the demo rosters into the demo units: the
+// warnings cover every rule, with new, persisting and resolved between
+// the two snapshots; a second load adds nothing.
+func TestDemoCoversEveryRule(t *testing.T) {
+	ctx := context.Background()
+	env := casetest.New(t, nil)
+	if _, err := demo.Load(ctx, env.Service, demo.Builtin()); err != nil {
+		t.Fatal(err)
+	}
+	svc, err := openRoster(t, env, rosterKey, &auditLog{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := svc.LoadDemo(ctx, casetest.Office, "2026-11-20"); err != nil || n != 2 {
+		t.Fatal(n, err)
+	}
+	if n, err := svc.LoadDemo(ctx, casetest.Office, "2026-11-20"); err != nil || n != 0 {
+		t.Fatal("second load", n, err)
+	}
+	first, _, _, err := svc.Warnings(ctx, roster.Filter{Scope: cases.GlobalScope, Snapshot: mustSnaps(t, svc)[1].ID, All: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, _, _, err := svc.Warnings(ctx, roster.Filter{Scope: cases.GlobalScope, All: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rules := map[roster.Rule]bool{}
+	changes := map[roster.Change]bool{}
+	for _, w := range append(first, second...) {
+		rules[w.Rule] = true
+	}
+	for _, w := range second {
+		changes[w.Change] = true
+	}
+	for _, r := range roster.Rules {
+		if !rules[r.Rule] {
+			t.Errorf("no %s warning in the demo", r.Label)
+		}
+	}
+	for _, c := range []roster.Change{roster.New, roster.Persisting, roster.Resolved} {
+		if !changes[c] {
+			t.Errorf("no %s warning in the second snapshot", c.Label())
+		}
+	}
+}
+
+func mustSnaps(t *testing.T, svc *roster.Service) []roster.Snapshot {
+	t.Helper()
+	s, err := svc.Snapshots(context.Background())
+	if err != nil || len(s) != 2 {
+		t.Fatal(len(s), err)
+	}
+	return s
 }
