@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"rectify/cases"
@@ -112,6 +113,11 @@ type Config struct {
 // Service imports rosters and serves their warnings.
 type Service struct {
 	cfg Config
+	// byShot caches each snapshot's warnings as stored: they never change
+	// once written (case links are read apart), and the office's header
+	// counts them on every page.
+	mu     sync.Mutex
+	byShot map[string][]Warning
 }
 
 // keyCheckLabel binds the roster key's check value to its use.
@@ -155,7 +161,7 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 			return nil, fmt.Errorf("record the roster key check: %w", err)
 		}
 	}
-	return &Service{cfg: cfg}, nil
+	return &Service{cfg: cfg, byShot: map[string][]Warning{}}, nil
 }
 
 // ImportRoles may import rosters, see warnings and turn them into cases.
@@ -438,10 +444,19 @@ func (s *Service) Warnings(ctx context.Context, f Filter) ([]Warning, int, Snaps
 
 // warnings reads a snapshot's warnings with their current case links.
 func (s *Service) warnings(ctx context.Context, snapshot string) ([]Warning, error) {
-	ws, err := s.cfg.Store.RosterWarnings(ctx, snapshot)
-	if err != nil {
-		return nil, fmt.Errorf("read the warnings of %s: %w", snapshot, err)
+	s.mu.Lock()
+	stored, ok := s.byShot[snapshot]
+	s.mu.Unlock()
+	if !ok {
+		var err error
+		if stored, err = s.cfg.Store.RosterWarnings(ctx, snapshot); err != nil {
+			return nil, fmt.Errorf("read the warnings of %s: %w", snapshot, err)
+		}
+		s.mu.Lock()
+		s.byShot[snapshot] = stored
+		s.mu.Unlock()
 	}
+	ws := append([]Warning(nil), stored...)
 	links, err := s.links(ctx)
 	if err != nil {
 		return nil, err
@@ -473,6 +488,10 @@ func (s *Service) inScope(ctx context.Context, scope cases.Scope, unit string) b
 func (s *Service) Warning(ctx context.Context, scope cases.Scope, id string) (Warning, error) {
 	snap, _, ok := strings.Cut(id, ".")
 	if !ok {
+		return Warning{}, cases.NotFound("没有编号为 %s 的预警", id)
+	}
+	// Only a snapshot that exists is read (and cached).
+	if _, err := s.Snapshot(ctx, snap); err != nil {
 		return Warning{}, cases.NotFound("没有编号为 %s 的预警", id)
 	}
 	ws, err := s.warnings(ctx, snap)
