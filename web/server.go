@@ -18,8 +18,8 @@ import (
 	"rectify/cases/clue"
 	"rectify/cases/documents"
 	"rectify/cases/hotline"
-	"rectify/cases/roster"
 	"rectify/cases/referral"
+	"rectify/cases/roster"
 	"rectify/templates"
 )
 
