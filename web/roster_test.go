@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"rectify/cases"
 	"rectify/cases/access"
 	"rectify/cases/casetest"
 	"rectify/cases/roster"
@@ -198,4 +199,36 @@ func rosterUploadForm(t *testing.T, e *testEnv, rows [][]string, day string) (*b
 	_, _ = fw.Write(file.Bytes())
 	_ = mw.Close()
 	return &buf, mw.FormDataContentType()
+}
+
+// rosterWorld imports two rosters of the test units (the deceased removed
+// in the second: new, persisting and resolved warnings) and leaves a
+// finished console import job of li.ming's with bad rows.
+type rosterPaths struct{ snap, warning, job string }
+
+func rosterWorld(t *testing.T, e *testEnv) rosterPaths {
+	t.Helper()
+	ctx := context.Background()
+	rows, _ := testRoster()
+	var b bytes.Buffer
+	_ = roster.WriteCSV(&b, rows)
+	if _, err := e.Roster.Import(ctx, casetest.Office, roster.ImportInput{Date: "2026-06-30", File: "六月.csv", Body: &b}); err != nil {
+		t.Fatal(err)
+	}
+	rows[3][10] = "2026-07-01"
+	b.Reset()
+	_ = roster.WriteCSV(&b, rows)
+	snap, err := e.Roster.Import(ctx, casetest.Office, roster.ImportInput{Date: "2026-12-31", File: "十二月.csv", Body: &b})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws, _, _, err := e.Roster.Warnings(ctx, roster.Filter{Scope: cases.GlobalScope, Rule: roster.RuleDouble})
+	if err != nil || len(ws) == 0 {
+		t.Fatalf("no double warning: %v", err)
+	}
+	rows[1][5] = "临时"
+	body, ct := rosterUploadForm(t, e, rows, "2026-12-31")
+	job := e.req("POST", "/roster/import", "li.ming", ct, body).Header.Get("Location")
+	casetest.Eventually(t, 20*time.Second, "the bad import", func() bool { return e.req("GET", job, "li.ming", "", nil).Header.Get("Refresh") == "" })
+	return rosterPaths{snap: snap.ID, warning: ws[0].ID, job: job}
 }
