@@ -167,6 +167,8 @@ func limitBody(c *gin.Context) {
 	switch {
 	case c.Request.URL.Path == "/api/v1/units:import" || c.Request.URL.Path == "/batches/new":
 		limit = MaxImportBody
+	case c.Request.URL.Path == "/roster/import" || c.Request.URL.Path == "/api/v1/roster/snapshots":
+		limit = MaxRosterBody
 	case strings.HasPrefix(c.ContentType(), "multipart/") &&
 		(strings.HasSuffix(c.Request.URL.Path, "/evidence") || strings.HasSuffix(c.Request.URL.Path, "/actions")):
 		limit = MaxEvidenceBody // a submission carries its evidence files

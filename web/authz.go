@@ -24,6 +24,9 @@ var (
 	// hotlineOnly: reports carry the reporter's identity, which only the
 	// hotline's operators may read.
 	hotlineOnly = []cases.Role{cases.RoleHotline}
+	// rosterReaders see rosters (names, masked ID numbers) and warnings;
+	// importing, revealing a number and making a case are the office's.
+	rosterReaders = []cases.Role{cases.RoleOffice, cases.RoleApprover}
 )
 
 // DeniedMessage is the answer when a role may not use a route.
@@ -37,6 +40,24 @@ var public = []cases.Role{}
 // the store queries. A route missing here is refused with 500 and caught by
 // TestEveryRouteHasAnAccessRule.
 var routeRoles = map[string][]cases.Role{
+	// Staffing rosters and red-light warnings (实名制花名册、红灯预警).
+	"GET /roster":                                      rosterReaders,
+	"GET /roster/import":                               officeOnly,
+	"POST /roster/import":                              officeOnly,
+	"GET /roster/template.xlsx":                        rosterReaders,
+	"GET /roster/jobs/:id":                             officeOnly,
+	"GET /roster/snapshots/:id":                        rosterReaders,
+	"GET /roster/snapshots/:id/units/:code":            rosterReaders,
+	"POST /roster/snapshots/:id/units/:code/reveal":    officeOnly,
+	"GET /warnings":                                    rosterReaders,
+	"GET /warnings/:id":                                rosterReaders,
+	"POST /warnings/:id/case":                          officeOnly,
+	"GET /api/v1/roster/snapshots":                     rosterReaders,
+	"POST /api/v1/roster/snapshots":                    officeOnly,
+	"GET /api/v1/roster/snapshots/:id":                 rosterReaders,
+	"GET /api/v1/warnings":                             rosterReaders,
+	"GET /api/v1/warnings/:id":                         rosterReaders,
+	"POST /api/v1/warnings/:id/case":                   officeOnly,
 	"GET /healthz":                                     public,
 	"GET /static/*filepath":                            public,
 	"GET /login":                                       public,

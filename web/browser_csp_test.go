@@ -33,6 +33,7 @@ func TestBrowserEveryPageKeepsThePolicy(t *testing.T) {
 		t.Fatal(err)
 	}
 	assessWorld(t, e)
+	rw := rosterWorld(t, e)
 	b := browser(t)
 	run(t, b, "login page", chromedp.Navigate(e.srv.URL+"/login"), chromedp.WaitVisible(`input[name=username]`, chromedp.ByQuery))
 	for _, tc := range []struct{ user, path, sel, shot string }{
@@ -76,6 +77,15 @@ func TestBrowserEveryPageKeepsThePolicy(t *testing.T) {
 		{"sun.li", "/hotline/reports/" + sub.Report.ID, "#report-actions", ""},
 		{"sun.li", "/report", "img.captcha", ""},
 		{"sun.li", "/report/status", "#status-form", ""},
+		{"li.ming", "/roster", "#snapshots", "desktop-office-roster.png"},
+		{"li.ming", "/roster/import", `form[action="/roster/import"]`, ""},
+		{"li.ming", rw.job, "#roster-errors", ""},
+		{"li.ming", "/roster/snapshots/" + rw.snap, "#snapshot-units", ""},
+		{"li.ming", "/roster/snapshots/" + rw.snap + "/units/QH001", "#roster-persons", ""},
+		{"li.ming", "/warnings", "#warnings", "desktop-office-warnings.png"},
+		{"li.ming", "/warnings?change=resolved", "#warnings", ""},
+		{"li.ming", "/warnings/" + rw.warning, "#warning-facts", ""},
+		{"wang.fang", "/warnings/" + rw.warning, "#warning-facts", ""},
 	} {
 		e.browserLogin(t, b, tc.user)
 		run(t, b, tc.user+" opens "+tc.path, chromedp.Navigate(e.srv.URL+tc.path), chromedp.WaitVisible(tc.sel, chromedp.ByQuery))

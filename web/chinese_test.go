@@ -31,6 +31,7 @@ func TestEveryPageSpeaksChinese(t *testing.T) {
 	e := newEnv(t)
 	w := chineseWorld(t, e)
 	assessWorld(t, e)
+	rw := rosterWorld(t, e)
 	_, tok, err := e.Access.CreateToken(context.Background(), "admin", "人社局编制联动系统", []cases.Role{cases.RoleLiaison}, []string{"江南省", "云州市"})
 	if err != nil {
 		t.Fatal(err)
@@ -68,6 +69,14 @@ func TestEveryPageSpeaksChinese(t *testing.T) {
 			return []string{"/hotline/reports/" + w.report, "/hotline/reports/" + w.dismissedReport, "/hotline/reports/JB-NOPE"}
 		case "/hotline/reports/:id/files/:fid":
 			return []string{"/hotline/reports/" + w.report + "/files/" + w.reportFile, "/hotline/reports/" + w.report + "/files/nope"}
+		case "/roster/jobs/:id":
+			return []string{rw.job, "/roster/jobs/nope"}
+		case "/roster/snapshots/:id":
+			return []string{"/roster/snapshots/" + rw.snap, "/roster/snapshots/R-nope"}
+		case "/roster/snapshots/:id/units/:code":
+			return []string{"/roster/snapshots/" + rw.snap + "/units/QH001", "/roster/snapshots/" + rw.snap + "/units/NOPE"}
+		case "/warnings/:id":
+			return []string{"/warnings/" + rw.warning, "/warnings/nope", "/warnings/" + rw.snap + ".nope"}
 		}
 		if strings.HasPrefix(path, "/assessment/") {
 			return []string{assessPath(path)}
@@ -103,6 +112,7 @@ func TestEveryPageSpeaksChinese(t *testing.T) {
 		"/login?flash=logout",
 		"/audit-referrals?state=pending&light=green", "/audit-referrals?light=purple", "/audit-referrals?state=bogus", "/audit-referrals/new?rows=7",
 		"/assessment/rounds/1999", "/assessment/rounds/2026/units/NOPE", "/assessment/catalog/1900",
+		"/warnings?change=resolved", "/warnings?rule=deceased&change=resolved", "/warnings?rule=bogus&unit=QH001",
 	)
 	users := []string{""}
 	for _, u := range oneOfEachRole {

@@ -25,6 +25,7 @@ import (
 	"rectify/cases/documents"
 	"rectify/cases/hotline"
 	"rectify/cases/referral"
+	"rectify/cases/roster"
 	"rectify/storage/blob/localblob"
 	"rectify/templates"
 	"rectify/web"
@@ -65,6 +66,7 @@ type testEnv struct {
 	Access  *access.Service
 	Server  *web.Server
 	Hotline *hotline.Service
+	Roster  *roster.Service
 	srv     *httptest.Server
 	clock   *clock
 
@@ -130,14 +132,15 @@ func newEnv(t testing.TB) *testEnv {
 		t.Fatal(err)
 	}
 	hl := newHotline(t, env, blobs, acc)
+	rs := newRoster(t, env, acc)
 	s := web.NewServer(web.Config{Service: env.Service, Access: acc, Documents: docs, Referral: ref, Clues: clues, Catalog: env.Catalog, LoginPerMinute: 1000, PublicPerMinute: 10000,
-		Hotline: hl, ReportsPerHour: 1000, StatusPerHour: 1000, Assessment: assess,
+		Hotline: hl, ReportsPerHour: 1000, StatusPerHour: 1000, Assessment: assess, Roster: rs,
 		Checkpoint: func(ctx context.Context) (checkpoint.Info, bool, error) {
 			return checkpoint.Sign(ctx, env.Service, cps)
 		}})
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
-	return &testEnv{Env: env, Docs: docs, Clues: clues, blobDir: blobDir, t: t, Access: acc, Server: s, srv: srv, clock: clk, sessions: map[string][2]string{}, Hotline: hl}
+	return &testEnv{Env: env, Docs: docs, Clues: clues, blobDir: blobDir, t: t, Access: acc, Server: s, srv: srv, clock: clk, sessions: map[string][2]string{}, Hotline: hl, Roster: rs}
 }
 
 // session logs user in once (through the access service) and returns the

@@ -58,6 +58,8 @@ func q(kv ...string) url.Values {
 var queueDefs = []queueDef{
 	{queue{Key: "to-triage", Label: "待分办", Hint: "12310 举报：核实后立案、并入已有问题或查无实据", Path: "/hotline"},
 		[]cases.Role{cases.RoleHotline}, nil, (*Server).triageCount},
+	{queue{Key: "new-warnings", Label: "新预警", Hint: "最新花名册的新增红灯预警：转为台账案件或核实", Path: "/warnings?change=new"},
+		[]cases.Role{cases.RoleOffice}, nil, (*Server).warningCount},
 	{queue{Key: "to-verify", Label: "待核实", Hint: "新登记和核实中的问题线索：核实后下达整改或不予立案",
 		Query: q("state", "registered,verifying", "sort", "no")}, []cases.Role{cases.RoleOffice},
 		func(t cases.Tally) int { return t.ByState[cases.StateRegistered] + t.ByState[cases.StateVerifying] }, nil},
@@ -177,6 +179,16 @@ func (s *Server) triageCount(c *gin.Context, p *principal) int {
 	n, err := s.countToTriage(c, p)
 	if err != nil {
 		s.log.Error("count the reports to triage", "err", err)
+	}
+	return n
+}
+
+// warningCount is the office's 新预警; without the count the header still
+// shows (logged).
+func (s *Server) warningCount(c *gin.Context, p *principal) int {
+	n, err := s.countWarnings(c, p)
+	if err != nil {
+		s.log.Error("count the new warnings", "err", err)
 	}
 	return n
 }

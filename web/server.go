@@ -19,6 +19,7 @@ import (
 	"rectify/cases/documents"
 	"rectify/cases/hotline"
 	"rectify/cases/referral"
+	"rectify/cases/roster"
 	"rectify/templates"
 )
 
@@ -44,6 +45,9 @@ type Server struct {
 	hotline  *hotline.Service
 	captchas *captchas
 	assess   *assessment.Service
+	// roster imports staffing rosters and serves their red-light warnings.
+	roster     *roster.Service
+	rosterJobs rosterJobs
 }
 
 // Config wires a Server.
@@ -79,12 +83,15 @@ type Config struct {
 	// Assessment runs the annual three-in-one assessment; nil answers its
 	// pages with 503.
 	Assessment *assessment.Service
+	// Roster imports staffing rosters (实名制花名册) and serves their
+	// red-light warnings; nil answers its pages with 503.
+	Roster *roster.Service
 }
 
 // NewServer builds the routes.
 func NewServer(cfg Config) *Server {
 	s := &Server{cfg: cfg, svc: cfg.Service, access: cfg.Access, docs: cfg.Documents, ref: cfg.Referral, clues: cfg.Clues, cat: cfg.Catalog, log: cfg.Log,
-		hotline: cfg.Hotline, captchas: newCaptchas(), assess: cfg.Assessment}
+		hotline: cfg.Hotline, captchas: newCaptchas(), assess: cfg.Assessment, roster: cfg.Roster}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -196,6 +203,7 @@ func NewServer(cfg Config) *Server {
 	// The JSON API.
 	api := e.Group("/api/v1")
 	api.GET("/catalog", s.handleCatalog)
+	s.rosterRoutes(e, api)
 	api.GET("/assessment/catalog/:version", s.handleAssessmentCatalogAPI)
 	api.GET("/assessment/rounds/:id/standings", s.handleAssessmentStandingsAPI)
 	api.GET("/units", s.handleUnitList)

@@ -143,6 +143,8 @@ func nav(u access.User, path string) []navItem {
 	add("/batches", "巡察移交", batchReaders...)
 	add("/feedback/new", "反馈函", officeOnly...)
 	add("/audit-referrals", "审计移送", issuers...)
+	add("/warnings", "红灯预警", rosterReaders...)
+	add("/roster", "花名册", rosterReaders...)
 	add("/units", "被监督单位", everyone...)
 	add("/assessment", "三评合一", assessReaders...)
 	add("/admin/users", "用户管理", admins...)
@@ -244,6 +246,9 @@ var flashes = map[string]flashNote{
 	"clue-existing":         {text: "线索 %s 此前已作出「%s」的决定"},
 	"hotline-acted":         {text: "已%s"},
 	"hotline-registered":    {text: "已立案登记，台账编号 %s"},
+	"roster-imported":       {text: "已导入花名册 %s"},
+	"warning-registered":    {text: "预警已转为台账案件 %s"},
+	"warning-existing":      {text: "该预警此前已转为台账案件 %s，未重复登记"},
 	"hotline-merged":        {text: "已并入问题 %s，该问题已记录 12310 举报来源"},
 	"round-created":         {text: "已创建%s"},
 	"round-unit-set":        {text: "已保存单位 %s 的评估人员和个性指标"},

@@ -66,6 +66,7 @@ const usage = `rectify — 督改通 机构编制监督检查问题整改系统 
 用法：
   rectify serve [--demo] [参数]      运行 HTTP 服务（接口位于 /api/v1）
   rectify import units FILE          从 CSV 或 XLSX 文件导入单位
+  rectify roster import FILE [--date YYYY-MM-DD]  导入实名制花名册（XLSX 或 CSV）并生成红灯预警
   rectify verify [--repair] [--json] 校验每条事件链和视图，并对照最新的签名检查点
   rectify checkpoint [--public-key]  立即为台账签署检查点（或输出供审计人员核验的公钥）
   rectify dbserver [参数]            单独运行 MongoDB 协议的数据库引擎
@@ -89,6 +90,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.serve(ctx, args[1:])
 	case "import":
 		return m.importCmd(ctx, args[1:])
+	case "roster":
+		return m.rosterCmd(ctx, args[1:])
 	case "verify":
 		return m.verify(ctx, args[1:])
 	case "checkpoint":

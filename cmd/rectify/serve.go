@@ -36,6 +36,8 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	profile := fs.String("reporter-cipher", m.env("RECTIFY_REPORTER_CIPHER", hotline.ProfileSM4), "举报人身份信息的加密方式：sm4-gcm（国密，满足密评）或 aes-256-gcm (RECTIFY_REPORTER_CIPHER)")
 	ackDays := fs.Int("ack-days", intEnv(m, "RECTIFY_ACK_DAYS", hotline.AckDays), "12310 举报的分办期限（工作日） (RECTIFY_ACK_DAYS)")
 	reportsPerHour := fs.Int("reports-per-hour", intEnv(m, "RECTIFY_REPORTS_PER_HOUR", 5), "同一地址每小时可提交的公众举报数 (RECTIFY_REPORTS_PER_HOUR)")
+	rosterKeyFile := fs.String("roster-key-file", m.env("RECTIFY_ROSTER_KEY_FILE", ""), "the key that seals and matches roster ID numbers (64 hex digits); it must exist; default <key-dir>/roster.key, made on first start; "+keys.RosterKeyEnv+" holds the key itself instead (RECTIFY_ROSTER_KEY_FILE)")
+	rosterCipher := fs.String("roster-cipher", m.env("RECTIFY_ROSTER_CIPHER", hotline.ProfileSM4), "花名册身份证号的加密方式：sm4-gcm 或 aes-256-gcm (RECTIFY_ROSTER_CIPHER)")
 	debugAddr := fs.String("debug-addr", m.env("RECTIFY_DEBUG_ADDR", ""), "性能分析和计数器（/debug/pprof/、/debug/vars）的本机回环监听地址；留空则关闭 (RECTIFY_DEBUG_ADDR)")
 	if err := parseArgs(fs, args); err != nil {
 		return exitCode(2)
@@ -78,6 +80,10 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	rs, err := m.openRoster(ctx, a, c.keyDir(), *rosterKeyFile, *rosterCipher)
+	if err != nil {
+		return err
+	}
 	if *withDemo {
 		start := time.Now()
 		set := demo.Builtin()
@@ -96,6 +102,9 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 			return err
 		}
 		if _, err := hl.LoadDemo(ctx); err != nil {
+			return err
+		}
+		if _, err := rs.LoadDemo(ctx, cases.Actor{ID: "li.ming", Name: "李明", Role: cases.RoleOffice}, a.svc.Today()); err != nil {
 			return err
 		}
 		fmt.Fprintf(m.Stdout, "演示账号（密码均为 %s）：\n", demo.Password)
@@ -141,7 +150,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		}
 	}
 	srv := web.NewServer(web.Config{Service: a.svc, Access: a.access, Documents: a.docs, Referral: ref, Clues: a.clues, Catalog: a.catalog, Log: a.log,
-		SecureCookies: *secure, Office: c.Office, Fonts: &a.fonts, Hotline: hl, ReportsPerHour: *reportsPerHour, Assessment: assess,
+		SecureCookies: *secure, Office: c.Office, Fonts: &a.fonts, Hotline: hl, Roster: rs, ReportsPerHour: *reportsPerHour, Assessment: assess,
 		Checkpoint: func(ctx context.Context) (checkpoint.Info, bool, error) { return checkpoint.Sign(ctx, a.svc, st) }})
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 2 * time.Minute,
 		WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}

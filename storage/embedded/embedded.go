@@ -69,6 +69,7 @@ func Start(ctx context.Context, cfg Config) (*Engine, error) {
 	if fc.Logger == nil {
 		fc.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 	}
+	fc.Logger = slog.New(lazyHandler{h: fc.Logger.Handler()})
 	switch cfg.Backend {
 	case "", "sqlite":
 		dir, err := filepath.Abs(cfg.Dir)

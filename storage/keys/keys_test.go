@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/emmansun/gmsm/sm2"
@@ -60,5 +61,27 @@ func TestLoadRefusesDamagedKeys(t *testing.T) {
 				t.Fatal("want an error")
 			}
 		})
+	}
+}
+
+func TestRosterKey(t *testing.T) {
+	dir := t.TempDir()
+	k1, created, err := RosterKey(dir, "", "")
+	if err != nil || !created || len(k1) != 32 {
+		t.Fatalf("first: %x %v %v", k1, created, err)
+	}
+	st, err := os.Stat(filepath.Join(dir, RosterKeyFile))
+	if err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("mode %v %v", st, err)
+	}
+	k2, created, err := RosterKey(dir, "", "")
+	if err != nil || created || string(k1) != string(k2) {
+		t.Fatalf("second start made or read another key: %v %v", created, err)
+	}
+	if _, _, err := RosterKey(dir, filepath.Join(dir, "missing.key"), ""); err == nil || !strings.Contains(err.Error(), "不存在") {
+		t.Fatalf("missing named key: %v", err)
+	}
+	if _, _, err := RosterKey(dir, "", "zz"); err == nil {
+		t.Fatal("a bad env key was taken")
 	}
 }

@@ -20,6 +20,7 @@ import (
 	"rectify/cases/clue"
 	"rectify/cases/documents"
 	"rectify/cases/hotline"
+	"rectify/cases/roster"
 	"rectify/storage/mongodb"
 	"rectify/storage/mongotest"
 )
@@ -28,21 +29,23 @@ import (
 // start-up, a rebuild, a verification or an administrator's list of a small
 // collection. Any other read must be served by an index.
 var wholeReads = map[string]string{
-	"find events":            "start-up without a snapshot, verify",
-	"find units":             "start-up (units are a few thousand)",
-	"find users":             "administrator's account list",
-	"find documents":         "verify (object keys), one-time code backfill",
-	"find evidence":          "verify (object keys)",
-	"find document_numbers":  "verify (void numbers)",
-	"find journal":           "verify (links)",
-	"find snapshot_chunks":   "never: listed to keep the map honest",
-	"find referral_batches":  "start-up (the referral service indexes batches in memory)",
-	"find audit_referrals":   "start-up of the audit referral index",
-	"find audit_decisions":   "start-up of the audit referral index",
-	"find audit_letters":     "start-up of the audit referral index",
-	"find hotline_reports":   "the hotline's triage list (reports are a few thousand a year)",
-	"find hotline_events":    "the hotline's triage list",
-	"find assessment_rounds": "the list of rounds (one a year)",
+	"find events":               "start-up without a snapshot, verify",
+	"find units":                "start-up (units are a few thousand)",
+	"find users":                "administrator's account list",
+	"find documents":            "verify (object keys), one-time code backfill",
+	"find evidence":             "verify (object keys)",
+	"find document_numbers":     "verify (void numbers)",
+	"find journal":              "verify (links)",
+	"find snapshot_chunks":      "never: listed to keep the map honest",
+	"find referral_batches":     "start-up (the referral service indexes batches in memory)",
+	"find audit_referrals":      "start-up of the audit referral index",
+	"find audit_decisions":      "start-up of the audit referral index",
+	"find audit_letters":        "start-up of the audit referral index",
+	"find hotline_reports":      "the hotline's triage list (reports are a few thousand a year)",
+	"find hotline_events":       "the hotline's triage list",
+	"find assessment_rounds":    "the list of rounds (one a year)",
+	"find roster_snapshots":     "the roster snapshots (a few a year)",
+	"find roster_warning_cases": "the warning–case links (one per case made of a warning)",
 }
 
 // TestEveryReadHasAnIndex calls every method of the store, records the shape
@@ -440,6 +443,7 @@ func exerciseStore(t *testing.T, db *mongodb.DB) map[string]bool {
 	_, err = db.ReporterKeyCheck(ctx)
 	must("ReporterKeyCheck", err)
 	must("InsertReporterKeyCheck", db.InsertReporterKeyCheck(ctx, []byte("x")))
+	exerciseRoster(t, db, must)
 	exerciseAssessment(t, db.Assessment(), must)
 	called["Assessment"] = true
 	return called
@@ -535,4 +539,28 @@ func TestFindByIDUsesAnIndex(t *testing.T) {
 		}
 		return strings.Contains(out.Lookup("queryPlanner").String(), "_rectify_id")
 	})
+}
+
+// exerciseRoster calls every method of the roster store.
+func exerciseRoster(t *testing.T, db *mongodb.DB, must func(string, error)) {
+	t.Helper()
+	ctx := context.Background()
+	p := roster.Person{Row: 2, Unit: "QH001", Name: "张一", IDHash: "h", IDSealed: []byte("s"), IDMasked: "3306**********1234", Type: "行政编制", Status: roster.StatusActive}
+	must("InsertRosterUnits", db.InsertRosterUnits(ctx, []roster.UnitRoster{{Snapshot: "R1", Unit: "QH001", Persons: []roster.Person{p}}}))
+	_, err := db.RosterUnit(ctx, "R1", "QH001")
+	must("RosterUnit", err)
+	w := roster.Warning{ID: "R1.k", Snapshot: "R1", Key: "k", Rule: roster.RuleDeceased, Unit: "QH001"}
+	must("InsertRosterWarnings", db.InsertRosterWarnings(ctx, []roster.Warning{w}))
+	must("InsertRosterWarnings", db.InsertRosterWarnings(ctx, []roster.Warning{w})) // a retry
+	_, err = db.RosterWarnings(ctx, "R1")
+	must("RosterWarnings", err)
+	must("InsertRosterSnapshot", db.InsertRosterSnapshot(ctx, roster.Snapshot{ID: "R1", Date: "2026-03-01"}))
+	_, err = db.RosterSnapshots(ctx)
+	must("RosterSnapshots", err)
+	must("InsertWarningCase", db.InsertWarningCase(ctx, roster.WarningCase{Key: "k", Warning: "R1.k", CaseNo: "2026-0001"}))
+	_, err = db.WarningCases(ctx)
+	must("WarningCases", err)
+	_, err = db.RosterKeyCheck(ctx)
+	must("RosterKeyCheck", err)
+	must("InsertRosterKeyCheck", db.InsertRosterKeyCheck(ctx, []byte("x")))
 }

@@ -38,7 +38,8 @@ const (
 var collections = []string{colUnits, colEvents, colKeys, colJournal, colSnapshots, colChunks,
 	colUsers, colSessions, colTokens, colFailures, colAccess, colDocuments, colDocNumber, colDocCodes, colEvidence,
 	colReferrals, colDecisions, colLetters,
-	colReports, colReportEvents, colReceipts, colReporterKeyChk}
+	colReports, colReportEvents, colReceipts, colReporterKeyChk,
+	colRosterSnapshots, colRosterUnits, colRosterWarnings, colRosterCases, colRosterKeyChk}
 
 // DB is a connection to one database.
 type DB struct {
@@ -169,6 +170,8 @@ func (d *DB) ensureIndexes(ctx context.Context) error {
 		{colAssessConsensus, "round", asc("round", "_id"), false},
 		{colAssessFindings, "round", asc("round", "_id"), false},
 		{colAssessEvents, "round_seq", asc("round", "seq"), true},
+		// A roster snapshot's warnings are read together.
+		{colRosterWarnings, "snapshot_id", asc("snapshot", "_id"), false},
 	}
 	// Indexes replaced by the ones above, dropped where a database has them.
 	obsolete := map[string][]string{colAccess: {"at", "user_at", "target_at"}}

@@ -1,0 +1,234 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"rectify/cases"
+	"rectify/cases/access"
+	"rectify/cases/casetest"
+	"rectify/cases/roster"
+	"rectify/web"
+)
+
+// rosterKey is the roster key of the test servers.
+var rosterKey = bytes.Repeat([]byte{0x6b}, 32)
+
+// newRoster opens the roster service on env's database.
+func newRoster(t testing.TB, env *casetest.Env, acc *access.Service) *roster.Service {
+	t.Helper()
+	prot, err := roster.NewProtector("", rosterKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs, err := roster.Open(context.Background(), roster.Config{Store: env.DB, Protector: prot, Cases: env.Service, Auditor: acc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rs
+}
+
+// testRoster is a small roster of the test units: QH001 (行政编制 20
+// approved, 19 on file) at its count with one deceased, one person on both
+// QH001 and AP001.
+func testRoster() (rows [][]string, twinID string) {
+	for i := range 19 {
+		rows = append(rows, roster.Row("QH001", "清河"+string(rune('甲'+i)), roster.MakeID("330602", "1985-04-1"+string(rune('0'+i%9)), i+1), "行政编制", "科员", false, roster.StatusActive, "2010-01-01", "", "", ""))
+	}
+	rows[3][8] = string(roster.StatusDeceased)
+	for i := range 28 {
+		rows = append(rows, roster.Row("AP001", "安平"+string(rune('甲'+i)), roster.MakeID("330602", "1986-05-1"+string(rune('0'+i%9)), 100+i), "行政编制", "科员", false, roster.StatusActive, "2010-01-01", "", "", ""))
+	}
+	twinID = rows[0][2]
+	twin := append([]string(nil), rows[0]...)
+	twin[0] = "AP001"
+	rows = append(rows, twin)
+	return rows, twinID
+}
+
+func rosterUpload(t *testing.T, rows [][]string, name, day string) (*bytes.Buffer, string) {
+	t.Helper()
+	var file bytes.Buffer
+	var err error
+	if strings.HasSuffix(name, ".xlsx") {
+		err = roster.WriteXLSX(&file, rows)
+	} else {
+		err = roster.WriteCSV(&file, rows)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	_ = mw.WriteField("date", day)
+	fw, _ := mw.CreateFormFile("file", name)
+	_, _ = fw.Write(file.Bytes())
+	_ = mw.Close()
+	return &buf, mw.FormDataContentType()
+}
+
+func TestRosterAPI(t *testing.T) {
+	e := newEnv(t)
+	rows, twinID := testRoster()
+	// A bad row: every bad cell, nothing written.
+	bad := append([][]string(nil), rows...)
+	bad[5] = append([]string(nil), bad[5]...)
+	bad[5][2] = "330602198504150000"
+	body, ct := rosterUpload(t, bad, "花名册.csv", "2026-06-30")
+	r := e.req("POST", "/api/v1/roster/snapshots", "li.ming", ct, body)
+	if r.Status != http.StatusBadRequest || !strings.Contains(r.Raw, `"row":7`) || !strings.Contains(r.Raw, "身份证号") || strings.Contains(r.Raw, "330602198504150000") {
+		t.Fatalf("bad roster: %d %s", r.Status, r.Raw)
+	}
+	if r := e.json("GET", "/api/v1/roster/snapshots", "li.ming", nil); r.Status != 200 || strings.Contains(r.Raw, `"id"`) {
+		t.Fatalf("a bad roster left a snapshot: %s", r.Raw)
+	}
+	// Only the office imports.
+	body, ct = rosterUpload(t, rows, "花名册.xlsx", "2026-06-30")
+	if r := e.req("POST", "/api/v1/roster/snapshots", "wang.fang", ct, body); r.Status != http.StatusForbidden {
+		t.Fatalf("approver imported: %d", r.Status)
+	}
+	body, ct = rosterUpload(t, rows, "花名册.xlsx", "2026-06-30")
+	r = e.req("POST", "/api/v1/roster/snapshots", "li.ming", ct, body)
+	if r.Status != http.StatusCreated {
+		t.Fatalf("import: %d %s", r.Status, r.Raw)
+	}
+	r = e.json("GET", "/api/v1/warnings?rule=deceased", "li.ming", nil)
+	ws, _ := r.Body["warnings"].([]any)
+	if r.Status != 200 || len(ws) != 1 {
+		t.Fatalf("warnings: %d %s", r.Status, r.Raw)
+	}
+	id := ws[0].(map[string]any)["id"].(string)
+	if r := e.json("GET", "/api/v1/warnings?rule=double", "wang.fang", nil); r.Status != 200 || len(r.Body["warnings"].([]any)) != 2 {
+		t.Fatalf("double: %s", r.Raw)
+	}
+	if r := e.json("GET", "/api/v1/warnings", "unit.qh001", nil); r.Status != http.StatusForbidden {
+		t.Fatalf("a unit reads warnings: %d", r.Status)
+	}
+	// One case, however often asked.
+	r = e.json("POST", "/api/v1/warnings/"+id+"/case", "li.ming", nil)
+	if r.Status != http.StatusCreated {
+		t.Fatalf("to case: %d %s", r.Status, r.Raw)
+	}
+	no := r.Body["case_no"].(string)
+	if r := e.json("POST", "/api/v1/warnings/"+id+"/case", "li.ming", nil); r.Status != 200 || r.Body["case_no"] != no || r.Body["replayed"] != true {
+		t.Fatalf("second click: %d %s", r.Status, r.Raw)
+	}
+	c := e.json("GET", "/api/v1/cases/"+no, "li.ming", nil)
+	if c.Body["source"] != "warning" || c.Body["violation_kind"] != "D05" || strings.Contains(c.Raw, twinID) {
+		t.Fatalf("case: %s", c.Raw)
+	}
+	if r := e.json("GET", "/api/v1/warnings/"+id, "li.ming", nil); r.Body["case_no"] != no {
+		t.Fatalf("the warning lost its case: %s", r.Raw)
+	}
+
+	// The console: the unit page masks; revealing is the office's, logged.
+	snap := strings.SplitN(id, ".", 2)[0]
+	page := e.req("GET", "/roster/snapshots/"+snap+"/units/QH001", "wang.fang", "", nil)
+	if page.Status != 200 || strings.Contains(page.Raw, twinID) || !strings.Contains(page.Raw, roster.MaskID(twinID)) || strings.Contains(page.Raw, "/reveal") {
+		t.Fatalf("unit page: %d", page.Status)
+	}
+	form := url.Values{web.CSRFField: {csrfOf(e, "li.ming")}, "row": {"2"}}
+	rev := e.req("POST", "/roster/snapshots/"+snap+"/units/QH001/reveal", "li.ming", "application/x-www-form-urlencoded", strings.NewReader(form.Encode()))
+	if rev.Status != 200 || !strings.Contains(rev.Raw, twinID) {
+		t.Fatalf("reveal: %d", rev.Status)
+	}
+	log, _, err := e.Access.SearchAccess(context.Background(), access.AccessFilter{Action: "reveal-id-number"})
+	if err != nil || len(log) != 1 || log[0].UserID != "li.ming" {
+		t.Fatalf("access log: %+v %v", log, err)
+	}
+	form = url.Values{web.CSRFField: {csrfOf(e, "wang.fang")}, "row": {"2"}}
+	if r := e.req("POST", "/roster/snapshots/"+snap+"/units/QH001/reveal", "wang.fang", "application/x-www-form-urlencoded", strings.NewReader(form.Encode())); r.Status != http.StatusForbidden {
+		t.Fatalf("approver revealed: %d", r.Status)
+	}
+}
+
+// TestRosterConsoleImport: the console's import runs in the background,
+// its status page refreshes itself and ends on the snapshot; bad rows are
+// listed by row and column.
+func TestRosterConsoleImport(t *testing.T) {
+	e := newEnv(t)
+	rows, _ := testRoster()
+	rows[2] = append([]string(nil), rows[2]...)
+	rows[2][5] = "临时编制"
+	body, ct := rosterUploadForm(t, e, rows, "2026-06-30")
+	r := e.req("POST", "/roster/import", "li.ming", ct, body)
+	if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Header.Get("Location"), "/roster/jobs/") {
+		t.Fatalf("import: %d %s", r.Status, r.Raw)
+	}
+	job := r.Header.Get("Location")
+	var page response
+	casetest.Eventually(t, 20*time.Second, "the import", func() bool {
+		page = e.req("GET", job, "li.ming", "", nil)
+		return page.Header.Get("Refresh") == ""
+	})
+	if page.Status != http.StatusUnprocessableEntity || !strings.Contains(page.Raw, "第 4 行") || !strings.Contains(page.Raw, "编制类型") {
+		t.Fatalf("bad rows page: %d %s", page.Status, page.Raw)
+	}
+	if r := e.req("GET", job, "wang.fang", "", nil); r.Status != http.StatusForbidden {
+		t.Fatalf("another user's job: %d", r.Status)
+	}
+	rows, _ = testRoster()
+	body, ct = rosterUploadForm(t, e, rows, "2026-06-30")
+	job = e.req("POST", "/roster/import", "li.ming", ct, body).Header.Get("Location")
+	casetest.Eventually(t, 20*time.Second, "the import", func() bool {
+		page = e.req("GET", job, "li.ming", "", nil)
+		return page.Status == http.StatusSeeOther
+	})
+	if !strings.HasPrefix(page.Header.Get("Location"), "/roster/snapshots/R20260630-") {
+		t.Fatalf("done: %s", page.Header.Get("Location"))
+	}
+}
+
+func rosterUploadForm(t *testing.T, e *testEnv, rows [][]string, day string) (*bytes.Buffer, string) {
+	t.Helper()
+	var file bytes.Buffer
+	if err := roster.WriteCSV(&file, rows); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	_ = mw.WriteField(web.CSRFField, csrfOf(e, "li.ming"))
+	_ = mw.WriteField("date", day)
+	fw, _ := mw.CreateFormFile("file", "花名册.csv")
+	_, _ = fw.Write(file.Bytes())
+	_ = mw.Close()
+	return &buf, mw.FormDataContentType()
+}
+
+// rosterWorld imports two rosters of the test units (the deceased removed
+// in the second: new, persisting and resolved warnings) and leaves a
+// finished console import job of li.ming's with bad rows.
+type rosterPaths struct{ snap, warning, job string }
+
+func rosterWorld(t *testing.T, e *testEnv) rosterPaths {
+	t.Helper()
+	ctx := context.Background()
+	rows, _ := testRoster()
+	var b bytes.Buffer
+	_ = roster.WriteCSV(&b, rows)
+	if _, err := e.Roster.Import(ctx, casetest.Office, roster.ImportInput{Date: "2026-06-30", File: "六月.csv", Body: &b}); err != nil {
+		t.Fatal(err)
+	}
+	rows[3][10] = "2026-07-01"
+	b.Reset()
+	_ = roster.WriteCSV(&b, rows)
+	snap, err := e.Roster.Import(ctx, casetest.Office, roster.ImportInput{Date: "2026-12-31", File: "十二月.csv", Body: &b})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws, _, _, err := e.Roster.Warnings(ctx, roster.Filter{Scope: cases.GlobalScope, Rule: roster.RuleDouble})
+	if err != nil || len(ws) == 0 {
+		t.Fatalf("no double warning: %v", err)
+	}
+	rows[1][5] = "临时"
+	body, ct := rosterUploadForm(t, e, rows, "2026-12-31")
+	job := e.req("POST", "/roster/import", "li.ming", ct, body).Header.Get("Location")
+	casetest.Eventually(t, 20*time.Second, "the bad import", func() bool { return e.req("GET", job, "li.ming", "", nil).Header.Get("Refresh") == "" })
+	return rosterPaths{snap: snap.ID, warning: ws[0].ID, job: job}
+}
