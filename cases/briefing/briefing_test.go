@@ -181,9 +181,11 @@ func (fakeLedger) Unit(_ context.Context, scope cases.Scope, code string) (cases
 	}
 	return unit(), nil
 }
-func (fakeLedger) AllCases(context.Context, cases.CaseFilter) ([]cases.Case, error) { return ledger(), nil }
-func (fakeLedger) Lighter() func(cases.Case) cases.Light                            { return light }
-func (fakeLedger) Today() string                                                    { return today }
+func (fakeLedger) AllCases(context.Context, cases.CaseFilter) ([]cases.Case, error) {
+	return ledger(), nil
+}
+func (fakeLedger) Lighter() func(cases.Case) cases.Light { return light }
+func (fakeLedger) Today() string                         { return today }
 
 type fakeAssessment struct{}
 
