@@ -14,10 +14,10 @@ func sampleBriefing() Briefing {
 		UnitName: "清河县教育局", UnitCode: "QH001", Classification: "内部",
 		Figures:        []BriefingFigure{{Type: "行政编制", Approved: 20, Actual: 22, Roster: -1, Over: 2}, {Type: "事业编制", Approved: 100, Actual: 90, Roster: -1, Vacant: 10}},
 		LeaderApproved: 5, LeaderActual: 6, LeaderRoster: -1,
-		Open:           []BriefingCase{{No: "2026-0003", Kind: "超编进人", Title: "超编进人2名", State: "整改中", Deadline: "2026-03-01", Overdue: true}},
-		Clues:          []string{"12310举报 1件（机关超期借用人员）"},
-		Focus:          []BriefingFocus{{Area: "遵守机构编制管理权限和程序情况", Text: "是否超编进人", Reason: "在办问题1件"}},
-		Date:           time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)}
+		Open:  []BriefingCase{{No: "2026-0003", Kind: "超编进人", Title: "超编进人2名", State: "整改中", Deadline: "2026-03-01", Overdue: true}},
+		Clues: []string{"12310举报 1件（机关超期借用人员）"},
+		Focus: []BriefingFocus{{Area: "遵守机构编制管理权限和程序情况", Text: "是否超编进人", Reason: "在办问题1件"}},
+		Date:  time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)}
 }
 
 // TestBriefingLetter: the briefing is an official letter to the team with
