@@ -13,11 +13,13 @@ import (
 	"rectify/assessment"
 	"rectify/cases"
 	"rectify/cases/access"
+	"rectify/cases/briefing"
 	"rectify/cases/catalog"
 	"rectify/cases/checkpoint"
 	"rectify/cases/clue"
 	"rectify/cases/documents"
 	"rectify/cases/hotline"
+	"rectify/cases/patrol"
 	"rectify/cases/referral"
 	"rectify/templates"
 )
@@ -44,6 +46,9 @@ type Server struct {
 	hotline  *hotline.Service
 	captchas *captchas
 	assess   *assessment.Service
+	// patrol holds the patrol rounds; briefing builds the briefings.
+	patrol   *patrol.Service
+	briefing briefing.Sources
 }
 
 // Config wires a Server.
@@ -79,12 +84,24 @@ type Config struct {
 	// Assessment runs the annual three-in-one assessment; nil answers its
 	// pages with 503.
 	Assessment *assessment.Service
+	// Patrol holds the patrol rounds, whose team membership gives patrol
+	// users their units; nil leaves patrol users without units and the
+	// round pages answering 503.
+	Patrol *patrol.Service
+	// Staffing answers the roster snapshot of a unit for briefings; nil
+	// means no roster snapshots.
+	Staffing briefing.StaffingSource
+	// Blobs keep the briefings sent to teams, write-once.
+	Blobs documents.Blobs
+	// Letterhead heads the briefings (default: Office as the issuer).
+	Letterhead templates.Letterhead
 }
 
 // NewServer builds the routes.
 func NewServer(cfg Config) *Server {
 	s := &Server{cfg: cfg, svc: cfg.Service, access: cfg.Access, docs: cfg.Documents, ref: cfg.Referral, clues: cfg.Clues, cat: cfg.Catalog, log: cfg.Log,
-		hotline: cfg.Hotline, captchas: newCaptchas(), assess: cfg.Assessment}
+		hotline: cfg.Hotline, captchas: newCaptchas(), assess: cfg.Assessment, patrol: cfg.Patrol}
+	s.briefing = s.briefingSources()
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -192,6 +209,7 @@ func NewServer(cfg Config) *Server {
 	e.GET("/verify", publicLimit, s.handleVerifyForm)
 	e.GET("/verify/:code", publicLimit, s.handleVerify)
 	s.hotlineRoutes(e, publicLimit)
+	s.patrolRoutes(e)
 
 	// The JSON API.
 	api := e.Group("/api/v1")
