@@ -303,3 +303,8 @@ func (e *testEnv) addRound(name string, teams ...patrol.Team) patrol.Round {
 	}
 	return r
 }
+
+// patrolTeam is a team of one member.
+func patrolTeam(name, member string, units ...string) patrol.Team {
+	return patrol.Team{Name: name, Members: []string{member}, Units: units}
+}

@@ -119,7 +119,11 @@ func clean(xs []string) []string {
 // position: teams[0].name, teams[0].members, teams[0].units.
 func Validate(r Round, k Known) error {
 	var fe cases.FieldErrors
-	fe.Add(cases.CheckShortText("name", r.Name, true))
+	if r.Name == "" {
+		fe.Add(cases.Invalid("name", "请填写轮次名称"))
+	} else {
+		fe.Add(cases.CheckShortText("name", r.Name, true))
+	}
 	start, errS := time.Parse(time.DateOnly, r.Start)
 	if errS != nil {
 		fe.Add(cases.Invalid("start", "请填写巡察开始日期（年-月-日）"))
