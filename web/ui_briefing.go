@@ -410,34 +410,73 @@ func (s *Server) handleBriefingSend(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	now := time.Now().UTC()
-	pdf, err := s.renderBriefing(b, to, level, now)
+	sent, err := s.sendBriefing(c, b, to, level, p.user.Actor(cases.RoleOffice))
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	id := patrol.NewSentID()
-	key := "briefings/" + to.RoundID + "/" + id + ".pdf"
-	if _, err := s.cfg.Blobs.Put(c, key, pdf, "application/pdf"); err != nil {
-		s.fail(c, fmt.Errorf("store briefing %s: %w", id, err))
-		return
-	}
-	sum := sha256.Sum256(pdf)
-	sent := patrol.Sent{ID: id, RoundID: to.RoundID, TeamID: to.TeamID, Unit: b.Unit.Code, UnitName: b.Unit.Name, Level: level,
-		Key: key, SHA256: hex.EncodeToString(sum[:]), Size: len(pdf), SentBy: p.user.Actor(cases.RoleOffice), SentAt: now}
-	// The PDF is stored first: a record never names a missing file; a
-	// failure here leaves an unreferenced object, never a lost record.
-	if err := s.patrol.RecordSent(c, sent); err != nil {
-		s.fail(c, err)
-		return
-	}
-	e := accessEntry(c, p, "send-briefing", b.Unit.Code+" → "+to.Team)
+	e := accessEntry(c, p, "send-briefing", sent.ID+" "+b.Unit.Code)
 	e.Level = string(level)
 	if err := s.access.RecordAccess(c, e); err != nil {
 		s.fail(c, err)
 		return
 	}
 	redirect(c, "/patrol/rounds/"+to.RoundID, "briefing-sent", b.Unit.Name, to.Team)
+}
+
+// sendBriefing renders b for team to at level, stores the PDF write-once
+// and records it on the team. The PDF is stored first: a record never
+// names a missing file; a failure after it leaves an unreferenced object,
+// never a lost record.
+func (s *Server) sendBriefing(ctx context.Context, b briefing.Briefing, to recipient, level cases.Level, by cases.Actor) (patrol.Sent, error) {
+	now := time.Now().UTC()
+	pdf, err := s.renderBriefing(b, to, level, now)
+	if err != nil {
+		return patrol.Sent{}, err
+	}
+	id := patrol.NewSentID()
+	key := "briefings/" + to.RoundID + "/" + id + ".pdf"
+	if _, err := s.cfg.Blobs.Put(ctx, key, pdf, "application/pdf"); err != nil {
+		return patrol.Sent{}, fmt.Errorf("store briefing %s: %w", id, err)
+	}
+	sum := sha256.Sum256(pdf)
+	sent := patrol.Sent{ID: id, RoundID: to.RoundID, TeamID: to.TeamID, Unit: b.Unit.Code, UnitName: b.Unit.Name, Level: level,
+		Key: key, SHA256: hex.EncodeToString(sum[:]), Size: len(pdf), SentBy: by, SentAt: now}
+	if err := s.patrol.RecordSent(ctx, sent); err != nil {
+		return patrol.Sent{}, err
+	}
+	return sent, nil
+}
+
+// SendDemoBriefing sends the briefing of unit to the first team of round
+// that inspects it, as the demo's office user, unless one was sent to
+// that team already: the demo shows a briefing as a team received it.
+func (s *Server) SendDemoBriefing(ctx context.Context, roundID, unit string) error {
+	if s.patrol == nil || s.cfg.Blobs == nil {
+		return nil
+	}
+	r, err := s.patrol.Round(roundID)
+	if err != nil {
+		return err
+	}
+	for _, t := range r.Teams {
+		if !slices.Contains(t.Units, unit) {
+			continue
+		}
+		for _, sent := range s.patrol.SentTo(r.ID, t.ID) {
+			if sent.Unit == unit {
+				return nil
+			}
+		}
+		b, err := s.briefing.Build(ctx, cases.GlobalScope, unit)
+		if err != nil {
+			return fmt.Errorf("demo briefing %s: %w", unit, err)
+		}
+		office := cases.Actor{ID: "li.ming", Name: "李明", Role: cases.RoleOffice}
+		_, err = s.sendBriefing(ctx, b, recipient{RoundID: r.ID, TeamID: t.ID, Round: r.Name, Team: t.Name}, cases.LevelInternal, office)
+		return err
+	}
+	return nil
 }
 
 // handleSentBriefing downloads a briefing as it was sent: to the office,
