@@ -2,6 +2,7 @@ package briefing_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -213,5 +214,32 @@ func TestBuild(t *testing.T) {
 	}
 	if _, err := src.Build(context.Background(), cases.Scope{Region: "江南省/云州市", Units: []string{"QH002"}}, "QH001"); cases.ErrorCode(err) != cases.ENOTFOUND {
 		t.Errorf("out of scope: %v", err)
+	}
+}
+
+// BenchmarkAssemble is a briefing of a unit with a long history: 2,000
+// cases, 50 pending clues, 30 warnings.
+func BenchmarkAssemble(b *testing.B) {
+	cat, _ := catalog.Builtin()
+	cl, _ := briefing.BuiltinChecklist(cat.HasKind)
+	kinds := []string{"A01", "A02", "B01", "B02", "B03", "B04", "B05", "C01", "C02", "D01", "D02", "D03", "D04", "D05", "E01", "E02"}
+	in := briefing.Input{Unit: unit(), Today: today, Light: light, Checklist: cl, Staffing: &briefing.Staffing{SnapshotDate: "2026-03-31"}}
+	for i := range 2000 {
+		st := cases.StateClosed
+		if i%4 == 0 {
+			st = cases.StateRectifying
+		}
+		in.Cases = append(in.Cases, cases.Case{No: fmt.Sprintf("2025-%04d", i), Kind: kinds[i%len(kinds)], State: st, Deadline: "2026-03-01",
+			ClosedAt: at("2025-06-01"), Title: "问题"})
+	}
+	for i := range 50 {
+		in.Clues = append(in.Clues, briefing.Clue{Channel: "audit", Kind: kinds[i%len(kinds)]})
+	}
+	for range 30 {
+		in.Staffing.Warnings = append(in.Staffing.Warnings, briefing.Warning{Rule: "over_establishment", Label: "超编"})
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		briefing.Assemble(in)
 	}
 }
