@@ -16,6 +16,7 @@ import (
 
 	"rectify/cases"
 	"rectify/cases/access"
+	"rectify/cases/referral"
 )
 
 // Cookie and header names.
@@ -31,6 +32,8 @@ type principal struct {
 	user    access.User
 	session *access.Session // nil for API tokens
 	scope   cases.Scope
+	// teams are a patrol user's teams in rounds that grant access.
+	teams []referral.TeamRef
 }
 
 const principalKey = "rectify.principal"
@@ -59,7 +62,7 @@ func (s *Server) authenticate(c *gin.Context) {
 			s.fail(c, err)
 			return
 		}
-		c.Set(principalKey, &principal{user: u, scope: u.Scope()})
+		c.Set(principalKey, s.newPrincipal(u, nil))
 		c.Next()
 		return
 	}
@@ -67,7 +70,7 @@ func (s *Server) authenticate(c *gin.Context) {
 		u, sess, err := s.access.Authenticate(c, ck)
 		switch {
 		case err == nil:
-			c.Set(principalKey, &principal{user: u, session: &sess, scope: u.Scope()})
+			c.Set(principalKey, s.newPrincipal(u, &sess))
 		case cases.ErrorCode(err) == cases.EUNAUTHORIZED:
 			s.clearSessionCookie(c) // expired or ended: forget it
 		default:

@@ -169,6 +169,22 @@ var routeRoles = map[string][]cases.Role{
 	"GET /api/v1/assessment/rounds/:id/standings":                     assessResults,
 	"GET /assessment/catalog/:version/export.xlsx":                    assessReaders,
 	"GET /assessment/catalog/:version":                                assessReaders,
+	// Patrol rounds and briefings: the office sets up rounds and sends
+	// briefings; a patrol user reads their own teams' (404 otherwise).
+	"GET /patrol":                      patrolReaders,
+	"GET /patrol/rounds/new":           officeOnly,
+	"POST /patrol/rounds/new":          officeOnly,
+	"GET /patrol/rounds/:id":           patrolReaders,
+	"POST /patrol/rounds/:id":          officeOnly,
+	"GET /patrol/briefings/:id":        patrolReaders,
+	"GET /units/:code/briefing":        patrolReaders,
+	"GET /units/:code/briefing/pdf":    patrolReaders,
+	"POST /units/:code/briefing/send":  officeOnly,
+	"GET /api/v1/patrol-rounds":        patrolReaders,
+	"POST /api/v1/patrol-rounds":       officeOnly,
+	"GET /api/v1/patrol-rounds/:id":    patrolReaders,
+	"POST /api/v1/patrol-rounds/:id":   officeOnly,
+	"GET /api/v1/units/:code/briefing": patrolReaders,
 }
 
 // RouteRoles returns the roles allowed on a route ("METHOD path" in gin

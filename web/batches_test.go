@@ -13,6 +13,7 @@ import (
 
 	"rectify/cases"
 	"rectify/cases/access"
+	"rectify/cases/patrol"
 	"rectify/cases/referral/sheet"
 )
 
@@ -212,13 +213,17 @@ func TestBatchPatrolSeesOwnTeam(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	for _, u := range []access.User{
-		{ID: "patrol.one", Name: "第一组", Roles: []cases.Role{cases.RolePatrol}, Region: []string{"江南省", "云州市"}, Team: "市委第一巡察组"},
-		{ID: "patrol.two", Name: "第二组", Roles: []cases.Role{cases.RolePatrol}, Region: []string{"江南省", "云州市"}, Team: "市委第二巡察组"},
+		{ID: "patrol.one", Name: "第一组", Roles: []cases.Role{cases.RolePatrol}, Region: []string{"江南省", "云州市"}},
+		{ID: "patrol.two", Name: "第二组", Roles: []cases.Role{cases.RolePatrol}, Region: []string{"江南省", "云州市"}},
 	} {
 		if err := e.Access.CreateUser(ctx, u, testPassword); err != nil {
 			t.Fatal(err)
 		}
 	}
+	// The batch's round, with both teams; a batch is seen by the team it
+	// names, by membership of that team in that round.
+	e.addRound("十一届市委第三轮巡察", patrol.Team{Name: "市委第一巡察组", Members: []string{"patrol.one"}, Units: []string{"AP001"}},
+		patrol.Team{Name: "市委第二巡察组", Members: []string{"patrol.two"}, Units: []string{"QH002"}})
 	r := e.apiBatch(2, nil)
 	id := r.Body["id"].(string)
 	no := r.Body["items"].([]any)[0].(map[string]any)["case_no"].(string)

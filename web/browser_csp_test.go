@@ -13,6 +13,7 @@ import (
 
 	"rectify/cases"
 	"rectify/cases/hotline"
+	"rectify/cases/patrol"
 )
 
 // TestBrowserEveryPageKeepsThePolicy visits each page of the console, so
@@ -65,6 +66,13 @@ func TestBrowserEveryPageKeepsThePolicy(t *testing.T) {
 		{"admin", "/admin/tokens", "#new-token", ""},
 		{"admin", "/admin/tokens/" + tok.Short() + "/revoke", "#revoke-token", ""},
 		{"li.ming", "/batches", "#batches", ""},
+		{"li.ming", "/patrol", "#rounds", ""},
+		{"li.ming", "/patrol/rounds/new", "#round-form", ""},
+		{"li.ming", "/patrol/rounds/" + patrol.RoundID(testRound), "#round-form", "desktop-office-patrol-round.png"},
+		{"li.ming", "/units/QH001/briefing", "#send-briefing", "desktop-office-briefing.png"},
+		{"zhou.qiang", "/patrol", "#rounds", ""},
+		{"zhou.qiang", "/patrol/rounds/" + patrol.RoundID(testRound), "section.team", ""},
+		{"zhou.qiang", "/units/QH001/briefing", "#focus", ""},
 		{"li.ming", "/batches/new", `form[action="/batches/new"]`, ""},
 		{"li.ming", "/batches/" + batch, "#batch-items", ""},
 		{"li.ming", "/audit-referrals", "#audit-referrals", ""},

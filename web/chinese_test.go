@@ -18,6 +18,7 @@ import (
 	"rectify/cases/catalog"
 	"rectify/cases/clue"
 	"rectify/cases/hotline"
+	"rectify/cases/patrol"
 )
 
 // TestEveryPageSpeaksChinese logs in as each role (and as nobody), walks
@@ -42,6 +43,12 @@ func TestEveryPageSpeaksChinese(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	roundID := patrol.RoundID(testRound)
+	if r := e.postForm("/units/QH001/briefing/send", "li.ming", url.Values{"rt": {roundID + "/t1"}, "level": {"internal"}}); r.Status != 303 {
+		t.Fatalf("send a briefing: %d", r.Status)
+	}
+	sentID := e.Patrol.SentTo(roundID, "t1")[0].ID
+
 	fill := func(path string) []string {
 		path = strings.ReplaceAll(path, `\:`, ":")
 		switch path {
@@ -57,6 +64,14 @@ func TestEveryPageSpeaksChinese(t *testing.T) {
 			return []string{"/batches/" + batch, "/batches/rb-none"}
 		case "/units/:code":
 			return []string{"/units/QH001", "/units/QH002"}
+		case "/units/:code/briefing":
+			return []string{"/units/QH001/briefing", "/units/QH002/briefing", "/units/NOPE/briefing"}
+		case "/units/:code/briefing/pdf":
+			return []string{"/units/NOPE/briefing/pdf", "/units/QH001/briefing/pdf?level=bogus"}
+		case "/patrol/rounds/:id":
+			return []string{"/patrol/rounds/" + roundID, "/patrol/rounds/rnone"}
+		case "/patrol/briefings/:id":
+			return []string{"/patrol/briefings/" + sentID, "/patrol/briefings/bnone"}
 		case "/admin/users/:id":
 			return []string{"/admin/users/li.ming", "/admin/users/admin", "/admin/users/nobody"}
 		case "/admin/tokens/:id/revoke":
@@ -169,6 +184,9 @@ func TestEveryPageSpeaksChinese(t *testing.T) {
 		checkChinese(t, "admin POST "+f.path, r.Raw)
 	}
 	form("/batches/new", url.Values{})
+	form("/patrol/rounds/new", url.Values{"slots": {"1"}, "team_units_0": {"NOPE"}})
+	form("/patrol/rounds/"+roundID, url.Values{"slots": {"1"}, "version": {"1"}})
+	form("/units/QH001/briefing/send", url.Values{})
 	form("/batches/"+batch+"/feedback", url.Values{})
 	form("/audit-referrals/new", url.Values{"rows": {"2"}, "clue.1.title": {"超编进人"}})
 	form("/audit-clues/"+ref.Clues[1].ID+"/decision", url.Values{"outcome": {"rejected"}})

@@ -24,6 +24,7 @@ import (
 	"rectify/cases/clue"
 	"rectify/cases/documents"
 	"rectify/cases/hotline"
+	"rectify/cases/patrol"
 	"rectify/cases/referral"
 	"rectify/cases/roster"
 	"rectify/storage/blob/localblob"
@@ -40,7 +41,7 @@ var testUsers = []access.User{
 	{ID: "li.ming", Name: "李明", Roles: []cases.Role{cases.RoleOffice}, Region: []string{"江南省", "云州市"}},
 	{ID: "zhao.lei", Name: "赵磊", Roles: []cases.Role{cases.RoleOffice}, Region: []string{"江南省", "云州市"}},
 	{ID: "wang.fang", Name: "王芳", Roles: []cases.Role{cases.RoleApprover}, Region: []string{"江南省", "云州市"}},
-	{ID: "zhou.qiang", Name: "周强", Roles: []cases.Role{cases.RolePatrol}, Region: []string{"江南省", "云州市"}, PatrolUnits: []string{"QH001"}},
+	{ID: "zhou.qiang", Name: "周强", Roles: []cases.Role{cases.RolePatrol}, Region: []string{"江南省", "云州市"}},
 	{ID: "sun.li", Name: "孙丽", Roles: []cases.Role{cases.RoleHotline}, Region: []string{"江南省", "云州市"}},
 	{ID: "unit.qh001", Name: "清河县教育局联络员", Roles: []cases.Role{cases.RoleUnit}, Region: []string{"江南省", "云州市", "清河县"}, UnitCode: "QH001"},
 	{ID: "he.ping", Name: "何平", Roles: []cases.Role{cases.RoleReviewer}, Region: []string{"江南省", "云州市"}},
@@ -67,8 +68,11 @@ type testEnv struct {
 	Server  *web.Server
 	Hotline *hotline.Service
 	Roster  *roster.Service
-	srv     *httptest.Server
-	clock   *clock
+	// Patrol holds the patrol rounds: zhou.qiang is on a team of a current
+	// round inspecting QH001 (testRound).
+	Patrol *patrol.Service
+	srv    *httptest.Server
+	clock  *clock
 
 	mu       sync.Mutex
 	sessions map[string][2]string // user → cookie secret, CSRF token
@@ -133,14 +137,15 @@ func newEnv(t testing.TB) *testEnv {
 	}
 	hl := newHotline(t, env, blobs, acc)
 	rs := newRoster(t, env, acc)
-	s := web.NewServer(web.Config{Service: env.Service, Access: acc, Documents: docs, Referral: ref, Clues: clues, Catalog: env.Catalog, LoginPerMinute: 1000, PublicPerMinute: 10000,
+	pat := newPatrol(t, env)
+	s := web.NewServer(web.Config{Patrol: pat, Blobs: blobs, Letterhead: templates.Letterhead{Office: "中共云州市委机构编制委员会办公室"}, Service: env.Service, Access: acc, Documents: docs, Referral: ref, Clues: clues, Catalog: env.Catalog, LoginPerMinute: 1000, PublicPerMinute: 10000,
 		Hotline: hl, ReportsPerHour: 1000, StatusPerHour: 1000, Assessment: assess, Roster: rs,
 		Checkpoint: func(ctx context.Context) (checkpoint.Info, bool, error) {
 			return checkpoint.Sign(ctx, env.Service, cps)
 		}})
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
-	return &testEnv{Env: env, Docs: docs, Clues: clues, blobDir: blobDir, t: t, Access: acc, Server: s, srv: srv, clock: clk, sessions: map[string][2]string{}, Hotline: hl, Roster: rs}
+	return &testEnv{Patrol: pat, Env: env, Docs: docs, Clues: clues, blobDir: blobDir, t: t, Access: acc, Server: s, srv: srv, clock: clk, sessions: map[string][2]string{}, Hotline: hl, Roster: rs}
 }
 
 // session logs user in once (through the access service) and returns the
@@ -264,4 +269,45 @@ func newHotline(t testing.TB, env *casetest.Env, blobs documents.Blobs, acc *acc
 		t.Fatal(err)
 	}
 	return hl
+}
+
+// testRound is the round of the test servers: zhou.qiang on a team that
+// inspects QH001, current on the service's today.
+const testRound = "测试巡察轮次"
+
+// anyKnown accepts every member and unit: the test rounds are set up
+// before the accounts they name may exist.
+var anyKnown = patrol.Known{Patrol: func(string) bool { return true }, Unit: func(string) bool { return true }}
+
+// newPatrol opens the patrol service on env's database with testRound.
+func newPatrol(t testing.TB, env *casetest.Env) *patrol.Service {
+	t.Helper()
+	pat, err := patrol.Open(context.Background(), patrol.Config{Store: env.DB})
+	if err != nil {
+		t.Fatal(err)
+	}
+	today, _ := time.Parse(time.DateOnly, env.Service.Today())
+	r := patrol.Round{Name: testRound, Start: today.AddDate(0, 0, -10).Format(time.DateOnly), End: today.AddDate(0, 0, 30).Format(time.DateOnly),
+		Teams: []patrol.Team{{Name: "测试巡察组", Members: []string{"zhou.qiang"}, Units: []string{"QH001"}}}}
+	if _, err := pat.Create(context.Background(), casetest.Office, r, anyKnown); err != nil {
+		t.Fatal(err)
+	}
+	return pat
+}
+
+// addRound adds a current round with teams to e.
+func (e *testEnv) addRound(name string, teams ...patrol.Team) patrol.Round {
+	e.t.Helper()
+	today, _ := time.Parse(time.DateOnly, e.Service.Today())
+	r, err := e.Patrol.Create(context.Background(), casetest.Office, patrol.Round{Name: name, Start: today.Format(time.DateOnly),
+		End: today.AddDate(0, 1, 0).Format(time.DateOnly), Teams: teams}, anyKnown)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return r
+}
+
+// patrolTeam is a team of one member.
+func patrolTeam(name, member string, units ...string) patrol.Team {
+	return patrol.Team{Name: name, Members: []string{member}, Units: units}
 }

@@ -13,11 +13,13 @@ import (
 	"rectify/assessment"
 	"rectify/cases"
 	"rectify/cases/access"
+	"rectify/cases/briefing"
 	"rectify/cases/catalog"
 	"rectify/cases/checkpoint"
 	"rectify/cases/clue"
 	"rectify/cases/documents"
 	"rectify/cases/hotline"
+	"rectify/cases/patrol"
 	"rectify/cases/referral"
 	"rectify/cases/roster"
 	"rectify/templates"
@@ -48,6 +50,9 @@ type Server struct {
 	// roster imports staffing rosters and serves their red-light warnings.
 	roster     *roster.Service
 	rosterJobs rosterJobs
+	// patrol holds the patrol rounds; briefing builds the briefings.
+	patrol   *patrol.Service
+	briefing briefing.Sources
 }
 
 // Config wires a Server.
@@ -86,12 +91,24 @@ type Config struct {
 	// Roster imports staffing rosters (实名制花名册) and serves their
 	// red-light warnings; nil answers its pages with 503.
 	Roster *roster.Service
+	// Patrol holds the patrol rounds, whose team membership gives patrol
+	// users their units; nil leaves patrol users without units and the
+	// round pages answering 503.
+	Patrol *patrol.Service
+	// Staffing answers the roster snapshot of a unit for briefings; nil
+	// means no roster snapshots.
+	Staffing briefing.StaffingSource
+	// Blobs keep the briefings sent to teams, write-once.
+	Blobs documents.Blobs
+	// Letterhead heads the briefings (default: Office as the issuer).
+	Letterhead templates.Letterhead
 }
 
 // NewServer builds the routes.
 func NewServer(cfg Config) *Server {
 	s := &Server{cfg: cfg, svc: cfg.Service, access: cfg.Access, docs: cfg.Documents, ref: cfg.Referral, clues: cfg.Clues, cat: cfg.Catalog, log: cfg.Log,
-		hotline: cfg.Hotline, captchas: newCaptchas(), assess: cfg.Assessment, roster: cfg.Roster}
+		hotline: cfg.Hotline, captchas: newCaptchas(), assess: cfg.Assessment, roster: cfg.Roster, patrol: cfg.Patrol}
+	s.briefing = s.briefingSources()
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -199,6 +216,7 @@ func NewServer(cfg Config) *Server {
 	e.GET("/verify", publicLimit, s.handleVerifyForm)
 	e.GET("/verify/:code", publicLimit, s.handleVerify)
 	s.hotlineRoutes(e, publicLimit)
+	s.patrolRoutes(e)
 
 	// The JSON API.
 	api := e.Group("/api/v1")

@@ -141,6 +141,7 @@ func nav(u access.User, path string) []navItem {
 	add("/hotline", "12310举报", hotlineOnly...)
 	add("/cases/new", "登记问题", registrars...)
 	add("/batches", "巡察移交", batchReaders...)
+	add("/patrol", "巡察轮次", patrolReaders...)
 	add("/feedback/new", "反馈函", officeOnly...)
 	add("/audit-referrals", "审计移送", issuers...)
 	add("/warnings", "红灯预警", rosterReaders...)
@@ -260,6 +261,8 @@ var flashes = map[string]flashNote{
 	"finding-saved":         {text: "已保存评估要点 %s 的评估发现"},
 	"finding-converted":     {text: "评估发现已登记为台账问题 %s"},
 	"findings-converted":    {text: "评估发现已登记为台账问题：%s"},
+	"patrol-round-saved":    {text: "已保存%s"},
+	"briefing-sent":         {text: "已将%s的巡察前通报发送给%s，并存档"},
 }
 
 // flashOf is the notice a page shows: the sentence of a known key, filled

@@ -25,7 +25,7 @@ var batchRegistrars = []cases.Role{cases.RoleOffice}
 var batchReaders = []cases.Role{cases.RoleOffice, cases.RoleApprover, cases.RolePatrol}
 
 func viewerOf(p *principal) referral.Viewer {
-	return referral.Viewer{Roles: p.user.Roles, Scope: p.scope, Team: p.user.Team}
+	return referral.Viewer{Roles: p.user.Roles, Scope: p.scope, Teams: p.teams}
 }
 
 // itemScope is the scope the items of a visible batch are read in: a
@@ -193,7 +193,9 @@ func (s *Server) renderBatchNew(c *gin.Context, status int, b referral.Batch, e 
 }
 
 func (s *Server) handleBatchNewPage(c *gin.Context) {
-	s.renderBatchNew(c, http.StatusOK, referral.Batch{Level: cases.LevelInternal, Received: s.svc.Today()}, nil)
+	// A round's team page links here with its round and team filled in.
+	s.renderBatchNew(c, http.StatusOK, referral.Batch{Level: cases.LevelInternal, Received: s.svc.Today(),
+		Round: c.Query("round"), Team: c.Query("team")}, nil)
 }
 
 // handleBatchNew registers a batch from the form's letter fields and the

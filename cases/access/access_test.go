@@ -90,7 +90,6 @@ func TestUserScope(t *testing.T) {
 	}{
 		{"Office", User{Roles: []cases.Role{cases.RoleOffice}, Region: city}, nil, true},
 		{"Unit", User{Roles: []cases.Role{cases.RoleUnit}, Region: city, UnitCode: "QH001"}, []string{"QH001"}, false},
-		{"PatrolAssigned", User{Roles: []cases.Role{cases.RolePatrol}, Region: city, PatrolUnits: []string{"A", "B"}}, []string{"A", "B"}, false},
 		{"PatrolUnassigned", User{Roles: []cases.Role{cases.RolePatrol}, Region: city}, []string{}, false},
 		{"PatrolAndOffice", User{Roles: []cases.Role{cases.RolePatrol, cases.RoleOffice}, Region: city}, nil, true},
 	}

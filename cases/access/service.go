@@ -102,9 +102,6 @@ func (s *Service) createUser(ctx context.Context, u User, password string, publi
 	u.PasswordHash = h
 	u.CreatedAt = cases.TruncateTime(s.now())
 	u.UpdatedAt = u.CreatedAt
-	if u.PatrolUnits == nil {
-		u.PatrolUnits = []string{}
-	}
 	if err := s.store.InsertUser(ctx, u); err != nil {
 		if cases.ErrorCode(err) == cases.ECONFLICT {
 			return cases.Invalid("id", "登录名 %s 已被使用", u.ID)

@@ -21,12 +21,11 @@ type User struct {
 	Roles    []cases.Role `json:"roles"`
 	Region   []string     `json:"region"`    // the node of province/city/county they see, with all below it
 	UnitCode string       `json:"unit_code"` // for the unit role: the one unit they act for
-	Team     string       `json:"team"`      // for the patrol role: their inspection team
-	// PatrolUnits are the units assigned to the team's current round (set
-	// by the briefing issue; empty means a patrol user sees no cases).
-	PatrolUnits  []string `json:"patrol_units"`
-	PasswordHash string   `json:"-"`
-	Disabled     bool     `json:"disabled"`
+	// A patrol user's teams and units are not kept on the account: they
+	// come from the patrol rounds (package patrol), whose team membership
+	// is the one source of a patrol user's access.
+	PasswordHash string `json:"-"`
+	Disabled     bool   `json:"disabled"`
 	// LastLoginAt is the time of the last successful login (zero: never).
 	LastLoginAt time.Time `json:"last_login_at,omitzero"`
 	CreatedAt   time.Time `json:"created_at"`
@@ -92,7 +91,9 @@ func (u User) HasAny(roles []cases.Role) bool {
 
 // Scope is what the user may see. Office-like roles see their region node
 // and everything under it; a unit liaison only their unit; a patrol member
-// only the units assigned to their team's round.
+// no unit at all: the web layer adds the units of the user's teams in
+// current patrol rounds (patrol.UnitsOf), so that access follows the
+// round's assignment and ends with it.
 func (u User) Scope() cases.Scope {
 	s := cases.Scope{Region: cases.RegionKey(u.Region)}
 	wide := []cases.Role{cases.RoleOffice, cases.RoleApprover, cases.RoleHotline, cases.RoleLiaison, cases.RoleReviewer, cases.RoleAdmin}
@@ -101,7 +102,7 @@ func (u User) Scope() cases.Scope {
 	case u.Has(cases.RoleUnit):
 		s.Units = []string{u.UnitCode}
 	case u.Has(cases.RolePatrol):
-		s.Units = append([]string{}, u.PatrolUnits...)
+		s.Units = []string{}
 	default:
 		s.Units = []string{}
 	}

@@ -174,18 +174,24 @@ func LetterCases(items []Item, states map[string]cases.State) (nos []string, fin
 	return nos, final, nil
 }
 
-// Viewer is who looks at batches: their roles, scope and patrol team.
+// Viewer is who looks at batches: their roles, scope and patrol teams.
 type Viewer struct {
 	Roles []cases.Role
 	Scope cases.Scope
-	Team  string
+	// Teams are the patrol teams the viewer is a member of, in rounds that
+	// still grant access (package patrol).
+	Teams []TeamRef
 }
+
+// TeamRef names a patrol team by its round's and its own name, as a
+// batch names them.
+type TeamRef struct{ Round, Team string }
 
 // Visible decides who sees a batch. The office, approvers and other wide
 // readers see a batch when any of its units lies in their scope. A patrol
-// user sees the batches of their own team (User.Team = Batch.Team) and only
-// those: the patrol office's view of what it referred. Issue 13 replaces the
-// team field with patrol rounds.
+// user sees the batches of the teams they are a member of and only those:
+// the patrol office's view of what it referred. A batch matches a team by
+// the team's name and, when the batch names its round, the round's name.
 func Visible(b Batch, v Viewer) bool {
 	for _, r := range v.Roles {
 		switch r {
@@ -196,8 +202,10 @@ func Visible(b Batch, v Viewer) bool {
 				}
 			}
 		case cases.RolePatrol:
-			if v.Team != "" && v.Team == b.Team {
-				return true
+			for _, t := range v.Teams {
+				if t.Team != "" && t.Team == b.Team && (b.Round == "" || b.Round == t.Round) {
+					return true
+				}
 			}
 		}
 	}

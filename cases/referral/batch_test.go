@@ -127,8 +127,9 @@ func TestVisible(t *testing.T) {
 		{"Office", referral.Viewer{Roles: []cases.Role{cases.RoleOffice}, Scope: city}, true},
 		{"OfficeOtherCounty", referral.Viewer{Roles: []cases.Role{cases.RoleOffice}, Scope: cases.Scope{Region: "江南省/云州市/安平县"}}, false},
 		{"Approver", referral.Viewer{Roles: []cases.Role{cases.RoleApprover}, Scope: city}, true},
-		{"PatrolOwnTeam", referral.Viewer{Roles: []cases.Role{cases.RolePatrol}, Scope: cases.Scope{Region: "江南省/云州市", Units: []string{}}, Team: "市委第一巡察组"}, true},
-		{"PatrolOtherTeam", referral.Viewer{Roles: []cases.Role{cases.RolePatrol}, Scope: city, Team: "市委第二巡察组"}, false},
+		{"PatrolOwnTeam", referral.Viewer{Roles: []cases.Role{cases.RolePatrol}, Scope: cases.Scope{Region: "江南省/云州市", Units: []string{}}, Teams: []referral.TeamRef{{Round: "第三轮", Team: "市委第一巡察组"}}}, true},
+		{"PatrolSameTeamNameOtherRound", referral.Viewer{Roles: []cases.Role{cases.RolePatrol}, Scope: city, Teams: []referral.TeamRef{{Round: "第四轮", Team: "市委第一巡察组"}}}, false},
+		{"PatrolOtherTeam", referral.Viewer{Roles: []cases.Role{cases.RolePatrol}, Scope: city, Teams: []referral.TeamRef{{Round: "第三轮", Team: "市委第二巡察组"}}}, false},
 		{"PatrolNoTeam", referral.Viewer{Roles: []cases.Role{cases.RolePatrol}, Scope: city}, false},
 		{"Unit", referral.Viewer{Roles: []cases.Role{cases.RoleUnit}, Scope: cases.Scope{Region: "江南省/云州市/清河县", Units: []string{"QH001"}}}, false},
 	}

@@ -43,7 +43,8 @@ func parseRegion(s string) []string {
 }
 
 func (m *Main) userCmd(ctx context.Context, args []string) error {
-	usage := "用法：rectify user add --id ID --name NAME --roles r1,r2 --region 省/市[/县] [--unit CODE] [--team T] [--patrol-units A,B]\n" +
+	usage := "用法：rectify user add --id ID --name NAME --roles r1,r2 --region 省/市[/县] [--unit CODE]\n" +
+		"      （巡察组成员的单位由控制台“巡察轮次”分配，不在账号上设置）\n" +
 		"      rectify user passwd ID | disable ID | enable ID | list\n" +
 		"密码从标准输入读取（或取自 RECTIFY_PASSWORD）。"
 	if len(args) == 0 {
@@ -56,8 +57,6 @@ func (m *Main) userCmd(ctx context.Context, args []string) error {
 	roles := fs.String("roles", "", "角色，以逗号分隔："+fmt.Sprint(cases.Roles))
 	region := fs.String("region", "", "用户可见的地区节点，如 江南省/云州市")
 	unit := fs.String("unit", "", "单位代码（被监督单位角色）")
-	team := fs.String("team", "", "巡察组（巡察角色）")
-	patrolUnits := fs.String("patrol-units", "", "本轮巡察分配给该组的单位（巡察角色）")
 	if err := parseArgs(fs, args[1:]); err != nil {
 		return exitCode(2)
 	}
@@ -68,10 +67,7 @@ func (m *Main) userCmd(ctx context.Context, args []string) error {
 	defer a.close()
 	switch args[0] {
 	case "add":
-		u := access.User{ID: *id, Name: *name, Roles: parseRoles(*roles), Region: parseRegion(*region), UnitCode: *unit, Team: *team}
-		if *patrolUnits != "" {
-			u.PatrolUnits = strings.Split(*patrolUnits, ",")
-		}
+		u := access.User{ID: *id, Name: *name, Roles: parseRoles(*roles), Region: parseRegion(*region), UnitCode: *unit}
 		if err := u.Validate(); err != nil { // before asking for a password
 			return err
 		}

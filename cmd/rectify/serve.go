@@ -20,8 +20,10 @@ import (
 	"rectify/cases/clue"
 	"rectify/cases/demo"
 	"rectify/cases/hotline"
+	"rectify/cases/patrol"
 	"rectify/cases/referral"
 	"rectify/storage/keys"
+	"rectify/templates"
 	"rectify/web"
 )
 
@@ -149,9 +151,27 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 			return err
 		}
 	}
+	pat, err := patrol.Open(ctx, patrol.Config{Store: a.db})
+	if err != nil {
+		return err
+	}
+	var demoRound patrol.Round
+	if *withDemo {
+		if demoRound, err = demo.LoadPatrol(ctx, pat, a.svc.Today()); err != nil {
+			return err
+		}
+	}
+	// Staffing stays nil until a roster package provides snapshots: the
+	// briefings then say that no snapshot exists.
 	srv := web.NewServer(web.Config{Service: a.svc, Access: a.access, Documents: a.docs, Referral: ref, Clues: a.clues, Catalog: a.catalog, Log: a.log,
 		SecureCookies: *secure, Office: c.Office, Fonts: &a.fonts, Hotline: hl, Roster: rs, ReportsPerHour: *reportsPerHour, Assessment: assess,
+		Patrol: pat, Blobs: a.blobs, Letterhead: templates.Letterhead{Office: c.Office, Masthead: c.Masthead},
 		Checkpoint: func(ctx context.Context) (checkpoint.Info, bool, error) { return checkpoint.Sign(ctx, a.svc, st) }})
+	if *withDemo {
+		if err := srv.SendDemoBriefing(ctx, demoRound.ID, demoRound.Teams[0].Units[0]); err != nil {
+			return err
+		}
+	}
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 2 * time.Minute,
 		WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
 	fmt.Fprintf(m.Stdout, "Rectify 督改通 正在监听 http://%s\n", ln.Addr())

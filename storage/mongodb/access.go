@@ -24,13 +24,13 @@ const (
 )
 
 type userDoc struct {
-	ID           string    `bson:"_id"`
-	Name         string    `bson:"name"`
-	Roles        []string  `bson:"roles"`
-	Region       []string  `bson:"region"`
-	UnitCode     string    `bson:"unitCode"`
-	Team         string    `bson:"team"`
-	PatrolUnits  []string  `bson:"patrolUnits"`
+	ID       string   `bson:"_id"`
+	Name     string   `bson:"name"`
+	Roles    []string `bson:"roles"`
+	Region   []string `bson:"region"`
+	UnitCode string   `bson:"unitCode"`
+	// Records written before patrol rounds carry team and patrolUnits;
+	// they are ignored on reading (access comes from the rounds now).
 	PasswordHash string    `bson:"passwordHash"`
 	Disabled     bool      `bson:"disabled"`
 	CreatedAt    time.Time `bson:"createdAt"`
@@ -55,14 +55,14 @@ func roles(ss []string) []cases.Role {
 }
 
 func toUserDoc(u access.User) userDoc {
-	return userDoc{ID: u.ID, Name: u.Name, Roles: roleStrings(u.Roles), Region: u.Region, UnitCode: u.UnitCode, Team: u.Team,
-		PatrolUnits: u.PatrolUnits, PasswordHash: u.PasswordHash, Disabled: u.Disabled, CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt,
+	return userDoc{ID: u.ID, Name: u.Name, Roles: roleStrings(u.Roles), Region: u.Region, UnitCode: u.UnitCode,
+		PasswordHash: u.PasswordHash, Disabled: u.Disabled, CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt,
 		LastLoginAt: u.LastLoginAt}
 }
 
 func (d userDoc) user() access.User {
-	u := access.User{ID: d.ID, Name: d.Name, Roles: roles(d.Roles), Region: d.Region, UnitCode: d.UnitCode, Team: d.Team,
-		PatrolUnits: d.PatrolUnits, PasswordHash: d.PasswordHash, Disabled: d.Disabled, CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC()}
+	u := access.User{ID: d.ID, Name: d.Name, Roles: roles(d.Roles), Region: d.Region, UnitCode: d.UnitCode,
+		PasswordHash: d.PasswordHash, Disabled: d.Disabled, CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC()}
 	if !d.LastLoginAt.IsZero() {
 		u.LastLoginAt = d.LastLoginAt.UTC()
 	}

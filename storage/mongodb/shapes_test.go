@@ -46,6 +46,8 @@ var wholeReads = map[string]string{
 	"find assessment_rounds":    "the list of rounds (one a year)",
 	"find roster_snapshots":     "the roster snapshots (a few a year)",
 	"find roster_warning_cases": "the warning–case links (one per case made of a warning)",
+	"find patrol_rounds":     "start-up (the patrol service indexes rounds in memory)",
+	"find patrol_briefings":  "start-up (the patrol service indexes sent briefings in memory)",
 }
 
 // TestEveryReadHasAnIndex calls every method of the store, records the shape
@@ -409,6 +411,7 @@ func exerciseStore(t *testing.T, db *mongodb.DB) map[string]bool {
 	_, err = db.ObjectKeys(ctx)
 	must("ObjectKeys", err)
 	exerciseReferral(t, db, must)
+	exercisePatrol(t, db, must)
 	ref := clue.Referral{ID: "0123456789abcdef", Office: "云州市审计局", ReportNo: "云审移〔2026〕1号", Received: "2026-03-02", Level: cases.LevelInternal,
 		Clues: []clue.Clue{{ID: "0123456789abcdef-01", Seq: 1, UnitCode: "QH001"}}}
 	must("InsertReferral", db.InsertReferral(ctx, ref))
