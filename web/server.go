@@ -96,7 +96,7 @@ type Config struct {
 	// round pages answering 503.
 	Patrol *patrol.Service
 	// Staffing answers the roster snapshot of a unit for briefings; nil
-	// means no roster snapshots.
+	// takes it from Roster, and without Roster there are no snapshots.
 	Staffing briefing.StaffingSource
 	// Blobs keep the briefings sent to teams, write-once.
 	Blobs documents.Blobs

@@ -31,6 +31,9 @@ import (
 // briefingSources wires the briefing to the services this server has.
 func (s *Server) briefingSources() briefing.Sources {
 	src := briefing.Sources{Ledger: s.svc, Staffing: s.cfg.Staffing}
+	if src.Staffing == nil && s.roster != nil {
+		src.Staffing = rosterStaffing{s.roster}
+	}
 	if s.cat != nil {
 		src.KindName = func(k string) string {
 			if kk, ok := s.cat.Kind(k); ok {

@@ -32,7 +32,7 @@ type Staffing struct {
 
 // Warning is one red-light warning (预警) of a roster snapshot.
 type Warning struct {
-	Rule        string // rule name, e.g. over_establishment
+	Rule        string // rule name, e.g. overstaffed
 	Label       string // the rule in words, e.g. 超编
 	Explanation string // what the data shows, in Chinese
 	CaseNo      string // the ledger case the office made of it, if any
@@ -350,11 +350,11 @@ func rank(cl *Checklist, s signals, name func(string) string) []Focus {
 			warnings += s.rules[r]
 		}
 		add(warnings, wWarning, "实名制数据红灯预警%d条")
-		if s.overEst && slices.ContainsFunc(it.Rules, func(r string) bool { return r == "over_establishment" }) && warnings == 0 {
+		if s.overEst && slices.ContainsFunc(it.Rules, func(r string) bool { return r == "overstaffed" }) && warnings == 0 {
 			f.Score += wFigures
 			why = append(why, "核定编制与实有人数对比显示超编")
 		}
-		if s.overPosts && slices.Contains(it.Rules, "over_leader_posts") && warnings == 0 {
+		if s.overPosts && slices.Contains(it.Rules, "over_posts") && warnings == 0 {
 			f.Score += wFigures
 			why = append(why, "领导职数实配超过核定")
 		}

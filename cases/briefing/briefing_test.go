@@ -98,7 +98,7 @@ func TestAssembleFigures(t *testing.T) {
 	t.Run("OKRosterIsTheLaterWord", func(t *testing.T) {
 		in := input(t)
 		in.Staffing = &briefing.Staffing{SnapshotDate: "2026-03-31", Actual: map[string]int{"行政编制": 20, "事业编制": 101}, LeaderPostsActual: 6,
-			Warnings: []briefing.Warning{{Rule: "over_leader_posts", Label: "超职数", Explanation: "核定5名，实配6名"}}}
+			Warnings: []briefing.Warning{{Rule: "over_posts", Label: "超职数", Explanation: "核定5名，实配6名"}}}
 		b := briefing.Assemble(in)
 		// Exactly at quota: neither vacant nor over.
 		if e := b.Establishment[0]; e.Roster != 20 || e.Vacant != 0 || e.Over != 0 {
@@ -236,7 +236,7 @@ func BenchmarkAssemble(b *testing.B) {
 		in.Clues = append(in.Clues, briefing.Clue{Channel: "audit", Kind: kinds[i%len(kinds)]})
 	}
 	for range 30 {
-		in.Staffing.Warnings = append(in.Staffing.Warnings, briefing.Warning{Rule: "over_establishment", Label: "超编"})
+		in.Staffing.Warnings = append(in.Staffing.Warnings, briefing.Warning{Rule: "overstaffed", Label: "超编"})
 	}
 	b.ReportAllocs()
 	for b.Loop() {

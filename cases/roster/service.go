@@ -607,7 +607,8 @@ type UnitStaffing struct {
 // StaffWarning is a current warning as a briefing lists it.
 type StaffWarning struct {
 	ID          string `json:"id"`
-	Rule        string `json:"rule"` // the rule's label
+	Rule        Rule   `json:"rule"`
+	Label       string `json:"label"` // the rule's Chinese name
 	Explanation string `json:"explanation"`
 	CaseNo      string `json:"case_no,omitempty"`
 }
@@ -631,7 +632,7 @@ func (s *Service) Staffing(ctx context.Context, unit string) (UnitStaffing, bool
 			}
 			for _, w := range ws {
 				if w.Unit == unit && w.Change != Resolved {
-					st.Warnings = append(st.Warnings, StaffWarning{ID: w.ID, Rule: w.Rule.Label(), Explanation: w.Explanation, CaseNo: w.CaseNo})
+					st.Warnings = append(st.Warnings, StaffWarning{ID: w.ID, Rule: w.Rule, Label: w.Rule.Label(), Explanation: w.Explanation, CaseNo: w.CaseNo})
 				}
 			}
 			return st, true, nil

@@ -169,7 +169,7 @@ func TestImportCompareAndCase(t *testing.T) {
 	}
 	var rules []string
 	for _, w := range st.Warnings {
-		rules = append(rules, w.Rule)
+		rules = append(rules, w.Label)
 	}
 	if j := strings.Join(rules, ","); !strings.Contains(j, "重复占编") || !strings.Contains(j, "超期借用") || strings.Contains(j, "死亡占编") {
 		t.Errorf("staffing warnings %v", rules)

@@ -161,8 +161,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 			return err
 		}
 	}
-	// Staffing stays nil until a roster package provides snapshots: the
-	// briefings then say that no snapshot exists.
+	// The briefings take a unit's staffing from the roster snapshots (Roster).
 	srv := web.NewServer(web.Config{Service: a.svc, Access: a.access, Documents: a.docs, Referral: ref, Clues: a.clues, Catalog: a.catalog, Log: a.log,
 		SecureCookies: *secure, Office: c.Office, Fonts: &a.fonts, Hotline: hl, Roster: rs, ReportsPerHour: *reportsPerHour, Assessment: assess,
 		Patrol: pat, Blobs: a.blobs, Letterhead: templates.Letterhead{Office: c.Office, Masthead: c.Masthead},
