@@ -111,6 +111,7 @@ func TestReporterIdentityNeverStoredInClear(t *testing.T) {
 	// The office asks; the reporter answers; the operator registers.
 	act := func(id string, v url.Values) response {
 		v.Set(web.CSRFField, csrfOf(e, "sun.li"))
+		withVersion(e, id, v)
 		return e.req("POST", "/hotline/reports/"+id+"/actions", "sun.li", "application/x-www-form-urlencoded", strings.NewReader(v.Encode()))
 	}
 	if res := act(r.ID, url.Values{"action": {"ask"}, "text": {"请问张某某在哪个科室？"}}); res.Status != http.StatusSeeOther {
@@ -340,6 +341,7 @@ func TestHotlineMergeAndDismiss(t *testing.T) {
 	first := onlyReport(t, e)
 	act := func(id string, v url.Values) response {
 		v.Set(web.CSRFField, csrfOf(e, "sun.li"))
+		withVersion(e, id, v)
 		return e.req("POST", "/hotline/reports/"+id+"/actions", "sun.li", "application/x-www-form-urlencoded", strings.NewReader(v.Encode()))
 	}
 	// The case is its twin.

@@ -222,31 +222,35 @@ func (s *Server) handleHotlineAction(c *gin.Context) {
 	p := who(c)
 	id, action := c.Param("id"), c.PostForm("action")
 	actor := p.user.Actor(cases.RoleHotline)
-	version, _ := strconv.Atoi(c.PostForm("version"))
 	var (
-		err    error
 		reg    *cases.Registration
 		notice = "hotline-acted"
 		arg    = hotline.Kind(action).Label()
 	)
-	switch hotline.Kind(action) {
-	case hotline.KindVerify, hotline.KindAsk, hotline.KindReply, hotline.KindDismiss:
-		e := hotline.Event{Kind: hotline.Kind(action), Text: c.PostForm("text"), Reason: c.PostForm("reason")}
-		_, err = s.hotline.Act(c, p.scope, actor, id, e, version)
-	case hotline.KindRegister:
-		reg = &cases.Registration{UnitCode: c.PostForm("unit_code"), Kind: c.PostForm("violation_kind"), Title: c.PostForm("title"),
-			Facts: c.PostForm("facts"), Level: cases.Level(c.PostForm("level"))}
-		var k cases.Case
-		if _, k, err = s.hotline.Register(c, p.scope, actor, id, *reg); err == nil {
-			notice, arg = "hotline-registered", k.No
+	version, err := formVersion(c)
+	if err == nil && (action == string(hotline.KindRegister) || action == string(hotline.KindMerge)) {
+		err = s.hotline.CheckVersion(c, p.scope, id, version)
+	}
+	if err == nil {
+		switch hotline.Kind(action) {
+		case hotline.KindVerify, hotline.KindAsk, hotline.KindReply, hotline.KindDismiss:
+			e := hotline.Event{Kind: hotline.Kind(action), Text: c.PostForm("text"), Reason: c.PostForm("reason")}
+			_, err = s.hotline.Act(c, p.scope, actor, id, e, version)
+		case hotline.KindRegister:
+			reg = &cases.Registration{UnitCode: c.PostForm("unit_code"), Kind: c.PostForm("violation_kind"), Title: c.PostForm("title"),
+				Facts: c.PostForm("facts"), Level: cases.Level(c.PostForm("level"))}
+			var k cases.Case
+			if _, k, err = s.hotline.Register(c, p.scope, actor, id, *reg); err == nil {
+				notice, arg = "hotline-registered", k.No
+			}
+		case hotline.KindMerge:
+			no := strings.TrimSpace(c.PostForm("case_no"))
+			if _, err = s.hotline.Merge(c, p.scope, actor, id, no); err == nil {
+				notice, arg = "hotline-merged", no
+			}
+		default:
+			err = cases.Invalid("action", "未知的操作")
 		}
-	case hotline.KindMerge:
-		no := strings.TrimSpace(c.PostForm("case_no"))
-		if _, err = s.hotline.Merge(c, p.scope, actor, id, no); err == nil {
-			notice, arg = "hotline-merged", no
-		}
-	default:
-		err = cases.Invalid("action", "未知的操作")
 	}
 	if err != nil {
 		e, ok := cases.AsError(err)
@@ -258,6 +262,17 @@ func (s *Server) handleHotlineAction(c *gin.Context) {
 		return
 	}
 	redirect(c, "/hotline/reports/"+id, notice, arg)
+}
+
+// formVersion reads the report version a triage form was made from: every
+// form carries it, and one without it is refused rather than let through
+// unchecked.
+func formVersion(c *gin.Context) (int, error) {
+	v, err := strconv.Atoi(c.PostForm("version"))
+	if err != nil || v < 0 {
+		return 0, cases.Invalid("version", "表单缺少版本信息，请刷新页面后重试")
+	}
+	return v, nil
 }
 
 func (s *Server) handleHotlineFile(c *gin.Context) {

@@ -465,8 +465,9 @@ func (s *Service) appendEvent(ctx context.Context, id string, build func(Report)
 }
 
 // Act records an operator's action without a case: verify, ask, reply,
-// dismiss. version, when not 0, must be the report's current version (the
-// form the operator saw).
+// dismiss. version must be the report's current version (the form the
+// operator saw); 0 is the version of a report with no events yet, not a
+// way to skip the check, so a form posted twice records its action once.
 func (s *Service) Act(ctx context.Context, scope cases.Scope, actor cases.Actor, id string, e Event, version int) (Report, error) {
 	if _, err := s.Report(ctx, scope, id); err != nil {
 		return Report{}, err
@@ -477,8 +478,8 @@ func (s *Service) Act(ctx context.Context, scope cases.Scope, actor cases.Actor,
 		return Report{}, cases.Invalid("kind", "未知的操作")
 	}
 	return s.appendEvent(ctx, id, func(r Report) (Event, error) {
-		if version != 0 && version != r.Version {
-			return Event{}, cases.Conflict("举报已被他人处理，请查看最新情况后再操作")
+		if err := checkVersion(r, version); err != nil {
+			return Event{}, err
 		}
 		e.Actor = actor.ID
 		return e, nil
@@ -528,6 +529,11 @@ func (s *Service) Merge(ctx context.Context, scope cases.Scope, actor cases.Acto
 	}
 	c, err := s.cfg.Cases.Case(ctx, scope, caseNo)
 	if err != nil {
+		if cases.ErrorCode(err) == cases.ENOTFOUND {
+			// Out of scope reads as unknown: the operator may merge only
+			// into a case they may see.
+			return Report{}, cases.Invalid("case_no", "没有编号为 %s 的问题（或不在您的管辖范围内）", caseNo)
+		}
 		return Report{}, err
 	}
 	merged := false
@@ -536,6 +542,9 @@ func (s *Service) Merge(ctx context.Context, scope cases.Scope, actor cases.Acto
 	}
 	// A retry after the case recorded the source does not record it twice.
 	if !merged {
+		if err := MergeInto(r, c); err != nil {
+			return Report{}, err
+		}
 		in := cases.Input{Source: "hotline", Reference: "12310-" + r.ID, Origin: Origin(r.ID)}
 		if _, _, err := s.cfg.Cases.Transition(ctx, scope, caseNo, actor, cases.ActionAddSource, in, "", 0); err != nil {
 			return Report{}, err
@@ -635,4 +644,24 @@ func (s *Service) Attachment(ctx context.Context, scope cases.Scope, id, fileID 
 		}
 	}
 	return Attachment{}, nil, cases.NotFound("没有此附件")
+}
+
+// checkVersion refuses a form made from another version of r.
+func checkVersion(r Report, version int) error {
+	if version != r.Version {
+		return cases.Conflict("举报已有新的办理记录（可能是表单重复提交或他人已处理），请查看最新情况后再操作")
+	}
+	return nil
+}
+
+// CheckVersion reports ECONFLICT when report id is no longer at version
+// (the form the operator saw): registering and merging check it before
+// they act, so a stale form does not settle a report someone else has
+// just handled.
+func (s *Service) CheckVersion(ctx context.Context, scope cases.Scope, id string, version int) error {
+	r, err := s.Report(ctx, scope, id)
+	if err != nil {
+		return err
+	}
+	return checkVersion(r, version)
 }
