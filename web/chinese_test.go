@@ -345,7 +345,8 @@ var (
 // rawCodes are the codes that must never be shown as themselves.
 func rawCodes() map[string]bool {
 	m := map[string]bool{"read-case": true, "read-events": true, "download-document": true,
-		"export-ledger-csv": true, "export-ledger-xlsx": true, "export-ledger-pdf": true}
+		"export-ledger-csv": true, "export-ledger-xlsx": true, "export-ledger-pdf": true,
+		"read-reporter": true, "read-batch": true, "read-audit-referral": true}
 	for _, s := range cases.States {
 		m[string(s)] = true
 	}

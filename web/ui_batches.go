@@ -296,6 +296,10 @@ func (s *Server) handleBatchPage(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	if err := s.recordBatchRead(c, p, b); err != nil {
+		s.fail(c, err)
+		return
+	}
 	office := p.user.HasAny(batchRegistrars)
 	page := batchPage{V: s.batchView(c, p, b), CanIssue: office, DocLinks: office || p.user.Has(cases.RoleApprover),
 		LevelLabel: levelLabels[b.Level]}
@@ -319,4 +323,16 @@ func (s *Server) handleBatchFeedback(c *gin.Context) {
 		key = "batch-interim-letter"
 	}
 	redirect(c, "/batches/"+c.Param("id"), key, l.Number)
+}
+
+// recordBatchRead writes an access-log entry when p reads a secret batch,
+// as reading a secret case does; the reading is refused if it cannot be
+// logged.
+func (s *Server) recordBatchRead(c *gin.Context, p *principal, b referral.Batch) error {
+	if b.Level != cases.LevelSecret {
+		return nil
+	}
+	e := accessEntry(c, p, "read-batch", b.LetterNo)
+	e.Level = string(b.Level)
+	return s.access.RecordAccess(c, e)
 }
