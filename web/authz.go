@@ -125,6 +125,7 @@ var routeRoles = map[string][]cases.Role{
 	"GET /hotline":                                                    hotlineOnly,
 	"GET /hotline/new":                                                hotlineOnly,
 	"POST /hotline/new":                                               hotlineOnly,
+	"GET /hotline/received/:token":                                    hotlineOnly,
 	"GET /hotline/reports/:id":                                        hotlineOnly,
 	"POST /hotline/reports/:id/actions":                               hotlineOnly,
 	"POST /hotline/reports/:id/reporter":                              hotlineOnly,

@@ -173,6 +173,7 @@ func TestEveryPageSpeaksChinese(t *testing.T) {
 		r := e.req("POST", path, "sun.li", "application/x-www-form-urlencoded", strings.NewReader(v.Encode()))
 		checkChinese(t, "sun.li POST "+path, r.Raw)
 	}
+	hform("/hotline/new", url.Values{"reporter_id": {"123"}, "intake_token": {strings.Repeat("cd", 16)}})
 	hform("/hotline/new", url.Values{"reporter_id": {"123"}})
 	hform("/hotline/reports/"+w.report+"/actions", url.Values{"action": {"dismiss"}})
 	hform("/hotline/reports/"+w.report+"/actions", url.Values{"action": {"register"}})

@@ -4,13 +4,16 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"rectify/cases"
 	"rectify/cases/access"
 	"rectify/cases/casetest"
+	"rectify/cases/hotline"
 	"rectify/web"
 )
 
@@ -133,5 +136,50 @@ func TestSecretBatchReadIsLogged(t *testing.T) {
 	page := e.req("GET", "/admin/access-log?action=read-batch", "admin", "", nil)
 	if !strings.Contains(page.Raw, `<option value="read-batch" selected>查阅巡察移交函</option>`) || !strings.Contains(page.Raw, `<option value="read-reporter">查看举报人信息</option>`) {
 		t.Fatalf("the access log does not offer the batch and reporter readings")
+	}
+}
+
+// TestHotlineIntakeOnce: the operator's form carries a token; posting it
+// twice takes one report, and both posts redirect to a page that shows
+// the receipt and secret once (then the report's page).
+func TestHotlineIntakeOnce(t *testing.T) {
+	e := newEnv(t)
+	form := e.req("GET", "/hotline/new", "sun.li", "", nil)
+	m := regexp.MustCompile(`name="intake_token" value="([0-9a-f]{32})"`).FindStringSubmatch(form.Raw)
+	if m == nil {
+		t.Fatal("the intake form carries no token")
+	}
+	f := reportFields("清河县教育局混岗使用事业编制人员3名，在局机关科室从事行政工作。")
+	f.Set("channel", "phone")
+	f.Set("received_at", time.Now().In(time.FixedZone("CST", 8*3600)).Format("2006-01-02T15:04"))
+	f.Set("intake_token", m[1])
+	f.Set(web.CSRFField, csrfOf(e, "sun.li"))
+	var locs []string
+	for range 2 {
+		res := e.req("POST", "/hotline/new", "sun.li", "application/x-www-form-urlencoded", strings.NewReader(f.Encode()))
+		if res.Status != http.StatusSeeOther {
+			t.Fatalf("intake: %d %.300s", res.Status, res.Raw)
+		}
+		locs = append(locs, res.Header.Get("Location"))
+	}
+	if n, _, _ := e.Hotline.List(context.Background(), hotline.Filter{Scope: cases.GlobalScope}); len(n) != 1 {
+		t.Fatalf("%d reports from one form posted twice", len(n))
+	}
+	if locs[0] != locs[1] || strings.Contains(locs[0], "secret") {
+		t.Fatalf("redirects %v", locs)
+	}
+	shown := e.req("GET", locs[0], "sun.li", "", nil)
+	if shown.Status != 200 || !receiptRE.MatchString(shown.Raw) || !secretRE.MatchString(shown.Raw) {
+		t.Fatalf("receipt page: %d %.300s", shown.Status, shown.Raw)
+	}
+	again := e.req("GET", locs[0], "sun.li", "", nil)
+	r := onlyReport(t, e)
+	if again.Status != http.StatusSeeOther || !strings.HasPrefix(again.Header.Get("Location"), "/hotline/reports/"+r.ID) {
+		t.Fatalf("receipt page again: %d %s", again.Status, again.Header.Get("Location"))
+	}
+	// Without its token the form is refused, and nothing is taken.
+	f.Del("intake_token")
+	if res := e.req("POST", "/hotline/new", "sun.li", "application/x-www-form-urlencoded", strings.NewReader(f.Encode())); res.Status != http.StatusBadRequest {
+		t.Fatalf("a form without a token: %d", res.Status)
 	}
 }

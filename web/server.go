@@ -43,6 +43,7 @@ type Server struct {
 	// hotline takes 12310 reports; captchas are the public form's challenges.
 	hotline  *hotline.Service
 	captchas *captchas
+	intake   *intakeTokens
 	assess   *assessment.Service
 }
 
@@ -84,7 +85,7 @@ type Config struct {
 // NewServer builds the routes.
 func NewServer(cfg Config) *Server {
 	s := &Server{cfg: cfg, svc: cfg.Service, access: cfg.Access, docs: cfg.Documents, ref: cfg.Referral, clues: cfg.Clues, cat: cfg.Catalog, log: cfg.Log,
-		hotline: cfg.Hotline, captchas: newCaptchas(), assess: cfg.Assessment}
+		hotline: cfg.Hotline, captchas: newCaptchas(), intake: newIntakeTokens(), assess: cfg.Assessment}
 	if s.log == nil {
 		s.log = slog.Default()
 	}

@@ -33,6 +33,7 @@ func (s *Server) hotlineRoutes(e *gin.Engine, publicLimit gin.HandlerFunc) {
 	e.GET("/hotline", on, s.handleHotlineList)
 	e.GET("/hotline/new", on, s.handleHotlineNewPage)
 	e.POST("/hotline/new", on, s.handleHotlineNew)
+	e.GET("/hotline/received/:token", on, s.handleHotlineReceived)
 	e.GET("/hotline/reports/:id", on, s.handleHotlineReport)
 	e.POST("/hotline/reports/:id/actions", on, s.handleHotlineAction)
 	e.POST("/hotline/reports/:id/reporter", on, s.handleHotlineReporter)
@@ -91,6 +92,8 @@ func (s *Server) handleHotlineList(c *gin.Context) {
 }
 
 type hotlineNewPage struct {
+	// Token makes the form idempotent (see intakeTokens).
+	Token    string
 	In       hotline.Intake
 	Received string
 	Channels []option
@@ -100,7 +103,11 @@ type hotlineNewPage struct {
 
 func (s *Server) hotlineNewForm(c *gin.Context, status int, in hotline.Intake, received string, e *cases.Error) {
 	p := who(c)
-	page := hotlineNewPage{In: in, Received: received, Error: e}
+	token := c.PostForm("intake_token")
+	if token == "" {
+		token = newIntakeToken()
+	}
+	page := hotlineNewPage{Token: token, In: in, Received: received, Error: e}
 	for _, ch := range hotline.Channels {
 		page.Channels = append(page.Channels, option{string(ch), ch.Label(), in.Channel == ch})
 	}
@@ -130,12 +137,27 @@ func (s *Server) handleHotlineNew(c *gin.Context) {
 	if t, err := time.ParseInLocation("2006-01-02T15:04", received, cst); err == nil {
 		in.ReceivedAt = t
 	}
+	token := c.PostForm("intake_token")
+	if len(token) != 32 {
+		s.hotlineNewForm(c, http.StatusBadRequest, in, received, cases.Invalid("intake_token", "表单已过期，请核对内容后重新提交"))
+		return
+	}
+	if prior, err := s.intake.claim(p.user.ID, token); err != nil || prior != "" {
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		// The same form again: the report it took, not a second one.
+		redirect(c, "/hotline/received/"+token, "")
+		return
+	}
 	files, err := uploadsOf(c)
 	var sub hotline.Submitted
 	if err == nil {
 		sub, err = s.hotline.Submit(c, p.scope, p.user.ID, in, files)
 	}
 	if err != nil {
+		s.intake.release(p.user.ID, token)
 		e, ok := cases.AsError(err)
 		if !ok || e.Code == cases.EINTERNAL {
 			s.fail(c, err)
@@ -144,8 +166,8 @@ func (s *Server) handleHotlineNew(c *gin.Context) {
 		s.hotlineNewForm(c, statusOf[e.Code], in, received, e)
 		return
 	}
-	s.render(c, http.StatusCreated, "hotline_done.html", "举报已受理",
-		hotlineDonePage{reportDonePage{Receipt: sub.Receipt, Secret: sub.Secret, Due: sub.Report.Due}, sub.Report.ID})
+	s.intake.done(p.user.ID, token, sub)
+	redirect(c, "/hotline/received/"+token, "")
 }
 
 type hotlineReportPage struct {
