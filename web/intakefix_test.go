@@ -183,3 +183,61 @@ func TestHotlineIntakeOnce(t *testing.T) {
 		t.Fatalf("a form without a token: %d", res.Status)
 	}
 }
+
+// TestFeedbackLetterAccessFollowsItsBasis: an audit referral's letter is
+// read by those who read the referral, not by every reader in the region;
+// a batch's letter by the office and the batch's own patrol team, whose
+// batch page links it.
+func TestFeedbackLetterAccessFollowsItsBasis(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	ref := e.auditReferral("云审移〔2026〕9号", e.Service.Today())
+	for _, c := range ref.Clues {
+		if r := e.json("POST", "/api/v1/audit-clues/"+c.ID+"/decision", "li.ming", map[string]any{"outcome": "rejected", "reason": "系借调人员，手续齐全"}); r.Status != 201 {
+			t.Fatalf("reject: %d %s", r.Status, r.Raw)
+		}
+	}
+	letter := e.json("POST", "/api/v1/audit-referrals/"+ref.ID+"/feedback-letter", "li.ming", nil)
+	if letter.Status != 201 {
+		t.Fatalf("audit letter: %d %s", letter.Status, letter.Raw)
+	}
+	audit := letter.Body["document"].(map[string]any)["id"].(string)
+	for user, want := range map[string]int{"li.ming": 200, "wang.fang": 200, "sun.li": 404, "he.ping": 404, "liaison.rsj": 404, "zhou.qiang": 404, "ap.office": 404} {
+		if r := e.req("GET", "/documents/"+audit, user, "", nil); r.Status != want {
+			t.Errorf("%s reads the audit letter: %d, want %d", user, r.Status, want)
+		}
+		if r := e.json("GET", "/api/v1/documents/"+audit, user, nil); r.Status != want {
+			t.Errorf("%s reads the audit letter's record: %d, want %d", user, r.Status, want)
+		}
+	}
+
+	for _, u := range []access.User{
+		{ID: "patrol.one", Name: "第一组", Roles: []cases.Role{cases.RolePatrol}, Region: []string{"江南省", "云州市"}, Team: "市委第一巡察组"},
+		{ID: "patrol.two", Name: "第二组", Roles: []cases.Role{cases.RolePatrol}, Region: []string{"江南省", "云州市"}, Team: "市委第二巡察组"},
+	} {
+		if err := e.Access.CreateUser(ctx, u, testPassword); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := e.apiBatch(2, nil)
+	id := b.Body["id"].(string)
+	for _, it := range b.Body["items"].([]any) {
+		no := it.(map[string]any)["case_no"].(string)
+		if _, _, err := e.Service.Transition(ctx, cases.GlobalScope, no, casetest.Office, cases.ActionTransfer, cases.Input{Reference: "云纪移〔2026〕7号"}, "", 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if r := e.postForm("/batches/"+id+"/feedback", office, url.Values{}); r.Status != 303 {
+		t.Fatalf("batch letter: %d", r.Status)
+	}
+	got := e.json("GET", "/api/v1/referral-batches/"+id, office, nil)
+	doc := got.Body["letters"].([]any)[0].(map[string]any)["document_id"].(string)
+	for user, want := range map[string]int{"li.ming": 200, "patrol.one": 200, "patrol.two": 404, "zhou.qiang": 404, "sun.li": 404, "he.ping": 404, "liaison.rsj": 404} {
+		if r := e.req("GET", "/documents/"+doc, user, "", nil); r.Status != want {
+			t.Errorf("%s reads the batch letter: %d, want %d", user, r.Status, want)
+		}
+	}
+	if page := e.req("GET", "/batches/"+id, "patrol.one", "", nil); !strings.Contains(page.Raw, `href="/documents/`+doc+`"`) {
+		t.Errorf("the patrol team's batch page does not link its letter")
+	}
+}

@@ -283,9 +283,10 @@ func (s *Server) handleBatchTemplate(c *gin.Context) {
 type batchPage struct {
 	V        batchView
 	CanIssue bool
-	// DocLinks says the viewer may open the letters (the office and
-	// approvers; a patrol team receives them on paper).
-	DocLinks   bool
+	// DocLinks are the letters the viewer may open (documentScope): the
+	// office and approvers whose scope covers the letter, and the batch's
+	// patrol team.
+	DocLinks   map[string]bool
 	LevelLabel string
 }
 
@@ -301,8 +302,13 @@ func (s *Server) handleBatchPage(c *gin.Context) {
 		return
 	}
 	office := p.user.HasAny(batchRegistrars)
-	page := batchPage{V: s.batchView(c, p, b), CanIssue: office, DocLinks: office || p.user.Has(cases.RoleApprover),
-		LevelLabel: levelLabels[b.Level]}
+	page := batchPage{V: s.batchView(c, p, b), CanIssue: office, DocLinks: map[string]bool{}, LevelLabel: levelLabels[b.Level]}
+	if scope, err := batchLetterScope(p, b, cases.NotFound("")); err == nil {
+		for _, l := range b.Letters {
+			_, err := s.docs.Document(c, scope, l.DocumentID)
+			page.DocLinks[l.DocumentID] = err == nil
+		}
+	}
 	s.render(c, http.StatusOK, "batch.html", "移交函 "+b.LetterNo, page)
 }
 
