@@ -241,3 +241,39 @@ func TestFeedbackLetterAccessFollowsItsBasis(t *testing.T) {
 		t.Errorf("the patrol team's batch page does not link its letter")
 	}
 }
+
+// TestBatchPageShowsOnlyItemsInScope: a county office sees its county's
+// items of a city batch; the other county's item is counted, not named,
+// and its real state (transferred) counts toward the batch's progress.
+func TestBatchPageShowsOnlyItemsInScope(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	r := e.apiBatch(2, func(b map[string]any) {
+		b["items"].([]map[string]any)[1]["unit_code"] = "AP001"
+	})
+	if r.Status != http.StatusCreated {
+		t.Fatalf("register: %d %s", r.Status, r.Raw)
+	}
+	id := r.Body["id"].(string)
+	other := r.Body["items"].([]any)[1].(map[string]any)["case_no"].(string)
+	if _, _, err := e.Service.Transition(ctx, cases.GlobalScope, other, casetest.Office, cases.ActionTransfer, cases.Input{Reference: "云纪移〔2026〕7号"}, "", 0); err != nil {
+		t.Fatal(err)
+	}
+	page := e.req("GET", "/batches/"+id, "qh.office", "", nil)
+	if page.Status != 200 || !strings.Contains(page.Raw, "巡察发现的第1个问题") {
+		t.Fatalf("county office: %d", page.Status)
+	}
+	if strings.Contains(page.Raw, "巡察发现的第2个问题") || strings.Contains(page.Raw, other) || strings.Contains(page.Raw, "安平县") {
+		t.Errorf("the county office sees the other county's item")
+	}
+	if !strings.Contains(page.Raw, `共 2 个问题，已办结 1 个；其中 <span id="batch-hidden">1</span> 个问题不在您的管辖范围内`) {
+		t.Errorf("the progress does not count the hidden item: %s", page.Raw[strings.Index(page.Raw, "batch-progress"):][:300])
+	}
+	api := e.json("GET", "/api/v1/referral-batches/"+id, "qh.office", nil)
+	if strings.Contains(api.Raw, "巡察发现的第2个问题") || api.Body["hidden"] != float64(1) || api.Body["settled"] != float64(1) {
+		t.Errorf("the API shows the other county's item: %s", api.Raw)
+	}
+	if full := e.req("GET", "/batches/"+id, "li.ming", "", nil); !strings.Contains(full.Raw, "巡察发现的第2个问题") || strings.Contains(full.Raw, "batch-hidden") {
+		t.Errorf("the city office does not see every item")
+	}
+}

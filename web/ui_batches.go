@@ -56,9 +56,13 @@ type batchRow struct {
 // batchView is a batch with its items' states.
 type batchView struct {
 	referral.Batch
-	Rows       []batchRow `json:"items_state"`
-	SettledN   int        `json:"settled"`
-	AllSettled bool       `json:"all_settled"`
+	Rows []batchRow `json:"items_state"`
+	// Total counts every item; Hidden those outside the viewer's scope,
+	// which are counted but neither listed nor named.
+	Total      int  `json:"total"`
+	Hidden     int  `json:"hidden,omitempty"`
+	SettledN   int  `json:"settled"`
+	AllSettled bool `json:"all_settled"`
 	// Answered says the final letter was issued for the batch as it stands.
 	Answered bool `json:"answered"`
 }
@@ -66,20 +70,22 @@ type batchView struct {
 func (s *Server) batchView(c *gin.Context, p *principal, b referral.Batch) batchView {
 	// The facts are read on each case, where a secret case's reading is
 	// logged: the batch's views never carry them.
-	b.Items = append([]referral.Item(nil), b.Items...)
-	for i := range b.Items {
-		b.Items[i].Facts = ""
-	}
-	v := batchView{Batch: b}
+	all := b.Items
+	b.Items = nil
+	v := batchView{Batch: b, Total: len(all)}
 	light := s.lighter(c)
 	scope := itemScope(p)
-	for i, it := range b.Items {
+	for i, it := range all {
+		// A batch may span regions: an item outside the viewer's scope
+		// counts toward the batch's progress (its state is read from its
+		// case) but its unit and title are not shown.
+		shown := scope.AllowsUnit(cases.Unit{Code: it.UnitCode, Region: it.Region})
 		r := batchRow{N: i + 1, CaseNo: it.CaseNo, UnitCode: it.UnitCode, UnitName: it.UnitName, Title: it.Title, StateLabel: "登记中"}
 		if r.UnitName == "" {
 			r.UnitName = it.UnitCode
 		}
 		if it.CaseNo != "" {
-			if k, err := s.svc.Case(c, scope, it.CaseNo); err == nil {
+			if k, err := s.svc.Case(c, cases.GlobalScope, it.CaseNo); err == nil {
 				r.State, r.StateLabel, r.Light, r.Settled = k.State, k.State.Label(), light(k), referral.Settled(k.State)
 				r.Linked = p.scope.AllowsCase(k)
 				if r.Settled {
@@ -90,9 +96,15 @@ func (s *Server) batchView(c *gin.Context, p *principal, b referral.Batch) batch
 		if r.Settled {
 			v.SettledN++
 		}
+		if !shown {
+			v.Hidden++
+			continue
+		}
+		it.Facts = ""
+		v.Batch.Items = append(v.Batch.Items, it)
 		v.Rows = append(v.Rows, r)
 	}
-	v.AllSettled = v.SettledN == len(b.Items) && len(b.Items) > 0
+	v.AllSettled = v.SettledN == len(all) && len(all) > 0
 	if n := len(b.Letters); n > 0 && b.Letters[n-1].Final && v.AllSettled {
 		v.Answered = true
 	}
