@@ -118,6 +118,7 @@ var routeRoles = map[string][]cases.Role{
 	"GET /report":                                                     public,
 	"POST /report":                                                    public,
 	"GET /report/captcha/:id":                                         public,
+	"GET /report/captcha/:id/audio":                                   public,
 	"GET /report/status":                                              public,
 	"POST /report/status":                                             public,
 	"POST /report/answer":                                             public,

@@ -2,7 +2,9 @@ package web_test
 
 import (
 	"context"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -275,5 +277,67 @@ func TestBatchPageShowsOnlyItemsInScope(t *testing.T) {
 	}
 	if full := e.req("GET", "/batches/"+id, "li.ming", "", nil); !strings.Contains(full.Raw, "巡察发现的第2个问题") || strings.Contains(full.Raw, "batch-hidden") {
 		t.Errorf("the city office does not see every item")
+	}
+}
+
+// TestPublicReportQuotaCountsOnlyReports: mistyped challenges do not use
+// up an address's reports; over the quota, the refusal says the true wait
+// and leads back to the report form; a new image keeps what was typed;
+// the challenge can be heard.
+func TestPublicReportQuotaCountsOnlyReports(t *testing.T) {
+	e := newEnv(t)
+	s := web.NewServer(web.Config{Service: e.Service, Access: e.Access, Documents: e.Docs, Catalog: e.Catalog, Hotline: e.Hotline,
+		LoginPerMinute: 1000, PublicPerMinute: 10000, ReportsPerHour: 2})
+	srv := httptest.NewServer(s.Handler())
+	defer srv.Close()
+	f := reportFields("清河县教育局张某某长期不上班，工资照发，吃空饷。")
+	for range 4 {
+		id, _ := captchaOf(t, srv.URL, s)
+		f.Set("captcha_id", id)
+		f.Set("captcha", "00000x")
+		if code, _ := postForm(t, srv.URL, "/report", f); code != http.StatusBadRequest {
+			t.Fatalf("a mistyped challenge: %d", code)
+		}
+	}
+	for i := range 2 {
+		id, answer := captchaOf(t, srv.URL, s)
+		f.Set("captcha_id", id)
+		f.Set("captcha", answer)
+		if code, body := postForm(t, srv.URL, "/report", f); code != http.StatusCreated {
+			t.Fatalf("report %d after mistyped challenges: %d %.300s", i+1, code, body)
+		}
+	}
+	id, answer := captchaOf(t, srv.URL, s)
+	f.Set("captcha_id", id)
+	f.Set("captcha", answer)
+	res, err := http.PostForm(srv.URL+"/report", f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	wait, _ := strconv.Atoi(res.Header.Get("Retry-After"))
+	if res.StatusCode != http.StatusTooManyRequests || wait < 1500 || wait > 1800 {
+		t.Fatalf("a third report in the hour: %d, Retry-After %q", res.StatusCode, res.Header.Get("Retry-After"))
+	}
+	if !strings.Contains(string(body), `<a href="/report" id="error-back">返回举报页面</a>`) || !strings.Contains(string(body), "分钟后再试") {
+		t.Fatalf("the refusal page: %.600s", body)
+	}
+
+	id, _ = captchaOf(t, e.srv.URL, e.Server)
+	code, page := postForm(t, e.srv.URL, "/report", url.Values{"captcha_id": {id}, "captcha_new": {"1"}, "allegation": {"已经写好的举报内容"}})
+	m := captchaRE.FindStringSubmatch(page)
+	if code != http.StatusOK || m == nil || m[1] == id || !strings.Contains(page, "已经写好的举报内容") {
+		t.Fatalf("a new image: %d", code)
+	}
+	if n, _, _ := e.Hotline.List(context.Background(), hotline.Filter{Scope: cases.GlobalScope}); len(n) != 2 {
+		t.Fatalf("%d reports", len(n))
+	}
+	if !strings.Contains(page, `href="/report/captcha/`+m[1]+`/audio"`) {
+		t.Fatal("the form offers no audio challenge")
+	}
+	audio := e.req("GET", "/report/captcha/"+m[1]+"/audio", "", "", nil)
+	if audio.Status != 200 || audio.Header.Get("Content-Type") != "audio/wav" || !strings.HasPrefix(audio.Raw, "RIFF") {
+		t.Fatalf("audio challenge: %d %s", audio.Status, audio.Header.Get("Content-Type"))
 	}
 }

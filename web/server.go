@@ -103,7 +103,7 @@ func NewServer(cfg Config) *Server {
 	})
 	e.NoMethod(func(c *gin.Context) {
 		if !isAPI(c) {
-			s.render(c, http.StatusMethodNotAllowed, "error.html", "出错了", errorPage{Status: http.StatusMethodNotAllowed, Message: "此页面不支持该操作"})
+			s.render(c, http.StatusMethodNotAllowed, "error.html", "出错了", errorPage{Status: http.StatusMethodNotAllowed, Message: "此页面不支持该操作", Back: "/", BackText: "返回首页"})
 			c.Abort()
 			return
 		}

@@ -20,12 +20,16 @@ func (s *Server) hotlineRoutes(e *gin.Engine, publicLimit gin.HandlerFunc) {
 		}
 		return n
 	}
-	reportLimit := s.rateLimit(newHourlyLimiter(per(s.cfg.ReportsPerHour, 5)))
+	reports := per(s.cfg.ReportsPerHour, 5)
+	// Filed reports are counted apart from attempts (a mistyped challenge
+	// is an attempt): ten attempts for each report allowed.
+	reportLimit := []gin.HandlerFunc{s.rateLimit(newHourlyLimiter(10 * reports)), s.quota(newHourlyLimiter(reports), http.StatusCreated)}
 	statusLimit := s.rateLimit(newHourlyLimiter(per(s.cfg.StatusPerHour, 60)))
 	on := s.hotlineEnabled
 	e.GET("/report", publicLimit, on, s.handleReportPage)
-	e.POST("/report", reportLimit, on, s.handleReport)
+	e.POST("/report", append(reportLimit, on, s.handleReport)...)
 	e.GET("/report/captcha/:id", publicLimit, on, s.handleCaptchaImage)
+	e.GET("/report/captcha/:id/audio", publicLimit, on, s.handleCaptchaAudio)
 	e.GET("/report/status", publicLimit, on, s.handleReportStatusPage)
 	e.POST("/report/status", statusLimit, on, s.handleReportStatus)
 	e.POST("/report/answer", statusLimit, on, s.handleReportAnswer)
