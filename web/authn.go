@@ -181,6 +181,11 @@ func limitBody(c *gin.Context) {
 // clientIP is the address a request came from. Forwarded headers are not
 // trusted: a reverse proxy in front must be configured in gin if used.
 func clientIP(c *gin.Context) string {
+	// gin reads X-Forwarded-For only from a peer in Config.TrustedProxies
+	// (none by default): otherwise it is the connection's address.
+	if ip := c.ClientIP(); ip != "" {
+		return ip
+	}
 	host, _, err := net.SplitHostPort(c.Request.RemoteAddr)
 	if err != nil {
 		return c.Request.RemoteAddr

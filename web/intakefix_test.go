@@ -341,3 +341,49 @@ func TestPublicReportQuotaCountsOnlyReports(t *testing.T) {
 		t.Fatalf("audio challenge: %d %s", audio.Status, audio.Header.Get("Content-Type"))
 	}
 }
+
+// TestTrustedProxies: behind a configured proxy each client's own address
+// (X-Forwarded-For) has its own report quota; without one, the header is
+// ignored and the connection's address is the client's.
+func TestTrustedProxies(t *testing.T) {
+	e := newEnv(t)
+	file := func(s *web.Server, srv, from string) int {
+		id, answer := captchaOf(t, srv, s)
+		f := reportFields("清河县教育局张某某长期不上班，工资照发，吃空饷。")
+		f.Set("captcha_id", id)
+		f.Set("captcha", answer)
+		r, _ := http.NewRequest("POST", srv+"/report", strings.NewReader(f.Encode()))
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		r.Header.Set("X-Forwarded-For", from)
+		res, err := http.DefaultClient.Do(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	for _, tt := range []struct {
+		name    string
+		trusted []string
+		second  int
+	}{{"BehindTrustedProxy", []string{"127.0.0.1/32"}, http.StatusCreated}, {"NoProxyTrusted", nil, http.StatusTooManyRequests}} {
+		t.Run(tt.name, func(t *testing.T) {
+			s := web.NewServer(web.Config{Service: e.Service, Access: e.Access, Documents: e.Docs, Catalog: e.Catalog, Hotline: e.Hotline,
+				LoginPerMinute: 1000, PublicPerMinute: 10000, ReportsPerHour: 1, TrustedProxies: tt.trusted})
+			srv := httptest.NewServer(s.Handler())
+			defer srv.Close()
+			if code := file(s, srv.URL, "203.0.113.1"); code != http.StatusCreated {
+				t.Fatalf("first client: %d", code)
+			}
+			if code := file(s, srv.URL, "203.0.113.2"); code != tt.second {
+				t.Fatalf("second client: %d, want %d", code, tt.second)
+			}
+		})
+	}
+	if _, err := web.CheckTrustedProxies("10.0.0.0/8, 127.0.0.1"); err != nil {
+		t.Error(err)
+	}
+	if _, err := web.CheckTrustedProxies("10.0.0.0/33"); err == nil || !strings.Contains(err.Error(), "10.0.0.0/33") {
+		t.Errorf("a bad proxy: %v", err)
+	}
+}

@@ -77,6 +77,11 @@ type Config struct {
 	// 5), StatusPerHour the reporter's status requests (default 60).
 	Hotline                       *hotline.Service
 	ReportsPerHour, StatusPerHour int
+	// TrustedProxies are the addresses or CIDRs of reverse proxies whose
+	// X-Forwarded-For names the client (for the per-address limits and the
+	// access log); none by default, when the connection's address is the
+	// client's.
+	TrustedProxies []string
 	// Assessment runs the annual three-in-one assessment; nil answers its
 	// pages with 503.
 	Assessment *assessment.Service
@@ -92,6 +97,12 @@ func NewServer(cfg Config) *Server {
 	s.pages = mustParsePages()
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()
+	if err := e.SetTrustedProxies(cfg.TrustedProxies); err != nil {
+		// The command checks the list (CheckTrustedProxies) before this:
+		// a bad entry here trusts no one rather than everyone.
+		s.log.Error("trusted proxies", "err", err)
+		_ = e.SetTrustedProxies(nil)
+	}
 	e.HandleMethodNotAllowed = true
 	e.Use(s.recoverJSON, s.accessLog, securityHeaders, limitBody, s.authenticate, s.authorize, s.checkCSRF)
 	e.NoRoute(func(c *gin.Context) {
