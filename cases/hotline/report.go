@@ -350,6 +350,7 @@ func Decide(r Report, e Event) error {
 		if strings.TrimSpace(e.Text) == "" && len(e.Attachments) == 0 {
 			return cases.Invalid("addition", "请填写补充内容或选择文件")
 		}
+		fe.Add(checkReportFiles(r, e.Attachments))
 		fe.Add(checkLen("addition", e.Text, MaxAllegation, "补充内容"))
 		fe.Add(cases.CheckLongText("addition", e.Text, false))
 		fe.Add(noPersonalNumbers("addition", e.Text))

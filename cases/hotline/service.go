@@ -615,7 +615,11 @@ func (s *Service) Add(ctx context.Context, receipt, secret, text string, files [
 	if err != nil {
 		return Report{}, err
 	}
-	if err := Decide(r, Event{Kind: KindAdd, Text: text, Attachments: make([]Attachment, len(files))}); err != nil {
+	sized := make([]Attachment, len(files))
+	for i, f := range files {
+		sized[i].Size = int64(len(f.Data))
+	}
+	if err := Decide(r, Event{Kind: KindAdd, Text: text, Attachments: sized}); err != nil {
 		return Report{}, err
 	}
 	atts, err := s.storeFiles(ctx, r.ID, files, types)
