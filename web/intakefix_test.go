@@ -387,3 +387,36 @@ func TestTrustedProxies(t *testing.T) {
 		t.Errorf("a bad proxy: %v", err)
 	}
 }
+
+// TestPublicStatusFollowsTheCase: a report registered as a case reads
+// 核实中 to the reporter until the case is settled, then 已办结; its open
+// question is closed with triage, and an answer sent after is refused.
+func TestPublicStatusFollowsTheCase(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	receipt, secret := e.fileReport(t, reportFields("清河县教育局局机关核定行政编制20名，实有22人，仍新进人员2名，超编进人。"))
+	r := onlyReport(t, e)
+	if res := e.hotlineAct(r.ID, url.Values{"action": {"ask"}, "text": {"请问新进人员是哪个月进的？"}, "version": {"0"}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("ask: %d", res.Status)
+	}
+	res := e.hotlineAct(r.ID, url.Values{"action": {"register"}, "unit_code": {"QH001"}, "violation_kind": {"B01"}, "title": {"超编进人"},
+		"facts": {"局机关超编进人2名。"}, "level": {"internal"}, "version": {"1"}})
+	if res.Status != http.StatusSeeOther {
+		t.Fatalf("register: %d %.400s", res.Status, res.Raw)
+	}
+	got, _ := e.Hotline.Report(ctx, cases.GlobalScope, r.ID)
+	code, body := postForm(t, e.srv.URL, "/report/status", url.Values{"receipt": {receipt}, "secret": {secret}})
+	if code != 200 || !strings.Contains(body, `<dd id="public-status">核实中</dd>`) || strings.Contains(body, "answer-form") || !strings.Contains(body, "询问已随举报办理完毕而关闭") {
+		t.Fatalf("the reporter's view of a registered report: %d %.800s", code, body)
+	}
+	code, _ = postForm(t, e.srv.URL, "/report/answer", url.Values{"receipt": {receipt}, "secret": {secret}, "question": {"1"}, "answer": {"三月份"}})
+	if code != http.StatusUnprocessableEntity {
+		t.Fatalf("an answer after registration: %d", code)
+	}
+	if _, _, err := e.Service.Transition(ctx, cases.GlobalScope, got.CaseNo, casetest.Office, cases.ActionTransfer, cases.Input{Reference: "云纪移〔2026〕7号"}, "", 0); err != nil {
+		t.Fatal(err)
+	}
+	if _, body = postForm(t, e.srv.URL, "/report/status", url.Values{"receipt": {receipt}, "secret": {secret}}); !strings.Contains(body, `<dd id="public-status">已办结</dd>`) {
+		t.Fatalf("the reporter's view once the case is settled: %.600s", body)
+	}
+}

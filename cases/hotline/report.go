@@ -240,6 +240,11 @@ type Report struct {
 	Additions   []Addition
 	Events      []Event
 	SettledAt   time.Time
+
+	// CaseState is the state of the case the report was registered as or
+	// merged into, when the reporter's view was read (Service.Status);
+	// not stored.
+	CaseState cases.State
 }
 
 // Public is CreatedBy for reports from the public form.
@@ -333,6 +338,11 @@ func Decide(r Report, e Event) error {
 		}
 		fe.Add(cases.CheckLongText("question", e.Text, true))
 	case KindAnswer:
+		if !open {
+			// Triage is over: the questions were closed with it (the case,
+			// if any, is followed up by the office, not on the report).
+			return cases.Refused("report-state", "举报已办理完毕，询问已关闭，不能再答复；如有新的情况，请重新举报")
+		}
 		q, ok := r.question(e.Question)
 		if !ok {
 			return cases.Invalid("question", "没有这个问题")

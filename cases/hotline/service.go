@@ -588,9 +588,19 @@ func (s *Service) authenticate(ctx context.Context, receipt, secret string) (Rep
 	return r, err
 }
 
-// Status is the reporter's view of their report, by receipt and secret.
+// Status is the reporter's view of their report, by receipt and secret,
+// with the state of the case it became (Report.PublicStatus).
 func (s *Service) Status(ctx context.Context, receipt, secret string) (Report, error) {
-	return s.authenticate(ctx, receipt, secret)
+	r, err := s.authenticate(ctx, receipt, secret)
+	if err != nil || r.CaseNo == "" {
+		return r, err
+	}
+	c, err := s.cfg.Cases.Case(ctx, cases.GlobalScope, r.CaseNo)
+	if err != nil {
+		return Report{}, fmt.Errorf("read case %s of report %s: %w", r.CaseNo, r.ID, err)
+	}
+	r.CaseState = c.State
+	return r, nil
 }
 
 // Answer records the reporter's answer to the office's question.
