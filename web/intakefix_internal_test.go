@@ -33,3 +33,14 @@ func TestAddressKey(t *testing.T) {
 		}
 	}
 }
+
+func TestASCIIName(t *testing.T) {
+	for in, want := range map[string]string{
+		"云编督〔2026〕12号.pdf": "2026-12.pdf", "feedback-2026-0002.pdf": "feedback-2026-0002.pdf",
+		"问题整改台账.xlsx": "download.xlsx", "2026-0001 报告.docx": "2026-0001.docx", "无扩展名": "download",
+	} {
+		if got := asciiName(in); got != want {
+			t.Errorf("asciiName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
