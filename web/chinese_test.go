@@ -264,7 +264,10 @@ func chineseWorld(t *testing.T, e *testEnv) chineseCases {
 		t.Fatal(err)
 	}
 	w.dismissedReport = sub.Report.ID
-	if _, err := e.Hotline.Act(ctx, cases.GlobalScope, hotlineActor, w.dismissedReport, hotline.Event{Kind: hotline.KindDismiss, Reason: "查无实据", Text: "经核实，反映的问题不属实。"}, 0); err != nil {
+	if _, err := e.Hotline.Act(ctx, cases.GlobalScope, hotlineActor, w.dismissedReport, hotline.Event{Kind: hotline.KindVerify}, 0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Hotline.Act(ctx, cases.GlobalScope, hotlineActor, w.dismissedReport, hotline.Event{Kind: hotline.KindDismiss, Reason: "查无实据", Text: "经核实，反映的问题不属实。"}, 1); err != nil {
 		t.Fatal(err)
 	}
 	registered := e.register("QH001", cases.LevelInternal)

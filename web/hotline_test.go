@@ -380,6 +380,9 @@ func TestHotlineMergeAndDismiss(t *testing.T) {
 	var second hotline.Report
 	rs, _, _ := e.Hotline.List(ctx, hotline.Filter{Scope: cases.GlobalScope, Open: true})
 	second = rs[0]
+	if res := act(second.ID, url.Values{"action": {"verify"}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("verify: %d", res.Status)
+	}
 	res := act(second.ID, url.Values{"action": {"dismiss"}, "reason": {"内部：经核查系返聘人员，劳务报酬合规"}, "text": {"经核实，所反映问题不属实。感谢您的监督。"}})
 	if res.Status != http.StatusSeeOther {
 		t.Fatalf("dismiss: %d %.400s", res.Status, res.Raw)

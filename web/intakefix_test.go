@@ -420,3 +420,33 @@ func TestPublicStatusFollowsTheCase(t *testing.T) {
 		t.Fatalf("the reporter's view once the case is settled: %.600s", body)
 	}
 }
+
+// TestHotlineRegisterTwiceAndDismissOnlyVerified: registering a report
+// registered already leads to its case (no 422, no second case); 查无实据
+// is offered and accepted only after 开始核实.
+func TestHotlineRegisterTwiceAndDismissOnlyVerified(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	e.fileReport(t, reportFields("清河县教育局局机关核定行政编制20名，实有22人，仍新进人员2名，超编进人。"))
+	r := onlyReport(t, e)
+	if page := e.req("GET", "/hotline/reports/"+r.ID, "sun.li", "", nil); strings.Contains(page.Raw, `id="act-dismiss"`) || !strings.Contains(page.Raw, "dismiss-note") {
+		t.Error("查无实据 is offered before 开始核实")
+	}
+	if res := e.hotlineAct(r.ID, url.Values{"action": {"dismiss"}, "reason": {"查无实据"}, "text": {"经核实不属实。"}, "version": {"0"}}); res.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("dismiss before verifying: %d", res.Status)
+	}
+	reg := url.Values{"action": {"register"}, "unit_code": {"QH001"}, "violation_kind": {"B01"}, "title": {"超编进人"},
+		"facts": {"局机关超编进人2名。"}, "level": {"internal"}, "version": {"0"}}
+	var locs []string
+	for range 2 {
+		res := e.hotlineAct(r.ID, reg)
+		if res.Status != http.StatusSeeOther {
+			t.Fatalf("register: %d %.300s", res.Status, res.Raw)
+		}
+		locs = append(locs, res.Header.Get("Location"))
+	}
+	got, _ := e.Hotline.Report(ctx, cases.GlobalScope, r.ID)
+	if e.Service.Size() != 1 || got.CaseNo == "" || !strings.Contains(locs[1], "hotline-registered") || !strings.Contains(locs[1], got.CaseNo) {
+		t.Fatalf("%d cases, report case %q, second answer %s", e.Service.Size(), got.CaseNo, locs[1])
+	}
+}

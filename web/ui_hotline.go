@@ -255,7 +255,7 @@ func (s *Server) handleHotlineAction(c *gin.Context) {
 	)
 	version, err := formVersion(c)
 	if err == nil && (action == string(hotline.KindRegister) || action == string(hotline.KindMerge)) {
-		err = s.hotline.CheckVersion(c, p.scope, id, version)
+		err = s.hotline.CheckVersion(c, p.scope, id, version, hotline.Kind(action))
 	}
 	if err == nil {
 		switch hotline.Kind(action) {

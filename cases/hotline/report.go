@@ -368,7 +368,11 @@ func Decide(r Report, e Event) error {
 		fe.Add(checkLen("public_reply", e.Text, 500, "公开答复"))
 		fe.Add(cases.CheckLongText("public_reply", e.Text, true))
 	case KindDismiss:
-		if !open {
+		// 查无实据 says the allegation was checked: only after 开始核实.
+		if r.State != StateVerifying {
+			if open {
+				return cases.Refused("report-state", "查无实据须先开始核实：请先点“开始核实”，核实后再作不予立案")
+			}
 			return refuse()
 		}
 		fe.Add(cases.CheckLongText("reason", e.Reason, true))

@@ -495,6 +495,11 @@ func (s *Service) Register(ctx context.Context, scope cases.Scope, actor cases.A
 	if err != nil {
 		return Report{}, cases.Case{}, err
 	}
+	if r.State == StateRegistered && r.CaseNo != "" {
+		// Registered already (a second click, a retried form): the case.
+		c, err := s.cfg.Cases.Case(ctx, scope, r.CaseNo)
+		return r, c, err
+	}
 	if !r.State.Open() {
 		return Report{}, cases.Case{}, cases.Refused("report-state", "举报当前状态为「%s」，不能再立案登记", r.State.Label())
 	}
@@ -672,10 +677,13 @@ func checkVersion(r Report, version int) error {
 // (the form the operator saw): registering and merging check it before
 // they act, so a stale form does not settle a report someone else has
 // just handled.
-func (s *Service) CheckVersion(ctx context.Context, scope cases.Scope, id string, version int) error {
+func (s *Service) CheckVersion(ctx context.Context, scope cases.Scope, id string, version int, k Kind) error {
 	r, err := s.Report(ctx, scope, id)
 	if err != nil {
 		return err
+	}
+	if k == KindRegister && r.State == StateRegistered {
+		return nil // Register answers with the case it registered
 	}
 	return checkVersion(r, version)
 }
