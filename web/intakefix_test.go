@@ -450,3 +450,55 @@ func TestHotlineRegisterTwiceAndDismissOnlyVerified(t *testing.T) {
 		t.Fatalf("%d cases, report case %q, second answer %s", e.Service.Size(), got.CaseNo, locs[1])
 	}
 }
+
+// TestBatchUploadErrorsListedOnce: an upload with several bad cells lists
+// each once (the first was shown twice, as the summary and in the list).
+func TestBatchUploadErrorsListedOnce(t *testing.T) {
+	e := newEnv(t)
+	rows := fiveItems()
+	rows[1][0] = "ZZ999"
+	rows[2][1] = "X99"
+	r := e.uploadBatch(office, letterFields(), e.batchXLSX(rows))
+	if r.Status != 400 || !strings.Contains(r.Raw, "共有 2 处错误") {
+		t.Fatalf("%d %.600s", r.Status, r.Raw)
+	}
+	for _, cell := range []string{"第3行A列", "第4行B列"} {
+		if n := strings.Count(r.Raw, cell); n != 1 {
+			t.Errorf("%s shown %d times", cell, n)
+		}
+	}
+}
+
+// TestBatchInterimButtonGoesOnceIssued: once an interim letter lists the
+// items settled so far, the page says so instead of offering the same
+// letter again; another settled item offers a new one.
+func TestBatchInterimButtonGoesOnceIssued(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	r := e.apiBatch(3, nil)
+	id := r.Body["id"].(string)
+	nos := []string{}
+	for _, it := range r.Body["items"].([]any) {
+		nos = append(nos, it.(map[string]any)["case_no"].(string))
+	}
+	transfer := func(no string) {
+		if _, _, err := e.Service.Transition(ctx, cases.GlobalScope, no, casetest.Office, cases.ActionTransfer, cases.Input{Reference: "云纪移〔2026〕7号"}, "", 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	transfer(nos[0])
+	if page := e.req("GET", "/batches/"+id, office, "", nil); !strings.Contains(page.Raw, "印发阶段性反馈函（列已办结的 1 个问题）") {
+		t.Fatal("no interim letter offered")
+	}
+	if res := e.postForm("/batches/"+id+"/feedback", office, url.Values{}); res.Status != 303 {
+		t.Fatalf("interim letter: %d", res.Status)
+	}
+	page := e.req("GET", "/batches/"+id, office, "", nil)
+	if strings.Contains(page.Raw, `id="issue-feedback"`) || !strings.Contains(page.Raw, "interim-issued") {
+		t.Fatal("the interim button stays after its letter")
+	}
+	transfer(nos[1])
+	if page := e.req("GET", "/batches/"+id, office, "", nil); !strings.Contains(page.Raw, "印发阶段性反馈函（列已办结的 2 个问题）") {
+		t.Fatal("no new interim letter offered after another item settled")
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
@@ -65,6 +66,9 @@ type batchView struct {
 	AllSettled bool `json:"all_settled"`
 	// Answered says the final letter was issued for the batch as it stands.
 	Answered bool `json:"answered"`
+	// InterimCurrent says the last letter is an interim one listing exactly
+	// the items settled now: another would be the same letter.
+	InterimCurrent bool `json:"-"`
 }
 
 func (s *Server) batchView(c *gin.Context, p *principal, b referral.Batch) batchView {
@@ -75,6 +79,7 @@ func (s *Server) batchView(c *gin.Context, p *principal, b referral.Batch) batch
 	v := batchView{Batch: b, Total: len(all)}
 	light := s.lighter(c)
 	scope := itemScope(p)
+	var settled []string
 	for i, it := range all {
 		// A batch may span regions: an item outside the viewer's scope
 		// counts toward the batch's progress (its state is read from its
@@ -95,6 +100,7 @@ func (s *Server) batchView(c *gin.Context, p *principal, b referral.Batch) batch
 		}
 		if r.Settled {
 			v.SettledN++
+			settled = append(settled, it.CaseNo)
 		}
 		if !shown {
 			v.Hidden++
@@ -107,6 +113,12 @@ func (s *Server) batchView(c *gin.Context, p *principal, b referral.Batch) batch
 	v.AllSettled = v.SettledN == len(all) && len(all) > 0
 	if n := len(b.Letters); n > 0 && b.Letters[n-1].Final && v.AllSettled {
 		v.Answered = true
+	}
+	if n := len(b.Letters); n > 0 && !b.Letters[n-1].Final && !v.AllSettled {
+		listed := slices.Clone(b.Letters[n-1].Cases)
+		slices.Sort(listed)
+		slices.Sort(settled)
+		v.InterimCurrent = slices.Equal(listed, settled)
 	}
 	return v
 }
