@@ -231,6 +231,9 @@ func (s *Service) Submit(ctx context.Context, scope cases.Scope, actor string, i
 	}
 	// A taken ID or receipt (a one-in-billions draw) is drawn again.
 	for attempt := 0; ; attempt++ {
+		// Numbered by the day the report is recorded (the intake date),
+		// not the day it was received: a letter received last month and
+		// entered today is JB<today>; ReceivedAt keeps the other date.
 		r.ID = "JB" + now.In(s.cfg.Location).Format("20060102") + "-" + randomCode(5)
 		if !in.Reporter.Anonymous() {
 			plain, _ := json.Marshal(in.Reporter)
