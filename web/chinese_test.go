@@ -64,6 +64,10 @@ func TestEveryPageSpeaksChinese(t *testing.T) {
 			return []string{"/audit-referrals/" + ref.ID, "/audit-referrals/0123456789abcdef", "/audit-referrals/nope"}
 		case "/report/captcha/:id":
 			return []string{"/report/captcha/nope"}
+		case "/report/captcha/:id/audio":
+			return []string{"/report/captcha/nope/audio"}
+		case "/hotline/received/:token":
+			return []string{"/hotline/received/" + strings.Repeat("0", 32)}
 		case "/hotline/reports/:id":
 			return []string{"/hotline/reports/" + w.report, "/hotline/reports/" + w.dismissedReport, "/hotline/reports/JB-NOPE"}
 		case "/hotline/reports/:id/files/:fid":
