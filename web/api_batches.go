@@ -41,5 +41,9 @@ func (s *Server) handleBatchGet(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
+	if err := s.recordBatchRead(c, p, b); err != nil {
+		s.writeError(c, err)
+		return
+	}
 	c.JSON(http.StatusOK, s.batchView(c, p, b))
 }

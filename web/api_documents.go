@@ -92,7 +92,11 @@ func (s *Server) answerIssued(c *gin.Context, out documents.Issued, pdf []byte, 
 }
 
 func (s *Server) handleDocumentGet(c *gin.Context) {
-	d, err := s.docs.Document(c, who(c).scope, c.Param("id"))
+	scope, err := s.documentScope(c, who(c), c.Param("id"))
+	var d documents.Document
+	if err == nil {
+		d, err = s.docs.Document(c, scope, c.Param("id"))
+	}
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -103,7 +107,14 @@ func (s *Server) handleDocumentGet(c *gin.Context) {
 func (s *Server) handleDocumentPDF(c *gin.Context) {
 	p := who(c)
 	id := strings.TrimSuffix(c.Param("id"), ".pdf")
-	b, d, err := s.docs.Download(c, p.scope, id)
+	scope, err := s.documentScope(c, p, id)
+	var (
+		b []byte
+		d documents.Document
+	)
+	if err == nil {
+		b, d, err = s.docs.Download(c, scope, id)
+	}
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"strings"
@@ -185,6 +186,11 @@ func limitBody(c *gin.Context) {
 // clientIP is the address a request came from. Forwarded headers are not
 // trusted: a reverse proxy in front must be configured in gin if used.
 func clientIP(c *gin.Context) string {
+	// gin reads X-Forwarded-For only from a peer in Config.TrustedProxies
+	// (none by default): otherwise it is the connection's address.
+	if ip := c.ClientIP(); ip != "" {
+		return ip
+	}
 	host, _, err := net.SplitHostPort(c.Request.RemoteAddr)
 	if err != nil {
 		return c.Request.RemoteAddr
@@ -213,9 +219,8 @@ func newHourlyLimiter(perHour int) *limiter {
 	return &limiter{every: rate.Limit(float64(perHour) / 3600), burst: perHour, buckets: map[string]*rate.Limiter{}, forget: time.Hour}
 }
 
-func (l *limiter) allow(key string) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
+// bucket returns key's bucket; the caller holds l.mu.
+func (l *limiter) bucket(key string) *rate.Limiter {
 	// Forget idle addresses every so often; a full bucket is the same as none.
 	if now := time.Now(); now.After(l.reset) {
 		l.buckets, l.reset = map[string]*rate.Limiter{}, now.Add(l.forget)
@@ -225,15 +230,62 @@ func (l *limiter) allow(key string) bool {
 		b = rate.NewLimiter(l.every, l.burst)
 		l.buckets[key] = b
 	}
-	return b.Allow()
+	return b
 }
 
-// rateLimit refuses requests over l's rate from one address.
+func (l *limiter) allow(key string) bool {
+	ok, _ := l.take(key)
+	return ok
+}
+
+// take spends one of key's allowance, or reports how long until there is
+// one to spend.
+func (l *limiter) take(key string) (bool, time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	r := l.bucket(key).Reserve()
+	if d := r.Delay(); d > 0 {
+		r.Cancel()
+		return false, d
+	}
+	return true, 0
+}
+
+// wait is how long until key has one of its allowance, without spending
+// it: for a quota charged only for what succeeds (charge).
+func (l *limiter) wait(key string) time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	t := l.bucket(key).Tokens()
+	if t >= 1 {
+		return 0
+	}
+	return time.Duration((1 - t) / float64(l.every) * float64(time.Second))
+}
+
+// charge spends one of key's allowance (never below what take refuses).
+func (l *limiter) charge(key string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.bucket(key).Allow()
+}
+
+// tooMany is the refusal of a request over a limit, with the true wait.
+func tooMany(wait time.Duration) *cases.Error {
+	secs := max(1, int((wait+time.Second-1)/time.Second))
+	msg := "请求过于频繁，请稍后再试"
+	if secs >= 60 {
+		msg = fmt.Sprintf("请求过于频繁，请约 %d 分钟后再试", (secs+59)/60)
+	}
+	return &cases.Error{Code: cases.ETOOMANY, Message: msg, RetryAfter: secs}
+}
+
+// rateLimit refuses requests over l's rate from one address, telling the
+// client how long the wait really is.
 func (s *Server) rateLimit(l *limiter) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		if !l.allow(clientIP(c)) {
-			c.Header("Retry-After", "60")
-			s.fail(c, &cases.Error{Code: cases.ETOOMANY, Message: "请求过于频繁，请稍后再试"})
+		if ok, wait := l.take(clientIP(c)); !ok {
+			s.fail(c, tooMany(wait))
 			return
 		}
 		c.Next()

@@ -118,9 +118,9 @@ func TestBrowserHotlineJourney(t *testing.T) {
 	if s := text(t, b, "#report-state"); !strings.Contains(s, "已立案") {
 		t.Fatalf("report state %q", s)
 	}
-	// The reporter sees it handled.
+	// The reporter sees it under verification while its case is open.
 	got, err := e.Hotline.Status(ctx, receipt, secret)
-	if err != nil || got.State.PublicStatus() != "已办结" {
+	if err != nil || got.PublicStatus() != "核实中" {
 		t.Fatalf("public status after registering: %v %v", got.State, err)
 	}
 }

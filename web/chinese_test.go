@@ -80,6 +80,10 @@ func TestEveryPageSpeaksChinese(t *testing.T) {
 			return []string{"/audit-referrals/" + ref.ID, "/audit-referrals/0123456789abcdef", "/audit-referrals/nope"}
 		case "/report/captcha/:id":
 			return []string{"/report/captcha/nope"}
+		case "/report/captcha/:id/audio":
+			return []string{"/report/captcha/nope/audio"}
+		case "/hotline/received/:token":
+			return []string{"/hotline/received/" + strings.Repeat("0", 32)}
 		case "/hotline/reports/:id":
 			return []string{"/hotline/reports/" + w.report, "/hotline/reports/" + w.dismissedReport, "/hotline/reports/JB-NOPE"}
 		case "/hotline/reports/:id/files/:fid":
@@ -195,9 +199,13 @@ func TestEveryPageSpeaksChinese(t *testing.T) {
 	_, hcsrf := e.session("sun.li")
 	hform := func(path string, v url.Values) {
 		v.Set("csrf_token", hcsrf)
+		if strings.HasSuffix(path, "/actions") {
+			withVersion(e, w.report, v)
+		}
 		r := e.req("POST", path, "sun.li", "application/x-www-form-urlencoded", strings.NewReader(v.Encode()))
 		checkChinese(t, "sun.li POST "+path, r.Raw)
 	}
+	hform("/hotline/new", url.Values{"reporter_id": {"123"}, "intake_token": {strings.Repeat("cd", 16)}})
 	hform("/hotline/new", url.Values{"reporter_id": {"123"}})
 	hform("/hotline/reports/"+w.report+"/actions", url.Values{"action": {"dismiss"}})
 	hform("/hotline/reports/"+w.report+"/actions", url.Values{"action": {"register"}})
@@ -288,7 +296,10 @@ func chineseWorld(t *testing.T, e *testEnv) chineseCases {
 		t.Fatal(err)
 	}
 	w.dismissedReport = sub.Report.ID
-	if _, err := e.Hotline.Act(ctx, cases.GlobalScope, hotlineActor, w.dismissedReport, hotline.Event{Kind: hotline.KindDismiss, Reason: "查无实据", Text: "经核实，反映的问题不属实。"}, 0); err != nil {
+	if _, err := e.Hotline.Act(ctx, cases.GlobalScope, hotlineActor, w.dismissedReport, hotline.Event{Kind: hotline.KindVerify}, 0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Hotline.Act(ctx, cases.GlobalScope, hotlineActor, w.dismissedReport, hotline.Event{Kind: hotline.KindDismiss, Reason: "查无实据", Text: "经核实，反映的问题不属实。"}, 1); err != nil {
 		t.Fatal(err)
 	}
 	registered := e.register("QH001", cases.LevelInternal)
@@ -370,7 +381,8 @@ var (
 // rawCodes are the codes that must never be shown as themselves.
 func rawCodes() map[string]bool {
 	m := map[string]bool{"read-case": true, "read-events": true, "download-document": true,
-		"export-ledger-csv": true, "export-ledger-xlsx": true, "export-ledger-pdf": true}
+		"export-ledger-csv": true, "export-ledger-xlsx": true, "export-ledger-pdf": true,
+		"read-reporter": true, "read-batch": true, "read-audit-referral": true}
 	for _, s := range cases.States {
 		m[string(s)] = true
 	}

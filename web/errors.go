@@ -91,11 +91,14 @@ func (s *Server) fail(c *gin.Context, err error) {
 	if e.RetryAfter > 0 {
 		c.Header("Retry-After", strconv.Itoa(e.RetryAfter))
 	}
-	s.render(c, status, "error.html", "出错了", errorPage{Status: status, Message: e.Message})
+	back, backText := backLink(c.Request.URL.Path)
+	s.render(c, status, "error.html", "出错了", errorPage{Status: status, Message: e.Message, Back: back, BackText: backText})
 	c.Abort()
 }
 
 type errorPage struct {
 	Status  int
 	Message string
+	// Back is where the page leads back to (backLink).
+	Back, BackText string
 }

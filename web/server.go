@@ -46,6 +46,7 @@ type Server struct {
 	// hotline takes 12310 reports; captchas are the public form's challenges.
 	hotline  *hotline.Service
 	captchas *captchas
+	intake   *intakeTokens
 	assess   *assessment.Service
 	// roster imports staffing rosters and serves their red-light warnings.
 	roster     *roster.Service
@@ -85,6 +86,11 @@ type Config struct {
 	// 5), StatusPerHour the reporter's status requests (default 60).
 	Hotline                       *hotline.Service
 	ReportsPerHour, StatusPerHour int
+	// TrustedProxies are the addresses or CIDRs of reverse proxies whose
+	// X-Forwarded-For names the client (for the per-address limits and the
+	// access log); none by default, when the connection's address is the
+	// client's.
+	TrustedProxies []string
 	// Assessment runs the annual three-in-one assessment; nil answers its
 	// pages with 503.
 	Assessment *assessment.Service
@@ -107,7 +113,7 @@ type Config struct {
 // NewServer builds the routes.
 func NewServer(cfg Config) *Server {
 	s := &Server{cfg: cfg, svc: cfg.Service, access: cfg.Access, docs: cfg.Documents, ref: cfg.Referral, clues: cfg.Clues, cat: cfg.Catalog, log: cfg.Log,
-		hotline: cfg.Hotline, captchas: newCaptchas(), assess: cfg.Assessment, roster: cfg.Roster, patrol: cfg.Patrol}
+		hotline: cfg.Hotline, captchas: newCaptchas(), intake: newIntakeTokens(), assess: cfg.Assessment, roster: cfg.Roster, patrol: cfg.Patrol}
 	s.briefing = s.briefingSources()
 	if s.log == nil {
 		s.log = slog.Default()
@@ -115,6 +121,12 @@ func NewServer(cfg Config) *Server {
 	s.pages = mustParsePages()
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()
+	if err := e.SetTrustedProxies(cfg.TrustedProxies); err != nil {
+		// The command checks the list (CheckTrustedProxies) before this:
+		// a bad entry here trusts no one rather than everyone.
+		s.log.Error("trusted proxies", "err", err)
+		_ = e.SetTrustedProxies(nil)
+	}
 	e.HandleMethodNotAllowed = true
 	e.Use(s.recoverJSON, s.accessLog, securityHeaders, limitBody, s.authenticate, s.authorize, s.checkCSRF)
 	e.NoRoute(func(c *gin.Context) {
@@ -126,7 +138,7 @@ func NewServer(cfg Config) *Server {
 	})
 	e.NoMethod(func(c *gin.Context) {
 		if !isAPI(c) {
-			s.render(c, http.StatusMethodNotAllowed, "error.html", "出错了", errorPage{Status: http.StatusMethodNotAllowed, Message: "此页面不支持该操作"})
+			s.render(c, http.StatusMethodNotAllowed, "error.html", "出错了", errorPage{Status: http.StatusMethodNotAllowed, Message: "此页面不支持该操作", Back: "/", BackText: "返回首页"})
 			c.Abort()
 			return
 		}

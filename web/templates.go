@@ -251,6 +251,7 @@ var flashes = map[string]flashNote{
 	"warning-registered":    {text: "预警已转为台账案件 %s"},
 	"warning-existing":      {text: "该预警此前已转为台账案件 %s，未重复登记"},
 	"hotline-merged":        {text: "已并入问题 %s，该问题已记录 12310 举报来源"},
+	"hotline-receipt-shown": {text: "举报 %s 已受理（同一表单不会重复受理）；回执码和查询密码只显示一次"},
 	"round-created":         {text: "已创建%s"},
 	"round-unit-set":        {text: "已保存单位 %s 的评估人员和个性指标"},
 	"round-finalised":       {text: "评估结果已定稿"},

@@ -34,6 +34,7 @@ type accessRow struct {
 var accessActions = map[string]string{
 	"read-case": "查阅案件", "read-events": "查阅办理记录", "download-document": "下载文件",
 	"export-ledger-csv": "导出台账（CSV）", "export-ledger-xlsx": "导出台账（Excel）", "export-ledger-pdf": "打印台账（PDF）",
+	"read-reporter": "查看举报人信息", "read-batch": "查阅巡察移交函", "read-audit-referral": "查阅审计移送函",
 }
 
 // accessPerPage is how many entries a page of the console's log shows.

@@ -343,7 +343,7 @@ func (s *Server) handleAuditDecision(c *gin.Context) {
 			}
 		}
 	}
-	page.Error = "认定未成功：" + e.Message
+	page.Error = "未能保存对该线索的决定：" + e.Message
 	s.render(c, statusOf[e.Code], "audit.html", "审计移送 "+page.ReportNo, page)
 }
 

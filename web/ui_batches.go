@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
@@ -56,30 +57,40 @@ type batchRow struct {
 // batchView is a batch with its items' states.
 type batchView struct {
 	referral.Batch
-	Rows       []batchRow `json:"items_state"`
-	SettledN   int        `json:"settled"`
-	AllSettled bool       `json:"all_settled"`
+	Rows []batchRow `json:"items_state"`
+	// Total counts every item; Hidden those outside the viewer's scope,
+	// which are counted but neither listed nor named.
+	Total      int  `json:"total"`
+	Hidden     int  `json:"hidden,omitempty"`
+	SettledN   int  `json:"settled"`
+	AllSettled bool `json:"all_settled"`
 	// Answered says the final letter was issued for the batch as it stands.
 	Answered bool `json:"answered"`
+	// InterimCurrent says the last letter is an interim one listing exactly
+	// the items settled now: another would be the same letter.
+	InterimCurrent bool `json:"-"`
 }
 
 func (s *Server) batchView(c *gin.Context, p *principal, b referral.Batch) batchView {
 	// The facts are read on each case, where a secret case's reading is
 	// logged: the batch's views never carry them.
-	b.Items = append([]referral.Item(nil), b.Items...)
-	for i := range b.Items {
-		b.Items[i].Facts = ""
-	}
-	v := batchView{Batch: b}
+	all := b.Items
+	b.Items = nil
+	v := batchView{Batch: b, Total: len(all)}
 	light := s.lighter(c)
 	scope := itemScope(p)
-	for i, it := range b.Items {
+	var settled []string
+	for i, it := range all {
+		// A batch may span regions: an item outside the viewer's scope
+		// counts toward the batch's progress (its state is read from its
+		// case) but its unit and title are not shown.
+		shown := scope.AllowsUnit(cases.Unit{Code: it.UnitCode, Region: it.Region})
 		r := batchRow{N: i + 1, CaseNo: it.CaseNo, UnitCode: it.UnitCode, UnitName: it.UnitName, Title: it.Title, StateLabel: "登记中"}
 		if r.UnitName == "" {
 			r.UnitName = it.UnitCode
 		}
 		if it.CaseNo != "" {
-			if k, err := s.svc.Case(c, scope, it.CaseNo); err == nil {
+			if k, err := s.svc.Case(c, cases.GlobalScope, it.CaseNo); err == nil {
 				r.State, r.StateLabel, r.Light, r.Settled = k.State, k.State.Label(), light(k), referral.Settled(k.State)
 				r.Linked = p.scope.AllowsCase(k)
 				if r.Settled {
@@ -89,12 +100,25 @@ func (s *Server) batchView(c *gin.Context, p *principal, b referral.Batch) batch
 		}
 		if r.Settled {
 			v.SettledN++
+			settled = append(settled, it.CaseNo)
 		}
+		if !shown {
+			v.Hidden++
+			continue
+		}
+		it.Facts = ""
+		v.Batch.Items = append(v.Batch.Items, it)
 		v.Rows = append(v.Rows, r)
 	}
-	v.AllSettled = v.SettledN == len(b.Items) && len(b.Items) > 0
+	v.AllSettled = v.SettledN == len(all) && len(all) > 0
 	if n := len(b.Letters); n > 0 && b.Letters[n-1].Final && v.AllSettled {
 		v.Answered = true
+	}
+	if n := len(b.Letters); n > 0 && !b.Letters[n-1].Final && !v.AllSettled {
+		listed := slices.Clone(b.Letters[n-1].Cases)
+		slices.Sort(listed)
+		slices.Sort(settled)
+		v.InterimCurrent = slices.Equal(listed, settled)
 	}
 	return v
 }
@@ -285,9 +309,10 @@ func (s *Server) handleBatchTemplate(c *gin.Context) {
 type batchPage struct {
 	V        batchView
 	CanIssue bool
-	// DocLinks says the viewer may open the letters (the office and
-	// approvers; a patrol team receives them on paper).
-	DocLinks   bool
+	// DocLinks are the letters the viewer may open (documentScope): the
+	// office and approvers whose scope covers the letter, and the batch's
+	// patrol team.
+	DocLinks   map[string]bool
 	LevelLabel string
 }
 
@@ -298,9 +323,18 @@ func (s *Server) handleBatchPage(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	if err := s.recordBatchRead(c, p, b); err != nil {
+		s.fail(c, err)
+		return
+	}
 	office := p.user.HasAny(batchRegistrars)
-	page := batchPage{V: s.batchView(c, p, b), CanIssue: office, DocLinks: office || p.user.Has(cases.RoleApprover),
-		LevelLabel: levelLabels[b.Level]}
+	page := batchPage{V: s.batchView(c, p, b), CanIssue: office, DocLinks: map[string]bool{}, LevelLabel: levelLabels[b.Level]}
+	if scope, err := batchLetterScope(p, b, cases.NotFound("")); err == nil {
+		for _, l := range b.Letters {
+			_, err := s.docs.Document(c, scope, l.DocumentID)
+			page.DocLinks[l.DocumentID] = err == nil
+		}
+	}
 	s.render(c, http.StatusOK, "batch.html", "移交函 "+b.LetterNo, page)
 }
 
@@ -321,4 +355,16 @@ func (s *Server) handleBatchFeedback(c *gin.Context) {
 		key = "batch-interim-letter"
 	}
 	redirect(c, "/batches/"+c.Param("id"), key, l.Number)
+}
+
+// recordBatchRead writes an access-log entry when p reads a secret batch,
+// as reading a secret case does; the reading is refused if it cannot be
+// logged.
+func (s *Server) recordBatchRead(c *gin.Context, p *principal, b referral.Batch) error {
+	if b.Level != cases.LevelSecret {
+		return nil
+	}
+	e := accessEntry(c, p, "read-batch", b.LetterNo)
+	e.Level = string(b.Level)
+	return s.access.RecordAccess(c, e)
 }

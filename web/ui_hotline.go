@@ -20,12 +20,16 @@ func (s *Server) hotlineRoutes(e *gin.Engine, publicLimit gin.HandlerFunc) {
 		}
 		return n
 	}
-	reportLimit := s.rateLimit(newHourlyLimiter(per(s.cfg.ReportsPerHour, 5)))
+	reports := per(s.cfg.ReportsPerHour, 5)
+	// Filed reports are counted apart from attempts (a mistyped challenge
+	// is an attempt): ten attempts for each report allowed.
+	reportLimit := []gin.HandlerFunc{s.rateLimit(newHourlyLimiter(10 * reports)), s.quota(newHourlyLimiter(reports), http.StatusCreated)}
 	statusLimit := s.rateLimit(newHourlyLimiter(per(s.cfg.StatusPerHour, 60)))
 	on := s.hotlineEnabled
 	e.GET("/report", publicLimit, on, s.handleReportPage)
-	e.POST("/report", reportLimit, on, s.handleReport)
+	e.POST("/report", append(reportLimit, on, s.handleReport)...)
 	e.GET("/report/captcha/:id", publicLimit, on, s.handleCaptchaImage)
+	e.GET("/report/captcha/:id/audio", publicLimit, on, s.handleCaptchaAudio)
 	e.GET("/report/status", publicLimit, on, s.handleReportStatusPage)
 	e.POST("/report/status", statusLimit, on, s.handleReportStatus)
 	e.POST("/report/answer", statusLimit, on, s.handleReportAnswer)
@@ -33,6 +37,7 @@ func (s *Server) hotlineRoutes(e *gin.Engine, publicLimit gin.HandlerFunc) {
 	e.GET("/hotline", on, s.handleHotlineList)
 	e.GET("/hotline/new", on, s.handleHotlineNewPage)
 	e.POST("/hotline/new", on, s.handleHotlineNew)
+	e.GET("/hotline/received/:token", on, s.handleHotlineReceived)
 	e.GET("/hotline/reports/:id", on, s.handleHotlineReport)
 	e.POST("/hotline/reports/:id/actions", on, s.handleHotlineAction)
 	e.POST("/hotline/reports/:id/reporter", on, s.handleHotlineReporter)
@@ -91,6 +96,8 @@ func (s *Server) handleHotlineList(c *gin.Context) {
 }
 
 type hotlineNewPage struct {
+	// Token makes the form idempotent (see intakeTokens).
+	Token    string
 	In       hotline.Intake
 	Received string
 	Channels []option
@@ -100,7 +107,11 @@ type hotlineNewPage struct {
 
 func (s *Server) hotlineNewForm(c *gin.Context, status int, in hotline.Intake, received string, e *cases.Error) {
 	p := who(c)
-	page := hotlineNewPage{In: in, Received: received, Error: e}
+	token := c.PostForm("intake_token")
+	if token == "" {
+		token = newIntakeToken()
+	}
+	page := hotlineNewPage{Token: token, In: in, Received: received, Error: e}
 	for _, ch := range hotline.Channels {
 		page.Channels = append(page.Channels, option{string(ch), ch.Label(), in.Channel == ch})
 	}
@@ -130,12 +141,27 @@ func (s *Server) handleHotlineNew(c *gin.Context) {
 	if t, err := time.ParseInLocation("2006-01-02T15:04", received, cst); err == nil {
 		in.ReceivedAt = t
 	}
+	token := c.PostForm("intake_token")
+	if len(token) != 32 {
+		s.hotlineNewForm(c, http.StatusBadRequest, in, received, cases.Invalid("intake_token", "表单已过期，请核对内容后重新提交"))
+		return
+	}
+	if prior, err := s.intake.claim(p.user.ID, token); err != nil || prior != "" {
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		// The same form again: the report it took, not a second one.
+		redirect(c, "/hotline/received/"+token, "")
+		return
+	}
 	files, err := uploadsOf(c)
 	var sub hotline.Submitted
 	if err == nil {
 		sub, err = s.hotline.Submit(c, p.scope, p.user.ID, in, files)
 	}
 	if err != nil {
+		s.intake.release(p.user.ID, token)
 		e, ok := cases.AsError(err)
 		if !ok || e.Code == cases.EINTERNAL {
 			s.fail(c, err)
@@ -144,8 +170,8 @@ func (s *Server) handleHotlineNew(c *gin.Context) {
 		s.hotlineNewForm(c, statusOf[e.Code], in, received, e)
 		return
 	}
-	s.render(c, http.StatusCreated, "hotline_done.html", "举报已受理",
-		hotlineDonePage{reportDonePage{Receipt: sub.Receipt, Secret: sub.Secret, Due: sub.Report.Due}, sub.Report.ID})
+	s.intake.done(p.user.ID, token, sub)
+	redirect(c, "/hotline/received/"+token, "")
 }
 
 type hotlineReportPage struct {
@@ -222,31 +248,35 @@ func (s *Server) handleHotlineAction(c *gin.Context) {
 	p := who(c)
 	id, action := c.Param("id"), c.PostForm("action")
 	actor := p.user.Actor(cases.RoleHotline)
-	version, _ := strconv.Atoi(c.PostForm("version"))
 	var (
-		err    error
 		reg    *cases.Registration
 		notice = "hotline-acted"
 		arg    = hotline.Kind(action).Label()
 	)
-	switch hotline.Kind(action) {
-	case hotline.KindVerify, hotline.KindAsk, hotline.KindReply, hotline.KindDismiss:
-		e := hotline.Event{Kind: hotline.Kind(action), Text: c.PostForm("text"), Reason: c.PostForm("reason")}
-		_, err = s.hotline.Act(c, p.scope, actor, id, e, version)
-	case hotline.KindRegister:
-		reg = &cases.Registration{UnitCode: c.PostForm("unit_code"), Kind: c.PostForm("violation_kind"), Title: c.PostForm("title"),
-			Facts: c.PostForm("facts"), Level: cases.Level(c.PostForm("level"))}
-		var k cases.Case
-		if _, k, err = s.hotline.Register(c, p.scope, actor, id, *reg); err == nil {
-			notice, arg = "hotline-registered", k.No
+	version, err := formVersion(c)
+	if err == nil && (action == string(hotline.KindRegister) || action == string(hotline.KindMerge)) {
+		err = s.hotline.CheckVersion(c, p.scope, id, version, hotline.Kind(action))
+	}
+	if err == nil {
+		switch hotline.Kind(action) {
+		case hotline.KindVerify, hotline.KindAsk, hotline.KindReply, hotline.KindDismiss:
+			e := hotline.Event{Kind: hotline.Kind(action), Text: c.PostForm("text"), Reason: c.PostForm("reason")}
+			_, err = s.hotline.Act(c, p.scope, actor, id, e, version)
+		case hotline.KindRegister:
+			reg = &cases.Registration{UnitCode: c.PostForm("unit_code"), Kind: c.PostForm("violation_kind"), Title: c.PostForm("title"),
+				Facts: c.PostForm("facts"), Level: cases.Level(c.PostForm("level"))}
+			var k cases.Case
+			if _, k, err = s.hotline.Register(c, p.scope, actor, id, *reg); err == nil {
+				notice, arg = "hotline-registered", k.No
+			}
+		case hotline.KindMerge:
+			no := strings.TrimSpace(c.PostForm("case_no"))
+			if _, err = s.hotline.Merge(c, p.scope, actor, id, no); err == nil {
+				notice, arg = "hotline-merged", no
+			}
+		default:
+			err = cases.Invalid("action", "未知的操作")
 		}
-	case hotline.KindMerge:
-		no := strings.TrimSpace(c.PostForm("case_no"))
-		if _, err = s.hotline.Merge(c, p.scope, actor, id, no); err == nil {
-			notice, arg = "hotline-merged", no
-		}
-	default:
-		err = cases.Invalid("action", "未知的操作")
 	}
 	if err != nil {
 		e, ok := cases.AsError(err)
@@ -258,6 +288,17 @@ func (s *Server) handleHotlineAction(c *gin.Context) {
 		return
 	}
 	redirect(c, "/hotline/reports/"+id, notice, arg)
+}
+
+// formVersion reads the report version a triage form was made from: every
+// form carries it, and one without it is refused rather than let through
+// unchecked.
+func formVersion(c *gin.Context) (int, error) {
+	v, err := strconv.Atoi(c.PostForm("version"))
+	if err != nil || v < 0 {
+		return 0, cases.Invalid("version", "表单缺少版本信息，请刷新页面后重试")
+	}
+	return v, nil
 }
 
 func (s *Server) handleHotlineFile(c *gin.Context) {

@@ -263,7 +263,38 @@ func (s *Server) handleLedgerExport(c *gin.Context) {
 
 // contentDisposition names a download, with a UTF-8 file name (RFC 6266).
 func contentDisposition(name string) string {
-	return `attachment; filename="ledger` + name[strings.LastIndex(name, "."):] + `"; filename*=UTF-8''` + url.PathEscape(name)
+	return `attachment; filename="` + asciiName(name) + `"; filename*=UTF-8''` + url.PathEscape(name)
+}
+
+// asciiName is the plain file name for clients that do not read
+// filename*: the name's letters, digits and dashes (云编督〔2026〕12号.pdf
+// → 2026-12.pdf), or "download" with its extension when none is left.
+func asciiName(name string) string {
+	ext := ""
+	if i := strings.LastIndex(name, "."); i >= 0 {
+		name, ext = name[:i], name[i:]
+	}
+	var b strings.Builder
+	dash := false
+	for _, r := range name {
+		if r < 0x80 && (r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r == '-' || r == '_') {
+			b.WriteRune(r)
+			dash = false
+		} else if !dash && b.Len() > 0 {
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	base := strings.Trim(b.String(), "-")
+	if base == "" {
+		base = "download"
+	}
+	return base + strings.Map(func(r rune) rune {
+		if r < 0x80 && r != '"' && r != '\\' {
+			return r
+		}
+		return -1
+	}, ext)
 }
 
 // describeFilter says in words what a ledger filter selects: every code

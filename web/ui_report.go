@@ -32,7 +32,7 @@ type reportFormPage struct {
 }
 
 func (s *Server) reportForm(c *gin.Context, status int, in hotline.Intake, e *cases.Error) {
-	page := reportFormPage{In: in, CaptchaID: s.captchas.New(), Error: e}
+	page := reportFormPage{In: in, CaptchaID: s.captchas.New(addressKey(clientIP(c))), Error: e}
 	units, err := s.unitOptions(c, cases.GlobalScope, in.UnitCode)
 	if err != nil {
 		s.fail(c, err)
@@ -80,6 +80,23 @@ func (s *Server) handleCaptchaImage(c *gin.Context) {
 	c.Data(http.StatusOK, "image/png", buf.Bytes())
 }
 
+// handleCaptchaAudio speaks a challenge's digits (in Chinese), for those
+// who cannot read the image; an unknown or spent one is 404.
+func (s *Server) handleCaptchaAudio(c *gin.Context) {
+	id := c.Param("id")
+	digits, ok := s.captchas.digits(id)
+	if !ok {
+		c.Status(http.StatusNotFound)
+		return
+	}
+	var buf bytes.Buffer
+	if _, err := captcha.NewAudio(id, digits, "zh").WriteTo(&buf); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Data(http.StatusOK, "audio/wav", buf.Bytes())
+}
+
 // intakeOf reads the fields both intake forms share.
 func intakeOf(c *gin.Context) hotline.Intake {
 	return hotline.Intake{UnitCode: c.PostForm("unit_code"), UnitText: c.PostForm("unit_text"), Allegation: c.PostForm("allegation"),
@@ -118,6 +135,13 @@ type reportDonePage struct {
 func (s *Server) handleReport(c *gin.Context) {
 	in := intakeOf(c)
 	in.Channel, in.ReceivedAt = hotline.ChannelWeb, time.Now()
+	if c.PostForm("captcha_new") != "" {
+		// A new image asked for: the form again with what was typed
+		// (files must be chosen again), nothing filed.
+		s.captchas.Solve(c.PostForm("captcha_id"), "")
+		s.reportForm(c, http.StatusOK, in, nil)
+		return
+	}
 	if !s.captchas.Solve(c.PostForm("captcha_id"), c.PostForm("captcha")) {
 		s.reportForm(c, http.StatusBadRequest, in, cases.Invalid("captcha", "验证码不正确或已过期，请按新图片重新输入"))
 		return

@@ -240,6 +240,11 @@ type Report struct {
 	Additions   []Addition
 	Events      []Event
 	SettledAt   time.Time
+
+	// CaseState is the state of the case the report was registered as or
+	// merged into, when the reporter's view was read (Service.Status);
+	// not stored.
+	CaseState cases.State
 }
 
 // Public is CreatedBy for reports from the public form.
@@ -333,6 +338,11 @@ func Decide(r Report, e Event) error {
 		}
 		fe.Add(cases.CheckLongText("question", e.Text, true))
 	case KindAnswer:
+		if !open {
+			// Triage is over: the questions were closed with it (the case,
+			// if any, is followed up by the office, not on the report).
+			return cases.Refused("report-state", "举报已办理完毕，询问已关闭，不能再答复；如有新的情况，请重新举报")
+		}
 		q, ok := r.question(e.Question)
 		if !ok {
 			return cases.Invalid("question", "没有这个问题")
@@ -350,6 +360,7 @@ func Decide(r Report, e Event) error {
 		if strings.TrimSpace(e.Text) == "" && len(e.Attachments) == 0 {
 			return cases.Invalid("addition", "请填写补充内容或选择文件")
 		}
+		fe.Add(checkReportFiles(r, e.Attachments))
 		fe.Add(checkLen("addition", e.Text, MaxAllegation, "补充内容"))
 		fe.Add(cases.CheckLongText("addition", e.Text, false))
 		fe.Add(noPersonalNumbers("addition", e.Text))
@@ -357,7 +368,11 @@ func Decide(r Report, e Event) error {
 		fe.Add(checkLen("public_reply", e.Text, 500, "公开答复"))
 		fe.Add(cases.CheckLongText("public_reply", e.Text, true))
 	case KindDismiss:
-		if !open {
+		// 查无实据 says the allegation was checked: only after 开始核实.
+		if r.State != StateVerifying {
+			if open {
+				return cases.Refused("report-state", "查无实据须先开始核实：请先点“开始核实”，核实后再作不予立案")
+			}
 			return refuse()
 		}
 		fe.Add(cases.CheckLongText("reason", e.Reason, true))

@@ -88,6 +88,8 @@ func TestDecideAndApply(t *testing.T) {
 		{"ErrAnswerTwice", answered, Event{Kind: KindAnswer, Question: 1, Text: "又一次"}, cases.ECONFLICT},
 		{"ErrAnswerNoQuestion", asked, Event{Kind: KindAnswer, Question: 9, Text: "x"}, cases.EINVALID},
 		{"ErrDismissWithoutReason", asked, Event{Kind: KindDismiss, Text: "不属实"}, cases.EINVALID},
+		{"ErrDismissUnverified", received, Event{Kind: KindDismiss, Reason: "r", Text: "t"}, cases.EREFUSED},
+		{"ErrAnswerSettled", dismissed, Event{Kind: KindAnswer, Question: 1, Text: "人事科"}, cases.EREFUSED},
 		{"ErrDismissSettled", dismissed, Event{Kind: KindDismiss, Reason: "r", Text: "t"}, cases.EREFUSED},
 		{"ErrRegisterSettled", dismissed, Event{Kind: KindRegister, CaseNo: "2026-0001"}, cases.EREFUSED},
 		{"ErrRegisterBadNo", asked, Event{Kind: KindRegister, CaseNo: "x"}, cases.EINVALID},

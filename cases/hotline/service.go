@@ -231,6 +231,9 @@ func (s *Service) Submit(ctx context.Context, scope cases.Scope, actor string, i
 	}
 	// A taken ID or receipt (a one-in-billions draw) is drawn again.
 	for attempt := 0; ; attempt++ {
+		// Numbered by the day the report is recorded (the intake date),
+		// not the day it was received: a letter received last month and
+		// entered today is JB<today>; ReceivedAt keeps the other date.
 		r.ID = "JB" + now.In(s.cfg.Location).Format("20060102") + "-" + randomCode(5)
 		if !in.Reporter.Anonymous() {
 			plain, _ := json.Marshal(in.Reporter)
@@ -465,8 +468,9 @@ func (s *Service) appendEvent(ctx context.Context, id string, build func(Report)
 }
 
 // Act records an operator's action without a case: verify, ask, reply,
-// dismiss. version, when not 0, must be the report's current version (the
-// form the operator saw).
+// dismiss. version must be the report's current version (the form the
+// operator saw); 0 is the version of a report with no events yet, not a
+// way to skip the check, so a form posted twice records its action once.
 func (s *Service) Act(ctx context.Context, scope cases.Scope, actor cases.Actor, id string, e Event, version int) (Report, error) {
 	if _, err := s.Report(ctx, scope, id); err != nil {
 		return Report{}, err
@@ -477,8 +481,8 @@ func (s *Service) Act(ctx context.Context, scope cases.Scope, actor cases.Actor,
 		return Report{}, cases.Invalid("kind", "未知的操作")
 	}
 	return s.appendEvent(ctx, id, func(r Report) (Event, error) {
-		if version != 0 && version != r.Version {
-			return Event{}, cases.Conflict("举报已被他人处理，请查看最新情况后再操作")
+		if err := checkVersion(r, version); err != nil {
+			return Event{}, err
 		}
 		e.Actor = actor.ID
 		return e, nil
@@ -493,6 +497,11 @@ func (s *Service) Register(ctx context.Context, scope cases.Scope, actor cases.A
 	r, err := s.Report(ctx, scope, id)
 	if err != nil {
 		return Report{}, cases.Case{}, err
+	}
+	if r.State == StateRegistered && r.CaseNo != "" {
+		// Registered already (a second click, a retried form): the case.
+		c, err := s.cfg.Cases.Case(ctx, scope, r.CaseNo)
+		return r, c, err
 	}
 	if !r.State.Open() {
 		return Report{}, cases.Case{}, cases.Refused("report-state", "举报当前状态为「%s」，不能再立案登记", r.State.Label())
@@ -528,6 +537,11 @@ func (s *Service) Merge(ctx context.Context, scope cases.Scope, actor cases.Acto
 	}
 	c, err := s.cfg.Cases.Case(ctx, scope, caseNo)
 	if err != nil {
+		if cases.ErrorCode(err) == cases.ENOTFOUND {
+			// Out of scope reads as unknown: the operator may merge only
+			// into a case they may see.
+			return Report{}, cases.Invalid("case_no", "没有编号为 %s 的问题（或不在您的管辖范围内）", caseNo)
+		}
 		return Report{}, err
 	}
 	merged := false
@@ -536,6 +550,9 @@ func (s *Service) Merge(ctx context.Context, scope cases.Scope, actor cases.Acto
 	}
 	// A retry after the case recorded the source does not record it twice.
 	if !merged {
+		if err := MergeInto(r, c); err != nil {
+			return Report{}, err
+		}
 		in := cases.Input{Source: "hotline", Reference: "12310-" + r.ID, Origin: Origin(r.ID)}
 		if _, _, err := s.cfg.Cases.Transition(ctx, scope, caseNo, actor, cases.ActionAddSource, in, "", 0); err != nil {
 			return Report{}, err
@@ -579,9 +596,19 @@ func (s *Service) authenticate(ctx context.Context, receipt, secret string) (Rep
 	return r, err
 }
 
-// Status is the reporter's view of their report, by receipt and secret.
+// Status is the reporter's view of their report, by receipt and secret,
+// with the state of the case it became (Report.PublicStatus).
 func (s *Service) Status(ctx context.Context, receipt, secret string) (Report, error) {
-	return s.authenticate(ctx, receipt, secret)
+	r, err := s.authenticate(ctx, receipt, secret)
+	if err != nil || r.CaseNo == "" {
+		return r, err
+	}
+	c, err := s.cfg.Cases.Case(ctx, cases.GlobalScope, r.CaseNo)
+	if err != nil {
+		return Report{}, fmt.Errorf("read case %s of report %s: %w", r.CaseNo, r.ID, err)
+	}
+	r.CaseState = c.State
+	return r, nil
 }
 
 // Answer records the reporter's answer to the office's question.
@@ -606,7 +633,11 @@ func (s *Service) Add(ctx context.Context, receipt, secret, text string, files [
 	if err != nil {
 		return Report{}, err
 	}
-	if err := Decide(r, Event{Kind: KindAdd, Text: text, Attachments: make([]Attachment, len(files))}); err != nil {
+	sized := make([]Attachment, len(files))
+	for i, f := range files {
+		sized[i].Size = int64(len(f.Data))
+	}
+	if err := Decide(r, Event{Kind: KindAdd, Text: text, Attachments: sized}); err != nil {
 		return Report{}, err
 	}
 	atts, err := s.storeFiles(ctx, r.ID, files, types)
@@ -635,4 +666,27 @@ func (s *Service) Attachment(ctx context.Context, scope cases.Scope, id, fileID 
 		}
 	}
 	return Attachment{}, nil, cases.NotFound("没有此附件")
+}
+
+// checkVersion refuses a form made from another version of r.
+func checkVersion(r Report, version int) error {
+	if version != r.Version {
+		return cases.Conflict("举报已有新的办理记录（可能是表单重复提交或他人已处理），请查看最新情况后再操作")
+	}
+	return nil
+}
+
+// CheckVersion reports ECONFLICT when report id is no longer at version
+// (the form the operator saw): registering and merging check it before
+// they act, so a stale form does not settle a report someone else has
+// just handled.
+func (s *Service) CheckVersion(ctx context.Context, scope cases.Scope, id string, version int, k Kind) error {
+	r, err := s.Report(ctx, scope, id)
+	if err != nil {
+		return err
+	}
+	if k == KindRegister && r.State == StateRegistered {
+		return nil // Register answers with the case it registered
+	}
+	return checkVersion(r, version)
 }

@@ -38,10 +38,16 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	profile := fs.String("reporter-cipher", m.env("RECTIFY_REPORTER_CIPHER", hotline.ProfileSM4), "举报人身份信息的加密方式：sm4-gcm（国密，满足密评）或 aes-256-gcm (RECTIFY_REPORTER_CIPHER)")
 	ackDays := fs.Int("ack-days", intEnv(m, "RECTIFY_ACK_DAYS", hotline.AckDays), "12310 举报的分办期限（工作日） (RECTIFY_ACK_DAYS)")
 	reportsPerHour := fs.Int("reports-per-hour", intEnv(m, "RECTIFY_REPORTS_PER_HOUR", 5), "同一地址每小时可提交的公众举报数 (RECTIFY_REPORTS_PER_HOUR)")
-	rosterKeyFile := fs.String("roster-key-file", m.env("RECTIFY_ROSTER_KEY_FILE", ""), "the key that seals and matches roster ID numbers (64 hex digits); it must exist; default <key-dir>/roster.key, made on first start; "+keys.RosterKeyEnv+" holds the key itself instead (RECTIFY_ROSTER_KEY_FILE)")
+	rosterKeyFile := fs.String("roster-key-file", m.env("RECTIFY_ROSTER_KEY_FILE", ""), "加密和比对花名册身份证号的密钥文件（64 位十六进制）；指定时必须存在；默认为 <key-dir>/roster.key，首次启动时生成；也可由环境变量 "+keys.RosterKeyEnv+" 直接提供密钥 (RECTIFY_ROSTER_KEY_FILE)")
 	rosterCipher := fs.String("roster-cipher", m.env("RECTIFY_ROSTER_CIPHER", hotline.ProfileSM4), "花名册身份证号的加密方式：sm4-gcm 或 aes-256-gcm (RECTIFY_ROSTER_CIPHER)")
+	proxies := fs.String("trusted-proxies", m.env("RECTIFY_TRUSTED_PROXIES", ""), "前置反向代理的地址或网段（逗号分隔，如 127.0.0.1,10.0.0.0/8）：只有来自这些地址的请求，才按 X-Forwarded-For 识别公众的真实地址（用于举报频率限制和访问日志）；默认不信任任何代理 (RECTIFY_TRUSTED_PROXIES)")
 	debugAddr := fs.String("debug-addr", m.env("RECTIFY_DEBUG_ADDR", ""), "性能分析和计数器（/debug/pprof/、/debug/vars）的本机回环监听地址；留空则关闭 (RECTIFY_DEBUG_ADDR)")
 	if err := parseArgs(fs, args); err != nil {
+		return exitCode(2)
+	}
+	trusted, err := web.CheckTrustedProxies(*proxies)
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "rectify serve: --trusted-proxies：%v\n", err)
 		return exitCode(2)
 	}
 	if *every < time.Minute {
@@ -163,7 +169,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	}
 	// The briefings take a unit's staffing from the roster snapshots (Roster).
 	srv := web.NewServer(web.Config{Service: a.svc, Access: a.access, Documents: a.docs, Referral: ref, Clues: a.clues, Catalog: a.catalog, Log: a.log,
-		SecureCookies: *secure, Office: c.Office, Fonts: &a.fonts, Hotline: hl, Roster: rs, ReportsPerHour: *reportsPerHour, Assessment: assess,
+		SecureCookies: *secure, Office: c.Office, Fonts: &a.fonts, Hotline: hl, Roster: rs, ReportsPerHour: *reportsPerHour, TrustedProxies: trusted, Assessment: assess,
 		Patrol: pat, Blobs: a.blobs, Letterhead: templates.Letterhead{Office: c.Office, Masthead: c.Masthead},
 		Checkpoint: func(ctx context.Context) (checkpoint.Info, bool, error) { return checkpoint.Sign(ctx, a.svc, st) }})
 	if *withDemo {
