@@ -248,6 +248,16 @@ const Public = "public"
 // Anonymous reports whether the report carries no identity.
 func (r Report) Anonymous() bool { return len(r.Sealed) == 0 }
 
+// AllAttachments lists the files of the report and of every addition, in
+// the order they came.
+func (r Report) AllAttachments() []Attachment {
+	all := append([]Attachment(nil), r.Attachments...)
+	for _, a := range r.Additions {
+		all = append(all, a.Attachments...)
+	}
+	return all
+}
+
 // UnitLabel names the reported unit as a person reads it.
 func (r Report) UnitLabel() string {
 	if r.UnitCode != "" {

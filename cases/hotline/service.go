@@ -73,8 +73,17 @@ type Config struct {
 	// way, a wrong secret and an unknown receipt cannot be told apart by
 	// timing.
 	StatusFloor time.Duration
-	Now         func() time.Time
-	Log         *slog.Logger
+	// Evidence, when set, receives the report's attachments as evidence
+	// of the case the report is registered as (documents.Service).
+	Evidence EvidenceAdopter
+	Now      func() time.Time
+	Log      *slog.Logger
+}
+
+// EvidenceAdopter records a file as evidence of a case, once per id
+// (documents.Service.AdoptEvidence).
+type EvidenceAdopter interface {
+	AdoptEvidence(ctx context.Context, actor cases.Actor, no, id, name string, data []byte) (documents.Evidence, error)
 }
 
 // Service runs the hotline.
@@ -505,10 +514,34 @@ func (s *Service) Register(ctx context.Context, scope cases.Scope, actor cases.A
 	if err != nil {
 		return Report{}, cases.Case{}, err
 	}
+	// The files come before the report records the case: a failure leaves
+	// the report open, and the retry finds the case and the files copied
+	// so far (their evidence IDs derive from the report and the file).
+	if err := s.adoptFiles(ctx, actor, r, c.No); err != nil {
+		return Report{}, cases.Case{}, err
+	}
 	r, err = s.appendEvent(ctx, id, func(Report) (Event, error) {
 		return Event{Kind: KindRegister, Actor: actor.ID, CaseNo: c.No}, nil
 	})
 	return r, c, err
+}
+
+// adoptFiles copies every file of r (with the report and added later)
+// into the evidence of case no.
+func (s *Service) adoptFiles(ctx context.Context, actor cases.Actor, r Report, no string) error {
+	if s.cfg.Evidence == nil {
+		return nil
+	}
+	for _, a := range r.AllAttachments() {
+		data, _, err := s.cfg.Blobs.Get(ctx, a.ObjectKey)
+		if err != nil {
+			return fmt.Errorf("read attachment %s of report %s: %w", a.ID, r.ID, err)
+		}
+		if _, err := s.cfg.Evidence.AdoptEvidence(ctx, actor, no, documents.AdoptedID(Origin(r.ID), a.ID), a.Name, data); err != nil {
+			return fmt.Errorf("copy attachment %s of report %s into %s: %w", a.ID, r.ID, no, err)
+		}
+	}
+	return nil
 }
 
 // Merge merges the report into an existing case, which records the
@@ -624,11 +657,7 @@ func (s *Service) Attachment(ctx context.Context, scope cases.Scope, id, fileID 
 	if err != nil {
 		return Attachment{}, nil, err
 	}
-	all := append([]Attachment(nil), r.Attachments...)
-	for _, a := range r.Additions {
-		all = append(all, a.Attachments...)
-	}
-	for _, a := range all {
+	for _, a := range r.AllAttachments() {
 		if a.ID == fileID {
 			b, _, err := s.cfg.Blobs.Get(ctx, a.ObjectKey)
 			return a, b, err
