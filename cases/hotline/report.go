@@ -219,7 +219,12 @@ type Report struct {
 	ReceivedAt time.Time
 	// UnitCode and UnitName name a known unit; UnitText an unknown one.
 	UnitCode, UnitName, UnitText string
-	Allegation                   string
+	// Region (a region key such as 江南省/云州市) is where a report about an
+	// unknown unit belongs: the region of the operator who took it. Only
+	// hotline users whose region overlaps it see the report; a report
+	// without one (from the public form) is seen by every hotline user.
+	Region     string
+	Allegation string
 	// Sealed is the reporter's identity sealed with the report's ID as
 	// associated data; nil for an anonymous report.
 	Sealed []byte
