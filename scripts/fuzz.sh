@@ -13,7 +13,8 @@ FUZZTIME=${1:-}
 
 # package and target: the JSON bodies of every API endpoint, query strings,
 # multipart uploads, the login form and its redirect, unit files, and the
-# documents rendered from text users typed.
+# documents rendered from text users typed, the public report form and its
+# validation, and the referral batch XLSX upload.
 TARGETS=(
 	"./web FuzzAPIBodies"
 	"./web FuzzQueryStrings"
@@ -21,6 +22,10 @@ TARGETS=(
 	"./web FuzzLoginForm"
 	"./web FuzzSafeNext"
 	"./web FuzzFlash"
+	"./web FuzzReportForm"
+	"./cases/hotline FuzzValidate"
+	"./cases/referral/sheet FuzzRead"
+	"./cases/referral/sheet FuzzReadCells"
 	"./cases/unitfile FuzzParse"
 	"./cases/personal FuzzMaskLeavesNoNumber"
 	"./templates FuzzRenderNotice"

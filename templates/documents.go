@@ -90,8 +90,21 @@ type Feedback struct {
 	Classification, CopyNo string
 	// Clues makes the letter answer clues (审计移送的问题线索), each
 	// decided by the office, rather than problems referred as cases;
-	// Interim says some are still being decided.
+	// Interim says some are still being decided (clues) or handled
+	// (problems: the letter lists those settled so far, 阶段性反馈).
 	Clues, Interim bool
+	// Total is how many problems the referral listed, when the letter
+	// lists fewer (an interim letter); 0 means the items are all of them.
+	Total int
+}
+
+// FeedbackTitle is the title of a letter answering referral reference:
+// an interim letter's differs from the final one's.
+func FeedbackTitle(reference string, interim bool) string {
+	if interim {
+		return "关于" + reference + "移交问题阶段性办理情况的函"
+	}
+	return "关于" + reference + "移交问题办理情况的函"
 }
 
 // Official lays the letter out in the letter format (信函格式).
@@ -102,9 +115,18 @@ func (f Feedback) Official() Official {
 	d := Official{Letterhead: f.Letterhead, Letter: true, Number: f.Number, Addressee: f.Addressee, Date: f.Date,
 		PrintedOn: f.Date, CopiesTo: f.CopiesTo, VerifyCode: f.VerifyCode, VerifyURL: f.VerifyURL, Preview: f.Preview,
 		Classification: f.Classification, CopyNo: f.CopyNo,
-		Title:      "关于" + f.Reference + "移交问题办理情况的函",
+		Title:      FeedbackTitle(f.Reference, f.Interim),
 		TitleParts: []string{"关于", f.Reference, "移交问题", "办理情况的函"}}
-	d.Body = append(d.Body, Block{Text: fmt.Sprintf("你单位（%s）移交的%s问题已收悉。我办按照“挂号建账、对号结账、销号下账”的要求逐件登记建账、核实办理。现将办理情况函告如下：", f.Reference, countCN(len(f.Items)))})
+	total := max(f.Total, len(f.Items))
+	if f.Interim {
+		// The referral's problems are counted whole; the letter then
+		// reports those settled so far.
+		d.TitleParts = []string{"关于", f.Reference, "移交问题", "阶段性办理情况的函"}
+		d.Body = append(d.Body, Block{Text: fmt.Sprintf("你单位（%s）移交的%s问题已收悉。我办按照“挂号建账、对号结账、销号下账”的要求逐件登记建账、核实办理，截至目前已办结%s，其余%s正在办理。现将已办结问题的办理情况函告如下：",
+			f.Reference, countCN(total), countCN(len(f.Items)), countCN(total-len(f.Items)))})
+	} else {
+		d.Body = append(d.Body, Block{Text: fmt.Sprintf("你单位（%s）移交的%s问题已收悉。我办按照“挂号建账、对号结账、销号下账”的要求逐件登记建账、核实办理。现将办理情况函告如下：", f.Reference, countCN(total))})
+	}
 	for i, it := range f.Items {
 		d.Body = append(d.Body,
 			Block{Text: fmt.Sprintf("%s、%s（台账编号：%s，涉及单位：%s）", numeralCN(i+1), it.Title, it.No, it.UnitName), Level: 1})
@@ -112,6 +134,9 @@ func (f Feedback) Official() Official {
 			d.Body = append(d.Body, Block{Text: "整改通知：" + it.NoticeNo + "。"})
 		}
 		d.Body = append(d.Body, Block{Text: "办理情况：" + it.Outcome})
+	}
+	if f.Interim {
+		d.Body = append(d.Body, Block{Text: "其余问题办结后，我办将一并函告最终办理情况。"})
 	}
 	d.Body = append(d.Body, Block{Text: "特此函告。"})
 	return d

@@ -58,6 +58,10 @@ func render(t *testing.T, kind string) []byte {
 		err = RenderOfficial(&buf, sampleNotice().Official(), EmbeddedFonts(), fixed0)
 	case "feedback":
 		err = RenderOfficial(&buf, sampleFeedback().Official(), EmbeddedFonts(), fixed0)
+	case "feedback-interim":
+		f := sampleFeedback()
+		f.Interim, f.Total, f.Items = true, 5, f.Items[:1]
+		err = RenderOfficial(&buf, f.Official(), EmbeddedFonts(), fixed0)
 	case "closing":
 		err = RenderForm(&buf, Form{Office: head.Office, Title: "问题整改销号审批表", Number: "云编销〔2026〕7号", Date: fixed0,
 			VerifyCode: "R3TT-6YBA", VerifyURL: "https://rectify.example/verify/R3TT6YBA",
@@ -146,7 +150,7 @@ func TestRenderIsDeterministic(t *testing.T) {
 // TestGoldenLayout compares the laid-out text of each document with a
 // golden file (go test -update to rewrite after a deliberate change).
 func TestGoldenLayout(t *testing.T) {
-	for _, kind := range []string{"notice", "feedback", "closing", "ledger"} {
+	for _, kind := range []string{"notice", "feedback", "feedback-interim", "closing", "ledger"} {
 		t.Run(kind, func(t *testing.T) {
 			got := pdftest.Raw(t, render(t, kind), true)
 			path := filepath.Join("testdata", kind+".golden.txt")
@@ -176,6 +180,24 @@ func TestLoadFontsRefusesNonTrueType(t *testing.T) {
 		if _, err := LoadFonts(FontFiles{Body: p}); err == nil {
 			t.Errorf("%s accepted", name)
 		}
+	}
+}
+
+// TestInterimFeedback: an interim letter counts every problem referred,
+// then lists those settled so far, under a title of its own.
+func TestInterimFeedback(t *testing.T) {
+	f := sampleFeedback()
+	f.Interim, f.Total, f.Items = true, 5, f.Items[:1]
+	o := f.Official()
+	if o.Title == FeedbackTitle(f.Reference, false) || !strings.Contains(o.Title, "阶段性") {
+		t.Fatalf("interim title %q", o.Title)
+	}
+	if got := o.Body[0].Text; !strings.Contains(got, "移交的5项问题已收悉") || !strings.Contains(got, "已办结1项，其余4项正在办理") {
+		t.Fatalf("opening %q", got)
+	}
+	final := sampleFeedback().Official()
+	if got := final.Body[0].Text; !strings.Contains(got, "移交的2项问题已收悉") || strings.Contains(got, "阶段性") || strings.Contains(final.Title, "阶段性") {
+		t.Fatalf("final letter: %q / %q", final.Title, got)
 	}
 }
 

@@ -135,7 +135,7 @@ func newEnv(t testing.TB) *testEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hl := newHotline(t, env, blobs, acc)
+	hl := newHotline(t, env, blobs, acc, docs)
 	rs := newRoster(t, env, acc)
 	pat := newPatrol(t, env)
 	s := web.NewServer(web.Config{Patrol: pat, Blobs: blobs, Letterhead: templates.Letterhead{Office: "中共云州市委机构编制委员会办公室"}, Service: env.Service, Access: acc, Documents: docs, Referral: ref, Clues: clues, Catalog: env.Catalog, LoginPerMinute: 1000, PublicPerMinute: 10000,
@@ -256,7 +256,7 @@ func (e *testEnv) counts() map[string]int64 {
 var hotlineKey = bytes.Repeat([]byte{0x5a}, hotline.KeySize)
 
 // newHotline opens the hotline service on env's database with the SM4 profile.
-func newHotline(t testing.TB, env *casetest.Env, blobs documents.Blobs, acc *access.Service) *hotline.Service {
+func newHotline(t testing.TB, env *casetest.Env, blobs documents.Blobs, acc *access.Service, docs *documents.Service) *hotline.Service {
 	t.Helper()
 	ciph, err := hotline.NewCipher(hotline.ProfileSM4, hotlineKey)
 	if err != nil {
@@ -264,7 +264,7 @@ func newHotline(t testing.TB, env *casetest.Env, blobs documents.Blobs, acc *acc
 	}
 	cal, _ := calendar.Builtin()
 	hl, err := hotline.Open(context.Background(), hotline.Config{Store: env.DB, Cipher: ciph, Blobs: blobs, Cases: env.Service,
-		Calendar: cal, Auditor: acc, StatusFloor: 300 * time.Millisecond})
+		Calendar: cal, Auditor: acc, StatusFloor: 300 * time.Millisecond, Evidence: docs})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -70,7 +70,26 @@ func TestRegisteringARepeatNamesTheEarlierCase(t *testing.T) {
 	reg := casetest.Registration("QH001")
 	form := url.Values{"source": {reg.Source}, "source_ref": {"云巡办移〔2026〕88号"}, "unit_code": {"QH001"}, "violation_kind": {reg.Kind},
 		"title": {reg.Title}, "facts": {reg.Facts}, "level": {"internal"}}
+	// The form names the earlier case first, keeps what was typed and
+	// writes nothing: no case, no key, no number.
+	before := e.counts()
 	r := e.postForm("/cases/new", "li.ming", form)
+	if r.Status != 200 || !strings.Contains(r.Raw, `id="repeats"`) || !strings.Contains(r.Raw, `<a href="/cases/`+first+`">`+first+`</a>`) ||
+		!strings.Contains(r.Raw, "销号）") || !strings.Contains(r.Raw, reg.Title) || !strings.Contains(r.Raw, `name="repeat_ack" value="`+first+`"`) {
+		t.Fatalf("first post: %d %.1500s", r.Status, r.Raw)
+	}
+	for col, n := range e.counts() {
+		if before[col] != n {
+			t.Errorf("%s: %d documents, was %d: the repeat step wrote", col, n, before[col])
+		}
+	}
+	// An acknowledgement of other cases (the form changed) does not count.
+	form.Set("repeat_ack", "2020-0001")
+	if r := e.postForm("/cases/new", "li.ming", form); r.Status != 200 || !strings.Contains(r.Raw, `id="repeats"`) {
+		t.Fatalf("stale acknowledgement: %d", r.Status)
+	}
+	form.Set("repeat_ack", first)
+	r = e.postForm("/cases/new", "li.ming", form)
 	if r.Status != 303 {
 		t.Fatalf("register: %d %s", r.Status, r.Raw)
 	}

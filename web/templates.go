@@ -243,6 +243,7 @@ var flashes = map[string]flashNote{
 	"audit-registered":      {text: "已登记审计移送 %s"},
 	"audit-existing":        {text: "审计移送 %s 此前已登记，内容相同，未重复登记"},
 	"clue-confirmed":        {text: "线索 %s 已认定，登记为问题 %s"},
+	"clue-merged":           {text: "线索 %s 已认定，并入问题 %s"},
 	"clue-rejected":         {text: "线索 %s 已作不予认定"},
 	"clue-existing":         {text: "线索 %s 此前已作出「%s」的决定"},
 	"hotline-acted":         {text: "已%s"},

@@ -310,7 +310,8 @@ func (s *Server) handleAuditDecision(c *gin.Context) {
 	p := who(c)
 	id := c.Param("id")
 	in := clue.DecisionInput{Outcome: clue.Outcome(c.PostForm("outcome")), Kind: c.PostForm("violation_kind"),
-		Title: c.PostForm("title"), Facts: c.PostForm("facts"), Reason: c.PostForm("reason")}
+		Title: c.PostForm("title"), Facts: c.PostForm("facts"), Reason: c.PostForm("reason"), MergeInto: c.PostForm("merge_into"),
+		ConfirmPersonalData: c.PostForm("confirm_personal_data") == "on"}
 	d, replayed, err := s.clues.Decide(c, p.scope, p.user.Actor(cases.RoleOffice), id, in)
 	ref, seq, _ := clue.SplitClueID(id)
 	if err == nil {
@@ -318,6 +319,8 @@ func (s *Server) handleAuditDecision(c *gin.Context) {
 		switch {
 		case replayed:
 			redirect(c, "/audit-referrals/"+ref, "clue-existing", n, d.Outcome.Label())
+		case d.Merged:
+			redirect(c, "/audit-referrals/"+ref, "clue-merged", n, d.CaseNo)
 		case d.Outcome == clue.Confirmed:
 			redirect(c, "/audit-referrals/"+ref, "clue-confirmed", n, d.CaseNo)
 		default:

@@ -18,6 +18,14 @@ type caseNewPage struct {
 	// Assignees are the office users 承办人 is chosen from.
 	Assignees []option
 	Error     *cases.Error
+	// Repeats are the unit's closed cases of the same kind from the last
+	// three years (屡查屡犯), named before registering; RepeatAck is what
+	// the confirm button acknowledges (their numbers).
+	Repeats   []cases.Case
+	RepeatAck string
+	// ConfirmPersonal carries a personal-data confirmation already given
+	// through the repeat step.
+	ConfirmPersonal bool
 }
 
 func (s *Server) caseNewPage(c *gin.Context, r cases.Registration, key string) (caseNewPage, error) {
@@ -80,6 +88,30 @@ func (s *Server) handleCaseNew(c *gin.Context) {
 	if err == nil {
 		err = s.checkAssignee(c, p, r.Assignee)
 	}
+	// 屡查屡犯: a unit with a closed case of the same kind in the last three
+	// years is named on the form first; registering then needs the
+	// acknowledgement of exactly those cases. Nothing is written (no key
+	// claimed, no number used) until it is given.
+	if err == nil {
+		err = s.svc.CheckRegistration(p.scope, r)
+	}
+	if err == nil {
+		repeats, rerr := s.svc.Repeats(c, p.scope, r.UnitCode, r.Kind)
+		if rerr != nil {
+			s.fail(c, rerr)
+			return
+		}
+		if ack := repeatAck(repeats); ack != "" && c.PostForm("repeat_ack") != ack {
+			page, perr := s.caseNewPage(c, r, key)
+			if perr != nil {
+				s.fail(c, perr)
+				return
+			}
+			page.Repeats, page.RepeatAck, page.ConfirmPersonal = repeats, ack, c.PostForm("confirm_personal_data") == "on"
+			s.render(c, http.StatusOK, "case_new.html", "登记问题", page)
+			return
+		}
+	}
 	if err == nil {
 		k, _, err = s.svc.Register(c, p.scope, p.user.Actor(p.user.ActingRole(cases.RegisterRoles)), r, key)
 	}
@@ -104,4 +136,15 @@ func (s *Server) handleCaseNew(c *gin.Context) {
 		return
 	}
 	redirect(c, "/cases/"+k.No, "registered", k.No)
+}
+
+// repeatAck is what confirming the earlier cases acknowledges: their
+// numbers, so that an acknowledgement given for another unit or kind (the
+// form changed after the warning) does not count.
+func repeatAck(repeats []cases.Case) string {
+	nos := make([]string, len(repeats))
+	for i, k := range repeats {
+		nos[i] = k.No
+	}
+	return strings.Join(nos, ",")
 }

@@ -104,34 +104,44 @@ func (o Outcome) Label() string {
 
 // DecisionInput is the office's decision on a clue. Confirmed takes the
 // violation kind (the suggested one when empty) and optionally edits the
-// title and facts the case is registered with; rejected takes a reason.
+// title and facts the case is registered with — or, with MergeInto, names
+// an existing case of the clue's unit the clue is confirmed into (the case
+// records the audit referral as one more source instead of a second case);
+// rejected takes a reason. Title or facts with an ID or mobile number are
+// refused unless ConfirmPersonalData (as on the register form).
 type DecisionInput struct {
-	Outcome Outcome `json:"outcome"`
-	Kind    string  `json:"violation_kind,omitempty"`
-	Title   string  `json:"title,omitempty"`
-	Facts   string  `json:"facts,omitempty"`
-	Reason  string  `json:"reason,omitempty"`
+	Outcome             Outcome `json:"outcome"`
+	Kind                string  `json:"violation_kind,omitempty"`
+	Title               string  `json:"title,omitempty"`
+	Facts               string  `json:"facts,omitempty"`
+	Reason              string  `json:"reason,omitempty"`
+	MergeInto           string  `json:"merge_into,omitempty"`
+	ConfirmPersonalData bool    `json:"confirm_personal_data,omitempty"`
 }
 
 // Decision is a recorded decision. A confirmed decision gets its CaseNo
 // once the case is registered; one without is still being registered (or
 // its registration stopped, and repeating the decision completes it).
 type Decision struct {
-	ClueID  string      `json:"clue_id"`
-	Outcome Outcome     `json:"outcome"`
-	Kind    string      `json:"violation_kind,omitempty"`
-	Title   string      `json:"title,omitempty"`
-	Facts   string      `json:"facts,omitempty"`
-	Reason  string      `json:"reason,omitempty"`
-	CaseNo  string      `json:"case_no,omitempty"`
-	By      cases.Actor `json:"by"`
-	At      time.Time   `json:"at"`
+	ClueID  string  `json:"clue_id"`
+	Outcome Outcome `json:"outcome"`
+	Kind    string  `json:"violation_kind,omitempty"`
+	Title   string  `json:"title,omitempty"`
+	Facts   string  `json:"facts,omitempty"`
+	Reason  string  `json:"reason,omitempty"`
+	CaseNo  string  `json:"case_no,omitempty"`
+	// Merged: confirmed into the existing case CaseNo (set when decided)
+	// rather than registered as a new one.
+	Merged bool        `json:"merged,omitempty"`
+	By     cases.Actor `json:"by"`
+	At     time.Time   `json:"at"`
 }
 
 // same reports whether d records the decision in asks for (a repeated
 // click or a retried request).
 func (d Decision) same(in Decision) bool {
-	return d.Outcome == in.Outcome && d.Kind == in.Kind && d.Title == in.Title && d.Facts == in.Facts && d.Reason == in.Reason
+	return d.Outcome == in.Outcome && d.Kind == in.Kind && d.Title == in.Title && d.Facts == in.Facts && d.Reason == in.Reason &&
+		d.Merged == in.Merged && (!d.Merged || d.CaseNo == in.CaseNo)
 }
 
 // Letter is a feedback letter issued for a referral.
@@ -302,6 +312,22 @@ func CheckDecision(c Clue, in DecisionInput, hasKind func(string) bool) (Decisio
 		fe.Add(renamed(cases.CheckLongText("facts", d.Facts, true), "facts", "问题情况"))
 		if strings.TrimSpace(in.Reason) != "" {
 			fe.Add(cases.Invalid("reason", "认定的线索不填写不予认定理由"))
+		}
+		if no := strings.TrimSpace(in.MergeInto); no != "" {
+			if _, _, err := cases.ParseNo(no); err != nil {
+				fe.Add(cases.Invalid("merge_into", "台账编号「%s」格式不正确（如 2026-0001）", no))
+			}
+			d.Merged, d.CaseNo = true, no
+		}
+		// A new case carries the title and facts into the ledger for ever
+		// (a merged clue's text stays in the referral): the register
+		// form's confirm step.
+		// Returned as it is: its rule (personal-data) asks the form for
+		// the confirmation.
+		if len(fe) == 0 && !d.Merged && !in.ConfirmPersonalData {
+			if err := cases.CheckPersonalData(cases.Registration{Title: d.Title, Facts: d.Facts}); err != nil {
+				return d, err
+			}
 		}
 	case Rejected:
 		d.Reason = strings.TrimSpace(in.Reason)

@@ -27,6 +27,9 @@ func fields(err error) []string {
 	if !ok {
 		return nil
 	}
+	if len(e.Fields) == 0 {
+		return []string{e.Field}
+	}
 	var out []string
 	for _, f := range e.Fields {
 		out = append(out, f.Field)
@@ -141,16 +144,38 @@ func TestCheckDecision(t *testing.T) {
 		{"ErrRejectWithoutReason", DecisionInput{Outcome: Rejected}, []string{"reason"}, ""},
 		{"ErrUnknownKind", DecisionInput{Outcome: Confirmed, Kind: "K99", Reason: "x"}, []string{"violation_kind", "reason"}, ""},
 		{"ErrNoOutcome", DecisionInput{}, []string{"outcome"}, ""},
+		{"OKMerge", DecisionInput{Outcome: Confirmed, MergeInto: " 2026-0007 "}, nil, "K01"},
+		{"ErrMergeIntoBadNumber", DecisionInput{Outcome: Confirmed, MergeInto: "第七号"}, []string{"merge_into"}, ""},
+		{"ErrPersonalData", DecisionInput{Outcome: Confirmed, Facts: "联系人手机13912345678"}, []string{"facts"}, ""},
+		{"OKPersonalDataConfirmed", DecisionInput{Outcome: Confirmed, Facts: "联系人手机13912345678", ConfirmPersonalData: true}, nil, "K01"},
+		{"OKPersonalDataMerged", DecisionInput{Outcome: Confirmed, Facts: "联系人手机13912345678", MergeInto: "2026-0007"}, nil, "K01"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			d, err := CheckDecision(c, tc.in, has)
 			if got := fields(err); strings.Join(got, ",") != strings.Join(tc.want, ",") {
 				t.Fatalf("fields = %v, want %v", got, tc.want)
 			}
-			if err == nil && (d.Kind != tc.kind || tc.in.Outcome == Confirmed && (d.Title != c.Title || d.Facts != c.Facts)) {
+			if err == nil && (d.Kind != tc.kind || tc.in.Outcome == Confirmed && (d.Title != c.Title || d.Facts != firstOf(tc.in.Facts, c.Facts))) {
 				t.Errorf("decision = %+v", d)
 			}
 		})
+	}
+}
+
+func TestCheckDecisionMerge(t *testing.T) {
+	c := Clue{ID: "0123456789abcdef-01", Kind: "K01", Title: "超编进人", Facts: "事实"}
+	d, err := CheckDecision(c, DecisionInput{Outcome: Confirmed, MergeInto: " 2026-0007 "}, lookup.HasKind)
+	if err != nil || !d.Merged || d.CaseNo != "2026-0007" {
+		t.Fatalf("decision %+v, %v", d, err)
+	}
+	if other := (Decision{Outcome: Confirmed, Kind: d.Kind, Title: d.Title, Facts: d.Facts, Merged: true, CaseNo: "2026-0008"}); d.same(other) {
+		t.Error("merging into another case is the same decision")
+	}
+	if e, _ := cases.AsError(func() error {
+		_, err := CheckDecision(c, DecisionInput{Outcome: Confirmed, Title: "张三 11010519491231002X"}, lookup.HasKind)
+		return err
+	}()); e == nil || e.Rule != "personal-data" {
+		t.Fatalf("personal data in the title: %v", e)
 	}
 }
 

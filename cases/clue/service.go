@@ -448,6 +448,11 @@ func (s *Service) Decide(ctx context.Context, scope cases.Scope, actor cases.Act
 		return Decision{}, false, err
 	}
 	d.By, d.At = actor, cases.TruncateTime(time.Now())
+	if d.Merged {
+		if err := s.checkMerge(ctx, scope, c.Clue, d.CaseNo); err != nil {
+			return Decision{}, false, err
+		}
+	}
 	mu, _ := s.deciding.LoadOrStore(clueID, &sync.Mutex{})
 	mu.(*sync.Mutex).Lock()
 	defer mu.(*sync.Mutex).Unlock()
@@ -470,7 +475,12 @@ func (s *Service) Decide(ctx context.Context, scope cases.Scope, actor cases.Act
 	} else if err != nil {
 		return Decision{}, false, fmt.Errorf("record decision on %s: %w", clueID, err)
 	}
-	if d.Outcome == Confirmed && d.CaseNo == "" {
+	switch {
+	case d.Outcome == Confirmed && d.Merged:
+		if err := s.merge(ctx, scope, v.Referral, c.Clue, d); err != nil {
+			return Decision{}, false, err
+		}
+	case d.Outcome == Confirmed && d.CaseNo == "":
 		if d, err = s.register(ctx, scope, v.Referral, c.Clue, d); err != nil {
 			return Decision{}, false, err
 		}
@@ -480,6 +490,49 @@ func (s *Service) Decide(ctx context.Context, scope cases.Scope, actor cases.Act
 	s.mu.RUnlock()
 	s.setDecision(e, seq, d)
 	return d, replayed, nil
+}
+
+// checkMerge makes sure case no exists, in scope, about the clue's unit,
+// before a decision to merge into it is recorded.
+func (s *Service) checkMerge(ctx context.Context, scope cases.Scope, c Clue, no string) error {
+	k, err := s.cfg.Cases.Case(ctx, scope, no)
+	if cases.ErrorCode(err) == cases.ENOTFOUND {
+		return cases.Invalid("merge_into", "台账中没有编号为 %s 的问题", no)
+	}
+	if err != nil {
+		return fmt.Errorf("find case %s to merge clue %s into: %w", no, c.ID, err)
+	}
+	if k.UnitCode != c.UnitCode {
+		return cases.Invalid("merge_into", "问题 %s 属于%s，线索反映的是%s：只能并入同一单位的问题", no, k.UnitName, c.UnitName)
+	}
+	return nil
+}
+
+// merge records the audit referral as one more source of the case the
+// clue was confirmed into (add_source, origin clue:<id>), once: a retry
+// finds the source recorded. A case that refuses the source withdraws the
+// decision, as a refused registration does.
+func (s *Service) merge(ctx context.Context, scope cases.Scope, r Referral, c Clue, d Decision) error {
+	k, err := s.cfg.Cases.Case(ctx, scope, d.CaseNo)
+	if err != nil {
+		return fmt.Errorf("find case %s to merge clue %s into: %w", d.CaseNo, c.ID, err)
+	}
+	origin := "clue:" + c.ID
+	for _, src := range k.Sources {
+		if src.Origin == origin {
+			return nil
+		}
+	}
+	in := cases.Input{Source: Source, Reference: r.ReportNo, Origin: origin}
+	if _, _, err := s.cfg.Cases.Transition(ctx, scope, d.CaseNo, d.By, cases.ActionAddSource, in, "", 0); err != nil {
+		if code := cases.ErrorCode(err); code == cases.EINVALID || code == cases.EREFUSED {
+			if derr := s.cfg.Store.DeleteDecision(ctx, c.ID); derr != nil {
+				return fmt.Errorf("withdraw decision on %s: %w (after: %v)", c.ID, derr, err)
+			}
+		}
+		return fmt.Errorf("merge clue %s into %s: %w", c.ID, d.CaseNo, err)
+	}
+	return nil
 }
 
 // register registers the case of a confirmed clue, as the decision
@@ -541,6 +594,8 @@ func (s *Service) Feedback(ctx context.Context, scope cases.Scope, actor cases.A
 			it.Finding = "正在核实认定。"
 		case c.Decision.Outcome == Rejected:
 			it.Finding = "不予认定。理由：" + c.Decision.Reason
+		case c.Decision.Merged:
+			it.Case, it.Finding = c.Decision.CaseNo, "认定属实，并入已登记的问题一并办理。"
 		case c.Decision.CaseNo == "":
 			it.Finding = "认定属实，正在登记建账。"
 		default:

@@ -496,6 +496,11 @@ type FeedbackRequest struct {
 	// Replaces re-issues a letter: without it, asking again for the same
 	// reference and cases in the same states returns the letter issued.
 	Replaces string `json:"replaces"`
+	// Interim makes the letter a 阶段性反馈 on the cases settled so far of
+	// a referral of Total problems (the letter counts them all, then lists
+	// Cases); its title differs from the final letter's.
+	Interim bool `json:"interim,omitempty"`
+	Total   int  `json:"total,omitempty"`
 }
 
 // Outcome says in words how a case was handled, for feedback letters.
@@ -585,6 +590,12 @@ func (s *Service) Feedback(ctx context.Context, scope cases.Scope, actor cases.A
 		region = commonPrefix(region, c.Region, i == 0)
 		parts = append(parts, c.No+" "+string(c.State))
 	}
+	if req.Interim {
+		if req.Total < len(req.Cases) {
+			return Issued{}, nil, cases.Invalid("total", "阶段性反馈的问题总数不能少于所列问题数")
+		}
+		parts = append(parts, fmt.Sprintf("interim %d", req.Total))
+	}
 	basis := basisOf(string(KindFeedback), parts...)
 	if !preview && req.Replaces == "" {
 		ds, err := s.Documents(ctx, scope, cs[0].No)
@@ -595,10 +606,11 @@ func (s *Service) Feedback(ctx context.Context, scope cases.Scope, actor cases.A
 			return s.existing(ctx, scope, d, cs)
 		}
 	}
-	f := templates.Feedback{Letterhead: s.cfg.Letterhead, Addressee: req.Addressee, Reference: req.Reference, Items: items, CopiesTo: copies}
+	f := templates.Feedback{Letterhead: s.cfg.Letterhead, Addressee: req.Addressee, Reference: req.Reference, Items: items, CopiesTo: copies,
+		Interim: req.Interim, Total: req.Total}
 	f.Classification, f.CopyNo = s.marks(cs)
 	doc := Document{Addressee: req.Addressee, Region: region, Replaces: req.Replaces,
-		Title: "关于" + req.Reference + "移交问题办理情况的函", Basis: basis}
+		Title: templates.FeedbackTitle(req.Reference, req.Interim), Basis: basis}
 	return s.issueFeedback(ctx, scope, actor, f, doc, cs, preview)
 }
 

@@ -219,7 +219,12 @@ type Report struct {
 	ReceivedAt time.Time
 	// UnitCode and UnitName name a known unit; UnitText an unknown one.
 	UnitCode, UnitName, UnitText string
-	Allegation                   string
+	// Region (a region key such as 江南省/云州市) is where a report about an
+	// unknown unit belongs: the region of the operator who took it. Only
+	// hotline users whose region overlaps it see the report; a report
+	// without one (from the public form) is seen by every hotline user.
+	Region     string
+	Allegation string
 	// Sealed is the reporter's identity sealed with the report's ID as
 	// associated data; nil for an anonymous report.
 	Sealed []byte
@@ -252,6 +257,16 @@ const Public = "public"
 
 // Anonymous reports whether the report carries no identity.
 func (r Report) Anonymous() bool { return len(r.Sealed) == 0 }
+
+// AllAttachments lists the files of the report and of every addition, in
+// the order they came.
+func (r Report) AllAttachments() []Attachment {
+	all := append([]Attachment(nil), r.Attachments...)
+	for _, a := range r.Additions {
+		all = append(all, a.Attachments...)
+	}
+	return all
+}
 
 // UnitLabel names the reported unit as a person reads it.
 func (r Report) UnitLabel() string {

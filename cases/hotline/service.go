@@ -73,8 +73,17 @@ type Config struct {
 	// way, a wrong secret and an unknown receipt cannot be told apart by
 	// timing.
 	StatusFloor time.Duration
-	Now         func() time.Time
-	Log         *slog.Logger
+	// Evidence, when set, receives the report's attachments as evidence
+	// of the case the report is registered as (documents.Service).
+	Evidence EvidenceAdopter
+	Now      func() time.Time
+	Log      *slog.Logger
+}
+
+// EvidenceAdopter records a file as evidence of a case, once per id
+// (documents.Service.AdoptEvidence).
+type EvidenceAdopter interface {
+	AdoptEvidence(ctx context.Context, actor cases.Actor, no, id, name string, data []byte) (documents.Evidence, error)
 }
 
 // Service runs the hotline.
@@ -223,7 +232,7 @@ func (s *Service) Submit(ctx context.Context, scope cases.Scope, actor string, i
 		due = in.ReceivedAt.In(s.cfg.Location).AddDate(0, 0, s.cfg.AckDays*7/5).Format(time.DateOnly)
 	}
 	r := Report{Channel: in.Channel, ReceivedAt: cases.TruncateTime(in.ReceivedAt), UnitCode: in.UnitCode, UnitName: unit.Name,
-		UnitText: in.UnitText, Allegation: in.Allegation, Due: due, CreatedBy: actor, CreatedAt: cases.TruncateTime(now), State: StateReceived}
+		UnitText: in.UnitText, Region: regionOf(in, scope), Allegation: in.Allegation, Due: due, CreatedBy: actor, CreatedAt: cases.TruncateTime(now), State: StateReceived}
 	secret := NewSecret()
 	hash, err := access.HashPassword(secret)
 	if err != nil {
@@ -267,11 +276,31 @@ func (s *Service) Submit(ctx context.Context, scope cases.Scope, actor string, i
 	}
 }
 
+// regionOf is the region a report about an unknown unit belongs to: the
+// region of the operator taking it (none for the public form, whose
+// reporter may be anywhere).
+func regionOf(in Intake, scope cases.Scope) string {
+	if in.UnitCode != "" || scope.Global {
+		return ""
+	}
+	return scope.Region
+}
+
+// overlaps reports whether two region keys are one within the other: a
+// report about an unknown unit in 江南省/云州市 concerns the city's hotline
+// and the province's, and a county's when it may be about that county.
+func overlaps(a, b string) bool {
+	return a == b || strings.HasPrefix(a, b+"/") || strings.HasPrefix(b, a+"/")
+}
+
 // visible reports whether scope may see r: its unit is in scope, or it
-// names no known unit (anyone on the hotline may then triage it).
+// names no known unit and its region (if any) overlaps the scope's.
 func (s *Service) visible(ctx context.Context, scope cases.Scope, r Report) bool {
-	if r.UnitCode == "" || scope.Global {
+	if scope.Global {
 		return true
+	}
+	if r.UnitCode == "" {
+		return r.Region == "" || overlaps(r.Region, scope.Region)
 	}
 	_, err := s.cfg.Cases.Unit(ctx, scope, r.UnitCode)
 	return err == nil
@@ -374,8 +403,9 @@ func (s *Service) all(ctx context.Context) ([]Report, error) {
 	return rs, nil
 }
 
-// Twins returns r's likely twins: other reports and cases of its unit from
-// the last twelve months with similar content.
+// Twins returns r's likely twins: other reports and cases of its unit (of
+// its region, for a report about an unknown unit) from the last twelve
+// months with similar content.
 func (s *Service) Twins(ctx context.Context, scope cases.Scope, r Report) ([]Twin, error) {
 	all, err := s.all(ctx)
 	if err != nil {
@@ -387,26 +417,33 @@ func (s *Service) Twins(ctx context.Context, scope cases.Scope, r Report) ([]Twi
 			cands = append(cands, Candidate{Report: o.ID, UnitCode: o.UnitCode, Text: o.Allegation, At: o.ReceivedAt})
 		}
 	}
-	// Cases are compared only for a report that names its unit: a report
-	// about an unknown unit would otherwise be held against the whole
-	// ledger. Its twins among reports are still found.
-	if r.UnitCode != "" {
-		cs, err := s.cfg.Cases.AllCases(ctx, cases.CaseFilter{Scope: scope, UnitCode: r.UnitCode})
-		if err != nil {
-			return nil, err
+	// A report naming its unit is compared with that unit's cases; one
+	// about an unknown unit with the cases of its region (the operator's;
+	// the user's scope for a public report) registered within the twin
+	// window — the region's recent ledger, not the whole of it.
+	f := cases.CaseFilter{Scope: scope, UnitCode: r.UnitCode}
+	if r.UnitCode == "" && r.Region != "" && (scope.Global || strings.HasPrefix(r.Region, scope.Region+"/")) {
+		f.Region = r.Region
+	}
+	cs, err := s.cfg.Cases.AllCases(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	since := s.cfg.Now().Add(-TwinWindow)
+	for _, c := range cs {
+		if r.UnitCode == "" && c.CreatedAt.Before(since) {
+			continue
 		}
-		for _, c := range cs {
-			if c.Origin == Origin(r.ID) {
-				continue
-			}
-			text := c.Title + "。" + c.Facts
-			if c.Level == cases.LevelSecret {
-				// A secret case's facts are read one logged read at a
-				// time, on its own page: a list of twins shows its title.
-				text = c.Title
-			}
-			cands = append(cands, Candidate{CaseNo: c.No, UnitCode: c.UnitCode, Text: text, At: c.CreatedAt})
+		if c.Origin == Origin(r.ID) {
+			continue
 		}
+		text := c.Title + "。" + c.Facts
+		if c.Level == cases.LevelSecret {
+			// A secret case's facts are read one logged read at a
+			// time, on its own page: a list of twins shows its title.
+			text = c.Title
+		}
+		cands = append(cands, Candidate{CaseNo: c.No, UnitCode: c.UnitCode, Text: text, At: c.CreatedAt})
 	}
 	return Twins(r, s.cfg.Now(), cands), nil
 }
@@ -514,10 +551,34 @@ func (s *Service) Register(ctx context.Context, scope cases.Scope, actor cases.A
 	if err != nil {
 		return Report{}, cases.Case{}, err
 	}
+	// The files come before the report records the case: a failure leaves
+	// the report open, and the retry finds the case and the files copied
+	// so far (their evidence IDs derive from the report and the file).
+	if err := s.adoptFiles(ctx, actor, r, c.No); err != nil {
+		return Report{}, cases.Case{}, err
+	}
 	r, err = s.appendEvent(ctx, id, func(Report) (Event, error) {
 		return Event{Kind: KindRegister, Actor: actor.ID, CaseNo: c.No}, nil
 	})
 	return r, c, err
+}
+
+// adoptFiles copies every file of r (with the report and added later)
+// into the evidence of case no.
+func (s *Service) adoptFiles(ctx context.Context, actor cases.Actor, r Report, no string) error {
+	if s.cfg.Evidence == nil {
+		return nil
+	}
+	for _, a := range r.AllAttachments() {
+		data, _, err := s.cfg.Blobs.Get(ctx, a.ObjectKey)
+		if err != nil {
+			return fmt.Errorf("read attachment %s of report %s: %w", a.ID, r.ID, err)
+		}
+		if _, err := s.cfg.Evidence.AdoptEvidence(ctx, actor, no, documents.AdoptedID(Origin(r.ID), a.ID), a.Name, data); err != nil {
+			return fmt.Errorf("copy attachment %s of report %s into %s: %w", a.ID, r.ID, no, err)
+		}
+	}
+	return nil
 }
 
 // Merge merges the report into an existing case, which records the
@@ -655,11 +716,7 @@ func (s *Service) Attachment(ctx context.Context, scope cases.Scope, id, fileID 
 	if err != nil {
 		return Attachment{}, nil, err
 	}
-	all := append([]Attachment(nil), r.Attachments...)
-	for _, a := range r.Additions {
-		all = append(all, a.Attachments...)
-	}
-	for _, a := range all {
+	for _, a := range r.AllAttachments() {
 		if a.ID == fileID {
 			b, _, err := s.cfg.Blobs.Get(ctx, a.ObjectKey)
 			return a, b, err

@@ -255,7 +255,7 @@ func (s *Service) Feedback(ctx context.Context, scope cases.Scope, actor cases.A
 		return Letter{}, documents.Issued{}, err
 	}
 	out, _, err := s.cfg.Documents.Feedback(ctx, scope, actor,
-		documents.FeedbackRequest{Addressee: b.Office, Reference: b.LetterNo, Cases: nos}, false)
+		documents.FeedbackRequest{Addressee: b.Office, Reference: b.LetterNo, Cases: nos, Interim: !final, Total: len(b.Items)}, false)
 	if err != nil {
 		return Letter{}, documents.Issued{}, err
 	}

@@ -205,6 +205,21 @@ func TestBatchFeedback(t *testing.T) {
 	if err != nil || again.DocumentID != interim.DocumentID {
 		t.Fatalf("again %+v %v", again, err)
 	}
+	// The interim letter counts every item referred, then lists the one
+	// settled, under a title of its own.
+	ipdf, idoc, err := e.Docs.Download(ctx, city, interim.DocumentID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	itext := strings.Join(strings.Fields(pdftest.Text(t, ipdf)), "")
+	for _, want := range []string{"阶段性办理情况的函", "移交的3项问题已收悉", "已办结1项，其余2项正在办理", b.Items[0].CaseNo} {
+		if !strings.Contains(itext, want) {
+			t.Errorf("interim letter %s lacks %q:\n%s", idoc.Number, want, itext)
+		}
+	}
+	if strings.Contains(itext, b.Items[1].CaseNo) || !strings.Contains(idoc.Title, "阶段性") {
+		t.Errorf("interim letter %q lists an unsettled item or has the final title", idoc.Title)
+	}
 	step(b.Items[1].CaseNo, cases.ActionTransfer, cases.Input{Reference: "云纪移〔2026〕3号"})
 	step(b.Items[2].CaseNo, cases.ActionStartVerification, cases.Input{})
 	step(b.Items[2].CaseNo, cases.ActionDismiss, cases.Input{Reason: "已按规定核减"})
@@ -221,6 +236,9 @@ func TestBatchFeedback(t *testing.T) {
 		t.Fatal(err)
 	}
 	text := pdftest.Text(t, pdf)
+	if strings.Contains(text, "阶段性") || strings.Contains(d.Title, "阶段性") {
+		t.Errorf("the final letter %q reads as interim", d.Title)
+	}
 	for _, want := range []string{"云巡办移〔2026〕12号", b.Items[0].CaseNo, b.Items[1].CaseNo, b.Items[2].CaseNo, "云纪移〔2026〕3号", "查无实据"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("letter %s lacks %q", d.Number, want)

@@ -233,7 +233,7 @@ func (m *Main) openHotline(ctx context.Context, a *app, keyDir, keyFile, profile
 		return nil, err
 	}
 	hl, err := hotline.Open(ctx, hotline.Config{Store: a.db, Cipher: ciph, Blobs: a.blobs, Cases: a.svc, Calendar: a.cfg.Calendar,
-		Auditor: a.access, Location: a.cfg.Location, AckDays: ackDays, Log: a.log})
+		Auditor: a.access, Location: a.cfg.Location, AckDays: ackDays, Evidence: a.docs, Log: a.log})
 	if err != nil {
 		if created {
 			err = fmt.Errorf("%w（本次启动新生成了密钥文件 %s：原密钥文件很可能已丢失）", err, filepath.Join(keyDir, keys.ReporterKeyFile))

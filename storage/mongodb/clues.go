@@ -65,13 +65,14 @@ type decisionDoc struct {
 	Facts   string    `bson:"facts,omitempty"`
 	Reason  string    `bson:"reason,omitempty"`
 	CaseNo  string    `bson:"caseNo,omitempty"`
+	Merged  bool      `bson:"merged,omitempty"`
 	By      actorDoc  `bson:"by"`
 	At      time.Time `bson:"at"`
 }
 
 func (d decisionDoc) decision() clue.Decision {
 	return clue.Decision{ClueID: d.ClueID, Outcome: clue.Outcome(d.Outcome), Kind: d.Kind, Title: d.Title, Facts: d.Facts,
-		Reason: d.Reason, CaseNo: d.CaseNo, By: d.By.actor(), At: d.At.UTC()}
+		Reason: d.Reason, CaseNo: d.CaseNo, Merged: d.Merged, By: d.By.actor(), At: d.At.UTC()}
 }
 
 type letterDoc struct {
@@ -121,7 +122,7 @@ func (d *DB) Referrals(ctx context.Context) ([]clue.Referral, error) {
 // clue is decided).
 func (d *DB) InsertDecision(ctx context.Context, x clue.Decision) error {
 	doc := decisionDoc{ClueID: x.ClueID, Outcome: string(x.Outcome), Kind: x.Kind, Title: x.Title, Facts: x.Facts, Reason: x.Reason,
-		CaseNo: x.CaseNo, By: actorDocOf(x.By), At: x.At}
+		CaseNo: x.CaseNo, Merged: x.Merged, By: actorDocOf(x.By), At: x.At}
 	_, err := d.db.Collection(colDecisions).InsertOne(ctx, doc)
 	return translate(err, "decision on clue "+x.ClueID)
 }

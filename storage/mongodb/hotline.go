@@ -27,6 +27,7 @@ type reportDoc struct {
 	UnitCode    string                `bson:"unitCode,omitempty"`
 	UnitName    string                `bson:"unitName,omitempty"`
 	UnitText    string                `bson:"unitText,omitempty"`
+	Region      string                `bson:"region,omitempty"`
 	Allegation  string                `bson:"allegation"`
 	Sealed      []byte                `bson:"sealed,omitempty"`
 	Due         string                `bson:"due"`
@@ -87,7 +88,7 @@ func attachmentsOf(ds []reportAttachmentDoc) []hotline.Attachment {
 
 func (d reportDoc) report() hotline.Report {
 	return hotline.Report{ID: d.ID, Channel: hotline.Channel(d.Channel), ReceivedAt: d.ReceivedAt, UnitCode: d.UnitCode, UnitName: d.UnitName,
-		UnitText: d.UnitText, Allegation: d.Allegation, Sealed: d.Sealed, Due: d.Due, CreatedBy: d.CreatedBy, CreatedAt: d.CreatedAt,
+		UnitText: d.UnitText, Region: d.Region, Allegation: d.Allegation, Sealed: d.Sealed, Due: d.Due, CreatedBy: d.CreatedBy, CreatedAt: d.CreatedAt,
 		Attachments: attachmentsOf(d.Attachments), State: hotline.StateReceived}
 }
 
@@ -114,7 +115,7 @@ func (d *DB) FindReceipt(ctx context.Context, code string) (hotline.Receipt, err
 // InsertReport implements hotline.Store.
 func (d *DB) InsertReport(ctx context.Context, r hotline.Report) error {
 	doc := reportDoc{ID: r.ID, Channel: string(r.Channel), ReceivedAt: r.ReceivedAt, UnitCode: r.UnitCode, UnitName: r.UnitName, UnitText: r.UnitText,
-		Allegation: r.Allegation, Sealed: r.Sealed, Due: r.Due, CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt, Attachments: attachmentDocs(r.Attachments)}
+		Region: r.Region, Allegation: r.Allegation, Sealed: r.Sealed, Due: r.Due, CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt, Attachments: attachmentDocs(r.Attachments)}
 	_, err := d.db.Collection(colReports).InsertOne(ctx, doc)
 	return translate(err, "report "+r.ID)
 }

@@ -41,6 +41,14 @@ var columns = []column{
 // MaxRows is the most data rows read from an upload (the batch's limit).
 const MaxRows = referral.MaxItems
 
+// Limits on an upload once unzipped. A 500-problem batch is a few MB of
+// XML; without a limit excelize allocates what a part's header declares
+// (up to 16 GB), so that a small crafted file could exhaust the memory.
+const (
+	MaxUnzipped = 64 << 20
+	MaxSheetXML = 16 << 20
+)
+
 // Code is one entry of a drop-down list: a code and its name.
 type Code struct{ Code, Name string }
 
@@ -143,8 +151,12 @@ func Template(w io.Writer, units, kinds []Code) error {
 // by the caller (the same checks as a typed-in batch) and their errors put
 // on rows and columns by Locate.
 func Read(r io.Reader) (items []referral.Item, rows []int, err error) {
-	f, err := excelize.OpenReader(r)
+	f, err := excelize.OpenReader(r, excelize.Options{UnzipSizeLimit: MaxUnzipped, UnzipXMLSizeLimit: MaxSheetXML})
 	if err != nil {
+		// excelize says so only in its text ("unzip size exceeds …").
+		if strings.Contains(err.Error(), "unzip size") {
+			return nil, nil, cases.Invalid("file", "文件解压后超过 %d MB，请拆分后分批上传", MaxUnzipped>>20)
+		}
 		return nil, nil, cases.Invalid("file", "无法读取上传的文件：请上传用模板填写的 .xlsx 文件")
 	}
 	defer f.Close()

@@ -2,6 +2,7 @@ package sheet_test
 
 import (
 	"bytes"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -13,7 +14,7 @@ import (
 
 // filled returns the template with rows written from row 2 (the example
 // row overwritten or cleared).
-func filled(t *testing.T, rows [][]string) []byte {
+func filled(t testing.TB, rows [][]string) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := sheet.Template(&buf, []sheet.Code{{"QH001", "清河县教育局"}}, []sheet.Code{{"V01", "超编进人"}}); err != nil {
@@ -135,5 +136,35 @@ func checkFields(t *testing.T, err error, want []string) {
 	}
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Fatalf("fields %v, want %v (err %v)", got, want, err)
+	}
+}
+
+// TestReadDeclaredSizeBounded: a file whose parts declare a huge unzipped
+// size (a few bytes changed in the zip directory) is refused before
+// anything of that size is allocated.
+func TestReadDeclaredSizeBounded(t *testing.T) {
+	raw := filled(t, [][]string{{"QH001", "V01", "超编进人", "事实"}})
+	// Every central directory entry (PK\x01\x02) declares its uncompressed
+	// size at offset 24: claim 2 GB each.
+	n := 0
+	for i := 0; i+28 <= len(raw); i++ {
+		if string(raw[i:i+4]) == "PK\x01\x02" {
+			copy(raw[i+24:i+28], []byte{0xff, 0xff, 0xff, 0x7f})
+			n++
+		}
+	}
+	if n == 0 {
+		t.Fatal("no central directory entry found")
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, _, err := sheet.Read(bytes.NewReader(raw))
+	runtime.ReadMemStats(&after)
+	e, ok := cases.AsError(err)
+	if !ok || e.Field != "file" || !strings.Contains(e.Message, "超过") {
+		t.Fatalf("Read = %v, want a refusal naming the size", err)
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 100<<20 {
+		t.Fatalf("Read allocated %d MB for a refused file", alloc>>20)
 	}
 }
