@@ -31,8 +31,11 @@ type AssessmentResult struct {
 	Change     string // against last year, empty when not assessed then
 	Categories []AssessmentCategory
 	Problems   []AssessmentProblem
-	Date       time.Time
-	Preview    bool
+	// Chart is the categories' bar chart as PNG (CategoryChart.PNG),
+	// placed below the sub-scores; none when empty.
+	Chart   []byte
+	Date    time.Time
+	Preview bool
 }
 
 func mark(x float64) string {
@@ -61,6 +64,9 @@ func (r AssessmentResult) Official() Official {
 		parts = append(parts, fmt.Sprintf("%s %s 分（满分 %s 分）", c.Name, mark(c.Score), mark(c.Max)))
 	}
 	d.Body = append(d.Body, Block{Text: "分项得分：" + strings.Join(parts, "；") + "。"})
+	if len(r.Chart) > 0 {
+		d.Body = append(d.Body, Block{Figure: r.Chart, FigureLines: 7})
+	}
 	d.Body = append(d.Body, Block{Text: "二、问题清单", Level: 1})
 	if len(r.Problems) == 0 {
 		d.Body = append(d.Body, Block{Text: "评估中未发现需要整改的问题。"})
