@@ -4,6 +4,9 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -164,6 +167,15 @@ func TestBrowserAssessmentJourney(t *testing.T) {
 	if got := text(t, b, "#standings"); !strings.Contains(got, "99.4") || !strings.Contains(got, "优秀") || !strings.Contains(got, "1/1") {
 		t.Errorf("results: %q", got)
 	}
+	// The unit's chart: an SVG image that the browser draws (its width
+	// known once loaded) with no policy violation, on the page and alone.
+	var drawn int
+	run(t, b, "chart", chromedp.WaitVisible(`.charts img`, chromedp.ByQuery),
+		chromedp.Poll(`document.querySelector('.charts img').complete && document.querySelector('.charts img').naturalWidth`, &drawn))
+	if drawn == 0 {
+		t.Error("results chart not drawn")
+	}
+	run(t, b, "chart alone", chromedp.Navigate(e.srv.URL+"/assessment/rounds/2026/units/QH001/chart.svg"), chromedp.WaitReady(`svg`, chromedp.ByQuery))
 	phone(t, b)
 	run(t, b, "phone sheet", chromedp.Navigate(sheet), chromedp.WaitVisible(`#summary`, chromedp.ByQuery))
 	fitsWidth(t, b, "assessment sheet", phoneWidth)
@@ -188,6 +200,9 @@ func TestBrowserAssessmentJourney(t *testing.T) {
 		if !strings.Contains(txt, want) {
 			t.Errorf("letter lacks %q:\n%s", want, txt)
 		}
+	}
+	if out := pdfImages(t, []byte(r.Raw)); out == "" {
+		t.Errorf("letter has no chart image:\n%s", out)
 	}
 	// The round summary.
 	x := e.req("GET", "/assessment/rounds/2026/summary.xlsx", "wang.fang", "", nil)
@@ -227,6 +242,8 @@ func TestAssessmentRules(t *testing.T) {
 		{"ScoreOK", "he.ping", "POST", "/assessment/rounds/2026/units/QH001/scores", url.Values{"save": {"F1.1.1"}, "rate_F1.1.1": {"95"}, "comment_F1.1.1": {"问卷 200 份"}}, 303, ""},
 		{"ErrNotAssignedSees", "xu.jing", "GET", "/assessment/rounds/2026/units/QH002", nil, 404, ""},
 		{"ErrLetterReviewer", "he.ping", "GET", "/assessment/rounds/2026/units/QH001/letter.pdf", nil, 403, ""},
+		{"ChartSVG", "he.ping", "GET", "/assessment/rounds/2026/units/QH001/chart.svg", nil, 200, "规定执行"},
+		{"ErrChartUnit", "unit.qh001", "GET", "/assessment/rounds/2026/units/QH001/chart.svg", nil, 403, ""},
 		{"CatalogTree", "admin", "GET", "/assessment/catalog/2026", nil, 200, "内外部满意度"},
 		{"ErrCatalogMissing", "he.ping", "GET", "/assessment/catalog/1900", nil, 404, "不存在"},
 		{"APICatalog", "he.ping", "GET", "/api/v1/assessment/catalog/2026", nil, 200, `"individual_max":10`},
@@ -257,6 +274,11 @@ func TestAssessmentRules(t *testing.T) {
 	if len(rows) != 58 || rows[2][3] != "A1.1.1" || !strings.Contains(rows[2][9], "A01") || rows[57][0] != "个性指标" {
 		t.Errorf("catalogue export: %d rows, %q", len(rows), rows[2])
 	}
+	// The chart's own policy: inline styles, nothing else.
+	if r := e.req("GET", "/assessment/rounds/2026/units/QH001/chart.svg", "li.ming", "", nil); r.Header.Get("Content-Type") != "image/svg+xml" ||
+		r.Header.Get("Content-Security-Policy") != "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'self'" {
+		t.Errorf("chart: %q, policy %q", r.Header.Get("Content-Type"), r.Header.Get("Content-Security-Policy"))
+	}
 	// A reviewer not assigned to the unit does not see its sheet.
 	if err := e.Access.CreateUser(context.Background(), access.User{ID: "sun.yu", Name: "孙宇", Roles: []cases.Role{cases.RoleReviewer},
 		Region: []string{"江南省", "云州市"}}, testPassword); err != nil {
@@ -265,4 +287,23 @@ func TestAssessmentRules(t *testing.T) {
 	if r := e.req("GET", "/assessment/rounds/2026/units/QH001", "sun.yu", "", nil); r.Status != http.StatusForbidden {
 		t.Errorf("unassigned reviewer: %d", r.Status)
 	}
+}
+
+// pdfImages lists the images of a PDF (pdfimages -list), one a line after
+// two lines of heading.
+func pdfImages(t *testing.T, pdf []byte) string {
+	t.Helper()
+	in := filepath.Join(t.TempDir(), "doc.pdf")
+	if err := os.WriteFile(in, pdf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("pdfimages", "-list", in).CombinedOutput()
+	if err != nil {
+		t.Fatalf("pdfimages: %v %s", err, out)
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if len(lines) < 3 {
+		return ""
+	}
+	return strings.Join(lines[2:], "\n")
 }

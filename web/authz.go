@@ -141,6 +141,7 @@ var routeRoles = map[string][]cases.Role{
 	"GET /assessment/rounds/:id/units/:code":                          assessReaders,
 	"POST /assessment/rounds/:id/units/:code/scores":                  {cases.RoleReviewer},
 	"GET /assessment/rounds/:id/units/:code/letter.pdf":               issuers,
+	"GET /assessment/rounds/:id/units/:code/chart.svg":                assessResults,
 	"POST /assessment/rounds/:id/units/:code/points/:point/consensus": assessScorers,
 	"POST /assessment/rounds/:id/units/:code/points/:point/finding":   assessScorers,
 	"POST /assessment/rounds/:id/units/:code/points/:point/case":      officeOnly,

@@ -184,6 +184,7 @@ func NewServer(cfg Config) *Server {
 	e.GET("/assessment/rounds/:id/units/:code", s.handleAssessmentSheet)
 	e.POST("/assessment/rounds/:id/units/:code/scores", s.handleAssessmentScores)
 	e.GET("/assessment/rounds/:id/units/:code/letter.pdf", s.handleAssessmentLetter)
+	e.GET("/assessment/rounds/:id/units/:code/chart.svg", s.handleAssessmentChart)
 	e.POST("/assessment/rounds/:id/units/:code/points/:point/consensus", s.handleAssessmentConsensus)
 	e.POST("/assessment/rounds/:id/units/:code/points/:point/finding", s.handleAssessmentFinding)
 	e.POST("/assessment/rounds/:id/units/:code/points/:point/case", s.handleAssessmentConvert)
