@@ -164,4 +164,8 @@ type Store interface {
 	AppendEvent(ctx context.Context, e Event) error
 	// FindEvents returns a round's events by Seq.
 	FindEvents(ctx context.Context, round string) ([]Event, error)
+	// InsertLetter returns ECONFLICT when (round, unit, seq) is taken.
+	InsertLetter(ctx context.Context, l Letter) error
+	// FindLetters returns a round's letters.
+	FindLetters(ctx context.Context, round string) ([]Letter, error)
 }

@@ -58,10 +58,9 @@ func (s *Server) unitResult(c *gin.Context, round, unit string) (templates.Asses
 // chartTitle is the title of a unit's category chart.
 const chartTitle = "各类指标得分率"
 
-// handleAssessmentLetter renders a unit's result letter (评估结果反馈) of a
+// handleAssessmentLetter previews a unit's result letter (评估结果反馈) of a
 // round: score, grade, rank, sub-scores with their chart and the problems
-// found with their ledger numbers. Before finalisation it is a marked
-// preview.
+// found with their ledger numbers, marked as a preview throughout.
 func (s *Server) handleAssessmentLetter(c *gin.Context) {
 	if !s.assessAvailable(c) {
 		return
@@ -72,7 +71,9 @@ func (s *Server) handleAssessmentLetter(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	r.Date = time.Now()
+	// The letter issued is a numbered document (handleAssessmentLetterIssue);
+	// what this renders is always the unnumbered preview.
+	r.Date, r.Preview, r.Number = time.Now(), true, "云编评〔"+strconv.Itoa(r.Year)+"〕　号"
 	if r.Chart, err = (templates.CategoryChart{Title: chartTitle, Categories: r.Categories}).PNG(); err != nil {
 		s.fail(c, fmt.Errorf("result letter chart %s/%s: %w", round, unit, err))
 		return

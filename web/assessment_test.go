@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -190,19 +191,53 @@ func TestBrowserAssessmentJourney(t *testing.T) {
 		t.Errorf("second conversion: %d %s", r.Status, r.Header.Get("Location"))
 	}
 
-	// The result letter: score, grade, the new ledger number.
+	// The result letter: the preview is marked so; the office issues it
+	// from the sheet once (a numbered document with its verification
+	// code), pressing again returns it, a re-issue replaces it.
 	r := e.req("GET", "/assessment/rounds/2026/units/QH001/letter.pdf", "li.ming", "", nil)
+	if r.Status != http.StatusOK || !strings.Contains(pdftest.Text(t, []byte(r.Raw)), "预览") {
+		t.Fatalf("letter preview: %d", r.Status)
+	}
+	run(t, b, "issue the letter", chromedp.Navigate(sheet), chromedp.WaitVisible(`#issue-letter`, chromedp.ByQuery),
+		chromedp.Evaluate(clearFlash, nil), chromedp.Click(`#issue-letter`, chromedp.ByQuery), chromedp.WaitVisible(`.flash`, chromedp.ByQuery))
+	letterNo := regexp.MustCompile(`云编评〔\d{4}〕\d+号`).FindString(text(t, b, ".flash"))
+	if letterNo == "" {
+		t.Fatalf("no letter number in %q", text(t, b, ".flash"))
+	}
+	var href string
+	run(t, b, "letter link", chromedp.AttributeValue(`#letter a[href^="/documents/"]`, "href", &href, nil, chromedp.ByQuery))
+	screenshot(t, b, "phone-office-assessment-letter.png")
+	r = e.req("GET", href, "li.ming", "", nil)
 	if r.Status != http.StatusOK {
 		t.Fatalf("letter: %d %s", r.Status, r.Raw)
 	}
 	txt := strings.Join(strings.Fields(pdftest.Text(t, []byte(r.Raw))), "")
-	for _, want := range []string{"99.4分", "优秀", no, "评估结果的反馈", "清河县教育局"} {
+	for _, want := range []string{"99.4分", "优秀", no, "评估结果的反馈", "清河县教育局", letterNo, "文件核验码"} {
 		if !strings.Contains(txt, want) {
 			t.Errorf("letter lacks %q:\n%s", want, txt)
 		}
 	}
+	if strings.Contains(txt, "预览") {
+		t.Error("issued letter marked as a preview")
+	}
 	if out := pdfImages(t, []byte(r.Raw)); out == "" {
-		t.Errorf("letter has no chart image:\n%s", out)
+		t.Errorf("letter has no chart image")
+	}
+	// The case of the finding records the letter.
+	evs, err := e.Service.Events(context.Background(), cases.GlobalScope, no)
+	if err != nil || !slices.ContainsFunc(evs, func(ev cases.Event) bool {
+		return ev.Action == cases.ActionRecordDocument && ev.Input != nil && ev.Input.Reference == letterNo
+	}) {
+		t.Errorf("case %s does not record %s (%v)", no, letterNo, err)
+	}
+	again := e.postForm("/assessment/rounds/2026/units/QH001/letter", "wang.fang", url.Values{})
+	if again.Status != http.StatusSeeOther || !strings.Contains(again.Header.Get("Location"), "letter-existing") || !strings.Contains(again.Header.Get("Location"), url.QueryEscape(letterNo)) {
+		t.Errorf("second issue: %d %s", again.Status, again.Header.Get("Location"))
+	}
+	re := e.postForm("/assessment/rounds/2026/units/QH001/letter", "li.ming", url.Values{"reissue": {"1"}})
+	loc, _ := url.QueryUnescape(re.Header.Get("Location"))
+	if re.Status != http.StatusSeeOther || !strings.Contains(loc, "letter-issued") || strings.Contains(loc, letterNo) {
+		t.Errorf("re-issue: %d %s", re.Status, loc)
 	}
 	// The round summary.
 	x := e.req("GET", "/assessment/rounds/2026/summary.xlsx", "wang.fang", "", nil)
@@ -242,6 +277,9 @@ func TestAssessmentRules(t *testing.T) {
 		{"ScoreOK", "he.ping", "POST", "/assessment/rounds/2026/units/QH001/scores", url.Values{"save": {"F1.1.1"}, "rate_F1.1.1": {"95"}, "comment_F1.1.1": {"问卷 200 份"}}, 303, ""},
 		{"ErrNotAssignedSees", "xu.jing", "GET", "/assessment/rounds/2026/units/QH002", nil, 404, ""},
 		{"ErrLetterReviewer", "he.ping", "GET", "/assessment/rounds/2026/units/QH001/letter.pdf", nil, 403, ""},
+		{"ErrLetterNotFinalised", "li.ming", "POST", "/assessment/rounds/2026/units/QH001/letter", url.Values{}, 422, "定稿后才能印发"},
+		{"ErrLetterIssueReviewer", "he.ping", "POST", "/assessment/rounds/2026/units/QH001/letter", url.Values{}, 403, ""},
+		{"ErrLetterUnitMissing", "li.ming", "POST", "/assessment/rounds/2026/units/QH009/letter", url.Values{}, 404, ""},
 		{"ChartSVG", "he.ping", "GET", "/assessment/rounds/2026/units/QH001/chart.svg", nil, 200, "规定执行"},
 		{"ErrChartUnit", "unit.qh001", "GET", "/assessment/rounds/2026/units/QH001/chart.svg", nil, 403, ""},
 		{"CatalogTree", "admin", "GET", "/assessment/catalog/2026", nil, 200, "内外部满意度"},

@@ -142,6 +142,7 @@ var routeRoles = map[string][]cases.Role{
 	"POST /assessment/rounds/:id/units/:code/scores":                  {cases.RoleReviewer},
 	"GET /assessment/rounds/:id/units/:code/letter.pdf":               issuers,
 	"GET /assessment/rounds/:id/units/:code/chart.svg":                assessResults,
+	"POST /assessment/rounds/:id/units/:code/letter":                  issuers,
 	"POST /assessment/rounds/:id/units/:code/points/:point/consensus": assessScorers,
 	"POST /assessment/rounds/:id/units/:code/points/:point/finding":   assessScorers,
 	"POST /assessment/rounds/:id/units/:code/points/:point/case":      officeOnly,

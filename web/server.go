@@ -185,6 +185,7 @@ func NewServer(cfg Config) *Server {
 	e.POST("/assessment/rounds/:id/units/:code/scores", s.handleAssessmentScores)
 	e.GET("/assessment/rounds/:id/units/:code/letter.pdf", s.handleAssessmentLetter)
 	e.GET("/assessment/rounds/:id/units/:code/chart.svg", s.handleAssessmentChart)
+	e.POST("/assessment/rounds/:id/units/:code/letter", s.handleAssessmentLetterIssue)
 	e.POST("/assessment/rounds/:id/units/:code/points/:point/consensus", s.handleAssessmentConsensus)
 	e.POST("/assessment/rounds/:id/units/:code/points/:point/finding", s.handleAssessmentFinding)
 	e.POST("/assessment/rounds/:id/units/:code/points/:point/case", s.handleAssessmentConvert)

@@ -119,6 +119,8 @@ type roundPage struct {
 	Findings   []assessment.Finding
 	Pending    int // findings not yet cases
 	Error      string
+	// Letter is each unit's latest result letter, when issued.
+	Letter map[string]*assessment.Letter
 }
 
 func (s *Server) roundPage(c *gin.Context, p *principal, id string) (roundPage, error) {
@@ -152,6 +154,14 @@ func (s *Server) roundPage(c *gin.Context, p *principal, id string) (roundPage, 
 	}
 	if page.Findings, err = s.assess.Findings(c, id); err != nil {
 		return roundPage{}, err
+	}
+	letters, err := s.assess.Letters(c, id)
+	if err != nil {
+		return roundPage{}, err
+	}
+	page.Letter = map[string]*assessment.Letter{}
+	for u, ls := range letters {
+		page.Letter[u] = &ls[len(ls)-1]
 	}
 	for _, f := range page.Findings {
 		if f.CaseNo == "" {
@@ -299,6 +309,10 @@ type sheetPage struct {
 	Error      string
 	RowErrors  map[string]string
 	Categories map[string]string
+	// Letters are the result letters issued to the unit, oldest first;
+	// Issuer may issue one (office or approver, round finalised).
+	Letters []assessment.Letter
+	Issuer  bool
 }
 
 type kindOption struct{ Code, Name string }
@@ -321,6 +335,12 @@ func (s *Server) sheetPage(c *gin.Context, p *principal, round, unit string) (sh
 	for _, cat := range sh.State.Catalog.Categories {
 		page.Categories[cat.Code] = cat.Name
 	}
+	letters, err := s.assess.Letters(c, round)
+	if err != nil {
+		return sheetPage{}, err
+	}
+	page.Letters = letters[unit]
+	page.Issuer = p.user.HasAny(issuers) && sh.State.Finalised
 	kindName := map[string]string{}
 	for _, k := range s.cat.Kinds {
 		page.Kinds = append(page.Kinds, kindOption{k.Code, k.Code + " " + k.Name})

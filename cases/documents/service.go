@@ -68,9 +68,17 @@ type Service struct {
 
 // NewService returns a documents service.
 func NewService(cfg Config) *Service {
-	if cfg.Prefixes == nil {
-		cfg.Prefixes = DefaultPrefixes
+	// A kind the configuration leaves out is numbered with its default.
+	prefixes := Prefixes{}
+	for k, v := range DefaultPrefixes {
+		prefixes[k] = v
 	}
+	for k, v := range cfg.Prefixes {
+		if v != "" {
+			prefixes[k] = v
+		}
+	}
+	cfg.Prefixes = prefixes
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}

@@ -23,10 +23,11 @@ const (
 	colAssessConsensus = "assessment_consensus"
 	colAssessFindings  = "assessment_findings"
 	colAssessEvents    = "assessment_events"
+	colAssessLetters   = "assessment_letters"
 )
 
 func init() {
-	collections = append(collections, colAssessRounds, colAssessUnits, colAssessScores, colAssessConsensus, colAssessFindings, colAssessEvents)
+	collections = append(collections, colAssessRounds, colAssessUnits, colAssessScores, colAssessConsensus, colAssessFindings, colAssessEvents, colAssessLetters)
 }
 
 // assessDoc is one assessment record. The body is the record's JSON: the
@@ -168,4 +169,16 @@ func (s *AssessmentStore) AppendEvent(ctx context.Context, e assessment.Event) e
 // FindEvents returns a round's events by number.
 func (s *AssessmentStore) FindEvents(ctx context.Context, round string) ([]assessment.Event, error) {
 	return findAssess[assessment.Event](ctx, s, colAssessEvents, bson.M{"round": round}, bson.D{{Key: "round", Value: 1}, {Key: "seq", Value: 1}})
+}
+
+// InsertLetter records a result letter issued for (round, unit, seq);
+// ECONFLICT when that issue is recorded already (the _id is round/unit#seq).
+func (s *AssessmentStore) InsertLetter(ctx context.Context, l assessment.Letter) error {
+	return s.insert(ctx, colAssessLetters, l.Round+"/"+l.Unit+"#"+strconv.Itoa(l.Seq), l.Round, l.Seq, l)
+}
+
+// FindLetters returns a round's result letters.
+func (s *AssessmentStore) FindLetters(ctx context.Context, round string) ([]assessment.Letter, error) {
+	q, o := byRound(round)
+	return findAssess[assessment.Letter](ctx, s, colAssessLetters, q, o)
 }

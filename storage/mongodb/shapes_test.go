@@ -469,6 +469,9 @@ func exerciseAssessment(t *testing.T, s *mongodb.AssessmentStore, must func(stri
 	must("AppendEvent", s.AppendEvent(ctx, assessment.Event{Round: "2026", Seq: 1}))
 	_, err = s.FindEvents(ctx, "2026")
 	must("FindEvents", err)
+	must("InsertLetter", s.InsertLetter(ctx, assessment.Letter{Round: "2026", Unit: "QH001", Seq: 1}))
+	_, err = s.FindLetters(ctx, "2026")
+	must("FindLetters", err)
 }
 
 // TestOpenReplacesObsoleteIndexes opens a database made by an earlier
