@@ -168,4 +168,8 @@ type Store interface {
 	InsertLetter(ctx context.Context, l Letter) error
 	// FindLetters returns a round's letters.
 	FindLetters(ctx context.Context, round string) ([]Letter, error)
+	// PutSelf saves a self-assessment by (round, unit, point).
+	PutSelf(ctx context.Context, x SelfAssessment) error
+	// FindSelf returns a round's self-assessments.
+	FindSelf(ctx context.Context, round string) ([]SelfAssessment, error)
 }

@@ -39,7 +39,7 @@ func assessWorld(t *testing.T, e *testEnv) {
 
 // assessPath puts the world's values into an assessment route.
 func assessPath(route string) string {
-	return strings.NewReplacer(":id", "2026", ":code", "QH001", ":version", "2026").Replace(route)
+	return strings.NewReplacer(":id", "2026", ":code", "QH001", ":version", "2026", ":point", "A1.1.1", ":file", "0123456789abcdef").Replace(route)
 }
 
 // fillGrid fills every empty field of the scoring grid with full marks.

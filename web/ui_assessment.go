@@ -22,6 +22,7 @@ var (
 	assessScorers   = []cases.Role{cases.RoleOffice, cases.RoleReviewer}
 	assessApprover  = []cases.Role{cases.RoleApprover}
 	assessResults   = []cases.Role{cases.RoleAdmin, cases.RoleOffice, cases.RoleApprover, cases.RoleReviewer}
+	selfReaders     = []cases.Role{cases.RoleAdmin, cases.RoleOffice, cases.RoleApprover, cases.RoleReviewer, cases.RoleUnit}
 )
 
 // assessActor is the user acting in one of roles.
@@ -290,6 +291,8 @@ type gridRow struct {
 	MethodName string
 	KindNames  string
 	CanConvert bool
+	// Self is the unit's self-assessment of the point, if any.
+	Self *assessment.SelfAssessment
 }
 
 type reviewerScore struct {
@@ -313,6 +316,8 @@ type sheetPage struct {
 	// Issuer may issue one (office or approver, round finalised).
 	Letters []assessment.Letter
 	Issuer  bool
+	// SelfDone counts the points the unit assessed itself.
+	SelfDone int
 }
 
 type kindOption struct{ Code, Name string }
@@ -341,6 +346,10 @@ func (s *Server) sheetPage(c *gin.Context, p *principal, round, unit string) (sh
 	}
 	page.Letters = letters[unit]
 	page.Issuer = p.user.HasAny(issuers) && sh.State.Finalised
+	self, err := s.assess.SelfOf(c, round, unit)
+	if err != nil {
+		return sheetPage{}, err
+	}
 	kindName := map[string]string{}
 	for _, k := range s.cat.Kinds {
 		page.Kinds = append(page.Kinds, kindOption{k.Code, k.Code + " " + k.Name})
@@ -353,6 +362,10 @@ func (s *Server) sheetPage(c *gin.Context, p *principal, round, unit string) (sh
 			kn = append(kn, kindName[k.Kind])
 		}
 		g.KindNames = strings.Join(kn, "；")
+		if x, ok := self[r.Point.Code]; ok {
+			g.Self = &x
+			page.SelfDone++
+		}
 		if sc, ok := r.Scores[p.user.ID]; ok {
 			g.Mine = &sc
 			page.Mine++

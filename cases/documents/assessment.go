@@ -3,7 +3,10 @@ package documents
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"rectify/cases"
@@ -95,4 +98,60 @@ func (s *Service) AssessmentLetter(ctx context.Context, scope cases.Scope, actor
 		return Issued{}, nil, fmt.Errorf("keep result letter %s with the assessment: %w", doc.Number, err)
 	}
 	return s.record(ctx, scope, actor, doc, cs), pdf, nil
+}
+
+// assessOwnerRE is the owner of self-assessment evidence: round, unit and
+// point, each plain (they also name the object key's folders).
+var assessOwnerRE = regexp.MustCompile(`^assessment:([0-9]{4})/([A-Za-z0-9_-]{1,40})/([A-Za-z0-9.]{1,20})$`)
+
+// AddOwnedEvidence stores evidence files that belong to something other
+// than a case — a unit's self-assessment of an assessment point, owner
+// "assessment:<round>/<unit>/<point>" — with the same checks as a case's
+// evidence: every file checked by its bytes before any is stored. Whoever
+// may add them is the caller's rule (the assessment's).
+func (s *Service) AddOwnedEvidence(ctx context.Context, actor cases.Actor, owner string, files []Upload) ([]Evidence, error) {
+	m := assessOwnerRE.FindStringSubmatch(owner)
+	if m == nil {
+		return nil, cases.Invalid("owner", "佐证材料的归属不正确")
+	}
+	if len(files) == 0 || len(files) > cases.MaxEvidence {
+		return nil, cases.Invalid("file", "请选择 1 至 %d 个文件", cases.MaxEvidence)
+	}
+	types, _, err := checkUploads(files)
+	if err != nil {
+		return nil, err
+	}
+	var out []Evidence
+	for i, f := range files {
+		id := newEvidenceID()
+		key := fmt.Sprintf("evidence/assessment/%s/%s/%s%s", m[1], m[2], id, Extension(types[i]))
+		info, err := s.cfg.Blobs.Put(ctx, key, f.Data, types[i])
+		if err != nil {
+			return out, storeErr(err, "存储佐证材料失败")
+		}
+		e := Evidence{ID: id, Owner: owner, Name: SanitizeName(f.Name, types[i]), ContentType: types[i], Size: info.Size,
+			SHA256: info.SHA256, ObjectKey: key, UploadedBy: actor, UploadedAt: cases.TruncateTime(s.cfg.Now())}
+		if err := s.cfg.Store.InsertEvidence(ctx, e); err != nil {
+			return out, fmt.Errorf("record evidence: %w", err)
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// OwnedEvidenceFile returns one evidence file of owner, verified against
+// its SHA-256.
+func (s *Service) OwnedEvidenceFile(ctx context.Context, owner, id string) ([]byte, Evidence, error) {
+	e, err := s.cfg.Store.FindEvidence(ctx, id)
+	if err != nil || e.Owner != owner || owner == "" {
+		return nil, Evidence{}, cases.NotFound("佐证材料 %s 不存在", id)
+	}
+	b, err := s.verified(ctx, e.ObjectKey, e.SHA256, "佐证材料「"+e.Name+"」")
+	return b, e, err
+}
+
+func newEvidenceID() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
 }

@@ -118,8 +118,11 @@ type Document struct {
 
 // Evidence is a file a unit uploaded with its report.
 type Evidence struct {
-	ID          string      `json:"id"`
-	CaseNo      string      `json:"case_no"`
+	ID     string `json:"id"`
+	CaseNo string `json:"case_no"`
+	// Owner is what evidence not about a case belongs to, e.g. an
+	// assessment self-assessment "assessment:2026/QH001/A1.1.1".
+	Owner       string      `json:"owner,omitempty"`
 	Name        string      `json:"name"` // sanitised, for display only
 	ContentType string      `json:"content_type"`
 	Size        int64       `json:"size"`

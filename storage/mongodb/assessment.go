@@ -24,10 +24,11 @@ const (
 	colAssessFindings  = "assessment_findings"
 	colAssessEvents    = "assessment_events"
 	colAssessLetters   = "assessment_letters"
+	colAssessSelf      = "assessment_self"
 )
 
 func init() {
-	collections = append(collections, colAssessRounds, colAssessUnits, colAssessScores, colAssessConsensus, colAssessFindings, colAssessEvents, colAssessLetters)
+	collections = append(collections, colAssessRounds, colAssessUnits, colAssessScores, colAssessConsensus, colAssessFindings, colAssessEvents, colAssessLetters, colAssessSelf)
 }
 
 // assessDoc is one assessment record. The body is the record's JSON: the
@@ -181,4 +182,15 @@ func (s *AssessmentStore) InsertLetter(ctx context.Context, l assessment.Letter)
 func (s *AssessmentStore) FindLetters(ctx context.Context, round string) ([]assessment.Letter, error) {
 	q, o := byRound(round)
 	return findAssess[assessment.Letter](ctx, s, colAssessLetters, q, o)
+}
+
+// PutSelf saves a unit's self-assessment by (round, unit, point).
+func (s *AssessmentStore) PutSelf(ctx context.Context, x assessment.SelfAssessment) error {
+	return s.put(ctx, colAssessSelf, x.Round+"/"+x.Unit+"/"+x.Point, x.Round, x)
+}
+
+// FindSelf returns a round's self-assessments.
+func (s *AssessmentStore) FindSelf(ctx context.Context, round string) ([]assessment.SelfAssessment, error) {
+	q, o := byRound(round)
+	return findAssess[assessment.SelfAssessment](ctx, s, colAssessSelf, q, o)
 }

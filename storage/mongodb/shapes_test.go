@@ -472,6 +472,9 @@ func exerciseAssessment(t *testing.T, s *mongodb.AssessmentStore, must func(stri
 	must("InsertLetter", s.InsertLetter(ctx, assessment.Letter{Round: "2026", Unit: "QH001", Seq: 1}))
 	_, err = s.FindLetters(ctx, "2026")
 	must("FindLetters", err)
+	must("PutSelf", s.PutSelf(ctx, assessment.SelfAssessment{Round: "2026", Unit: "QH001", Point: "A1.1.1"}))
+	_, err = s.FindSelf(ctx, "2026")
+	must("FindSelf", err)
 }
 
 // TestOpenReplacesObsoleteIndexes opens a database made by an earlier
