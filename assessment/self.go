@@ -102,7 +102,6 @@ func SelfAuthor(who Account, unit string) error {
 	return nil
 }
 
-
 // SelfOf returns a unit's self-assessments in a round, by point.
 func (s *Service) SelfOf(ctx context.Context, round, unit string) (map[string]SelfAssessment, error) {
 	all, err := s.store.FindSelf(ctx, round)
