@@ -219,3 +219,22 @@ func (s *Server) handleAssessmentSelfHome(c *gin.Context) {
 	}
 	s.fail(c, cases.NotFound("您的单位目前没有需要自评的评估"))
 }
+
+// toScoreCount is the reviewer's queue 待评分; a failure counts nothing
+// rather than failing every page's header.
+func (s *Server) toScoreCount(c *gin.Context, p *principal) int {
+	if s.assess == nil {
+		return 0
+	}
+	n, _ := s.assess.ToScore(c, p.user.ID)
+	return n
+}
+
+// toSelfAssessCount is the unit's queue 待自评.
+func (s *Server) toSelfAssessCount(c *gin.Context, p *principal) int {
+	if s.assess == nil {
+		return 0
+	}
+	n, _ := s.assess.ToSelfAssess(c, p.user.UnitCode)
+	return n
+}
