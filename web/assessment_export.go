@@ -13,7 +13,6 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"rectify/assessment"
-	"rectify/cases"
 	"rectify/templates"
 )
 
@@ -182,14 +181,9 @@ func (s *Server) handleAssessmentCatalogExport(c *gin.Context) {
 	if !s.assessAvailable(c) {
 		return
 	}
-	cat, err := s.assess.Catalog(c.Param("version"))
-	if err != nil {
-		s.fail(c, cases.NotFound("评估指标体系 %s 不存在", c.Param("version")))
+	cat, kindName, ok := s.catalogAndKinds(c)
+	if !ok {
 		return
-	}
-	kindName := map[string]string{}
-	for _, k := range s.cat.Kinds {
-		kindName[k.Code] = k.Name
 	}
 	rows := [][]any{{cat.Title}, {"一级指标", "二级指标", "三级指标", "评估要点编号", "评估要点", "分值", "评分方法", "评估内容", "佐证材料", "台账违规情形扣分"}}
 	point := func(first, second, third string, p assessment.Point) []any {

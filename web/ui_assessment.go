@@ -629,14 +629,25 @@ func (s *Server) handleAssessmentCatalog(c *gin.Context) {
 	if !s.assessAvailable(c) {
 		return
 	}
+	cat, kinds, ok := s.catalogAndKinds(c)
+	if !ok {
+		return
+	}
+	s.render(c, http.StatusOK, "assessment_catalog.html", cat.Title, catalogPage{Catalog: cat, Versions: assessment.CatalogVersions(), Methods: methodNames, Kinds: kinds, CatMax: cat.CategoryMax()})
+}
+
+// catalogAndKinds is the catalogue of the request's version and the
+// ledger's violation kind names by code, for the catalogue's tree and its
+// export; ok is false once the error has been answered.
+func (s *Server) catalogAndKinds(c *gin.Context) (cat *assessment.Catalog, kinds map[string]string, ok bool) {
 	cat, err := s.assess.Catalog(c.Param("version"))
 	if err != nil {
 		s.fail(c, cases.NotFound("评估指标体系 %s 不存在", c.Param("version")))
-		return
+		return nil, nil, false
 	}
-	kinds := map[string]string{}
+	kinds = map[string]string{}
 	for _, k := range s.cat.Kinds {
 		kinds[k.Code] = k.Name
 	}
-	s.render(c, http.StatusOK, "assessment_catalog.html", cat.Title, catalogPage{Catalog: cat, Versions: assessment.CatalogVersions(), Methods: methodNames, Kinds: kinds, CatMax: cat.CategoryMax()})
+	return cat, kinds, true
 }
