@@ -172,4 +172,8 @@ type Store interface {
 	PutSelf(ctx context.Context, x SelfAssessment) error
 	// FindSelf returns a round's self-assessments.
 	FindSelf(ctx context.Context, round string) ([]SelfAssessment, error)
+	// PutSurvey saves a survey result by (round, unit, point).
+	PutSurvey(ctx context.Context, x SurveyResult) error
+	// FindSurveys returns a round's survey results.
+	FindSurveys(ctx context.Context, round string) ([]SurveyResult, error)
 }

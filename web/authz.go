@@ -145,6 +145,8 @@ var routeRoles = map[string][]cases.Role{
 	"POST /assessment/rounds/:id/units/:code/letter":    issuers,
 	// The unit's self-assessment: its users write it, the assessment's
 	// readers read it (handlers narrow both to the unit and the assigned).
+	"GET /assessment/rounds/:id/survey.xlsx":                          assessOrganiser,
+	"POST /assessment/rounds/:id/survey":                              assessOrganiser,
 	"GET /assessment/self":                                            {cases.RoleUnit},
 	"GET /assessment/rounds/:id/units/:code/self":                     selfReaders,
 	"POST /assessment/rounds/:id/units/:code/self":                    {cases.RoleUnit},

@@ -187,6 +187,8 @@ func NewServer(cfg Config) *Server {
 	e.GET("/assessment/rounds/:id/units/:code/chart.svg", s.handleAssessmentChart)
 	e.POST("/assessment/rounds/:id/units/:code/letter", s.handleAssessmentLetterIssue)
 	e.GET("/assessment/self", s.handleAssessmentSelfHome)
+	e.GET("/assessment/rounds/:id/survey.xlsx", s.handleAssessmentSurveyTemplate)
+	e.POST("/assessment/rounds/:id/survey", s.handleAssessmentSurveyImport)
 	e.GET("/assessment/rounds/:id/units/:code/self", s.handleAssessmentSelf)
 	e.POST("/assessment/rounds/:id/units/:code/self", s.handleAssessmentSelfSave)
 	e.GET("/assessment/rounds/:id/units/:code/self/:point/files/:file", s.handleAssessmentSelfFile)

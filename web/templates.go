@@ -258,6 +258,7 @@ var flashes = map[string]flashNote{
 	"letter-issued":         {text: "已印发评估结果反馈 %s"},
 	"letter-existing":       {text: "评估结果反馈此前已印发（%s），未重复印发"},
 	"self-saved":            {text: "已保存评估要点 %s 的自评"},
+	"survey-imported":       {text: "已导入 %s 条满意度测评结果"},
 }
 
 // flashOf is the notice a page shows: the sentence of a known key, filled

@@ -293,6 +293,8 @@ type gridRow struct {
 	CanConvert bool
 	// Self is the unit's self-assessment of the point, if any.
 	Self *assessment.SelfAssessment
+	// Survey is the imported satisfaction survey result of the point.
+	Survey *assessment.SurveyResult
 }
 
 type reviewerScore struct {
@@ -350,6 +352,10 @@ func (s *Server) sheetPage(c *gin.Context, p *principal, round, unit string) (sh
 	if err != nil {
 		return sheetPage{}, err
 	}
+	surveys, err := s.assess.Surveys(c, round, unit)
+	if err != nil {
+		return sheetPage{}, err
+	}
 	kindName := map[string]string{}
 	for _, k := range s.cat.Kinds {
 		page.Kinds = append(page.Kinds, kindOption{k.Code, k.Code + " " + k.Name})
@@ -365,6 +371,9 @@ func (s *Server) sheetPage(c *gin.Context, p *principal, round, unit string) (sh
 		if x, ok := self[r.Point.Code]; ok {
 			g.Self = &x
 			page.SelfDone++
+		}
+		if x, ok := surveys[r.Point.Code]; ok {
+			g.Survey = &x
 		}
 		if sc, ok := r.Scores[p.user.ID]; ok {
 			g.Mine = &sc

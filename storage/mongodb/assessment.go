@@ -25,10 +25,11 @@ const (
 	colAssessEvents    = "assessment_events"
 	colAssessLetters   = "assessment_letters"
 	colAssessSelf      = "assessment_self"
+	colAssessSurvey    = "assessment_survey"
 )
 
 func init() {
-	collections = append(collections, colAssessRounds, colAssessUnits, colAssessScores, colAssessConsensus, colAssessFindings, colAssessEvents, colAssessLetters, colAssessSelf)
+	collections = append(collections, colAssessRounds, colAssessUnits, colAssessScores, colAssessConsensus, colAssessFindings, colAssessEvents, colAssessLetters, colAssessSelf, colAssessSurvey)
 }
 
 // assessDoc is one assessment record. The body is the record's JSON: the
@@ -193,4 +194,15 @@ func (s *AssessmentStore) PutSelf(ctx context.Context, x assessment.SelfAssessme
 func (s *AssessmentStore) FindSelf(ctx context.Context, round string) ([]assessment.SelfAssessment, error) {
 	q, o := byRound(round)
 	return findAssess[assessment.SelfAssessment](ctx, s, colAssessSelf, q, o)
+}
+
+// PutSurvey saves a survey result by (round, unit, point).
+func (s *AssessmentStore) PutSurvey(ctx context.Context, x assessment.SurveyResult) error {
+	return s.put(ctx, colAssessSurvey, x.Round+"/"+x.Unit+"/"+x.Point, x.Round, x)
+}
+
+// FindSurveys returns a round's survey results.
+func (s *AssessmentStore) FindSurveys(ctx context.Context, round string) ([]assessment.SurveyResult, error) {
+	q, o := byRound(round)
+	return findAssess[assessment.SurveyResult](ctx, s, colAssessSurvey, q, o)
 }

@@ -475,6 +475,9 @@ func exerciseAssessment(t *testing.T, s *mongodb.AssessmentStore, must func(stri
 	must("PutSelf", s.PutSelf(ctx, assessment.SelfAssessment{Round: "2026", Unit: "QH001", Point: "A1.1.1"}))
 	_, err = s.FindSelf(ctx, "2026")
 	must("FindSelf", err)
+	must("PutSurvey", s.PutSurvey(ctx, assessment.SurveyResult{Round: "2026", Unit: "QH001", Point: "F1.1.1"}))
+	_, err = s.FindSurveys(ctx, "2026")
+	must("FindSurveys", err)
 }
 
 // TestOpenReplacesObsoleteIndexes opens a database made by an earlier
