@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"hash/fnv"
-	"strconv"
-	"strings"
 
 	"rectify/cases"
 )
@@ -61,11 +59,6 @@ func LoadDemo(ctx context.Context, s *Service, year int, units []cases.Unit) err
 			}
 		}
 		if !finished {
-			// The first unit has assessed itself on a few points not yet
-			// scored; the rest wait in its 待自评 queue.
-			if err := demoSelf(ctx, s, r.ID, units[0]); err != nil {
-				return err
-			}
 			continue
 		}
 		for _, u := range units {
@@ -132,28 +125,4 @@ func demoInput(row Row, unit, reviewer string, year int) ScoreInput {
 		in.Comment = "经查阅佐证材料，该项工作存在不足"
 	}
 	return in
-}
-
-// DemoSelfPoints is how many points the first demo unit assessed itself.
-const DemoSelfPoints = 6
-
-func demoSelf(ctx context.Context, s *Service, round string, u cases.Unit) error {
-	sh, err := s.Sheet(ctx, round, u.Code)
-	if err != nil {
-		return err
-	}
-	who := Account{ID: "unit." + strings.ToLower(u.Code), Name: u.Name + "联络员", Roles: []cases.Role{cases.RoleUnit}, UnitCode: u.Code}
-	n := 0
-	for _, row := range sh.Rows {
-		if n == DemoSelfPoints || len(row.Scores) > 0 {
-			continue
-		}
-		in := SelfInput{Score: strconv.FormatFloat(row.Point.Max, 'f', -1, 64),
-			Statement: "对照评估内容逐项自查：" + row.Point.Checks + "，未发现问题。佐证材料见" + row.Point.Evidence + "。"}
-		if _, err := s.SaveSelf(ctx, who, round, u.Code, row.Point.Code, in, nil); err != nil {
-			return fmt.Errorf("demo self-assessment %s %s: %w", u.Code, row.Point.Code, err)
-		}
-		n++
-	}
-	return nil
 }
