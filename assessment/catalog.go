@@ -7,6 +7,7 @@ import (
 	"math"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -299,7 +300,24 @@ func LoadCatalog(version string, kinds []string) (*Catalog, error) {
 	if err != nil {
 		return nil, fmt.Errorf("评估指标体系 %s 不存在 (no such catalogue version)", version)
 	}
-	return ParseCatalog(b, kinds)
+	c, err := ParseCatalog(b, kinds)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkVersion(c, version); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// checkVersion refuses a catalogue file whose version or year is not its
+// file's name: a year's file copied from the last and left with the old
+// version or year would freeze the wrong catalogue under a round.
+func checkVersion(c *Catalog, version string) error {
+	if c.Version != version || strconv.Itoa(c.Year) != version {
+		return &CatalogError{Version: version, Problems: []string{fmt.Sprintf("文件 %s.json 的版本为 %s、年度为 %d，应与文件名一致 (version and year must match the file name)", version, c.Version, c.Year)}}
+	}
+	return nil
 }
 
 // CatalogVersions lists the built-in catalogue versions, oldest first.

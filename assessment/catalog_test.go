@@ -165,3 +165,44 @@ func TestBasisTextDropsSeedReference(t *testing.T) {
 		}
 	}
 }
+
+// TestCatalogPerYear: 2025 (the demo's finalised round's) and 2026 are
+// separate versions, and a file is refused when its version or year is not
+// its name.
+func TestCatalogPerYear(t *testing.T) {
+	vs := CatalogVersions()
+	if len(vs) < 2 || vs[0] != "2025" || vs[1] != "2026" {
+		t.Fatalf("versions %v", vs)
+	}
+	c25, c26 := mustLoad(t, "2025"), builtin(t)
+	if c25.Year != 2025 || c26.Year != 2026 || catalogDigest("2025") == catalogDigest("2026") {
+		t.Errorf("2025 is not its own version")
+	}
+	for _, tt := range []struct {
+		name, version string
+		edit          func(*Catalog)
+		want          string
+	}{
+		{"OK", "2026", func(*Catalog) {}, ""},
+		{"ErrVersion", "2027", func(*Catalog) {}, "应与文件名一致"},
+		{"ErrYear", "2026", func(c *Catalog) { c.Year = 2025 }, "年度为 2025"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c := *c26
+			tt.edit(&c)
+			err := checkVersion(&c, tt.version)
+			if tt.want == "" && err != nil || tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)) {
+				t.Errorf("got %v, want %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func mustLoad(tb testing.TB, v string) *Catalog {
+	tb.Helper()
+	c, err := LoadCatalog(v, ledgerKinds(tb))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return c
+}

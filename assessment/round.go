@@ -218,4 +218,16 @@ type Store interface {
 	AppendEvent(ctx context.Context, e Event) error
 	// FindEvents returns a round's events by Seq.
 	FindEvents(ctx context.Context, round string) ([]Event, error)
+	// InsertLetter returns ECONFLICT when (round, unit, seq) is taken.
+	InsertLetter(ctx context.Context, l Letter) error
+	// FindLetters returns a round's letters.
+	FindLetters(ctx context.Context, round string) ([]Letter, error)
+	// PutSelf saves a self-assessment by (round, unit, point).
+	PutSelf(ctx context.Context, x SelfAssessment) error
+	// FindSelf returns a round's self-assessments.
+	FindSelf(ctx context.Context, round string) ([]SelfAssessment, error)
+	// PutSurvey saves a survey result by (round, unit, point).
+	PutSurvey(ctx context.Context, x SurveyResult) error
+	// FindSurveys returns a round's survey results.
+	FindSurveys(ctx context.Context, round string) ([]SurveyResult, error)
 }

@@ -31,8 +31,15 @@ type AssessmentResult struct {
 	Change     string // against last year, empty when not assessed then
 	Categories []AssessmentCategory
 	Problems   []AssessmentProblem
+	// Chart is the categories' bar chart as PNG (CategoryChart.PNG),
+	// placed below the sub-scores; none when empty.
+	Chart      []byte
 	Date       time.Time
 	Preview    bool
+	VerifyCode string
+	VerifyURL  string
+	// Classification and CopyNo mark a letter listing a secret case.
+	Classification, CopyNo string
 }
 
 func mark(x float64) string {
@@ -43,7 +50,8 @@ func mark(x float64) string {
 func (r AssessmentResult) Official() Official {
 	year := fmt.Sprint(r.Year)
 	d := Official{Letterhead: r.Letterhead, Letter: true, Number: r.Number, Addressee: r.UnitName, Date: r.Date, PrintedOn: r.Date,
-		Preview:    r.Preview,
+		Preview: r.Preview, VerifyCode: r.VerifyCode, VerifyURL: r.VerifyURL,
+		Classification: r.Classification, CopyNo: r.CopyNo,
 		Title:      "关于" + year + "年度“三评合一”评估结果的反馈",
 		TitleParts: []string{"关于", year + "年度", "“三评合一”", "评估结果的反馈"}}
 	d.Body = append(d.Body, Block{Text: fmt.Sprintf("根据%s年度机构编制执行情况和使用效益、部门职能履行情况和权力清单“三评合一”评估工作安排，我办组织对你单位进行了评估。现将评估结果反馈如下：", year)})
@@ -61,6 +69,9 @@ func (r AssessmentResult) Official() Official {
 		parts = append(parts, fmt.Sprintf("%s %s 分（满分 %s 分）", c.Name, mark(c.Score), mark(c.Max)))
 	}
 	d.Body = append(d.Body, Block{Text: "分项得分：" + strings.Join(parts, "；") + "。"})
+	if len(r.Chart) > 0 {
+		d.Body = append(d.Body, Block{Figure: r.Chart, FigureLines: 7})
+	}
 	d.Body = append(d.Body, Block{Text: "二、问题清单", Level: 1})
 	if len(r.Problems) == 0 {
 		d.Body = append(d.Body, Block{Text: "评估中未发现需要整改的问题。"})

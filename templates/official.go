@@ -19,6 +19,11 @@ type Letterhead struct {
 type Block struct {
 	Text  string
 	Level int // 0 body; 1 a first-level heading (一、, 黑体); 2 second-level (（一）, 楷体)
+	// Figure, when set, is a PNG placed instead of text, centred across
+	// FigureLines lines of the grid (kept on one page) so that the text
+	// after it stays on the 22-line grid.
+	Figure      []byte
+	FigureLines int
 }
 
 // Official is one official document (公文) to lay out.
@@ -102,6 +107,8 @@ type flowLine struct {
 	justify bool    // stretched to the type area's right edge
 	align   string  // L, C or R when not justified
 	blank   bool
+	figure  []byte // a PNG spanning span grid lines
+	span    int
 }
 
 // RenderOfficial lays out d as a PDF on A4 portrait.
@@ -126,6 +133,10 @@ func layoutOfficial(w *doc, d Official) {
 		flow = append(flow, paragraph(w, d.Addressee+"：", RoleBody, 0)...)
 	}
 	for _, b := range d.Body {
+		if len(b.Figure) > 0 {
+			flow = append(flow, flowLine{figure: b.Figure, span: max(b.FigureLines, 1)})
+			continue
+		}
 		role := [...]Role{RoleBody, RoleHeading, RoleKai}[min(max(b.Level, 0), 2)]
 		flow = append(flow, paragraph(w, b.Text, role, 2)...)
 	}
@@ -304,6 +315,10 @@ func drawLine(w *doc, l flowLine, y float64) {
 	if l.blank {
 		return
 	}
+	if len(l.figure) > 0 {
+		w.figure(l.figure, y, float64(l.span)*lineH)
+		return
+	}
 	w.font(l.role, l.pt)
 	base := baseline(y, lineH, l.pt)
 	switch {
@@ -352,7 +367,7 @@ func placeFlow(flow []flowLine, first, sign int, footH float64, breakAt map[int]
 	p := placed{lines: make([]struct{ page, line int }, len(flow))}
 	page, line := 1, first
 	for i, l := range flow {
-		if line >= linesPerPage || (breakAt[i] && line > 0) {
+		if line >= linesPerPage || (breakAt[i] && line > 0) || (l.span > 0 && line+l.span > linesPerPage && line > 0) {
 			page, line = page+1, 0
 		}
 		if l.blank && line == 0 && page > 1 {
@@ -361,7 +376,7 @@ func placeFlow(flow []flowLine, first, sign int, footH float64, breakAt map[int]
 			continue
 		}
 		p.lines[i] = struct{ page, line int }{page, line}
-		line++
+		line += max(l.span, 1)
 	}
 	if line+sign > linesPerPage {
 		page, line = page+1, 0

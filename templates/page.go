@@ -3,6 +3,8 @@ package templates
 import (
 	"bytes"
 	"fmt"
+	"image"
+	_ "image/png" // figures are PNG
 	"io"
 	"math"
 	"time"
@@ -236,4 +238,30 @@ func (d *doc) output(out io.Writer, what string) error {
 	}
 	_, err := out.Write(buf.Bytes())
 	return err
+}
+
+// figure places a PNG centred in the type area's width, in the band of
+// height h from y, as large as fits with 2 mm above and below and its
+// aspect kept.
+func (d *doc) figure(png []byte, y, h float64) {
+	cfg, _, err := image.DecodeConfig(bytes.NewReader(png))
+	if err != nil {
+		d.fail(fmt.Errorf("figure: %w", err))
+		return
+	}
+	if cfg.Width == 0 || cfg.Height == 0 {
+		d.fail(fmt.Errorf("figure: empty image"))
+		return
+	}
+	fh := h - 4
+	fw := fh * float64(cfg.Width) / float64(cfg.Height)
+	if fw > areaW {
+		fw, fh = areaW, areaW*float64(cfg.Height)/float64(cfg.Width)
+	}
+	img, err := gopdf.ImageHolderByBytes(png)
+	if err != nil {
+		d.fail(fmt.Errorf("figure: %w", err))
+		return
+	}
+	d.fail(d.pdf.ImageByHolder(img, marginLeft+(areaW-fw)/2, y+(h-fh)/2, &gopdf.Rect{W: fw, H: fh}))
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -12,34 +13,26 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"rectify/assessment"
-	"rectify/cases"
 	"rectify/templates"
 )
 
-// handleAssessmentLetter renders a unit's result letter (评估结果反馈) of a
-// finalised round: score, grade, rank, sub-scores and the problems found
-// with their ledger numbers. Before finalisation it is a marked preview.
-func (s *Server) handleAssessmentLetter(c *gin.Context) {
-	if !s.assessAvailable(c) {
-		return
-	}
-	round, unit := c.Param("id"), c.Param("code")
+// unitResult is a unit's result in a round as the result letter shows it
+// (without number, date or chart), and its sheet.
+func (s *Server) unitResult(c *gin.Context, round, unit string) (templates.AssessmentResult, assessment.Sheet, error) {
 	page, err := s.results(c, round)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return templates.AssessmentResult{}, assessment.Sheet{}, err
 	}
 	sh, err := s.assess.Sheet(c, round, unit)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return templates.AssessmentResult{}, assessment.Sheet{}, err
 	}
 	office := s.cfg.Office
 	if office == "" {
 		office = "机构编制委员会办公室"
 	}
 	r := templates.AssessmentResult{Letterhead: templates.Letterhead{Office: office}, UnitName: sh.Unit.UnitName,
-		Year: page.State.Round.Year, Date: time.Now(), Preview: !page.State.Finalised}
+		Year: page.State.Round.Year, Preview: !page.State.Finalised}
 	for _, st := range page.Standings {
 		if st.Unit != unit {
 			continue
@@ -58,6 +51,32 @@ func (s *Server) handleAssessmentLetter(c *gin.Context) {
 			r.Problems = append(r.Problems, templates.AssessmentProblem{Point: f.Point, PointName: row.Point.Name, Title: f.Title, CaseNo: f.CaseNo})
 		}
 	}
+	return r, sh, nil
+}
+
+// chartTitle is the title of a unit's category chart.
+const chartTitle = "各类指标得分率"
+
+// handleAssessmentLetter previews a unit's result letter (评估结果反馈) of a
+// round: score, grade, rank, sub-scores with their chart and the problems
+// found with their ledger numbers, marked as a preview throughout.
+func (s *Server) handleAssessmentLetter(c *gin.Context) {
+	if !s.assessAvailable(c) {
+		return
+	}
+	round, unit := c.Param("id"), c.Param("code")
+	r, sh, err := s.unitResult(c, round, unit)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	// The letter issued is a numbered document (handleAssessmentLetterIssue);
+	// what this renders is always the unnumbered preview.
+	r.Date, r.Preview, r.Number = time.Now(), true, "云编评〔"+strconv.Itoa(r.Year)+"〕　号"
+	if r.Chart, err = (templates.CategoryChart{Title: chartTitle, Categories: r.Categories}).PNG(); err != nil {
+		s.fail(c, fmt.Errorf("result letter chart %s/%s: %w", round, unit, err))
+		return
+	}
 	var buf bytes.Buffer
 	if err := templates.RenderOfficial(&buf, r.Official(), s.fonts(), time.Now()); err != nil {
 		s.fail(c, fmt.Errorf("render result letter %s/%s: %w", round, unit, err))
@@ -66,6 +85,33 @@ func (s *Server) handleAssessmentLetter(c *gin.Context) {
 	name := fmt.Sprintf("%d年度三评合一评估结果反馈-%s.pdf", r.Year, sh.Unit.UnitName)
 	c.Header("Content-Disposition", "inline; filename*=UTF-8''"+url.PathEscape(name))
 	c.Data(http.StatusOK, "application/pdf", buf.Bytes())
+}
+
+// chartCSP is the policy of a chart's SVG: go-chart styles its elements
+// with style attributes, which the console's policy forbids. The SVG is
+// shown through <img>, where it runs no script and loads nothing; its own
+// policy allows inline styles and nothing else.
+const chartCSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'self'"
+
+// handleAssessmentChart is a unit's category chart as SVG. Whoever reads
+// the round's results reads it (it shows what the results table shows).
+func (s *Server) handleAssessmentChart(c *gin.Context) {
+	if !s.assessAvailable(c) {
+		return
+	}
+	round, unit := c.Param("id"), c.Param("code")
+	r, _, err := s.unitResult(c, round, unit)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	var buf bytes.Buffer
+	if err := (templates.CategoryChart{Title: r.UnitName + " " + chartTitle, Categories: r.Categories}).SVG(&buf); err != nil {
+		s.fail(c, fmt.Errorf("chart %s/%s: %w", round, unit, err))
+		return
+	}
+	c.Header("Content-Security-Policy", chartCSP)
+	c.Data(http.StatusOK, "image/svg+xml", buf.Bytes())
 }
 
 func abs(x float64) float64 {
@@ -135,14 +181,9 @@ func (s *Server) handleAssessmentCatalogExport(c *gin.Context) {
 	if !s.assessAvailable(c) {
 		return
 	}
-	cat, err := s.assess.Catalog(c.Param("version"))
-	if err != nil {
-		s.fail(c, cases.NotFound("评估指标体系 %s 不存在", c.Param("version")))
+	cat, kindName, ok := s.catalogAndKinds(c)
+	if !ok {
 		return
-	}
-	kindName := map[string]string{}
-	for _, k := range s.cat.Kinds {
-		kindName[k.Code] = k.Name
 	}
 	rows := [][]any{{cat.Title}, {"一级指标", "二级指标", "三级指标", "评估要点编号", "评估要点", "分值", "评分方法", "评估内容", "佐证材料", "台账违规情形扣分"}}
 	point := func(first, second, third string, p assessment.Point) []any {

@@ -4,7 +4,11 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -39,7 +43,7 @@ func assessWorld(t *testing.T, e *testEnv) {
 
 // assessPath puts the world's values into an assessment route.
 func assessPath(route string) string {
-	return strings.NewReplacer(":id", round26, ":code", "QH001", ":version", "2026").Replace(route)
+	return strings.NewReplacer(":id", round26, ":code", "QH001", ":version", "2026", ":point", "A1.1.1", ":file", "0123456789abcdef").Replace(route)
 }
 
 // fillGrid fills every empty field of the scoring grid with full marks.
@@ -168,6 +172,15 @@ func TestBrowserAssessmentJourney(t *testing.T) {
 	if got := text(t, b, "#standings"); !strings.Contains(got, "99.4") || !strings.Contains(got, "优秀") || !strings.Contains(got, "1/1") {
 		t.Errorf("results: %q", got)
 	}
+	// The unit's chart: an SVG image that the browser draws (its width
+	// known once loaded) with no policy violation, on the page and alone.
+	var drawn int
+	run(t, b, "chart", chromedp.WaitVisible(`.charts img`, chromedp.ByQuery),
+		chromedp.Poll(`document.querySelector('.charts img').complete && document.querySelector('.charts img').naturalWidth`, &drawn))
+	if drawn == 0 {
+		t.Error("results chart not drawn")
+	}
+	run(t, b, "chart alone", chromedp.Navigate(e.srv.URL+"/assessment/rounds/"+round26+"/units/QH001/chart.svg"), chromedp.WaitReady(`svg`, chromedp.ByQuery))
 	phone(t, b)
 	run(t, b, "phone sheet", chromedp.Navigate(sheet), chromedp.WaitVisible(`#summary`, chromedp.ByQuery))
 	fitsWidth(t, b, "assessment sheet", phoneWidth)
@@ -182,16 +195,53 @@ func TestBrowserAssessmentJourney(t *testing.T) {
 		t.Errorf("second conversion: %d %s", r.Status, r.Header.Get("Location"))
 	}
 
-	// The result letter: score, grade, the new ledger number.
+	// The result letter: the preview is marked so; the office issues it
+	// from the sheet once (a numbered document with its verification
+	// code), pressing again returns it, a re-issue replaces it.
 	r := e.req("GET", "/assessment/rounds/"+round26+"/units/QH001/letter.pdf", "li.ming", "", nil)
+	if r.Status != http.StatusOK || !strings.Contains(pdftest.Text(t, []byte(r.Raw)), "预览") {
+		t.Fatalf("letter preview: %d", r.Status)
+	}
+	run(t, b, "issue the letter", chromedp.Navigate(sheet), chromedp.WaitVisible(`#issue-letter`, chromedp.ByQuery),
+		chromedp.Evaluate(clearFlash, nil), chromedp.Click(`#issue-letter`, chromedp.ByQuery), chromedp.WaitVisible(`.flash`, chromedp.ByQuery))
+	letterNo := regexp.MustCompile(`云编评〔\d{4}〕\d+号`).FindString(text(t, b, ".flash"))
+	if letterNo == "" {
+		t.Fatalf("no letter number in %q", text(t, b, ".flash"))
+	}
+	var href string
+	run(t, b, "letter link", chromedp.AttributeValue(`#letter a[href^="/documents/"]`, "href", &href, nil, chromedp.ByQuery))
+	screenshot(t, b, "phone-office-assessment-letter.png")
+	r = e.req("GET", href, "li.ming", "", nil)
 	if r.Status != http.StatusOK {
 		t.Fatalf("letter: %d %s", r.Status, r.Raw)
 	}
 	txt := strings.Join(strings.Fields(pdftest.Text(t, []byte(r.Raw))), "")
-	for _, want := range []string{"99.4分", "优秀", no, "评估结果的反馈", "清河县教育局"} {
+	for _, want := range []string{"99.4分", "优秀", no, "评估结果的反馈", "清河县教育局", letterNo, "文件核验码"} {
 		if !strings.Contains(txt, want) {
 			t.Errorf("letter lacks %q:\n%s", want, txt)
 		}
+	}
+	if strings.Contains(txt, "预览") {
+		t.Error("issued letter marked as a preview")
+	}
+	if out := pdfImages(t, []byte(r.Raw)); out == "" {
+		t.Errorf("letter has no chart image")
+	}
+	// The case of the finding records the letter.
+	evs, err := e.Service.Events(context.Background(), cases.GlobalScope, no)
+	if err != nil || !slices.ContainsFunc(evs, func(ev cases.Event) bool {
+		return ev.Action == cases.ActionRecordDocument && ev.Input != nil && ev.Input.Reference == letterNo
+	}) {
+		t.Errorf("case %s does not record %s (%v)", no, letterNo, err)
+	}
+	again := e.postForm("/assessment/rounds/"+round26+"/units/QH001/letter", "wang.fang", url.Values{})
+	if again.Status != http.StatusSeeOther || !strings.Contains(again.Header.Get("Location"), "letter-existing") || !strings.Contains(again.Header.Get("Location"), url.QueryEscape(letterNo)) {
+		t.Errorf("second issue: %d %s", again.Status, again.Header.Get("Location"))
+	}
+	re := e.postForm("/assessment/rounds/"+round26+"/units/QH001/letter", "li.ming", url.Values{"reissue": {"1"}})
+	loc, _ := url.QueryUnescape(re.Header.Get("Location"))
+	if re.Status != http.StatusSeeOther || !strings.Contains(loc, "letter-issued") || strings.Contains(loc, letterNo) {
+		t.Errorf("re-issue: %d %s", re.Status, loc)
 	}
 	// The round summary.
 	x := e.req("GET", "/assessment/rounds/"+round26+"/summary.xlsx", "wang.fang", "", nil)
@@ -244,6 +294,11 @@ func TestAssessmentRules(t *testing.T) {
 		{"ScoreOK", "he.ping", "POST", "/assessment/rounds/" + round26 + "/units/QH001/scores", url.Values{"save": {"F1.1.1"}, "rate_F1.1.1": {"95"}, "comment_F1.1.1": {"问卷 200 份"}}, 303, ""},
 		{"ErrNotAssignedSees", "xu.jing", "GET", "/assessment/rounds/" + round26 + "/units/QH002", nil, 404, ""},
 		{"ErrLetterReviewer", "he.ping", "GET", "/assessment/rounds/" + round26 + "/units/QH001/letter.pdf", nil, 403, ""},
+		{"ErrLetterNotFinalised", "li.ming", "POST", "/assessment/rounds/" + round26 + "/units/QH001/letter", url.Values{}, 422, "定稿后才能印发"},
+		{"ErrLetterIssueReviewer", "he.ping", "POST", "/assessment/rounds/" + round26 + "/units/QH001/letter", url.Values{}, 403, ""},
+		{"ErrLetterUnitMissing", "li.ming", "POST", "/assessment/rounds/" + round26 + "/units/QH009/letter", url.Values{}, 404, ""},
+		{"ChartSVG", "he.ping", "GET", "/assessment/rounds/" + round26 + "/units/QH001/chart.svg", nil, 200, "规定执行"},
+		{"ErrChartUnit", "unit.qh001", "GET", "/assessment/rounds/" + round26 + "/units/QH001/chart.svg", nil, 403, ""},
 		{"CatalogTree", "admin", "GET", "/assessment/catalog/2026", nil, 200, "内外部满意度"},
 		{"ErrCatalogMissing", "he.ping", "GET", "/assessment/catalog/1900", nil, 404, "不存在"},
 		{"APICatalog", "he.ping", "GET", "/api/v1/assessment/catalog/2026", nil, 200, `"individual_max":10`},
@@ -281,6 +336,11 @@ func TestAssessmentRules(t *testing.T) {
 	// The city office sees the rounds of the counties under it as well.
 	if r := e.req("GET", "/assessment", "li.ming", "", nil); !strings.Contains(r.Raw, round26) || !strings.Contains(r.Raw, assessment.RoundID(2026, "江南省/云州市/清河县")) {
 		t.Errorf("city home does not list its round and the county's")
+	}
+	// The chart's own policy: inline styles, nothing else.
+	if r := e.req("GET", "/assessment/rounds/"+round26+"/units/QH001/chart.svg", "li.ming", "", nil); r.Header.Get("Content-Type") != "image/svg+xml" ||
+		r.Header.Get("Content-Security-Policy") != "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'self'" {
+		t.Errorf("chart: %q, policy %q", r.Header.Get("Content-Type"), r.Header.Get("Content-Security-Policy"))
 	}
 	// A reviewer not assigned to the unit does not see its sheet.
 	if err := e.Access.CreateUser(context.Background(), access.User{ID: "sun.yu", Name: "孙宇", Roles: []cases.Role{cases.RoleReviewer},
@@ -335,4 +395,23 @@ func TestAssessmentGridKeepsTypedWork(t *testing.T) {
 	if !strings.Contains(r.Raw, "徐静的独立意见") || !strings.Contains(r.Raw, `我已评 <b>2</b>`) {
 		t.Errorf("after saving: xu.jing's score hidden or progress wrong")
 	}
+}
+
+// pdfImages lists the images of a PDF (pdfimages -list), one a line after
+// two lines of heading.
+func pdfImages(t *testing.T, pdf []byte) string {
+	t.Helper()
+	in := filepath.Join(t.TempDir(), "doc.pdf")
+	if err := os.WriteFile(in, pdf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("pdfimages", "-list", in).CombinedOutput()
+	if err != nil {
+		t.Fatalf("pdfimages: %v %s", err, out)
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if len(lines) < 3 {
+		return ""
+	}
+	return strings.Join(lines[2:], "\n")
 }

@@ -176,6 +176,9 @@ func limitBody(c *gin.Context) {
 	case strings.HasPrefix(c.ContentType(), "multipart/") &&
 		(strings.HasSuffix(c.Request.URL.Path, "/evidence") || strings.HasSuffix(c.Request.URL.Path, "/actions")):
 		limit = MaxEvidenceBody // a submission carries its evidence files
+	case strings.HasPrefix(c.ContentType(), "multipart/") && strings.HasPrefix(c.Request.URL.Path, "/assessment/") &&
+		(strings.HasSuffix(c.Request.URL.Path, "/self") || strings.HasSuffix(c.Request.URL.Path, "/survey")):
+		limit = MaxEvidenceBody // a self-assessment carries its evidence files, an import its workbook
 	case strings.HasPrefix(c.ContentType(), "multipart/") && reportUploads[c.Request.URL.Path]:
 		limit = MaxReportBody // a report carries its files
 	}

@@ -60,6 +60,8 @@ func TestBrowserEveryPageKeepsThePolicy(t *testing.T) {
 		{"li.ming", "/assessment/rounds/" + round26 + "/results", "#standings", ""},
 		{"he.ping", "/assessment/rounds/" + round26 + "/units/QH001", "#grid", ""},
 		{"he.ping", "/assessment/catalog/2026", "#catalog-tree", "desktop-reviewer-assessment-catalog.png"},
+		{"unit.qh001", "/assessment/rounds/" + round26 + "/units/QH001/self", "#self-form", "desktop-unit-assessment-self.png"},
+		{"li.ming", "/assessment/rounds/" + round26 + "/units/QH001/self", "#self-progress", ""},
 		{"admin", "/admin/access-log", "main table", "desktop-admin-access-log.png"},
 		{"admin", "/admin/users", "#new-user", "desktop-admin-users.png"},
 		{"admin", "/admin/users/li.ming", "#reset-password", "desktop-admin-user.png"},

@@ -130,7 +130,7 @@ func TestEveryPageSpeaksChinese(t *testing.T) {
 		"/todo", "/notices/new?unit=QH001", "/notices/new?unit=NOPE", "/ledger?state=rectifying&returned=1", "/ledger?returned=2",
 		"/login?flash=logout",
 		"/audit-referrals?state=pending&light=green", "/audit-referrals?light=purple", "/audit-referrals?state=bogus", "/audit-referrals/new?rows=7",
-		"/assessment/rounds/1999", "/assessment/rounds/2026/units/NOPE", "/assessment/catalog/1900",
+		"/assessment/rounds/1999", "/assessment/rounds/"+round26+"/units/NOPE", "/assessment/catalog/1900",
 		"/warnings?change=resolved", "/warnings?rule=deceased&change=resolved", "/warnings?rule=bogus&unit=QH001",
 	)
 	users := []string{""}

@@ -3,6 +3,8 @@ package web_test
 import (
 	"context"
 	"html"
+	"net/http"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -162,8 +164,39 @@ func TestEveryRoleLandsOnItsQueue(t *testing.T) {
 	if n := queueCount(t, e.req("GET", "/units", "li.ming", "", nil).Raw, "待核验"); n != 2 {
 		t.Fatalf("待核验 after resubmitting: %d", n)
 	}
+	// The reviewer lands on 待评分: units assigned in open rounds with
+	// points they have not scored; the unit's 待自评 counts the points it
+	// may still assess itself.
+	if loc := e.req("GET", "/", "he.ping", "", nil).Header.Get("Location"); loc != "/todo" {
+		t.Errorf("he.ping lands on %q", loc)
+	}
+	if n := queueCount(t, e.req("GET", "/units", "he.ping", "", nil).Raw, "待评分"); n != 0 {
+		t.Errorf("待评分 without a round: %d", n)
+	}
+	assessWorld(t, e)
+	if n := queueCount(t, e.req("GET", "/assessment", "he.ping", "", nil).Raw, "待评分"); n != 1 {
+		t.Errorf("待评分 with QH001 assigned: %d", n)
+	}
+	if todo := e.req("GET", "/todo", "he.ping", "", nil); todo.Status != 200 || !strings.Contains(todo.Raw, `href="/assessment"`) {
+		t.Errorf("reviewer's /todo: %d", todo.Status)
+	}
+	if n := queueCount(t, e.req("GET", "/units", "unit.qh001", "", nil).Raw, "待自评"); n != 46 {
+		t.Errorf("待自评: %d, want 46", n)
+	}
+	if r := e.postSelf("unit.qh001", "QH001", "A1.1.1", "3", "未擅自设立机构", nil); r.Status != http.StatusSeeOther {
+		t.Fatalf("self: %d %s", r.Status, r.Raw)
+	}
+	if r := e.postForm("/assessment/rounds/"+round26+"/units/QH001/scores", "he.ping", url.Values{"save": {"A1.2.1"}, "instances_A1.2.1": {"0"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("score: %d %s", r.Status, r.Raw)
+	}
+	if n := queueCount(t, e.req("GET", "/units", "unit.qh001", "", nil).Raw, "待自评"); n != 44 {
+		t.Errorf("待自评 after one self-assessed and one scored: %d, want 44", n)
+	}
+	if n := queueCount(t, e.req("GET", "/units", "he.ping", "", nil).Raw, "待评分"); n != 1 {
+		t.Errorf("待评分 with points left: %d", n)
+	}
 	// Roles without queues keep their landing pages and have no queue bar.
-	for _, u := range []string{"admin", "zhou.qiang", "he.ping"} {
+	for _, u := range []string{"admin", "zhou.qiang"} {
 		if loc := e.req("GET", "/", u, "", nil).Header.Get("Location"); loc == "/todo" {
 			t.Errorf("%s lands on /todo", u)
 		}

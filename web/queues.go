@@ -80,6 +80,10 @@ var queueDefs = []queueDef{
 		func(t cases.Tally) int { return t.SentBack }, nil},
 	{queue{Key: "batch-awaiting", Label: "待反馈", Hint: "巡察移交的问题已全部办结：印发反馈函",
 		Path: "/batches", Query: q("status", "awaiting")}, []cases.Role{cases.RoleOffice}, nil, (*Server).awaitingBatches},
+	{queue{Key: "to-score", Label: "待评分", Hint: "三评合一评估：安排给您、还有要点未评分的单位", Path: "/assessment"},
+		[]cases.Role{cases.RoleReviewer}, nil, (*Server).toScoreCount},
+	{queue{Key: "to-self-assess", Label: "待自评", Hint: "三评合一评估：本单位尚未自评的评估要点", Path: "/assessment/self"},
+		[]cases.Role{cases.RoleUnit}, nil, (*Server).toSelfAssessCount},
 }
 
 // hasQueues reports whether u has any work queue.

@@ -265,6 +265,10 @@ var flashes = map[string]flashNote{
 	"findings-converted":    {text: "评估发现已登记为台账问题：%s"},
 	"patrol-round-saved":    {text: "已保存%s"},
 	"briefing-sent":         {text: "已将%s的巡察前通报发送给%s，并存档"},
+	"letter-issued":         {text: "已印发评估结果反馈 %s"},
+	"letter-existing":       {text: "评估结果反馈此前已印发（%s），未重复印发"},
+	"self-saved":            {text: "已保存评估要点 %s 的自评"},
+	"survey-imported":       {text: "已导入 %s 条满意度测评结果"},
 }
 
 // flashOf is the notice a page shows: the sentence of a known key, filled

@@ -22,6 +22,7 @@ var (
 	assessScorers   = []cases.Role{cases.RoleOffice, cases.RoleReviewer}
 	assessApprover  = []cases.Role{cases.RoleApprover}
 	assessResults   = []cases.Role{cases.RoleAdmin, cases.RoleOffice, cases.RoleApprover, cases.RoleReviewer}
+	selfReaders     = []cases.Role{cases.RoleAdmin, cases.RoleOffice, cases.RoleApprover, cases.RoleReviewer, cases.RoleUnit}
 )
 
 // assessActor is the user acting in one of roles.
@@ -120,6 +121,8 @@ type roundPage struct {
 	Findings   []assessment.Finding
 	Pending    int // findings not yet cases
 	Error      string
+	// Letter is each unit's latest result letter, when issued.
+	Letter map[string]*assessment.Letter
 }
 
 func (s *Server) roundPage(c *gin.Context, p *principal, id string) (roundPage, error) {
@@ -153,6 +156,14 @@ func (s *Server) roundPage(c *gin.Context, p *principal, id string) (roundPage, 
 	}
 	if page.Findings, err = s.assess.Findings(c, id); err != nil {
 		return roundPage{}, err
+	}
+	letters, err := s.assess.Letters(c, id)
+	if err != nil {
+		return roundPage{}, err
+	}
+	page.Letter = map[string]*assessment.Letter{}
+	for u, ls := range letters {
+		page.Letter[u] = &ls[len(ls)-1]
 	}
 	for _, f := range page.Findings {
 		if f.CaseNo == "" {
@@ -283,6 +294,10 @@ type gridRow struct {
 	KindNames  string
 	CanConvert bool
 	Blind      bool // the viewer is a reviewer who has not scored the point yet
+	// Self is the unit's self-assessment of the point, if any.
+	Self *assessment.SelfAssessment
+	// Survey is the imported satisfaction survey result of the point.
+	Survey *assessment.SurveyResult
 }
 
 type reviewerScore struct {
@@ -305,6 +320,12 @@ type sheetPage struct {
 	Error      string
 	RowErrors  map[string]string
 	Categories map[string]string
+	// Letters are the result letters issued to the unit, oldest first;
+	// Issuer may issue one (office or approver, round finalised).
+	Letters []assessment.Letter
+	Issuer  bool
+	// SelfDone counts the points the unit assessed itself.
+	SelfDone int
 }
 
 type kindOption struct{ Code, Name string }
@@ -327,6 +348,20 @@ func (s *Server) sheetPage(c *gin.Context, p *principal, round, unit string) (sh
 	for _, cat := range sh.State.Catalog.Categories {
 		page.Categories[cat.Code] = cat.Name
 	}
+	letters, err := s.assess.Letters(c, round)
+	if err != nil {
+		return sheetPage{}, err
+	}
+	page.Letters = letters[unit]
+	page.Issuer = p.user.HasAny(issuers) && sh.State.Finalised
+	self, err := s.assess.SelfOf(c, round, unit)
+	if err != nil {
+		return sheetPage{}, err
+	}
+	surveys, err := s.assess.Surveys(c, round, unit)
+	if err != nil {
+		return sheetPage{}, err
+	}
 	kindName := map[string]string{}
 	for _, k := range s.cat.Kinds {
 		page.Kinds = append(page.Kinds, kindOption{k.Code, k.Code + " " + k.Name})
@@ -339,6 +374,13 @@ func (s *Server) sheetPage(c *gin.Context, p *principal, round, unit string) (sh
 			kn = append(kn, kindName[k.Kind])
 		}
 		g.KindNames = strings.Join(kn, "；")
+		if x, ok := self[r.Point.Code]; ok {
+			g.Self = &x
+			page.SelfDone++
+		}
+		if x, ok := surveys[r.Point.Code]; ok {
+			g.Survey = &x
+		}
 		if sc, ok := r.Scores[p.user.ID]; ok {
 			g.Mine = &sc
 			page.Mine++
@@ -641,14 +683,25 @@ func (s *Server) handleAssessmentCatalog(c *gin.Context) {
 	if !s.assessAvailable(c) {
 		return
 	}
+	cat, kinds, ok := s.catalogAndKinds(c)
+	if !ok {
+		return
+	}
+	s.render(c, http.StatusOK, "assessment_catalog.html", cat.Title, catalogPage{Catalog: cat, Versions: assessment.CatalogVersions(), Methods: methodNames, Kinds: kinds, CatMax: cat.CategoryMax()})
+}
+
+// catalogAndKinds is the catalogue of the request's version and the
+// ledger's violation kind names by code, for the catalogue's tree and its
+// export; ok is false once the error has been answered.
+func (s *Server) catalogAndKinds(c *gin.Context) (cat *assessment.Catalog, kinds map[string]string, ok bool) {
 	cat, err := s.assess.Catalog(c.Param("version"))
 	if err != nil {
 		s.fail(c, cases.NotFound("评估指标体系 %s 不存在", c.Param("version")))
-		return
+		return nil, nil, false
 	}
-	kinds := map[string]string{}
+	kinds = map[string]string{}
 	for _, k := range s.cat.Kinds {
 		kinds[k.Code] = k.Name
 	}
-	s.render(c, http.StatusOK, "assessment_catalog.html", cat.Title, catalogPage{Catalog: cat, Versions: assessment.CatalogVersions(), Methods: methodNames, Kinds: kinds, CatMax: cat.CategoryMax()})
+	return cat, kinds, true
 }

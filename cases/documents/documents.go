@@ -25,13 +25,15 @@ const (
 	KindNotice   Kind = "notice"   // 整改通知书
 	KindFeedback Kind = "feedback" // 反馈函
 	KindClosing  Kind = "closing"  // 销号审批表
+	// KindAssessment is the result letter of the annual assessment (评估结果反馈).
+	KindAssessment Kind = "assessment"
 )
 
 // Kinds maps each kind to its Chinese name, in console order.
 var Kinds = []struct {
 	Kind  Kind
 	Label string
-}{{KindNotice, "整改通知书"}, {KindFeedback, "反馈函"}, {KindClosing, "销号审批表"}}
+}{{KindNotice, "整改通知书"}, {KindFeedback, "反馈函"}, {KindClosing, "销号审批表"}, {KindAssessment, "评估结果反馈"}}
 
 // Label is the kind's Chinese name.
 func (k Kind) Label() string {
@@ -47,7 +49,7 @@ func (k Kind) Label() string {
 type Prefixes map[Kind]string
 
 // DefaultPrefixes are used when none are configured.
-var DefaultPrefixes = Prefixes{KindNotice: "云编督", KindFeedback: "云编督函", KindClosing: "云编销"}
+var DefaultPrefixes = Prefixes{KindNotice: "云编督", KindFeedback: "云编督函", KindClosing: "云编销", KindAssessment: "云编评"}
 
 // Number formats a document number (发文字号): prefix〔year〕seq号.
 func Number(prefix string, year, seq int) string {
@@ -57,7 +59,7 @@ func Number(prefix string, year, seq int) string {
 // ID is a document's identifier and the stem of its object key.
 func ID(k Kind, year, seq int) string { return fmt.Sprintf("%s-%d-%04d", k, year, seq) }
 
-var idRE = regexp.MustCompile(`^(notice|feedback|closing)-\d{4}-\d{4,}$`)
+var idRE = regexp.MustCompile(`^(notice|feedback|closing|assessment)-\d{4}-\d{4,}$`)
 
 // ValidID reports whether id is a well-formed document id.
 func ValidID(id string) bool { return idRE.MatchString(id) }
@@ -116,8 +118,11 @@ type Document struct {
 
 // Evidence is a file a unit uploaded with its report.
 type Evidence struct {
-	ID          string      `json:"id"`
-	CaseNo      string      `json:"case_no"`
+	ID     string `json:"id"`
+	CaseNo string `json:"case_no"`
+	// Owner is what evidence not about a case belongs to, e.g. an
+	// assessment self-assessment "assessment:2026/QH001/A1.1.1".
+	Owner       string      `json:"owner,omitempty"`
 	Name        string      `json:"name"` // sanitised, for display only
 	ContentType string      `json:"content_type"`
 	Size        int64       `json:"size"`

@@ -68,9 +68,17 @@ type Service struct {
 
 // NewService returns a documents service.
 func NewService(cfg Config) *Service {
-	if cfg.Prefixes == nil {
-		cfg.Prefixes = DefaultPrefixes
+	// A kind the configuration leaves out is numbered with its default.
+	prefixes := Prefixes{}
+	for k, v := range DefaultPrefixes {
+		prefixes[k] = v
 	}
+	for k, v := range cfg.Prefixes {
+		if v != "" {
+			prefixes[k] = v
+		}
+	}
+	cfg.Prefixes = prefixes
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -919,19 +927,11 @@ func (s *Service) AddEvidence(ctx context.Context, scope cases.Scope, actor case
 	for _, e := range have {
 		total += e.Size
 	}
-	types := make([]string, len(files))
-	for i, f := range files {
-		if len(f.Data) == 0 {
-			return nil, cases.Invalid("file", "文件「%s」是空的", SanitizeName(f.Name, ""))
-		}
-		if len(f.Data) > MaxEvidenceFile {
-			return nil, cases.Invalid("file", "文件「%s」超过 %d MB", SanitizeName(f.Name, ""), MaxEvidenceFile>>20)
-		}
-		if types[i] = Sniff(f.Data); types[i] == "" {
-			return nil, cases.Invalid("file", "文件「%s」不是允许的类型（PDF、JPEG、PNG、DOCX、XLSX、OFD）", SanitizeName(f.Name, ""))
-		}
-		total += int64(len(f.Data))
+	types, size, err := checkUploads(files)
+	if err != nil {
+		return nil, err
 	}
+	total += size
 	if total > MaxEvidenceCase {
 		return nil, cases.Invalid("file", "每个问题的佐证材料合计不能超过 %d MB", MaxEvidenceCase>>20)
 	}
@@ -956,6 +956,26 @@ func (s *Service) AddEvidence(ctx context.Context, scope cases.Scope, actor case
 		out = append(out, e)
 	}
 	return out, nil
+}
+
+// checkUploads checks every file by its bytes (never its name) and size,
+// and returns their content types and total size.
+func checkUploads(files []Upload) ([]string, int64, error) {
+	types := make([]string, len(files))
+	var total int64
+	for i, f := range files {
+		if len(f.Data) == 0 {
+			return nil, 0, cases.Invalid("file", "文件「%s」是空的", SanitizeName(f.Name, ""))
+		}
+		if len(f.Data) > MaxEvidenceFile {
+			return nil, 0, cases.Invalid("file", "文件「%s」超过 %d MB", SanitizeName(f.Name, ""), MaxEvidenceFile>>20)
+		}
+		if types[i] = Sniff(f.Data); types[i] == "" {
+			return nil, 0, cases.Invalid("file", "文件「%s」不是允许的类型（PDF、JPEG、PNG、DOCX、XLSX、OFD）", SanitizeName(f.Name, ""))
+		}
+		total += int64(len(f.Data))
+	}
+	return types, total, nil
 }
 
 // EvidenceOf lists a case's evidence, in the order it was uploaded.

@@ -38,10 +38,10 @@ type config struct {
 	MinioEndpoint, MinioAccessKey, MinioSecretKey, MinioBucket string
 	MinioTLS                                                   bool
 
-	Office, Masthead, PrefixNotice, PrefixFeedback, PrefixClosing, Contact string
-	ContactName, ContactPhone, SecretPeriod                                string
-	FontTitle, FontBody, FontHeading, FontKai, FontFallback                string
-	PublicURL                                                              string
+	Office, Masthead, PrefixNotice, PrefixFeedback, PrefixClosing, PrefixAssessment, Contact string
+	ContactName, ContactPhone, SecretPeriod                                                  string
+	FontTitle, FontBody, FontHeading, FontKai, FontFallback                                  string
+	PublicURL                                                                                string
 	// ClueDecideDays is the working days the office has to decide an
 	// audit clue before its light turns yellow, then red.
 	ClueDecideDays string
@@ -100,6 +100,7 @@ func (m *Main) bind(fs *flag.FlagSet, c *config) {
 	fs.StringVar(&c.PrefixNotice, "prefix-notice", m.env("RECTIFY_PREFIX_NOTICE", documents.DefaultPrefixes[documents.KindNotice]), "通知书的发文字号前缀，如 云编督〔2026〕12号 中的“云编督” (RECTIFY_PREFIX_NOTICE)")
 	fs.StringVar(&c.PrefixFeedback, "prefix-feedback", m.env("RECTIFY_PREFIX_FEEDBACK", documents.DefaultPrefixes[documents.KindFeedback]), "反馈函的发文字号前缀 (RECTIFY_PREFIX_FEEDBACK)")
 	fs.StringVar(&c.PrefixClosing, "prefix-closing", m.env("RECTIFY_PREFIX_CLOSING", documents.DefaultPrefixes[documents.KindClosing]), "销号审批表的编号前缀 (RECTIFY_PREFIX_CLOSING)")
+	fs.StringVar(&c.PrefixAssessment, "prefix-assessment", m.env("RECTIFY_PREFIX_ASSESSMENT", documents.DefaultPrefixes[documents.KindAssessment]), "评估结果反馈的发文字号前缀 (RECTIFY_PREFIX_ASSESSMENT)")
 	fs.StringVar(&c.Contact, "contact", m.env("RECTIFY_CONTACT", ""), "单位报送整改情况的方式，印在通知书上 (RECTIFY_CONTACT)")
 	fs.StringVar(&c.ContactName, "contact-name", m.env("RECTIFY_CONTACT_NAME", ""), "印在通知书上的编办联系人 (RECTIFY_CONTACT_NAME)")
 	fs.StringVar(&c.ContactPhone, "contact-phone", m.env("RECTIFY_CONTACT_PHONE", ""), "印在通知书上的联系电话 (RECTIFY_CONTACT_PHONE)")
@@ -262,8 +263,9 @@ func (m *Main) openLedger(ctx context.Context, c config, passive bool) (*app, er
 	cases.SetRepertoire(a.fonts.Unprintable)
 	a.docs = documents.NewService(documents.Config{Cases: a.svc, Store: a.db, Blobs: a.blobs, Calendar: cal, Catalog: cat,
 		Fonts: a.fonts, Letterhead: templates.Letterhead{Office: c.Office, Masthead: c.Masthead},
-		Prefixes: documents.Prefixes{documents.KindNotice: c.PrefixNotice, documents.KindFeedback: c.PrefixFeedback, documents.KindClosing: c.PrefixClosing},
-		Contact:  c.Contact, ContactName: c.ContactName, ContactPhone: c.ContactPhone, SecretPeriod: c.SecretPeriod,
+		Prefixes: documents.Prefixes{documents.KindNotice: c.PrefixNotice, documents.KindFeedback: c.PrefixFeedback, documents.KindClosing: c.PrefixClosing,
+			documents.KindAssessment: c.PrefixAssessment},
+		Contact: c.Contact, ContactName: c.ContactName, ContactPhone: c.ContactPhone, SecretPeriod: c.SecretPeriod,
 		VerifyBase: strings.TrimSuffix(c.PublicURL, "/") + "/verify/", Refuse: c.refuseIssuing, Location: loc})
 	days, err := strconv.Atoi(c.ClueDecideDays)
 	if err != nil || days < 1 || days > 250 {

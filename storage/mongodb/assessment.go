@@ -23,10 +23,13 @@ const (
 	colAssessConsensus = "assessment_consensus"
 	colAssessFindings  = "assessment_findings"
 	colAssessEvents    = "assessment_events"
+	colAssessLetters   = "assessment_letters"
+	colAssessSelf      = "assessment_self"
+	colAssessSurvey    = "assessment_survey"
 )
 
 func init() {
-	collections = append(collections, colAssessRounds, colAssessUnits, colAssessScores, colAssessConsensus, colAssessFindings, colAssessEvents)
+	collections = append(collections, colAssessRounds, colAssessUnits, colAssessScores, colAssessConsensus, colAssessFindings, colAssessEvents, colAssessLetters, colAssessSelf, colAssessSurvey)
 }
 
 // assessDoc is one assessment record. The body is the record's JSON: the
@@ -168,4 +171,38 @@ func (s *AssessmentStore) AppendEvent(ctx context.Context, e assessment.Event) e
 // FindEvents returns a round's events by number.
 func (s *AssessmentStore) FindEvents(ctx context.Context, round string) ([]assessment.Event, error) {
 	return findAssess[assessment.Event](ctx, s, colAssessEvents, bson.M{"round": round}, bson.D{{Key: "round", Value: 1}, {Key: "seq", Value: 1}})
+}
+
+// InsertLetter records a result letter issued for (round, unit, seq);
+// ECONFLICT when that issue is recorded already (the _id is round/unit#seq).
+func (s *AssessmentStore) InsertLetter(ctx context.Context, l assessment.Letter) error {
+	return s.insert(ctx, colAssessLetters, l.Round+"/"+l.Unit+"#"+strconv.Itoa(l.Seq), l.Round, l.Seq, l)
+}
+
+// FindLetters returns a round's result letters.
+func (s *AssessmentStore) FindLetters(ctx context.Context, round string) ([]assessment.Letter, error) {
+	q, o := byRound(round)
+	return findAssess[assessment.Letter](ctx, s, colAssessLetters, q, o)
+}
+
+// PutSelf saves a unit's self-assessment by (round, unit, point).
+func (s *AssessmentStore) PutSelf(ctx context.Context, x assessment.SelfAssessment) error {
+	return s.put(ctx, colAssessSelf, x.Round+"/"+x.Unit+"/"+x.Point, x.Round, x)
+}
+
+// FindSelf returns a round's self-assessments.
+func (s *AssessmentStore) FindSelf(ctx context.Context, round string) ([]assessment.SelfAssessment, error) {
+	q, o := byRound(round)
+	return findAssess[assessment.SelfAssessment](ctx, s, colAssessSelf, q, o)
+}
+
+// PutSurvey saves a survey result by (round, unit, point).
+func (s *AssessmentStore) PutSurvey(ctx context.Context, x assessment.SurveyResult) error {
+	return s.put(ctx, colAssessSurvey, x.Round+"/"+x.Unit+"/"+x.Point, x.Round, x)
+}
+
+// FindSurveys returns a round's survey results.
+func (s *AssessmentStore) FindSurveys(ctx context.Context, round string) ([]assessment.SurveyResult, error) {
+	q, o := byRound(round)
+	return findAssess[assessment.SurveyResult](ctx, s, colAssessSurvey, q, o)
 }

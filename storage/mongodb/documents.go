@@ -224,6 +224,7 @@ func (d *DB) ObjectKeys(ctx context.Context) ([]string, error) {
 type evidenceDoc struct {
 	ID          string    `bson:"_id"`
 	CaseNo      string    `bson:"caseNo"`
+	Owner       string    `bson:"owner,omitempty"`
 	Name        string    `bson:"name"`
 	ContentType string    `bson:"contentType"`
 	Size        int64     `bson:"size"`
@@ -234,14 +235,14 @@ type evidenceDoc struct {
 }
 
 func (e evidenceDoc) evidence() documents.Evidence {
-	return documents.Evidence{ID: e.ID, CaseNo: e.CaseNo, Name: e.Name, ContentType: e.ContentType, Size: e.Size, SHA256: e.SHA256,
+	return documents.Evidence{ID: e.ID, CaseNo: e.CaseNo, Owner: e.Owner, Name: e.Name, ContentType: e.ContentType, Size: e.Size, SHA256: e.SHA256,
 		ObjectKey: e.ObjectKey, UploadedBy: cases.Actor{ID: e.UploadedBy.ID, Name: e.UploadedBy.Name, Role: cases.Role(e.UploadedBy.Role)},
 		UploadedAt: e.UploadedAt.UTC()}
 }
 
 // InsertEvidence records an uploaded file.
 func (d *DB) InsertEvidence(ctx context.Context, e documents.Evidence) error {
-	_, err := d.db.Collection(colEvidence).InsertOne(ctx, evidenceDoc{ID: e.ID, CaseNo: e.CaseNo, Name: e.Name, ContentType: e.ContentType,
+	_, err := d.db.Collection(colEvidence).InsertOne(ctx, evidenceDoc{ID: e.ID, CaseNo: e.CaseNo, Owner: e.Owner, Name: e.Name, ContentType: e.ContentType,
 		Size: e.Size, SHA256: e.SHA256, ObjectKey: e.ObjectKey, UploadedBy: actorDoc{e.UploadedBy.ID, e.UploadedBy.Name, string(e.UploadedBy.Role)},
 		UploadedAt: e.UploadedAt})
 	return translate(err, "evidence")

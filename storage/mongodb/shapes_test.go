@@ -476,6 +476,15 @@ func exerciseAssessment(t *testing.T, s *mongodb.AssessmentStore, must func(stri
 	must("AppendEvent", s.AppendEvent(ctx, assessment.Event{Round: "2026", Seq: 1}))
 	_, err = s.FindEvents(ctx, "2026")
 	must("FindEvents", err)
+	must("InsertLetter", s.InsertLetter(ctx, assessment.Letter{Round: "2026", Unit: "QH001", Seq: 1}))
+	_, err = s.FindLetters(ctx, "2026")
+	must("FindLetters", err)
+	must("PutSelf", s.PutSelf(ctx, assessment.SelfAssessment{Round: "2026", Unit: "QH001", Point: "A1.1.1"}))
+	_, err = s.FindSelf(ctx, "2026")
+	must("FindSelf", err)
+	must("PutSurvey", s.PutSurvey(ctx, assessment.SurveyResult{Round: "2026", Unit: "QH001", Point: "F1.1.1"}))
+	_, err = s.FindSurveys(ctx, "2026")
+	must("FindSurveys", err)
 }
 
 // TestOpenReplacesObsoleteIndexes opens a database made by an earlier

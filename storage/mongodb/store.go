@@ -172,6 +172,9 @@ func (d *DB) ensureIndexes(ctx context.Context) error {
 		{colAssessEvents, "round_seq", asc("round", "seq"), true},
 		// A roster snapshot's warnings are read together.
 		{colRosterWarnings, "snapshot_id", asc("snapshot", "_id"), false},
+		{colAssessLetters, "round", asc("round", "_id"), false},
+		{colAssessSelf, "round", asc("round", "_id"), false},
+		{colAssessSurvey, "round", asc("round", "_id"), false},
 	}
 	// Indexes replaced by the ones above, dropped where a database has them.
 	obsolete := map[string][]string{colAccess: {"at", "user_at", "target_at"}}
