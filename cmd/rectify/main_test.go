@@ -88,7 +88,9 @@ func start(t *testing.T, env []string, args ...string) *proc {
 			t.Fatalf("rectify %v exited: %s", args, p.stderr)
 		}
 		p.line = l
-	case <-time.After(60 * time.Second):
+	// A bound on a hung start, not a measure of speed: the demo loads
+	// every channel's records, and a loaded CI machine may take a while.
+	case <-time.After(3 * time.Minute):
 		cmd.Process.Kill()
 		t.Fatalf("rectify %v did not start: %s", args, p.stderr)
 	}
