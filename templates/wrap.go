@@ -87,9 +87,9 @@ func adjustBreak(rs []rune, ws []float64, width float64, start, end int) int {
 		e--
 	}
 	// Do not split an ASCII word or number if it can move whole.
-	if e < len(rs) && isWordRune(rs[e]) && isWordRune(rs[e-1]) {
+	if e < len(rs) && wordAt(rs, e) && wordAt(rs, e-1) {
 		w := e
-		for w > start && isWordRune(rs[w-1]) {
+		for w > start && wordAt(rs, w-1) {
 			w--
 		}
 		if w > start {
@@ -104,6 +104,15 @@ func adjustBreak(rs []rune, ws []float64, width float64, start, end int) int {
 		return end
 	}
 	return e
+}
+
+// wordAt reports whether rs[i] belongs to a Latin word or number: a word
+// rune, or a decimal point between digits (21.55 stays whole).
+func wordAt(rs []rune, i int) bool {
+	if isWordRune(rs[i]) {
+		return true
+	}
+	return rs[i] == '.' && i > 0 && i+1 < len(rs) && unicode.IsDigit(rs[i-1]) && unicode.IsDigit(rs[i+1]) && rs[i-1] < unicode.MaxASCII && rs[i+1] < unicode.MaxASCII
 }
 
 // isWordRune is a rune of a Latin word or number that should not be split;

@@ -33,6 +33,7 @@ func TestWrap(t *testing.T) {
 		{"OK_NumberKeptWhole", "甲乙丙2026年", 4, []string{"甲乙丙", "2026年"}},
 		{"OK_LongNumberSplits", "12345678901234", 4, []string{"12345678", "901234"}},
 		{"OK_LedgerNumberKeptWhole", "编号：2026-0171", 5, []string{"编号：", "2026-0171"}},
+		{"OK_DecimalKeptWhole", "分数为21.55分", 5, []string{"分数为", "21.55分"}},
 		{"OK_Newlines", "一二\n三四五六七", 4, []string{"一二", "三四五六", "七"}},
 		{"OK_Empty", "", 4, []string{""}},
 		// A run of closing marks is not set one to a line.
