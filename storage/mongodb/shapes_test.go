@@ -46,8 +46,8 @@ var wholeReads = map[string]string{
 	"find assessment_rounds":    "the list of rounds (one a year)",
 	"find roster_snapshots":     "the roster snapshots (a few a year)",
 	"find roster_warning_cases": "the warning–case links (one per case made of a warning)",
-	"find patrol_rounds":     "start-up (the patrol service indexes rounds in memory)",
-	"find patrol_briefings":  "start-up (the patrol service indexes sent briefings in memory)",
+	"find patrol_rounds":        "start-up (the patrol service indexes rounds in memory)",
+	"find patrol_briefings":     "start-up (the patrol service indexes sent briefings in memory)",
 }
 
 // TestEveryReadHasAnIndex calls every method of the store, records the shape
