@@ -26,6 +26,7 @@ TARGETS=(
 	"./cases/hotline FuzzValidate"
 	"./cases/referral/sheet FuzzRead"
 	"./cases/referral/sheet FuzzReadCells"
+	"./cases/roster FuzzXLSXRows"
 	"./cases/unitfile FuzzParse"
 	"./cases/personal FuzzMaskLeavesNoNumber"
 	"./templates FuzzRenderNotice"

@@ -25,6 +25,36 @@ import (
 // be opened; its sheet is streamed).
 const maxXLSX = 256 << 20
 
+// Bounds on what a part may unzip to and on one tag or text between tags,
+// so that a crafted archive (a zip bomb, a megabyte-long cell) is refused
+// instead of filling memory: the sheet streams, so its bound is generous.
+const (
+	maxSheetPart = 2 << 30   // the sheet's XML, unzipped
+	maxOtherPart = 128 << 20 // shared strings, workbook, relationships
+	maxToken     = 1 << 20   // one tag, or the text between two tags
+)
+
+var errTooLarge = errors.New("XLSX 文件解压后过大或含有过长的单元格，无法读取")
+
+// boundedReader reads at most n bytes of r and then fails with errTooLarge
+// (io.LimitReader would end silently and truncate the XML).
+type boundedReader struct {
+	r io.Reader
+	n int64
+}
+
+func (b *boundedReader) Read(p []byte) (int, error) {
+	if b.n <= 0 {
+		return 0, errTooLarge
+	}
+	if int64(len(p)) > b.n {
+		p = p[:b.n]
+	}
+	n, err := b.r.Read(p)
+	b.n -= int64(n)
+	return n, err
+}
+
 // xlsxRows calls row(n, cells) for every row of the workbook's first sheet,
 // n being the sheet's row number (1-based).
 func xlsxRows(r io.Reader, row func(n int, cells []string)) error {
@@ -53,7 +83,7 @@ func xlsxRows(r io.Reader, row func(n int, cells []string)) error {
 		if err != nil {
 			return err
 		}
-		sst, err = sharedStrings(bufio.NewReaderSize(rc, 64<<10))
+		sst, err = sharedStrings(bufio.NewReaderSize(&boundedReader{rc, maxOtherPart}, 64<<10))
 		rc.Close()
 		if err != nil {
 			return fmt.Errorf("共享字符串表损坏: %w", err)
@@ -68,7 +98,7 @@ func xlsxRows(r io.Reader, row func(n int, cells []string)) error {
 		return err
 	}
 	defer rc.Close()
-	return sheetRows(bufio.NewReaderSize(rc, 256<<10), sst, row)
+	return sheetRows(bufio.NewReaderSize(&boundedReader{rc, maxSheetPart}, 256<<10), sst, row)
 }
 
 // firstSheet finds the first sheet's part through the workbook and its
@@ -115,7 +145,7 @@ func decodePart(files map[string]*zip.File, name string, v any) error {
 		return err
 	}
 	defer rc.Close()
-	if err := xml.NewDecoder(rc).Decode(v); err != nil {
+	if err := xml.NewDecoder(&boundedReader{rc, maxOtherPart}).Decode(v); err != nil {
 		return fmt.Errorf("文件已损坏：%s 无法读取", name)
 	}
 	return nil
@@ -148,6 +178,9 @@ func (s *scanner) next() (bool, error) {
 func (s *scanner) readUntil(c byte, buf []byte) ([]byte, error) {
 	for {
 		chunk, err := s.r.ReadSlice(c)
+		if len(buf)+len(chunk) > maxToken {
+			return buf, errTooLarge
+		}
 		if err == bufio.ErrBufferFull {
 			buf = append(buf, chunk...)
 			continue
@@ -321,7 +354,7 @@ func sheetRows(r *bufio.Reader, sst []string, row func(n int, cells []string)) e
 			}
 			rowN++
 			if v, ok := attr(s.tag, "r"); ok {
-				if n, err := strconv.Atoi(v); err == nil {
+				if n, err := strconv.Atoi(v); err == nil && n >= 1 {
 					rowN = n
 				}
 			}
@@ -395,6 +428,9 @@ func columnIndex(ref string) int {
 	i := 0
 	for ; i < len(ref) && ref[i] >= 'A' && ref[i] <= 'Z'; i++ {
 		n = n*26 + int(ref[i]-'A'+1)
+		if n > 16384 { // beyond XFD, the last column of a sheet: not a reference
+			return -1
+		}
 	}
 	if i == 0 {
 		return -1
