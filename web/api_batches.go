@@ -5,7 +5,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"rectify/cases"
 	"rectify/cases/referral"
 )
 
@@ -19,7 +18,7 @@ func (s *Server) handleBatchRegister(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	got, replayed, err := s.ref.Register(c, p.scope, p.user.Actor(cases.RoleOffice), b)
+	got, replayed, err := s.registerBatch(c, p, b)
 	if err != nil {
 		s.writeError(c, err)
 		return

@@ -22,6 +22,19 @@ import (
 // office refers.
 var batchRegistrars = []cases.Role{cases.RoleOffice}
 
+// batchReferrers file batches: the office, and a patrol team's members
+// referring their own team's problems (referral.TeamMayRefer).
+var batchReferrers = []cases.Role{cases.RoleOffice, cases.RolePatrol}
+
+// registerBatch registers b as the office, or, for a patrol user, as their
+// team's own referral.
+func (s *Server) registerBatch(c *gin.Context, p *principal, b referral.Batch) (referral.Batch, bool, error) {
+	if p.user.Has(cases.RoleOffice) {
+		return s.ref.Register(c, p.scope, p.user.Actor(cases.RoleOffice), b)
+	}
+	return s.ref.RegisterByTeam(c, p.scope, p.user.Actor(cases.RolePatrol), p.teams, b)
+}
+
 // batchReaders see batches: the office, approvers and patrol teams.
 var batchReaders = []cases.Role{cases.RoleOffice, cases.RoleApprover, cases.RolePatrol}
 
@@ -167,7 +180,7 @@ func (s *Server) handleBatchesPage(c *gin.Context) {
 	p := who(c)
 	page, _ := strconv.Atoi(c.Query("page"))
 	page, per := pageOf(page, 20)
-	out := batchesPage{Q: c.Query("q"), Status: c.Query("status"), CanAdd: p.user.HasAny(batchRegistrars)}
+	out := batchesPage{Q: c.Query("q"), Status: c.Query("status"), CanAdd: p.user.HasAny(batchReferrers)}
 	for _, o := range batchStatuses {
 		o.Sel = o.Value == out.Status
 		out.Statuses = append(out.Statuses, o)
@@ -217,9 +230,13 @@ func (s *Server) renderBatchNew(c *gin.Context, status int, b referral.Batch, e 
 }
 
 func (s *Server) handleBatchNewPage(c *gin.Context) {
-	// A round's team page links here with its round and team filled in.
-	s.renderBatchNew(c, http.StatusOK, referral.Batch{Level: cases.LevelInternal, Received: s.svc.Today(),
-		Round: c.Query("round"), Team: c.Query("team")}, nil)
+	// A round's team page links here with its round and team filled in; a
+	// patrol user on one team gets theirs without asking.
+	b := referral.Batch{Level: cases.LevelInternal, Received: s.svc.Today(), Round: c.Query("round"), Team: c.Query("team")}
+	if p := who(c); b.Round == "" && b.Team == "" && !p.user.Has(cases.RoleOffice) && len(p.teams) == 1 {
+		b.Round, b.Team = p.teams[0].Round, p.teams[0].Team
+	}
+	s.renderBatchNew(c, http.StatusOK, b, nil)
 }
 
 // handleBatchNew registers a batch from the form's letter fields and the
@@ -258,7 +275,7 @@ func (s *Server) handleBatchNew(c *gin.Context) {
 		s.renderBatchNew(c, http.StatusBadRequest, b, e)
 		return
 	}
-	got, replayed, err := s.ref.Register(c, p.scope, p.user.Actor(cases.RoleOffice), b)
+	got, replayed, err := s.registerBatch(c, p, b)
 	if err != nil {
 		e, ok := cases.AsError(sheet.Locate(err, rows))
 		if !ok || e.Code == cases.EINTERNAL {

@@ -149,7 +149,9 @@ type teamView struct {
 	Options     []memberOption
 	Sent        []patrol.Sent
 	BatchLink   string
-	Error       *cases.Error
+	// CanRefer: the viewer may file a batch for this team.
+	CanRefer bool
+	Error    *cases.Error
 }
 
 type patrolRoundPage struct {
@@ -217,6 +219,8 @@ func (s *Server) patrolRoundPage(c *gin.Context, p *principal, r patrol.Round, f
 		if r.ID != "" && t.ID != "" {
 			v.Sent = s.patrol.SentTo(r.ID, t.ID)
 			v.BatchLink = "/batches/new?" + url.Values{"round": {r.Name}, "team": {t.Name}}.Encode()
+			// The office registers for the team; a member refers its own.
+			v.CanRefer = p.user.Has(cases.RoleOffice) || p.user.Has(cases.RolePatrol) && slices.Contains(t.Members, p.user.ID)
 		}
 		page.Teams = append(page.Teams, v)
 	}

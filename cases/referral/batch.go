@@ -187,6 +187,27 @@ type Viewer struct {
 // batch names them.
 type TeamRef struct{ Round, Team string }
 
+// TeamMayRefer says whether a patrol user who is a member of teams may
+// refer batch b: it must name one of those teams and that team's round.
+func TeamMayRefer(teams []TeamRef, b Batch) error {
+	var fe cases.FieldErrors
+	if b.Round == "" {
+		fe.Add(cases.Invalid("round", "请填写巡察轮次"))
+	}
+	if b.Team == "" {
+		fe.Add(cases.Invalid("team", "请填写巡察组"))
+	}
+	if err := fe.Err(); err != nil {
+		return err
+	}
+	for _, t := range teams {
+		if t.Round == b.Round && t.Team == b.Team {
+			return nil
+		}
+	}
+	return cases.Invalid("team", "您不是「%s」%s的成员，只能移交本组发现的问题", b.Round, b.Team)
+}
+
 // Visible decides who sees a batch. The office, approvers and other wide
 // readers see a batch when any of its units lies in their scope. A patrol
 // user sees the batches of the teams they are a member of and only those:

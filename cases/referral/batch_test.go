@@ -141,3 +141,40 @@ func TestVisible(t *testing.T) {
 		})
 	}
 }
+
+func TestTeamMayRefer(t *testing.T) {
+	teams := []referral.TeamRef{{Round: "五轮", Team: "一组"}, {Round: "六轮", Team: "二组"}}
+	for _, tc := range []struct {
+		round, team, field string
+	}{
+		{"五轮", "一组", ""},
+		{"六轮", "二组", ""},
+		{"五轮", "二组", "team"}, // a team of another round
+		{"", "一组", "round"},
+		{"五轮", "", "team"},
+	} {
+		err := referral.TeamMayRefer(teams, referral.Batch{Round: tc.round, Team: tc.team})
+		if tc.field == "" && err != nil || tc.field != "" && !hasField(err, tc.field) {
+			t.Errorf("%s/%s: %v, want field %q", tc.round, tc.team, err, tc.field)
+		}
+	}
+	if err := referral.TeamMayRefer(nil, referral.Batch{Round: "五轮", Team: "一组"}); err == nil {
+		t.Error("no teams: allowed")
+	}
+}
+
+func hasField(err error, field string) bool {
+	e, ok := cases.AsError(err)
+	if !ok {
+		return false
+	}
+	if e.Field == field {
+		return true
+	}
+	for _, f := range e.Fields {
+		if f.Field == field {
+			return true
+		}
+	}
+	return false
+}

@@ -108,6 +108,25 @@ func (s *Service) Register(ctx context.Context, scope cases.Scope, actor cases.A
 	if actor.Role != cases.RoleOffice {
 		return Batch{}, false, cases.Refused("role", "巡察移交问题须由监督检查处室登记")
 	}
+	return s.register(ctx, scope, actor, in)
+}
+
+// RegisterByTeam registers a batch a patrol team refers itself, during or
+// after its patrol: the actor acts as a patrol user, the batch must name a
+// round and team the actor is a member of (TeamMayRefer), and each item's
+// unit must lie in scope — a patrol user's scope is their teams' units.
+// Otherwise as Register.
+func (s *Service) RegisterByTeam(ctx context.Context, scope cases.Scope, actor cases.Actor, teams []TeamRef, in Batch) (Batch, bool, error) {
+	if actor.Role != cases.RolePatrol {
+		return Batch{}, false, cases.Refused("role", "只有巡察组成员可以移交本组发现的问题")
+	}
+	if err := TeamMayRefer(teams, Normalize(in)); err != nil {
+		return Batch{}, false, err
+	}
+	return s.register(ctx, scope, actor, in)
+}
+
+func (s *Service) register(ctx context.Context, scope cases.Scope, actor cases.Actor, in Batch) (b Batch, replayed bool, err error) {
 	b, err = s.Check(scope, in)
 	if err != nil {
 		return Batch{}, false, err
