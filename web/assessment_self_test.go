@@ -63,7 +63,8 @@ func TestAssessmentSelf(t *testing.T) {
 		{"ErrEverythingMissing", "unit.qh001", "QH001", "A1.1.1", "", "", nil, 400, "请填写要点 A1.1.1 的自评说明"},
 		{"ErrFileType", "unit.qh001", "QH001", "A1.1.1", "3", "未擅自设立机构", map[string][]byte{"a.exe": []byte("MZ\x90")}, 400, "不是允许的类型"},
 		{"ErrPointMissing", "unit.qh001", "QH001", "Z9.9.9", "3", "x", nil, 404, ""},
-		{"ErrOtherUnit", "unit.qh002", "QH001", "A1.1.1", "3", "x", nil, 403, ""},
+		// Another unit's sheet is not found (assessment.RoundState.Admits).
+		{"ErrOtherUnit", "unit.qh002", "QH001", "A1.1.1", "3", "x", nil, 404, ""},
 		{"ErrReviewer", "he.ping", "QH001", "A1.1.1", "3", "x", nil, 403, ""},
 		{"OK", "unit.qh001", "QH001", "A1.1.1", "3", "未擅自设立机构，机构名称规格与“三定”规定一致", map[string][]byte{"三定规定.pdf": pdf}, 303, ""},
 	}

@@ -45,6 +45,7 @@ func TestReportAttachmentsBecomeEvidence(t *testing.T) {
 	}
 	v := url.Values{"action": {"register"}, "unit_code": {"QH001"}, "violation_kind": {"D01"}, "title": {"张某某吃空饷"},
 		"facts": {"反映该局张某某长期不上班、工资照发。"}, "level": {"internal"}, web.CSRFField: {csrfOf(e, "sun.li")}}
+	withVersion(e, r.ID, v)
 	if res := e.req("POST", "/hotline/reports/"+r.ID+"/actions", "sun.li", "application/x-www-form-urlencoded", strings.NewReader(v.Encode())); res.Status != http.StatusSeeOther {
 		t.Fatalf("register: %d %.400s", res.Status, res.Raw)
 	}

@@ -102,7 +102,7 @@ func (s *Service) AssessmentLetter(ctx context.Context, scope cases.Scope, actor
 
 // assessOwnerRE is the owner of self-assessment evidence: round, unit and
 // point, each plain (they also name the object key's folders).
-var assessOwnerRE = regexp.MustCompile(`^assessment:([0-9]{4})/([A-Za-z0-9_-]{1,40})/([A-Za-z0-9.]{1,20})$`)
+var assessOwnerRE = regexp.MustCompile(`^assessment:([0-9]{4}(?:-[0-9a-f]{10})?)/([A-Za-z0-9_-]{1,40})/([A-Za-z0-9.]{1,20})$`)
 
 // AddOwnedEvidence stores evidence files that belong to something other
 // than a case — a unit's self-assessment of an assessment point, owner
