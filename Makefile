@@ -1,8 +1,16 @@
 # Rectify 督改通. `make test` is the whole suite; `make run` starts the demo.
-.PHONY: test run build bench clean
+.PHONY: test fuzz run build bench clean
 
 test:
 	bash scripts/test.sh
+
+# Exploratory fuzzing of every decoder a user can reach, each target for a
+# bounded time (make fuzz FUZZTIME=5m for a longer hunt). Not part of `make
+# test`, which only replays the committed corpora: a finding lands as a
+# corpus file under testdata/fuzz/ together with its fix.
+FUZZTIME ?= 10s
+fuzz:
+	bash scripts/fuzz.sh $(FUZZTIME)
 
 run:
 	go run ./cmd/rectify serve --demo

@@ -286,6 +286,19 @@ func SetRepertoire(unprintable func(string) []rune) {
 	printable.Store(&unprintable)
 }
 
+// FirstBadRune returns the first character of s that no text of the ledger
+// may hold (see badRune), for readers of files (spreadsheets, CSV) that put
+// the refusal on a row and column instead of a field. Line breaks and tabs
+// are allowed only when oneLine is false.
+func FirstBadRune(s string, oneLine bool) (rune, bool) {
+	for _, r := range s {
+		if badRune(r, oneLine) {
+			return r, true
+		}
+	}
+	return 0, false
+}
+
 // badRune reports a character no text of the ledger may hold: control
 // characters (NUL, ESC…; line breaks and tabs only in multi-line text),
 // the replacement character U+FFFD (what a JSON decoder puts in place of

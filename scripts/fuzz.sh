@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fuzz every decoder the public or a user can reach, each for a bounded
-# time (make test runs this with the defaults: about two minutes).
-# Usage: scripts/fuzz.sh [TIME], e.g. scripts/fuzz.sh 5m for a longer hunt.
+# time: `make fuzz` (10 s a target), or scripts/fuzz.sh 5m for a longer hunt.
+# make test does not run this: exploring is chance, and the test command
+# must pass or fail the same way every time.
 #
 # Plain `go test` already replays each target's committed corpus
 # (testdata/fuzz/<Target>/) as regression tests. When fuzzing finds a

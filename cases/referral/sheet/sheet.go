@@ -206,6 +206,14 @@ func Read(r io.Reader) (items []referral.Item, rows []int, err error) {
 		if len(items) == MaxRows {
 			return nil, nil, cases.Invalid("file", "一批最多 %d 个问题，文件中更多", MaxRows)
 		}
+		// A control character cannot be stored in the file's XML: what was
+		// typed reaches here as U+FFFD or as the raw character, and either
+		// is refused on its cell, as typed text is, never silently kept.
+		for i, c := range columns {
+			if r, bad := cases.FirstBadRune(get(i), c.Field != "facts"); bad {
+				fe.Add(cases.Invalid(cellField(n, c), "第%d行%s列（%s）含有不允许的字符 U+%04X：请删去控制字符或乱码后重新上传", n, c.Letter, c.Header, r))
+			}
+		}
 		items = append(items, referral.Item{UnitCode: codeOf(get(0)), Kind: codeOf(get(1)), Title: get(2), Facts: get(3)})
 		rows = append(rows, n)
 	}
