@@ -23,6 +23,14 @@ say "gofmt"
 unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './data/*'))
 [ -z "$unformatted" ] || die "gofmt would change: $unformatted"
 
+say "no large files in git"
+# Test binaries, dumps and profiles do not belong in the repository; the
+# embedded fonts (templates/fonts/) are the one allowed exception.
+big=$(git ls-files -z 2>/dev/null | while IFS= read -r -d '' f; do
+	[ -f "$f" ] && [ "$(stat -c %s "$f")" -gt 2097152 ] && case "$f" in templates/fonts/*) ;; *) echo "$f" ;; esac
+done || true)
+[ -z "$big" ] || die "tracked files over 2 MB (not fonts): $big — git rm --cached them"
+
 say "go vet"
 go vet ./...
 
