@@ -109,6 +109,7 @@ type flowLine struct {
 	blank   bool
 	figure  []byte // a PNG spanning span grid lines
 	span    int
+	closing bool // the closing phrase (特此函告。), kept with the signature
 }
 
 // RenderOfficial lays out d as a PDF on A4 portrait.
@@ -132,13 +133,19 @@ func layoutOfficial(w *doc, d Official) {
 	if d.Addressee != "" {
 		flow = append(flow, paragraph(w, d.Addressee+"：", RoleBody, 0)...)
 	}
-	for _, b := range d.Body {
+	for i, b := range d.Body {
 		if len(b.Figure) > 0 {
 			flow = append(flow, flowLine{figure: b.Figure, span: max(b.FigureLines, 1)})
 			continue
 		}
 		role := [...]Role{RoleBody, RoleHeading, RoleKai}[min(max(b.Level, 0), 2)]
-		flow = append(flow, paragraph(w, b.Text, role, 2)...)
+		ls := paragraph(w, b.Text, role, 2)
+		if i == len(d.Body)-1 && isClosing(b.Text) {
+			for j := range ls {
+				ls[j].closing = true
+			}
+		}
+		flow = append(flow, ls...)
 	}
 	if len(d.Attachments) > 0 {
 		flow = append(flow, flowLine{blank: true})
@@ -165,7 +172,8 @@ func layoutOfficial(w *doc, d Official) {
 	foot := footerRows(d)
 	footH := float64(len(foot)) * footRowH
 	// Place the flow on the grid; move the last two body lines along with
-	// the signature, and with the 版记, rather than leave either alone.
+	// the closing phrase and the signature, and with the 版记, rather than
+	// leave either alone.
 	pos := placeFlow(flow, first, len(sign), footH, nil)
 	if pos.signAlone || pos.footAlone {
 		pos = placeFlow(flow, first, len(sign), footH, map[int]bool{lastTextLines(flow): true})
@@ -361,8 +369,9 @@ const footRowH = lineH * 0.7
 // placeFlow puts the flow on the grid from line first of page 1, starting a
 // new page before any index in breakAt, then the signature (sign grid lines)
 // after it and the 版记 (footH mm) at the bottom of the last page. It
-// reports a signature that landed on a page with no body text, and a 版记
-// that did not fit below the signature.
+// reports a signature that landed on a later page with fewer than two lines
+// of body text besides the closing phrase (特此函告 and the signature alone
+// on the last page), and a 版记 that did not fit below the signature.
 func placeFlow(flow []flowLine, first, sign int, footH float64, breakAt map[int]bool) placed {
 	p := placed{lines: make([]struct{ page, line int }, len(flow))}
 	page, line := 1, first
@@ -383,6 +392,15 @@ func placeFlow(flow []flowLine, first, sign int, footH float64, breakAt map[int]
 		p.signAlone = true
 	}
 	p.signPage, p.signLine = page, line
+	if page > 1 {
+		company := 0
+		for i, l := range flow {
+			if at := p.lines[i]; at.page == page && at.line >= 0 && !l.blank && !l.closing {
+				company++
+			}
+		}
+		p.signAlone = p.signAlone || company < 2
+	}
 	end := gridY(line + sign)
 	if end+footH > areaBottom+0.01 {
 		p.footAlone = true
@@ -390,12 +408,13 @@ func placeFlow(flow []flowLine, first, sign int, footH float64, breakAt map[int]
 	return p
 }
 
-// lastTextLines is the index of the flow line two text lines before its end,
-// where a page break keeps the signature and 版记 company.
+// lastTextLines is the index of the flow line two text lines before its end
+// (before the closing phrase), where a page break keeps the closing, the
+// signature and the 版记 company.
 func lastTextLines(flow []flowLine) int {
 	n := 0
 	for i := len(flow) - 1; i >= 0; i-- {
-		if !flow[i].blank {
+		if !flow[i].blank && !flow[i].closing {
 			n++
 			if n == 2 {
 				return i
@@ -403,6 +422,14 @@ func lastTextLines(flow []flowLine) int {
 		}
 	}
 	return 0
+}
+
+// isClosing reports a closing phrase (结束语: 特此函告。特此通知。特此反馈。)
+// that ends a body: it goes to a page only with the signature and the last
+// lines of the paragraph before it.
+func isClosing(text string) bool {
+	t := strings.TrimSpace(text)
+	return strings.HasPrefix(t, "特此") && len([]rune(t)) <= 8
 }
 
 // signLine is one line of the signature block at x, or a blank line.
