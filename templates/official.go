@@ -184,6 +184,9 @@ func layoutOfficial(w *doc, d Official) {
 			w.addPage()
 		}
 		w.setPage(p.page)
+		if l.span > 0 {
+			l.span = p.span // a figure may be shrunk to fit its page
+		}
 		drawLine(w, l, gridY(p.line))
 	}
 	for w.pages() < pos.signPage {
@@ -355,9 +358,14 @@ func drawLine(w *doc, l flowLine, y float64) {
 	}
 }
 
+// spot is where one flow line went: its page and grid line (-1 when a
+// blank line was dropped at a page's top) and, for a figure, the grid lines
+// it spans there.
+type spot struct{ page, line, span int }
+
 // placed is where each flow line, the signature and the 版记 went.
 type placed struct {
-	lines              []struct{ page, line int }
+	lines              []spot
 	signPage, signLine int
 	signAlone          bool
 	footAlone          bool
@@ -373,19 +381,41 @@ const footRowH = lineH * 0.7
 // of body text besides the closing phrase (特此函告 and the signature alone
 // on the last page), and a 版记 that did not fit below the signature.
 func placeFlow(flow []flowLine, first, sign int, footH float64, breakAt map[int]bool) placed {
-	p := placed{lines: make([]struct{ page, line int }, len(flow))}
+	p := placed{lines: make([]spot, len(flow))}
 	page, line := 1, first
-	for i, l := range flow {
-		if line >= linesPerPage || (breakAt[i] && line > 0) || (l.span > 0 && line+l.span > linesPerPage && line > 0) {
+	for i := 0; i < len(flow); i++ {
+		l := flow[i]
+		if line >= linesPerPage || (breakAt[i] && line > 0) {
 			page, line = page+1, 0
 		}
 		if l.blank && line == 0 && page > 1 {
 			// A blank line does not open a page.
-			p.lines[i] = struct{ page, line int }{page, -1}
+			p.lines[i] = spot{page, -1, 0}
 			continue
 		}
-		p.lines[i] = struct{ page, line int }{page, line}
-		line += max(l.span, 1)
+		span := max(l.span, 1)
+		if l.span > 0 && line+l.span > linesPerPage && line > 0 {
+			// A figure that does not fit what is left of the page: shrunk
+			// a little to fit it, else the text after it fills the page
+			// and the figure opens the next one, rather than leave a
+			// third of the page empty.
+			left := linesPerPage - line
+			if left*5 >= l.span*4 {
+				span = left
+			} else {
+				n := floatable(flow, i, left, breakAt)
+				for j := i + 1; j <= i+n; j++ {
+					p.lines[j] = spot{page, line, 0}
+					line++
+				}
+				p.lines[i] = spot{page + 1, 0, l.span}
+				page, line = page+1, l.span
+				i += n
+				continue
+			}
+		}
+		p.lines[i] = spot{page, line, span}
+		line += span
 	}
 	if line+sign > linesPerPage {
 		page, line = page+1, 0
@@ -406,6 +436,24 @@ func placeFlow(flow []flowLine, first, sign int, footH float64, breakAt map[int]
 		p.footAlone = true
 	}
 	return p
+}
+
+// floatable is how many lines after the figure at flow[i] may move up
+// into the left lines before it: text lines, not another figure, the
+// closing phrase or a forced break, and not ending on a heading that would
+// then stand apart from its text below the figure.
+func floatable(flow []flowLine, i, left int, breakAt map[int]bool) int {
+	n := 0
+	for j := i + 1; j < len(flow) && n < left; j++ {
+		if l := flow[j]; l.span > 0 || l.closing || breakAt[j] {
+			break
+		}
+		n++
+	}
+	for n > 0 && (flow[i+n].role == RoleHeading || flow[i+n].role == RoleKai || flow[i+n].blank) {
+		n--
+	}
+	return n
 }
 
 // lastTextLines is the index of the flow line two text lines before its end
