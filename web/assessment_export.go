@@ -51,6 +51,10 @@ func (s *Server) unitResult(c *gin.Context, round, unit string) (templates.Asses
 			r.Problems = append(r.Problems, templates.AssessmentProblem{Point: f.Point, PointName: row.Point.Name, Title: f.Title, CaseNo: f.CaseNo})
 		}
 	}
+	for _, l := range sh.LedgerLosses() {
+		r.Deductions = append(r.Deductions, templates.AssessmentDeduction{CaseNo: l.CaseNo, Title: l.Title, Category: l.Category,
+			Point: l.Point, PointName: l.PointName, Deduct: l.Deduct})
+	}
 	return r, sh, nil
 }
 
