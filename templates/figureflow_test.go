@@ -6,8 +6,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+
+	"rectify/templates/pdftest"
 )
 
 // TestFigureDoesNotLeavePageEmpty: when the result letter's chart does not
@@ -60,6 +63,44 @@ func TestFigureDoesNotLeavePageEmpty(t *testing.T) {
 	}
 	if moved == 0 {
 		t.Error("no letter moved its chart to page 2: the test does not reach the case")
+	}
+}
+
+// TestFigureNotAloneOnAPage: a letter with no problems has only a heading,
+// a line and the closing after its chart; moving them up before the chart
+// would leave the chart alone on a page (and the closing's company rule
+// then pushed the text to a third page). Every page holds text.
+func TestFigureNotAloneOnAPage(t *testing.T) {
+	chart, err := CategoryChart{Title: "各类指标得分率", Categories: sampleCategories()}.PNG()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pageNo := regexp.MustCompile(`^—\s*\d+\s*—$`)
+	for extra := 0; extra < 7; extra++ {
+		r := sampleResult(chart)
+		r.Problems = nil
+		d := r.Official()
+		var pre []Block
+		for k := 0; k < extra; k++ {
+			pre = append(pre, Block{Text: fmt.Sprintf("补充说明第%d项。", k+1)})
+		}
+		d.Body = append(pre, d.Body...)
+		var buf bytes.Buffer
+		if err := RenderOfficial(&buf, d, EmbeddedFonts(), fixed0); err != nil {
+			t.Fatal(err)
+		}
+		pages := strings.Split(strings.TrimRight(pdftest.Raw(t, buf.Bytes(), true), "\f\n"), "\f")
+		for n, page := range pages {
+			text := 0
+			for _, l := range strings.Split(page, "\n") {
+				if l = strings.TrimSpace(l); l != "" && !pageNo.MatchString(l) {
+					text++
+				}
+			}
+			if text == 0 {
+				t.Errorf("%d lines down: page %d of %d holds no text", extra, n+1, len(pages))
+			}
+		}
 	}
 }
 

@@ -426,7 +426,7 @@ func placeFlow(flow []flowLine, first, sign int, footH float64, breakAt map[int]
 		company := 0
 		for i, l := range flow {
 			if at := p.lines[i]; at.page == page && at.line >= 0 && !l.blank && !l.closing {
-				company++
+				company += max(at.span, 1) // a figure is company enough
 			}
 		}
 		p.signAlone = p.signAlone || company < 2
@@ -441,7 +441,8 @@ func placeFlow(flow []flowLine, first, sign int, footH float64, breakAt map[int]
 // floatable is how many lines after the figure at flow[i] may move up
 // into the left lines before it: text lines, not another figure, the
 // closing phrase or a forced break, and not ending on a heading that would
-// then stand apart from its text below the figure.
+// then stand apart from its text below the figure; none when no text
+// would be left to follow the figure.
 func floatable(flow []flowLine, i, left int, breakAt map[int]bool) int {
 	n := 0
 	for j := i + 1; j < len(flow) && n < left; j++ {
@@ -453,7 +454,18 @@ func floatable(flow []flowLine, i, left int, breakAt map[int]bool) int {
 	for n > 0 && (flow[i+n].role == RoleHeading || flow[i+n].role == RoleKai || flow[i+n].blank) {
 		n--
 	}
-	return n
+	// Text must remain to follow the figure: moving all of it up would
+	// leave the figure alone with the closing phrase and the signature,
+	// parted from the text it illustrates.
+	for j := i + n + 1; j < len(flow); j++ {
+		if l := flow[j]; !l.blank {
+			if l.closing || l.span > 0 {
+				return 0
+			}
+			return n
+		}
+	}
+	return 0
 }
 
 // lastTextLines is the index of the flow line two text lines before its end
