@@ -80,3 +80,50 @@ func ProposedDeduction(ps []Proposal, point string) float64 {
 	}
 	return Round2(sum)
 }
+
+// LedgerLoss is a ledger case that cost the unit marks on a point.
+type LedgerLoss struct {
+	Proposal
+	PointName string
+	Category  string // the first-level category's name (规定执行)
+}
+
+// LedgerLosses are the ledger cases that cost the unit marks, for the
+// result letter's problem list: those whose proposal deducts, on a point
+// scored by every reviewer that lost marks, where the reviewers took a
+// ledger deduction (one of them entered a Mark.Ledger above 0; had they
+// all overridden it to nothing, the cases cost nothing). Pending clues
+// deduct nothing and are left out. In point, then case number, order.
+func (sh Sheet) LedgerLosses() []LedgerLoss {
+	names := map[string]string{}
+	if sh.State.Catalog != nil {
+		for _, c := range sh.State.Catalog.Categories {
+			names[c.Code] = c.Name
+		}
+	}
+	var out []LedgerLoss
+	for _, row := range sh.Rows {
+		if !row.Lost() {
+			continue
+		}
+		taken := false
+		for _, sc := range row.Scores {
+			taken = taken || sc.Mark.Ledger > 0
+		}
+		if !taken {
+			continue
+		}
+		for _, pr := range row.Proposals {
+			if pr.Deduct > 0 && !pr.Pending {
+				out = append(out, LedgerLoss{Proposal: pr, PointName: row.Point.Name, Category: names[row.Point.Category]})
+			}
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Point != out[j].Point {
+			return out[i].Point < out[j].Point
+		}
+		return out[i].CaseNo < out[j].CaseNo
+	})
+	return out
+}

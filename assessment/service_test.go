@@ -188,6 +188,10 @@ func TestRoundLifecycle(t *testing.T) {
 	if !b.NeedsConsensus() || b.Mean != 1.95 {
 		t.Fatalf("B1.1.1: mean %g diverges %v, want 1.95 needing consensus", b.Mean, b.Diverges)
 	}
+	// The ledger case cost marks on A2.1.1: the result letter lists it.
+	if ls := sh.LedgerLosses(); len(ls) != 1 || ls[0].CaseNo != c.No || ls[0].Deduct != 1.5 || ls[0].Category != "规定执行" || ls[0].Title != c.Title {
+		t.Errorf("ledger losses %+v, want %s costing 1.5 under 规定执行", ls, c.No)
+	}
 
 	t.Run("ErrFinaliseRole", func(t *testing.T) {
 		_, err := e.svc.Finalise(ctx, office, r.ID)

@@ -12,6 +12,13 @@ type AssessmentProblem struct {
 	Point, PointName, Title, CaseNo string
 }
 
+// AssessmentDeduction is a ledger case that cost the unit marks on a
+// point (a 规定执行 point deducting for cases of the unit's ledger).
+type AssessmentDeduction struct {
+	CaseNo, Title, Category, Point, PointName string
+	Deduct                                    float64
+}
+
 // AssessmentCategory is one first-level category's sub-score.
 type AssessmentCategory struct {
 	Name       string
@@ -31,6 +38,9 @@ type AssessmentResult struct {
 	Change     string // against last year, empty when not assessed then
 	Categories []AssessmentCategory
 	Problems   []AssessmentProblem
+	// Deductions are the ledger cases that cost marks, listed in the
+	// problem list after the problems the assessment found.
+	Deductions []AssessmentDeduction
 	// Chart is the categories' bar chart as PNG (CategoryChart.PNG),
 	// placed below the sub-scores; none when empty.
 	Chart      []byte
@@ -73,7 +83,7 @@ func (r AssessmentResult) Official() Official {
 		d.Body = append(d.Body, Block{Figure: r.Chart, FigureLines: 7})
 	}
 	d.Body = append(d.Body, Block{Text: "二、问题清单", Level: 1})
-	if len(r.Problems) == 0 {
+	if len(r.Problems) == 0 && len(r.Deductions) == 0 {
 		d.Body = append(d.Body, Block{Text: "评估中未发现需要整改的问题。"})
 	}
 	for i, p := range r.Problems {
@@ -83,7 +93,13 @@ func (r AssessmentResult) Official() Official {
 		}
 		d.Body = append(d.Body, Block{Text: t + "）"})
 	}
-	if len(r.Problems) > 0 {
+	// Then the ledger's cases that cost marks, each with what it cost.
+	for i, c := range r.Deductions {
+		t := fmt.Sprintf("（%s）%s（台账编号：%s；%s 评估要点 %s %s，扣 %s 分）", numeralCN(len(r.Problems)+i+1), c.Title, c.CaseNo,
+			c.Category, c.Point, c.PointName, mark(c.Deduct))
+		d.Body = append(d.Body, Block{Text: t})
+	}
+	if len(r.Problems) > 0 || len(r.Deductions) > 0 {
 		d.Body = append(d.Body, Block{Text: "三、整改要求", Level: 1},
 			Block{Text: "请你单位对照问题清单，按照“挂号建账、对号结账、销号下账”的要求逐项整改，并通过督改通系统按台账编号报送整改情况和佐证材料。"})
 	}

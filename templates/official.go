@@ -109,6 +109,7 @@ type flowLine struct {
 	blank   bool
 	figure  []byte // a PNG spanning span grid lines
 	span    int
+	closing bool // the closing phrase (特此函告。), kept with the signature
 }
 
 // RenderOfficial lays out d as a PDF on A4 portrait.
@@ -132,13 +133,19 @@ func layoutOfficial(w *doc, d Official) {
 	if d.Addressee != "" {
 		flow = append(flow, paragraph(w, d.Addressee+"：", RoleBody, 0)...)
 	}
-	for _, b := range d.Body {
+	for i, b := range d.Body {
 		if len(b.Figure) > 0 {
 			flow = append(flow, flowLine{figure: b.Figure, span: max(b.FigureLines, 1)})
 			continue
 		}
 		role := [...]Role{RoleBody, RoleHeading, RoleKai}[min(max(b.Level, 0), 2)]
-		flow = append(flow, paragraph(w, b.Text, role, 2)...)
+		ls := paragraph(w, b.Text, role, 2)
+		if i == len(d.Body)-1 && isClosing(b.Text) {
+			for j := range ls {
+				ls[j].closing = true
+			}
+		}
+		flow = append(flow, ls...)
 	}
 	if len(d.Attachments) > 0 {
 		flow = append(flow, flowLine{blank: true})
@@ -165,7 +172,8 @@ func layoutOfficial(w *doc, d Official) {
 	foot := footerRows(d)
 	footH := float64(len(foot)) * footRowH
 	// Place the flow on the grid; move the last two body lines along with
-	// the signature, and with the 版记, rather than leave either alone.
+	// the closing phrase and the signature, and with the 版记, rather than
+	// leave either alone.
 	pos := placeFlow(flow, first, len(sign), footH, nil)
 	if pos.signAlone || pos.footAlone {
 		pos = placeFlow(flow, first, len(sign), footH, map[int]bool{lastTextLines(flow): true})
@@ -176,6 +184,9 @@ func layoutOfficial(w *doc, d Official) {
 			w.addPage()
 		}
 		w.setPage(p.page)
+		if l.span > 0 {
+			l.span = p.span // a figure may be shrunk to fit its page
+		}
 		drawLine(w, l, gridY(p.line))
 	}
 	for w.pages() < pos.signPage {
@@ -347,9 +358,14 @@ func drawLine(w *doc, l flowLine, y float64) {
 	}
 }
 
+// spot is where one flow line went: its page and grid line (-1 when a
+// blank line was dropped at a page's top) and, for a figure, the grid lines
+// it spans there.
+type spot struct{ page, line, span int }
+
 // placed is where each flow line, the signature and the 版记 went.
 type placed struct {
-	lines              []struct{ page, line int }
+	lines              []spot
 	signPage, signLine int
 	signAlone          bool
 	footAlone          bool
@@ -361,28 +377,60 @@ const footRowH = lineH * 0.7
 // placeFlow puts the flow on the grid from line first of page 1, starting a
 // new page before any index in breakAt, then the signature (sign grid lines)
 // after it and the 版记 (footH mm) at the bottom of the last page. It
-// reports a signature that landed on a page with no body text, and a 版记
-// that did not fit below the signature.
+// reports a signature that landed on a later page with fewer than two lines
+// of body text besides the closing phrase (特此函告 and the signature alone
+// on the last page), and a 版记 that did not fit below the signature.
 func placeFlow(flow []flowLine, first, sign int, footH float64, breakAt map[int]bool) placed {
-	p := placed{lines: make([]struct{ page, line int }, len(flow))}
+	p := placed{lines: make([]spot, len(flow))}
 	page, line := 1, first
-	for i, l := range flow {
-		if line >= linesPerPage || (breakAt[i] && line > 0) || (l.span > 0 && line+l.span > linesPerPage && line > 0) {
+	for i := 0; i < len(flow); i++ {
+		l := flow[i]
+		if line >= linesPerPage || (breakAt[i] && line > 0) {
 			page, line = page+1, 0
 		}
 		if l.blank && line == 0 && page > 1 {
 			// A blank line does not open a page.
-			p.lines[i] = struct{ page, line int }{page, -1}
+			p.lines[i] = spot{page, -1, 0}
 			continue
 		}
-		p.lines[i] = struct{ page, line int }{page, line}
-		line += max(l.span, 1)
+		span := max(l.span, 1)
+		if l.span > 0 && line+l.span > linesPerPage && line > 0 {
+			// A figure that does not fit what is left of the page: shrunk
+			// a little to fit it, else the text after it fills the page
+			// and the figure opens the next one, rather than leave a
+			// third of the page empty.
+			left := linesPerPage - line
+			if left*5 >= l.span*4 {
+				span = left
+			} else {
+				n := floatable(flow, i, left, breakAt)
+				for j := i + 1; j <= i+n; j++ {
+					p.lines[j] = spot{page, line, 0}
+					line++
+				}
+				p.lines[i] = spot{page + 1, 0, l.span}
+				page, line = page+1, l.span
+				i += n
+				continue
+			}
+		}
+		p.lines[i] = spot{page, line, span}
+		line += span
 	}
 	if line+sign > linesPerPage {
 		page, line = page+1, 0
 		p.signAlone = true
 	}
 	p.signPage, p.signLine = page, line
+	if page > 1 {
+		company := 0
+		for i, l := range flow {
+			if at := p.lines[i]; at.page == page && at.line >= 0 && !l.blank && !l.closing {
+				company += max(at.span, 1) // a figure is company enough
+			}
+		}
+		p.signAlone = p.signAlone || company < 2
+	}
 	end := gridY(line + sign)
 	if end+footH > areaBottom+0.01 {
 		p.footAlone = true
@@ -390,12 +438,43 @@ func placeFlow(flow []flowLine, first, sign int, footH float64, breakAt map[int]
 	return p
 }
 
-// lastTextLines is the index of the flow line two text lines before its end,
-// where a page break keeps the signature and 版记 company.
+// floatable is how many lines after the figure at flow[i] may move up
+// into the left lines before it: text lines, not another figure, the
+// closing phrase or a forced break, and not ending on a heading that would
+// then stand apart from its text below the figure; none when no text
+// would be left to follow the figure.
+func floatable(flow []flowLine, i, left int, breakAt map[int]bool) int {
+	n := 0
+	for j := i + 1; j < len(flow) && n < left; j++ {
+		if l := flow[j]; l.span > 0 || l.closing || breakAt[j] {
+			break
+		}
+		n++
+	}
+	for n > 0 && (flow[i+n].role == RoleHeading || flow[i+n].role == RoleKai || flow[i+n].blank) {
+		n--
+	}
+	// Text must remain to follow the figure: moving all of it up would
+	// leave the figure alone with the closing phrase and the signature,
+	// parted from the text it illustrates.
+	for j := i + n + 1; j < len(flow); j++ {
+		if l := flow[j]; !l.blank {
+			if l.closing || l.span > 0 {
+				return 0
+			}
+			return n
+		}
+	}
+	return 0
+}
+
+// lastTextLines is the index of the flow line two text lines before its end
+// (before the closing phrase), where a page break keeps the closing, the
+// signature and the 版记 company.
 func lastTextLines(flow []flowLine) int {
 	n := 0
 	for i := len(flow) - 1; i >= 0; i-- {
-		if !flow[i].blank {
+		if !flow[i].blank && !flow[i].closing {
 			n++
 			if n == 2 {
 				return i
@@ -403,6 +482,14 @@ func lastTextLines(flow []flowLine) int {
 		}
 	}
 	return 0
+}
+
+// isClosing reports a closing phrase (结束语: 特此函告。特此通知。特此反馈。)
+// that ends a body: it goes to a page only with the signature and the last
+// lines of the paragraph before it.
+func isClosing(text string) bool {
+	t := strings.TrimSpace(text)
+	return strings.HasPrefix(t, "特此") && len([]rune(t)) <= 8
 }
 
 // signLine is one line of the signature block at x, or a blank line.

@@ -15,7 +15,8 @@ const (
 // Wrap breaks text into lines no wider than width, as measured by measure,
 // rune by rune. Explicit newlines are kept. No character is ever dropped:
 // joining the lines gives back the text without its newlines. A run of
-// ASCII letters and digits is kept whole when it fits on a line.
+// ASCII letters and digits, and a number with its decimal point and its
+// unit or percent sign, is kept whole when it fits on a line.
 func Wrap(text string, width float64, measure func(string) float64) []string {
 	var out []string
 	for _, para := range strings.Split(text, "\n") {
@@ -59,8 +60,10 @@ func wrapLine(rs []rune, width float64, measure func(string) float64, hang bool)
 			end++
 		}
 		switch {
-		case end < len(rs) && hang && strings.ContainsRune(hangs, rs[end]) &&
+		case end < len(rs) && hang && strings.ContainsRune(hangs, rs[end]) && !joined(rs, end) &&
 			(end+1 == len(rs) || !strings.ContainsRune(noStart, rs[end+1])):
+			// (A decimal point is not a mark to hang: 22.4 would end
+			// the line as "22." with "4" below it.)
 			end++ // the mark hangs past the edge
 		case end < len(rs):
 			end = adjustBreak(rs, ws, width, start, end)
@@ -86,10 +89,11 @@ func adjustBreak(rs []rune, ws []float64, width float64, start, end int) int {
 	for e-1 > start && strings.ContainsRune(noEnd, rs[e-1]) {
 		e--
 	}
-	// Do not split an ASCII word or number if it can move whole.
-	if e < len(rs) && wordAt(rs, e) && wordAt(rs, e-1) {
+	// Do not split an ASCII word or a number with its unit if it can
+	// move whole.
+	if joined(rs, e) {
 		w := e
-		for w > start && wordAt(rs, w-1) {
+		for w > start && joined(rs, w) {
 			w--
 		}
 		if w > start {
@@ -105,6 +109,32 @@ func adjustBreak(rs []rune, ws []float64, width float64, start, end int) int {
 	}
 	return e
 }
+
+// units are the marks and measure words that stay with the number before
+// them, directly or after one space as the result letter writes scores
+// (22.4%, 22.4 分, 第 2 名, 3名, 2026年).
+const units = "%％‰分名个项人件条次元倍年月日天"
+
+// joined reports whether a break before rs[i] would split one unbreakable
+// token: a Latin word, or a number — its digits, its decimal point and its
+// unit or percent sign.
+func joined(rs []rune, i int) bool {
+	if i <= 0 || i >= len(rs) {
+		return false
+	}
+	switch {
+	case wordAt(rs, i) && wordAt(rs, i-1):
+		return true
+	case strings.ContainsRune(units, rs[i]):
+		return isDigit(rs[i-1]) || rs[i-1] == ' ' && i >= 2 && isDigit(rs[i-2])
+	case rs[i] == ' ':
+		return isDigit(rs[i-1]) && i+1 < len(rs) && strings.ContainsRune(units, rs[i+1])
+	}
+	return false
+}
+
+// isDigit is an ASCII digit.
+func isDigit(r rune) bool { return r >= '0' && r <= '9' }
 
 // wordAt reports whether rs[i] belongs to a Latin word or number: a word
 // rune, or a decimal point between digits (21.55 stays whole).

@@ -52,6 +52,41 @@ func TestWrap(t *testing.T) {
 	}
 }
 
+// TestWrapKeepsNumbersWhole: a number with its decimal point and digits,
+// and its unit or percent sign, is one token, on body text (which lets a
+// closing mark hang past the edge) as on any other: 22.4 was set as
+// "22." / "4" because the decimal point hung as a full stop would.
+func TestWrapKeepsNumbersWhole(t *testing.T) {
+	tests := []struct {
+		name  string
+		text  string
+		width float64
+		want  []string
+	}{
+		{"OK_DecimalPointDoesNotHang", "分数为22.4分", 4, []string{"分数为", "22.4分"}},
+		{"OK_SpacedScore", "总分为 22.4 分", 4.5, []string{"总分为 ", "22.4 分"}},
+		{"OK_UnitAfterSpaceStays", "总分为 22.4 分", 5.5, []string{"总分为 ", "22.4 分"}},
+		{"OK_Percent", "得分率为85.5%", 5, []string{"得分率为", "85.5%"}},
+		{"OK_FullWidthPercent", "得分率为85.5％", 5.5, []string{"得分率为", "85.5％"}},
+		{"OK_UnitAfterInteger", "超编人员共3名", 6, []string{"超编人员共", "3名"}},
+		{"OK_RankWithSpaces", "在同类中排第 2 名", 7, []string{"在同类中排第 ", "2 名"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for name, wrap := range map[string]func(string, float64, func(string) float64) []string{"Wrap": Wrap, "WrapHanging": WrapHanging} {
+				got := wrap(tt.text, tt.width, fixed)
+				if strings.Join(got, "|") != strings.Join(tt.want, "|") {
+					t.Errorf("%s: got %q, want %q", name, got, tt.want)
+				}
+			}
+		})
+	}
+	// A full stop after a number still hangs.
+	if got := WrapHanging("扣分为12。其余", 4, fixed); strings.Join(got, "|") != "扣分为12。|其余" {
+		t.Errorf("full stop after a number: got %q", got)
+	}
+}
+
 // FuzzWrapKeepsEveryCharacter checks the property gofpdf's MultiCell lacks.
 func FuzzWrapKeepsEveryCharacter(f *testing.F) {
 	f.Add("经巡察发现，该局将3名事业编制人员长期安排在机关科室从事行政管理工作。", 5.0)

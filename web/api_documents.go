@@ -18,16 +18,6 @@ import (
 // MaxEvidenceBody bounds one evidence upload request.
 const MaxEvidenceBody = 100 << 20
 
-// writePDF answers with a PDF, inline (to view) or as an attachment.
-func writePDF(c *gin.Context, name string, pdf []byte, inline bool) {
-	disp := contentDisposition(name)
-	if inline {
-		disp = "inline" + disp[len("attachment"):]
-	}
-	c.Header("Content-Disposition", disp)
-	c.Data(http.StatusOK, "application/pdf", pdf)
-}
-
 func (s *Server) handleNoticeAPI(c *gin.Context) {
 	p := who(c)
 	var body struct {
@@ -53,7 +43,7 @@ func (s *Server) handleNoticeAPI(c *gin.Context) {
 	}
 	preview := c.Query("preview") == "true"
 	out, pdf, err := s.docs.Notice(c, p.scope, actingAs(p, cases.ActionOrderRectification), req, preview)
-	s.answerIssued(c, out, pdf, preview, err, "整改通知书预览.pdf")
+	s.answerIssued(c, out, pdf, preview, err, documents.KindNotice)
 }
 
 func (s *Server) handleFeedbackAPI(c *gin.Context) {
@@ -65,21 +55,22 @@ func (s *Server) handleFeedbackAPI(c *gin.Context) {
 	}
 	preview := c.Query("preview") == "true"
 	out, pdf, err := s.docs.Feedback(c, p.scope, actingAs(p, cases.ActionRecordDocument), req, preview)
-	s.answerIssued(c, out, pdf, preview, err, "反馈函预览.pdf")
+	s.answerIssued(c, out, pdf, preview, err, documents.KindFeedback)
 }
 
 func (s *Server) handleClosingFormAPI(c *gin.Context) {
 	p := who(c)
 	out, pdf, err := s.docs.Closing(c, p.scope, actingAs(p, cases.ActionRecordDocument), c.Param("no"))
-	s.answerIssued(c, out, pdf, false, err, "")
+	s.answerIssued(c, out, pdf, false, err, documents.KindClosing)
 }
 
-func (s *Server) answerIssued(c *gin.Context, out documents.Issued, pdf []byte, preview bool, err error, name string) {
+func (s *Server) answerIssued(c *gin.Context, out documents.Issued, pdf []byte, preview bool, err error, kind documents.Kind) {
 	switch {
 	case err != nil:
 		s.writeError(c, err)
 	case preview:
-		writePDF(c, name, pdf, true)
+		ascii, name := previewNames(kind)
+		writePDF(c, ascii, name, pdf, true)
 	case out.Existing:
 		// Asked again for what was issued already: the same document, not
 		// a new one (the closing form is issued once per closing, and so on).
@@ -123,7 +114,8 @@ func (s *Server) handleDocumentPDF(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	writePDF(c, d.Number+".pdf", b, c.Query("download") == "")
+	ascii, name := documentNames(d)
+	writePDF(c, ascii, name, b, c.Query("download") == "")
 }
 
 func (s *Server) handleCaseDocuments(c *gin.Context) {

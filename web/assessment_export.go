@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -51,6 +50,10 @@ func (s *Server) unitResult(c *gin.Context, round, unit string) (templates.Asses
 			r.Problems = append(r.Problems, templates.AssessmentProblem{Point: f.Point, PointName: row.Point.Name, Title: f.Title, CaseNo: f.CaseNo})
 		}
 	}
+	for _, l := range sh.LedgerLosses() {
+		r.Deductions = append(r.Deductions, templates.AssessmentDeduction{CaseNo: l.CaseNo, Title: l.Title, Category: l.Category,
+			Point: l.Point, PointName: l.PointName, Deduct: l.Deduct})
+	}
 	return r, sh, nil
 }
 
@@ -82,9 +85,8 @@ func (s *Server) handleAssessmentLetter(c *gin.Context) {
 		s.fail(c, fmt.Errorf("render result letter %s/%s: %w", round, unit, err))
 		return
 	}
-	name := fmt.Sprintf("%d年度三评合一评估结果反馈-%s.pdf", r.Year, sh.Unit.UnitName)
-	c.Header("Content-Disposition", "inline; filename*=UTF-8''"+url.PathEscape(name))
-	c.Data(http.StatusOK, "application/pdf", buf.Bytes())
+	writePDF(c, fmt.Sprintf("result-%d-%s-preview.pdf", r.Year, unit),
+		fmt.Sprintf("%d年度三评合一评估结果反馈-%s（预览）.pdf", r.Year, sh.Unit.UnitName), buf.Bytes(), true)
 }
 
 // chartCSP is the policy of a chart's SVG: go-chart styles its elements
@@ -170,7 +172,7 @@ func (s *Server) handleAssessmentSummary(c *gin.Context) {
 		return
 	}
 	name := page.State.Round.Title + "结果汇总.xlsx"
-	c.Header("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
+	c.Header("Content-Disposition", disposition(false, fmt.Sprintf("assessment-%d-summary.xlsx", page.State.Round.Year), name))
 	c.Data(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.Bytes())
 }
 
@@ -224,6 +226,6 @@ func (s *Server) handleAssessmentCatalogExport(c *gin.Context) {
 		s.fail(c, fmt.Errorf("write catalogue: %w", err))
 		return
 	}
-	c.Header("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(cat.Title+".xlsx"))
+	c.Header("Content-Disposition", contentDisposition(cat.Title+".xlsx"))
 	c.Data(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.Bytes())
 }

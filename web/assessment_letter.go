@@ -43,6 +43,11 @@ func (s *Server) handleAssessmentLetterIssue(c *gin.Context) {
 			nos = append(nos, f.CaseNo)
 		}
 	}
+	// The ledger cases that cost marks are listed too: the letter is
+	// recorded on them and takes their classification.
+	for _, d := range r.Deductions {
+		nos = append(nos, d.CaseNo)
+	}
 	actor := assessActor(p, issuers)
 	iss, _, err := s.docs.AssessmentLetter(c, p.scope, actor, documents.AssessmentLetterRequest{
 		Round: round, UnitCode: unit, Result: r, Cases: nos, Reissue: c.PostForm("reissue") == "1",

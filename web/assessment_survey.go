@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -71,7 +70,7 @@ func (s *Server) handleAssessmentSurveyTemplate(c *gin.Context) {
 		s.fail(c, fmt.Errorf("write survey template: %w", err))
 		return
 	}
-	c.Header("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(st.Round.Title+"满意度测评结果.xlsx"))
+	c.Header("Content-Disposition", contentDisposition(st.Round.Title+"满意度测评结果.xlsx"))
 	c.Data(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.Bytes())
 }
 

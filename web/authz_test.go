@@ -376,7 +376,7 @@ func TestLedgerExport(t *testing.T) {
 	if r.Status != 200 || len(lines) != 4 || !strings.HasPrefix(lines[0], "序号,台账编号,登记日期,问题来源") {
 		t.Fatalf("csv: %d %q", r.Status, r.Raw)
 	}
-	if cd := r.Header.Get("Content-Disposition"); !strings.Contains(cd, "filename*=UTF-8''") {
+	if cd := r.Header.Get("Content-Disposition"); !strings.Contains(strings.ToLower(cd), "filename*=utf-8''") {
 		t.Fatalf("disposition %q", cd)
 	}
 	r = e.req("GET", "/ledger/export?format=xlsx&unit=QH002", "li.ming", "", nil)

@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"fmt"
-	"net/http"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -83,8 +82,7 @@ func (s *Server) printLedger(c *gin.Context, p *principal, rows []ledgerRow, des
 		s.fail(c, fmt.Errorf("render ledger: %w", err))
 		return
 	}
-	c.Header("Content-Disposition", "inline"+contentDisposition(name + ".pdf")[len("attachment"):])
-	c.Data(http.StatusOK, "application/pdf", buf.Bytes())
+	writePDF(c, name+".pdf", name+".pdf", buf.Bytes(), true)
 }
 
 // latestProgress is each row's latest step as p may see it, dated:

@@ -360,7 +360,7 @@ func (s *Server) handleAuditLetter(c *gin.Context) {
 		return
 	}
 	if preview {
-		writePDF(c, "审计移送反馈函预览.pdf", pdf, true)
+		writePDF(c, "feedback-preview.pdf", "审计移送反馈函预览.pdf", pdf, true)
 		return
 	}
 	key := "feedback-issued"

@@ -319,7 +319,7 @@ func (s *Server) handleBatchTemplate(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	c.Header("Content-Disposition", `attachment; filename="referral-template.xlsx"; filename*=UTF-8''`+url.PathEscape("巡察移交问题清单模板.xlsx"))
+	c.Header("Content-Disposition", disposition(false, "referral-template.xlsx", "巡察移交问题清单模板.xlsx"))
 	c.Data(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.Bytes())
 }
 

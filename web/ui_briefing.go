@@ -376,7 +376,8 @@ func (s *Server) handleBriefingPDF(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	writePDF(c, b.Unit.Name+"巡察前通报.pdf", pdf, c.Query("download") == "")
+	ascii, name := briefingNames(b.Unit.Code, b.Unit.Name, time.Now())
+	writePDF(c, ascii, name, pdf, c.Query("download") == "")
 }
 
 // handleBriefingSend sends the briefing to a team: rendered now, stored
@@ -519,5 +520,6 @@ func (s *Server) handleSentBriefing(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	writePDF(c, sent.UnitName+"巡察前通报.pdf", pdf, c.Query("download") == "")
+	ascii, name := briefingNames(sent.Unit, sent.UnitName, sent.SentAt)
+	writePDF(c, ascii, name, pdf, c.Query("download") == "")
 }

@@ -99,7 +99,8 @@ func (s *Server) handleNoticePreviewPage(c *gin.Context) {
 		s.actionFailed(c, cases.ActionOrderRectification, err)
 		return
 	}
-	writePDF(c, "整改通知书预览.pdf", pdf, true)
+	ascii, name := previewNames(documents.KindNotice)
+	writePDF(c, ascii, name, pdf, true)
 }
 
 // submitWithEvidence stores the uploaded files, then records the
@@ -253,7 +254,8 @@ func (s *Server) handleFeedbackIssue(c *gin.Context) {
 	preview := c.PostForm("preview") != ""
 	out, pdf, err := s.docs.Feedback(c, p.scope, actingAs(p, cases.ActionRecordDocument), req, preview)
 	if err == nil && preview {
-		writePDF(c, "反馈函预览.pdf", pdf, true)
+		ascii, name := previewNames(documents.KindFeedback)
+		writePDF(c, ascii, name, pdf, true)
 		return
 	}
 	if err == nil {

@@ -263,7 +263,7 @@ func (s *Server) handleLedgerExport(c *gin.Context) {
 
 // contentDisposition names a download, with a UTF-8 file name (RFC 6266).
 func contentDisposition(name string) string {
-	return `attachment; filename="` + asciiName(name) + `"; filename*=UTF-8''` + url.PathEscape(name)
+	return disposition(false, name, name)
 }
 
 // asciiName is the plain file name for clients that do not read

@@ -116,7 +116,8 @@ func (s *Server) handleNoticeNew(c *gin.Context) {
 		out, pdf, err = s.docs.Notice(c, p.scope, actingAs(p, cases.ActionOrderRectification), req, preview)
 	}
 	if err == nil && preview {
-		writePDF(c, "整改通知书预览.pdf", pdf, true)
+		ascii, name := previewNames(documents.KindNotice)
+		writePDF(c, ascii, name, pdf, true)
 		return
 	}
 	if err == nil {

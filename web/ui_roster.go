@@ -133,7 +133,7 @@ func (s *Server) handleRosterImportPage(c *gin.Context) {
 }
 
 func (s *Server) handleRosterTemplate(c *gin.Context) {
-	c.Header("Content-Disposition", `attachment; filename="roster-template.xlsx"; filename*=UTF-8''`+url.PathEscape("花名册模板.xlsx"))
+	c.Header("Content-Disposition", disposition(false, "roster-template.xlsx", "花名册模板.xlsx"))
 	c.Status(http.StatusOK)
 	c.Header("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 	_ = roster.WriteXLSX(c.Writer, nil)
