@@ -253,17 +253,17 @@ func header(w *doc, d Official) int {
 		y = rulesBottom + bodyEm*7/8
 		w.textAt(marginLeft, areaW, y+ascent*bodyEm, d.Number, "R")
 		below = y + bodyEm
-		for i, s := range marks(d) {
-			w.font([]Role{RoleBody, RoleHeading}[min(i, 1)], bodyPt)
-			w.textAt(marginLeft, areaW, y+float64(i)*lineH+ascent*bodyEm, s, "L")
+		for i, m := range marks(d) {
+			w.font(m.role, bodyPt)
+			w.textAt(marginLeft, areaW, y+float64(i)*lineH+ascent*bodyEm, m.text, "L")
 			below = max(below, y+float64(i)*lineH+bodyEm)
 		}
 	} else {
 		w.color(0, 0, 0)
 		// 份号 on the first line of the type area, 密级和保密期限 on the second.
-		for i, s := range marks(d) {
-			w.font([]Role{RoleBody, RoleHeading}[min(i, 1)], bodyPt)
-			w.textAt(marginLeft, areaW, baseline(gridY(i), lineH, bodyPt), s, "L")
+		for i, m := range marks(d) {
+			w.font(m.role, bodyPt)
+			w.textAt(marginLeft, areaW, baseline(gridY(i), lineH, bodyPt), m.text, "L")
 		}
 		w.font(RoleBody, bodyPt)
 		// 发文字号 two lines below the masthead, centred; the red separator
@@ -282,17 +282,37 @@ func header(w *doc, d Official) int {
 	return int(math.Ceil((below+2*lineH-marginTop)/lineH - 0.3))
 }
 
-// marks are 份号 and 密级和保密期限, those that are set, in order.
-func marks(d Official) []string {
-	var out []string
+// topMark is one of the marks at the top left and the face it is set in.
+type topMark struct {
+	text string
+	role Role
+}
+
+// marks are 份号 and 密级和保密期限, those that are set, in order: 份号 in
+// 3号 Arabic numerals of the body face (§7.2.1), the classification in 3号
+// 黑体 (§7.2.2) whether or not a copy number stands above it.
+func marks(d Official) []topMark {
+	var out []topMark
 	if d.CopyNo != "" {
-		out = append(out, d.CopyNo)
+		out = append(out, topMark{d.CopyNo, RoleBody})
 	}
 	if d.Classification != "" {
-		out = append(out, d.Classification)
+		out = append(out, topMark{d.Classification, RoleHeading})
 	}
 	return out
 }
+
+// SecretMark is the 密级和保密期限 of a secret document: 秘密★period (e.g.
+// 秘密★10年), or 秘密 alone when no period is set.
+func SecretMark(period string) string {
+	if period == "" {
+		return "秘密"
+	}
+	return "秘密★" + period
+}
+
+// CopyNo is the 份号 of copy k (from 1) of a document: six digits (§7.2.1).
+func CopyNo(k int) string { return fmt.Sprintf("%06d", k) }
 
 // paragraph breaks text into body lines of the grid: each paragraph of it
 // (a line break in the text starts one) indented by indent characters,
