@@ -251,7 +251,8 @@ func header(w *doc, d Official) int {
 		// 份号、密级 at the left and 发文字号 at the right, their tops 7/8 of
 		// a 三号 character below the double line.
 		y = rulesBottom + bodyEm*7/8
-		w.textAt(marginLeft, areaW, y+ascent*bodyEm, d.Number, "R")
+		// Its ink, not its advance box, on the type area's right edge.
+		w.inkAt(marginLeft+areaW, y+ascent*bodyEm, d.Number, "R", 0)
 		below = y + bodyEm
 		for i, m := range marks(d) {
 			w.font(m.role, bodyPt)
