@@ -340,11 +340,7 @@ func (s *Service) existing(ctx context.Context, scope cases.Scope, d Document, c
 func (s *Service) marks(cs []cases.Case) (classification, copyNo string) {
 	for _, c := range cs {
 		if c.Level == cases.LevelSecret {
-			classification = "秘密"
-			if s.cfg.SecretPeriod != "" {
-				classification += "★" + s.cfg.SecretPeriod
-			}
-			return classification, "000001"
+			return templates.SecretMark(s.cfg.SecretPeriod), templates.CopyNo(1)
 		}
 	}
 	return "", ""
