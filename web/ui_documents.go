@@ -24,6 +24,13 @@ func noticeFromForm(c *gin.Context, k cases.Case) (documents.NoticeRequest, erro
 		}
 		req.WorkingDays = n
 	}
+	if v := strings.TrimSpace(c.PostForm("copies")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return req, cases.Invalid("copies", "份数须为整数")
+		}
+		req.Copies = n
+	}
 	for _, cc := range strings.Split(c.PostForm("copies_to"), "，") {
 		req.CopiesTo = append(req.CopiesTo, strings.Split(cc, ",")...)
 	}
@@ -31,7 +38,7 @@ func noticeFromForm(c *gin.Context, k cases.Case) (documents.NoticeRequest, erro
 }
 
 // formFields are the text fields of an action form, kept to refill it.
-var formFields = []string{"reason", "requirements", "working_days", "deadline", "report", "evidence", "note", "reference", "assignee", "comment", "copies_to"}
+var formFields = []string{"reason", "requirements", "working_days", "deadline", "report", "evidence", "note", "reference", "assignee", "comment", "copies_to", "copies"}
 
 func posted(c *gin.Context) map[string]string {
 	m := map[string]string{}
