@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"net/url"
 	"regexp"
 	"strings"
@@ -57,5 +58,31 @@ func TestSecretNoticeCopies(t *testing.T) {
 	}
 	if r := e.req("GET", "/documents/"+m[1]+"?copy=x", "li.ming", "", nil); r.Status != 400 {
 		t.Errorf("copy x: %d, want 400", r.Status)
+	}
+}
+
+// TestSecretLetterCopies: the feedback letter form takes the number of
+// copies; a secret letter is issued in that many, each downloadable with
+// its 份号; a number that is not one is refused with the form shown again.
+func TestSecretLetterCopies(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	no := e.register("QH001", cases.LevelSecret)
+	ref := "云巡办移〔2026〕12号" // casetest registrations carry this reference
+	form := url.Values{"ref": {ref}, "addressee": {"中共云州市委巡察工作领导小组办公室"}, "case": {no}, "copies": {"两份"}}
+	if r := e.postForm("/feedback/new", "li.ming", form); r.Status != 400 || !strings.Contains(r.Raw, "份数须为整数") || !strings.Contains(r.Raw, `value="两份"`) {
+		t.Errorf("copies 两份: %d, want the form again with the message and what was typed", r.Status)
+	}
+	form.Set("copies", "2")
+	if r := e.postForm("/feedback/new", "li.ming", form); r.Status != 303 {
+		t.Fatalf("issue feedback: %d %s", r.Status, r.Raw)
+	}
+	ds, err := e.Docs.Documents(ctx, cases.GlobalScope, no)
+	if err != nil || len(ds) != 1 || ds[0].Copies != 2 {
+		t.Fatalf("documents: %+v %v", ds, err)
+	}
+	pdf := e.req("GET", "/documents/"+ds[0].ID+"?copy=2", "li.ming", "", nil)
+	if text := pdftest.Text(t, []byte(pdf.Raw)); pdf.Status != 200 || !strings.Contains(text, "000002") || strings.Contains(text, "000001") {
+		t.Errorf("letter copy 2: %d %.40s", pdf.Status, text)
 	}
 }
