@@ -46,7 +46,7 @@ type Official struct {
 	VerifyURL   string
 	Preview     bool // not issued: marked as a preview throughout
 	// Secret documents (秘密) carry the classification and period
-	// (密级和保密期限, e.g. "秘密★1年") and a copy number (份号) at the top left.
+	// (密级和保密期限, e.g. "秘密★10年") and a copy number (份号) at the top left.
 	Classification string
 	CopyNo         string
 	// Sealed reserves the seal area (加盖印章) beside the signature; without
