@@ -34,7 +34,7 @@ type Briefing struct {
 	Round      string
 	UnitName   string
 	UnitCode   string
-	// Classification is the 密级 mark, e.g. 内部 or 秘密★1年.
+	// Classification is the 密级 mark, e.g. 内部 or 秘密★10年.
 	Classification string
 	Figures        []BriefingFigure
 	SnapshotDate   string
@@ -49,12 +49,16 @@ type Briefing struct {
 	Focus          []BriefingFocus
 	Date           time.Time
 	Preview        bool
+
+	// CopyNo is the 份号 of this copy, which a secret briefing carries.
+	CopyNo string
 }
 
 // Official lays the briefing out in the letter format (信函格式).
 func (b Briefing) Official() Official {
 	d := Official{Letterhead: b.Letterhead, Letter: true, Addressee: b.Team, Date: b.Date, PrintedOn: b.Date, Preview: b.Preview,
 		Classification: b.Classification,
+		CopyNo:         b.CopyNo,
 		Title:          "关于" + b.UnitName + "机构编制有关情况的通报",
 		TitleParts:     append(append([]string{"关于"}, UnitWords(b.UnitName)...), "机构编制", "有关情况的通报")}
 	intro := "根据巡察工作安排，现将被巡察单位" + b.UnitName + "（单位代码 " + b.UnitCode + "）机构编制有关情况和发现的问题线索通报如下，请在巡察中重点关注。"

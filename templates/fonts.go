@@ -15,14 +15,17 @@ import (
 
 // The embedded typefaces, one per role of GB/T 9704-2012, all under open
 // licences (see fonts/LICENSE-*.txt and scripts/fonts.sh for their sources):
-// a heavy Song for masthead and title (小标宋), a Song for the body in place
-// of FangSong (no open FangSong with full simplified coverage is published
-// on a registry we can reach; see docs/ARCHITECTURE.md), a Hei for
-// first-level headings, a Kai for second-level headings, and HanaMin B as
-// the fallback for CJK Extensions B–F.
+// a heavy Song for masthead and title (小标宋), FandolFang for the body
+// (仿宋, all 6,763 hanzi of GB 2312; converted from Debian's CFF OpenType
+// to TrueType by scripts/fonts/otf2ttf.py, as gopdf embeds glyf outlines
+// only), a Hei for first-level headings, a Kai for second-level headings,
+// and as fallbacks Noto Serif SC (the rest of the URO and Extension A: rare
+// characters in names, 堃, 喆, 镕) and HanaMin B for Extensions B–F.
 var (
 	//go:embed fonts/NotoSerifSC-Bold.ttf
 	notoSerifBold []byte
+	//go:embed fonts/FandolFang-Regular.ttf
+	fandolFang []byte
 	//go:embed fonts/NotoSerifSC-Regular.ttf
 	notoSerifRegular []byte
 	//go:embed fonts/NotoSansSC-Medium.ttf
@@ -194,18 +197,18 @@ type fontSet struct {
 }
 
 // embedded is the built-in set. Its fallbacks are Noto Serif SC, which has
-// all of Extension A (the Kai face lacks most of it), then HanaMin B for
-// Extensions B–F.
+// the whole URO and Extension A (FandolFang has GB 2312 and a little more,
+// the Kai face lacks most of Extension A), then HanaMin B for Extensions
+// B–F.
 var embedded = sync.OnceValue(func() *fontSet {
-	body := newFace("RCTFYB", "NotoSerifSC-Regular", notoSerifRegular)
 	return &fontSet{
 		roles: [numRoles]*face{
 			newFace("RCTFYA", "NotoSerifSC-Bold", notoSerifBold),
-			body,
+			newFace("RCTFYB", "FandolFang-Regular", fandolFang),
 			newFace("RCTFYC", "NotoSansSC-Medium", notoSansMedium),
 			newFace("RCTFYD", "LXGWWenKai-Regular", wenkaiRegular),
 		},
-		fallback: []*face{body, newFace("RCTFYE", "HanaMinB", hanaMinB)},
+		fallback: []*face{newFace("RCTFYF", "NotoSerifSC-Regular", notoSerifRegular), newFace("RCTFYE", "HanaMinB", hanaMinB)},
 	}
 })
 

@@ -10,7 +10,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
+
+	"rectify/templates/pdftest"
 )
 
 // The geometry test renders each kind of document, rasterises it with
@@ -323,6 +326,11 @@ func checkOfficial(t *testing.T, d Official, grid bool) {
 		if l.right-l.left < areaW-2 {
 			continue
 		}
+		// A paragraph's last line (the next one starts indented) is not
+		// justified, however nearly it fills the line.
+		if i+1 < len(lines) && lines[i+1].left > marginLeft+pitch {
+			continue
+		}
 		near(t, fmt.Sprintf("page 2 line %d right edge (justified)", i+1), l.right, marginLeft+areaW)
 		checked++
 		if !grid {
@@ -528,5 +536,66 @@ func checkLedger(t *testing.T) {
 	all, _ := p.inkBox(0, float64(p.h), p.black)
 	if all.bottom > 210-5 {
 		t.Errorf("ink down to %.1f mm, into the bottom margin", all.bottom)
+	}
+}
+
+// sixOrgans are copies-to addressees that take more than one line of 四号.
+var sixOrgans = []string{"中共云州市委巡察工作领导小组办公室", "云州市人力资源和社会保障局", "云州市财政局",
+	"云州市审计局", "中共云州市纪律检查委员会", "中共清河县委机构编制委员会办公室"}
+
+// TestCopiesToWraps: a 抄送 longer than a line wraps inside the 版记 (GB/T
+// 9704-2012 §7.4.2): no ink past one character from the type area's right
+// edge (184 mm less one 四号 character), continuation lines aligned under
+// the first organ's name, every organ printed, on a notice and a letter.
+func TestCopiesToWraps(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		d    Official
+	}{
+		{"notice", func() Official { n := sampleNotice(); n.CopiesTo = sixOrgans; return n.Official() }()},
+		{"letter", func() Official { f := sampleFeedback(); f.CopiesTo = sixOrgans; return f.Official() }()},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := RenderOfficial(&buf, tc.d, EmbeddedFonts(), fixed0); err != nil {
+				t.Fatal(err)
+			}
+			text := squash(pdftest.Text(t, buf.Bytes()))
+			if want := "抄送：" + strings.Join(sixOrgans, "，") + "。"; !strings.Contains(text, want) {
+				t.Errorf("the text lacks %s", want)
+			}
+			pages := rasterise(t, buf.Bytes())
+			last := pages[len(pages)-1]
+			one := footerPt * ptMM
+			var rows []box
+			if tc.d.Letter {
+				// No rules: the 抄送 lines are the bottom lines of the type
+				// area that start at the left, below the signature.
+				all := last.bands(marginTop-3, areaBottom+1, 0.8, last.black)
+				for i := len(all) - 1; i >= 0 && all[i].left < marginLeft+10*one; i-- {
+					rows = append([]box{all[i]}, rows...)
+				}
+			} else {
+				foot := last.hlines(areaBottom-60, areaBottom+1, areaW-1, last.black)
+				if len(foot) < 3 {
+					t.Fatalf("版记: %d rules, want 3", len(foot))
+				}
+				rows = last.bands(foot[0].bottom+0.3, foot[1].top-0.3, 0.8, last.black)
+			}
+			if len(rows) < 2 {
+				t.Fatalf("抄送 on %d lines, want it wrapped onto at least 2: %v", len(rows), rows)
+			}
+			for i, r := range rows {
+				t.Logf("抄送 line %d: %.2f–%.2f mm", i+1, r.left, r.right)
+				if limit := marginLeft + areaW - one; r.right > limit+0.1 {
+					t.Errorf("抄送 line %d ink reaches %.2f mm, past %.2f (one character inside the 184 mm edge)", i+1, r.right, limit)
+				}
+				if i == 0 {
+					near(t, "抄送 left indent", r.left, marginLeft+one)
+					continue
+				}
+				near(t, fmt.Sprintf("抄送 line %d under the first organ", i+1), r.left, rows[0].left+3*one)
+			}
+		})
 	}
 }

@@ -46,7 +46,7 @@ type Official struct {
 	VerifyURL   string
 	Preview     bool // not issued: marked as a preview throughout
 	// Secret documents (秘密) carry the classification and period
-	// (密级和保密期限, e.g. "秘密★1年") and a copy number (份号) at the top left.
+	// (密级和保密期限, e.g. "秘密★10年") and a copy number (份号) at the top left.
 	Classification string
 	CopyNo         string
 	// Sealed reserves the seal area (加盖印章) beside the signature; without
@@ -169,8 +169,11 @@ func layoutOfficial(w *doc, d Official) {
 		}
 	}
 	sign := signature(w, d)
-	foot := footerRows(d)
-	footH := float64(len(foot)) * footRowH
+	foot := footerRows(w, d)
+	footH := 0.0
+	for _, r := range foot {
+		footH += float64(max(len(r.lines), 1)) * footRowH
+	}
 	// Place the flow on the grid; move the last two body lines along with
 	// the closing phrase and the signature, and with the 版记, rather than
 	// leave either alone.
@@ -259,19 +262,20 @@ func header(w *doc, d Official) int {
 		// 份号、密级 at the left and 发文字号 at the right, their tops 7/8 of
 		// a 三号 character below the double line.
 		y = rulesBottom + bodyEm*7/8
-		w.textAt(marginLeft, areaW, y+ascent*bodyEm, d.Number, "R")
+		// Its ink, not its advance box, on the type area's right edge.
+		w.inkAt(marginLeft+areaW, y+ascent*bodyEm, d.Number, "R", 0)
 		below = y + bodyEm
-		for i, s := range marks(d) {
-			w.font([]Role{RoleBody, RoleHeading}[min(i, 1)], bodyPt)
-			w.textAt(marginLeft, areaW, y+float64(i)*lineH+ascent*bodyEm, s, "L")
+		for i, m := range marks(d) {
+			w.font(m.role, bodyPt)
+			w.textAt(marginLeft, areaW, y+float64(i)*lineH+ascent*bodyEm, m.text, "L")
 			below = max(below, y+float64(i)*lineH+bodyEm)
 		}
 	} else {
 		w.color(0, 0, 0)
 		// 份号 on the first line of the type area, 密级和保密期限 on the second.
-		for i, s := range marks(d) {
-			w.font([]Role{RoleBody, RoleHeading}[min(i, 1)], bodyPt)
-			w.textAt(marginLeft, areaW, baseline(gridY(i), lineH, bodyPt), s, "L")
+		for i, m := range marks(d) {
+			w.font(m.role, bodyPt)
+			w.textAt(marginLeft, areaW, baseline(gridY(i), lineH, bodyPt), m.text, "L")
 		}
 		w.font(RoleBody, bodyPt)
 		// 发文字号 two lines below the masthead, centred; the red separator
@@ -290,17 +294,37 @@ func header(w *doc, d Official) int {
 	return int(math.Ceil((below+2*lineH-marginTop)/lineH - 0.3))
 }
 
-// marks are 份号 and 密级和保密期限, those that are set, in order.
-func marks(d Official) []string {
-	var out []string
+// topMark is one of the marks at the top left and the face it is set in.
+type topMark struct {
+	text string
+	role Role
+}
+
+// marks are 份号 and 密级和保密期限, those that are set, in order: 份号 in
+// 3号 Arabic numerals of the body face (§7.2.1), the classification in 3号
+// 黑体 (§7.2.2) whether or not a copy number stands above it.
+func marks(d Official) []topMark {
+	var out []topMark
 	if d.CopyNo != "" {
-		out = append(out, d.CopyNo)
+		out = append(out, topMark{d.CopyNo, RoleBody})
 	}
 	if d.Classification != "" {
-		out = append(out, d.Classification)
+		out = append(out, topMark{d.Classification, RoleHeading})
 	}
 	return out
 }
+
+// SecretMark is the 密级和保密期限 of a secret document: 秘密★period (e.g.
+// 秘密★10年), or 秘密 alone when no period is set.
+func SecretMark(period string) string {
+	if period == "" {
+		return "秘密"
+	}
+	return "秘密★" + period
+}
+
+// CopyNo is the 份号 of copy k (from 1) of a document: six digits (§7.2.1).
+func CopyNo(k int) string { return fmt.Sprintf("%06d", k) }
 
 // paragraph breaks text into body lines of the grid: each paragraph of it
 // (a line break in the text starts one) indented by indent characters,
@@ -527,15 +551,34 @@ func signature(w *doc, d Official) []signLine {
 	return []signLine{{}, {text: sign, x: sx}, {text: date, x: dx}}
 }
 
+// footRow is one row of the 版记 between two rules: the lines of 抄送
+// (continuation lines hang, indented by the label), or, when printedBy,
+// 印发机关和印发日期 on one line.
+type footRow struct {
+	label     string   // "抄送：", printed before the first line
+	lines     []string // the text after the label, one entry a printed line
+	printedBy bool
+}
+
 // footerRows are the rows of the 版记: 抄送, then 印发机关和印发日期 (not
-// in a letter).
-func footerRows(d Official) []string {
-	var rows []string
+// in a letter). 抄送 is 四号, one character in from each side of the type
+// area; its organs are separated by commas and end with a full stop, and a
+// long list wraps with its lines aligned under the first organ (GB/T
+// 9704-2012 §7.4.2: 回行时与冒号后的首字对齐).
+func footerRows(w *doc, d Official) []footRow {
+	var rows []footRow
 	if len(d.CopiesTo) > 0 {
-		rows = append(rows, "抄送："+strings.Join(d.CopiesTo, "，")+"。")
+		const label = "抄送："
+		w.font(RoleBody, footerPt)
+		// The ink of the label starts one character in; the text after it
+		// must end one character before the right edge.
+		lsb, _ := w.set.pick(RoleBody, []rune(label)[0]).bearings([]rune(label)[0])
+		width := areaW - 2*w.em() - (w.measure(label) - lsb*w.em())
+		rows = append(rows, footRow{label: label,
+			lines: Wrap(strings.Join(d.CopiesTo, "，")+"。", width, w.measure)})
 	}
 	if !d.Letter {
-		rows = append(rows, "")
+		rows = append(rows, footRow{printedBy: true, lines: []string{""}})
 	}
 	return rows
 }
@@ -544,31 +587,48 @@ func footerRows(d Official) []string {
 // indented one character each side; its last rule on the type area's bottom
 // edge, the first and last rules 0.35 mm, the middle ones 0.25 mm. A letter
 // has neither rules nor 印发机关.
-func drawFooter(w *doc, d Official, rows []string) {
+func drawFooter(w *doc, d Official, rows []footRow) {
 	if len(rows) == 0 {
 		return
 	}
 	w.setPage(w.pages())
 	w.font(RoleBody, footerPt)
 	ind := w.em()
-	y := areaBottom - float64(len(rows))*footRowH
+	n := 0
+	for _, r := range rows {
+		n += max(len(r.lines), 1)
+	}
+	y := areaBottom - float64(n)*footRowH
 	w.color(0, 0, 0)
 	if !d.Letter {
 		w.rule(marginLeft, marginLeft+areaW, y, 0.35)
 	}
 	for i, r := range rows {
-		base := baseline(y, footRowH, footerPt)
-		if r == "" && !d.Letter {
+		if r.printedBy && !d.Letter {
+			base := baseline(y, footRowH, footerPt)
 			printedBy := d.Letterhead.PrintedBy
 			if printedBy == "" {
 				printedBy = d.Letterhead.Office
 			}
 			w.inkAt(marginLeft+ind, base, printedBy, "L", 0)
 			w.inkAt(marginLeft+areaW-ind, base, DateCN(d.PrintedOn)+"印发", "R", 0)
+			y += footRowH
 		} else {
-			w.inkAt(marginLeft+ind, base, r, "L", 0)
+			// The label's ink starts one character in; the lines after the
+			// first start where the first organ's name does.
+			first := []rune(r.label + r.lines[0])[0]
+			lsb, _ := w.set.pick(RoleBody, first).bearings(first)
+			x := marginLeft + ind - lsb*w.em()
+			for j, l := range r.lines {
+				base := baseline(y, footRowH, footerPt)
+				if j == 0 {
+					w.text(x, base, r.label+l, 0)
+				} else {
+					w.text(x+w.measure(r.label), base, l, 0)
+				}
+				y += footRowH
+			}
 		}
-		y += footRowH
 		if !d.Letter {
 			t := 0.25
 			if i == len(rows)-1 {

@@ -276,7 +276,8 @@ func TestBeyondBMPRoundTrips(t *testing.T) {
 		})
 	}
 	// A document with no rare character does not carry the fallback face.
-	if fonts := pdffonts(t, render(t, "notice")); strings.Contains(fonts, "HanaMinB") || !strings.Contains(fonts, "RCTFYB+NotoSerifSC-Regular") {
+	if fonts := pdffonts(t, render(t, "notice")); strings.Contains(fonts, "HanaMinB") || !strings.Contains(fonts, "RCTFYB+FandolFang-Regular") ||
+		strings.Contains(fonts, "NotoSerifSC-Regular") {
 		t.Errorf("fonts of a plain notice:\n%s", fonts)
 	}
 }
@@ -325,7 +326,7 @@ func TestLoadFontsUsesOfficeFonts(t *testing.T) {
 		t.Fatal(err)
 	}
 	list := pdffonts(t, buf.Bytes())
-	if !strings.Contains(list, "Office1") || strings.Contains(list, "NotoSerifSC-Regular") {
+	if !strings.Contains(list, "Office1") || strings.Contains(list, "FandolFang") {
 		t.Errorf("the body is not set in the configured font:\n%s", list)
 	}
 	if !strings.Contains(body(pdftest.Raw(t, buf.Bytes(), false)), squash(longFacts)) {

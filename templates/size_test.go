@@ -13,7 +13,9 @@ func TestDocumentsStaySmall(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("notice: %d bytes", buf.Len())
-	if buf.Len() > 120_000 {
+	// FandolFang's outlines, converted to quadratic curves, take more
+	// points than Noto's: the limit is a subset's size, not a face's (7 MB).
+	if buf.Len() > 160_000 {
 		t.Errorf("a two-page notice is %d bytes", buf.Len())
 	}
 }

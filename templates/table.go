@@ -131,9 +131,9 @@ func RenderForm(out io.Writer, f Form, fonts Fonts, created time.Time) error {
 	c := &cursor{doc: d, left: marginLeft, width: areaW, top: marginTop, bottom: areaBottom}
 	d.addPage()
 	c.y = c.top
-	for i, m := range marks(Official{CopyNo: f.CopyNo, Classification: f.Classification}) {
-		c.font([]Role{RoleBody, RoleHeading}[min(i, 1)], bodyPt)
-		c.text(c.left, baseline(c.y, lineH, bodyPt), m, 0)
+	for _, m := range marks(Official{CopyNo: f.CopyNo, Classification: f.Classification}) {
+		c.font(m.role, bodyPt)
+		c.text(c.left, baseline(c.y, lineH, bodyPt), m.text, 0)
 		c.y += lineH
 	}
 	c.font(RoleTitle, titlePt)

@@ -7,12 +7,14 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 
 	"rectify/cases"
 	"rectify/cases/documents"
+	"rectify/templates"
 )
 
 // MaxEvidenceBody bounds one evidence upload request.
@@ -103,18 +105,32 @@ func (s *Server) handleDocumentPDF(c *gin.Context) {
 		b []byte
 		d documents.Document
 	)
+	// ?copy=k is numbered copy k of a secret document (份号 k); without
+	// it, copy 1.
+	k := 1
+	if v := c.Query("copy"); v != "" && err == nil {
+		if k, err = strconv.Atoi(v); err != nil || k < 1 {
+			err = cases.Invalid("copy", "份号须为正整数")
+		}
+	}
 	if err == nil {
-		b, d, err = s.docs.Download(c, scope, id)
+		b, d, err = s.docs.DownloadCopy(c, scope, id, k)
 	}
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	if err := s.access.RecordAccess(c, accessEntry(c, p, "download-document", d.Number)); err != nil {
+	what := d.Number
+	ascii, name := documentNames(d)
+	if k > 1 {
+		what = d.Number + " 份号" + templates.CopyNo(k)
+		ascii = strings.TrimSuffix(ascii, ".pdf") + "-copy" + templates.CopyNo(k) + ".pdf"
+		name = strings.TrimSuffix(name, ".pdf") + "（份号" + templates.CopyNo(k) + "）.pdf"
+	}
+	if err := s.access.RecordAccess(c, accessEntry(c, p, "download-document", what)); err != nil {
 		s.fail(c, err)
 		return
 	}
-	ascii, name := documentNames(d)
 	writePDF(c, ascii, name, b, c.Query("download") == "")
 }
 

@@ -202,6 +202,13 @@ func TestBriefingSend(t *testing.T) {
 	if !strings.Contains(text, "秘密") || !strings.Contains(text, no) || strings.Contains(text, later) {
 		t.Errorf("sent pdf: classification or cases wrong")
 	}
+	// A secret briefing carries its 份号 and the office's 保密期限, as
+	// every other secret document does.
+	for _, want := range []string{"000001", "秘密★10年"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("sent secret briefing lacks %s: %.60s…", want, text)
+		}
+	}
 	e.addRound("另一轮", patrolTeam("另一组", "wu.gang2", "AP001"))
 	if err := e.Access.CreateUser(context.Background(), access.User{ID: "wu.gang2", Name: "吴刚", Roles: []cases.Role{cases.RolePatrol},
 		Region: []string{"江南省", "云州市"}}, testPassword); err != nil {

@@ -108,6 +108,10 @@ type Config struct {
 	Blobs documents.Blobs
 	// Letterhead heads the briefings (default: Office as the issuer).
 	Letterhead templates.Letterhead
+	// SecretPeriod is the 保密期限 printed on secret briefings (秘密★10年),
+	// the office's one setting for every kind of document; empty prints
+	// 秘密 alone.
+	SecretPeriod string
 }
 
 // NewServer builds the routes.

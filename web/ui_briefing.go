@@ -213,11 +213,15 @@ func (s *Server) recipients(p *principal, unit string) []recipient {
 // briefingLevels are the classifications a briefing may carry.
 var briefingLevels = []option{{string(cases.LevelInternal), "内部", true}, {string(cases.LevelSecret), "秘密", false}}
 
-func classification(l cases.Level) string {
+// classification is the 密级 mark of a briefing at level, with the
+// office's 保密期限 on a secret one (the same as on its other documents),
+// and the 份号 a secret briefing carries: the briefing is issued as one
+// copy, 000001.
+func (s *Server) classification(l cases.Level) (mark, copyNo string) {
 	if l == cases.LevelSecret {
-		return "秘密★1年"
+		return templates.SecretMark(s.cfg.SecretPeriod), templates.CopyNo(1)
 	}
-	return "内部"
+	return "内部", ""
 }
 
 type briefingPage struct {
@@ -278,9 +282,9 @@ func (s *Server) letterhead() templates.Letterhead {
 
 // renderBriefing lays b out for team at level.
 func (s *Server) renderBriefing(b briefing.Briefing, to recipient, level cases.Level, at time.Time) ([]byte, error) {
-	d := templates.Briefing{Letterhead: s.letterhead(), Team: to.Team, Round: to.Round, UnitName: b.Unit.Name, UnitCode: b.Unit.Code,
-		Classification: classification(level), SnapshotDate: b.SnapshotDate,
+	d := templates.Briefing{Letterhead: s.letterhead(), Team: to.Team, Round: to.Round, UnitName: b.Unit.Name, UnitCode: b.Unit.Code, SnapshotDate: b.SnapshotDate,
 		LeaderApproved: b.LeaderPosts.Approved, LeaderActual: b.LeaderPosts.Actual, LeaderRoster: b.LeaderPosts.Roster, Date: at}
+	d.Classification, d.CopyNo = s.classification(level)
 	if d.Team == "" {
 		d.Team = "巡察组"
 	}

@@ -223,6 +223,14 @@ func (s *Server) showCase(c *gin.Context, status int, failed cases.Action, poste
 			}
 			f.Fields = append(f.Fields, fld)
 		}
+		if r.Action == cases.ActionOrderRectification && k.Level == cases.LevelSecret {
+			// A secret notice is issued in numbered copies (份号 000001…).
+			copies := formField{Name: "copies", Label: "份数", Kind: "number", Value: "1", Hint: "涉密文件逐份编号（份号），每份单独成一个 PDF"}
+			if r.Action == failed {
+				copies.Value, copies.Error = posted["copies"], fieldMessage(ferr, "copies")
+			}
+			f.Fields = append(f.Fields, copies)
+		}
 		comment := formField{Name: "comment", Label: "备注（内部）", Kind: "textarea"}
 		if unitOnly(p) {
 			comment.Label = "备注"

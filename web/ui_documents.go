@@ -24,6 +24,13 @@ func noticeFromForm(c *gin.Context, k cases.Case) (documents.NoticeRequest, erro
 		}
 		req.WorkingDays = n
 	}
+	if v := strings.TrimSpace(c.PostForm("copies")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return req, cases.Invalid("copies", "份数须为整数")
+		}
+		req.Copies = n
+	}
 	for _, cc := range strings.Split(c.PostForm("copies_to"), "，") {
 		req.CopiesTo = append(req.CopiesTo, strings.Split(cc, ",")...)
 	}
@@ -31,7 +38,7 @@ func noticeFromForm(c *gin.Context, k cases.Case) (documents.NoticeRequest, erro
 }
 
 // formFields are the text fields of an action form, kept to refill it.
-var formFields = []string{"reason", "requirements", "working_days", "deadline", "report", "evidence", "note", "reference", "assignee", "comment", "copies_to"}
+var formFields = []string{"reason", "requirements", "working_days", "deadline", "report", "evidence", "note", "reference", "assignee", "comment", "copies_to", "copies"}
 
 func posted(c *gin.Context) map[string]string {
 	m := map[string]string{}
@@ -161,6 +168,8 @@ func (s *Server) handleClosingFormPage(c *gin.Context) {
 type feedbackPage struct {
 	Ref, Addressee, CopiesTo string
 	Rows                     []feedbackRow
+	// Copies is the number of numbered copies typed (a secret letter's).
+	Copies string
 	// Letters are the feedback letters already issued on these cases,
 	// newest first: after issuing, the page links the PDF.
 	Letters []documents.Document
@@ -251,8 +260,18 @@ func (s *Server) handleFeedbackIssue(c *gin.Context) {
 	for _, cc := range strings.Split(strings.ReplaceAll(c.PostForm("copies_to"), ",", "，"), "，") {
 		req.CopiesTo = append(req.CopiesTo, cc)
 	}
+	var err error
+	if v := strings.TrimSpace(c.PostForm("copies")); v != "" {
+		if req.Copies, err = strconv.Atoi(v); err != nil {
+			err = cases.Invalid("copies", "份数须为整数")
+		}
+	}
 	preview := c.PostForm("preview") != ""
-	out, pdf, err := s.docs.Feedback(c, p.scope, actingAs(p, cases.ActionRecordDocument), req, preview)
+	var out documents.Issued
+	var pdf []byte
+	if err == nil {
+		out, pdf, err = s.docs.Feedback(c, p.scope, actingAs(p, cases.ActionRecordDocument), req, preview)
+	}
 	if err == nil && preview {
 		ascii, name := previewNames(documents.KindFeedback)
 		writePDF(c, ascii, name, pdf, true)
@@ -285,5 +304,5 @@ func (s *Server) handleFeedbackIssue(c *gin.Context) {
 		rows[i].Current = !ticked[rows[i].No]
 	}
 	s.render(c, statusOf[e.Code], "feedback.html", "反馈函", feedbackPage{Ref: req.Reference, Addressee: req.Addressee,
-		CopiesTo: c.PostForm("copies_to"), Rows: rows, Letters: letters, Pending: pending, Error: e.Message})
+		CopiesTo: c.PostForm("copies_to"), Copies: c.PostForm("copies"), Rows: rows, Letters: letters, Pending: pending, Error: e.Message})
 }

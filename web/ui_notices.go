@@ -26,8 +26,10 @@ type noticePage struct {
 	Unit                            cases.Unit
 	Rows                            []noticeRow
 	WorkingDays, Deadline, CopiesTo string
-	FieldErrors                     map[string]string
-	Error                           string
+	// Copies is the number of numbered copies typed (a secret notice's).
+	Copies      string
+	FieldErrors map[string]string
+	Error       string
 	// Issued is the notice just issued, linked at the top.
 	Issued *documents.Document
 }
@@ -97,6 +99,13 @@ func (s *Server) handleNoticeNew(c *gin.Context) {
 		}
 		req.WorkingDays = n
 	}
+	if v := strings.TrimSpace(c.PostForm("copies")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			fe.Add(cases.Invalid("copies", "份数须为整数"))
+		}
+		req.Copies = n
+	}
 	for _, cc := range strings.Split(strings.ReplaceAll(c.PostForm("copies_to"), ",", "，"), "，") {
 		req.CopiesTo = append(req.CopiesTo, cc)
 	}
@@ -143,6 +152,7 @@ func (s *Server) handleNoticeNew(c *gin.Context) {
 		return
 	}
 	page.WorkingDays, page.Deadline, page.CopiesTo = c.PostForm("working_days"), c.PostForm("deadline"), c.PostForm("copies_to")
+	page.Copies = c.PostForm("copies")
 	page.FieldErrors = map[string]string{}
 	errs := e.Fields
 	if len(errs) == 0 {

@@ -36,6 +36,9 @@ type ClueFeedbackRequest struct {
 	// same basis (the same clues, decided and progressed alike) is
 	// returned instead of a new one.
 	Issued []string `json:"issued"`
+	// Copies is how many numbered copies (份) a secret letter is issued
+	// in (1 when 0).
+	Copies int `json:"copies,omitempty"`
 }
 
 // ClueFeedback previews or issues a letter answering referred clues. It is
@@ -103,7 +106,11 @@ func (s *Service) ClueFeedback(ctx context.Context, scope cases.Scope, actor cas
 	f := templates.Feedback{Letterhead: s.cfg.Letterhead, Addressee: req.Addressee, Reference: req.Reference, Items: items,
 		Clues: true, Interim: req.Interim}
 	f.Classification, f.CopyNo = s.marks(append(cs, cases.Case{Level: req.Level}))
+	numbered, err := copiesOf(req.Copies, f.Classification != "")
+	if err != nil {
+		return Issued{}, nil, err
+	}
 	doc := Document{Addressee: req.Addressee, Region: append([]string{}, req.Region...),
-		Title: "关于" + req.Reference + "移送问题线索认定情况的函", Basis: basis}
+		Title: "关于" + req.Reference + "移送问题线索认定情况的函", Basis: basis, Copies: numbered}
 	return s.issueFeedback(ctx, scope, actor, f, doc, cs, preview)
 }

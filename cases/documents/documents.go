@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"rectify/cases"
+	"rectify/templates"
 )
 
 // Kind is a kind of document.
@@ -114,6 +115,50 @@ type Document struct {
 	// States is, for a feedback letter, the state each case was reported
 	// in: a case that has not moved since needs no new letter.
 	States map[string]cases.State `json:"states,omitempty"`
+	// Copies is how many numbered copies (份) of a secret document were
+	// issued: copy k carries 份号 k (000001…) and is a PDF of its own, as
+	// an office prints and hands out each copy separately. Copy 1 is
+	// ObjectKey; CopyFiles are copies 2…Copies. 0 on a document that is
+	// not secret (no 份号) and on secret ones issued before copies were
+	// counted (one copy, 000001).
+	Copies    int        `json:"copies,omitempty"`
+	CopyFiles []CopyFile `json:"copy_files,omitempty"`
+
+	// copy is the copy issue is rendering (1…Copies), for the 份号.
+	copy int
+}
+
+// CopyFile is one further numbered copy of a secret document: where its PDF
+// is stored and its hash.
+type CopyFile struct {
+	ObjectKey string `json:"object_key"`
+	SHA256    string `json:"sha256"`
+	Size      int64  `json:"size"`
+}
+
+// MaxCopies is the most numbered copies one secret document is issued in.
+const MaxCopies = 50
+
+// copyNo is the 份号 to print on the copy of d being rendered: none on a
+// document that is not secret (marked empty), else copy k's number.
+func copyNo(d Document, marked string) string {
+	if marked == "" {
+		return ""
+	}
+	return templates.CopyNo(max(d.copy, 1))
+}
+
+// copiesOf checks the number of copies asked for: only a secret document
+// is issued in numbered copies (1 when none is asked for); one that is not
+// secret counts none.
+func copiesOf(n int, secret bool) (int, error) {
+	if n < 0 || n > MaxCopies {
+		return 0, cases.Invalid("copies", "份数须为 1 至 %d", MaxCopies)
+	}
+	if !secret {
+		return 0, nil
+	}
+	return max(n, 1), nil
 }
 
 // Evidence is a file a unit uploaded with its report.

@@ -112,6 +112,9 @@ type NoticeRequest struct {
 	WorkingDays int          `json:"working_days"`
 	CopiesTo    []string     `json:"copies_to"`
 	Replaces    string       `json:"replaces"`
+	// Copies is how many numbered copies (份) a secret notice is issued
+	// in (1 when 0); a notice that is not secret has no 份号.
+	Copies int `json:"copies,omitempty"`
 }
 
 // Issued is the result of issuing: the document, and the cases it moved.
@@ -229,6 +232,10 @@ func (s *Service) Notice(ctx context.Context, scope cases.Scope, actor cases.Act
 		Contact: s.cfg.Contact, ContactName: s.cfg.ContactName, ContactPhone: s.cfg.ContactPhone,
 		CopiesTo: copies, Replaces: replaced.Number}
 	n.Classification, n.CopyNo = s.marks(cs)
+	numbered, err := copiesOf(req.Copies, n.Classification != "")
+	if err != nil {
+		return Issued{}, nil, err
+	}
 	render := func(number, code string, at time.Time, preview bool) ([]byte, error) {
 		n.Number, n.VerifyCode, n.VerifyURL, n.Date, n.Preview = number, code, s.cfg.VerifyBase+strings.ReplaceAll(code, "-", ""), at, preview
 		var buf bytes.Buffer
@@ -240,11 +247,14 @@ func (s *Service) Notice(ctx context.Context, scope cases.Scope, actor cases.Act
 		return Issued{}, pdf, err
 	}
 	doc := Document{Kind: KindNotice, Addressee: unit.Name, UnitCode: unit.Code, Region: unit.Region, Replaces: req.Replaces,
-		Title: "关于" + unit.Name + "机构编制问题限期整改的通知", Basis: basis}
+		Title: "关于" + unit.Name + "机构编制问题限期整改的通知", Basis: basis, Copies: numbered}
 	for _, c := range cs {
 		doc.Cases = append(doc.Cases, c.No)
 	}
-	doc, pdf, err := s.issue(ctx, actor, doc, func(d Document) ([]byte, error) { return render(d.Number, d.VerifyCode, d.IssuedAt, false) })
+	doc, pdf, err := s.issue(ctx, actor, doc, func(d Document) ([]byte, error) {
+		n.CopyNo = copyNo(d, n.CopyNo)
+		return render(d.Number, d.VerifyCode, d.IssuedAt, false)
+	})
 	if err != nil {
 		return Issued{}, nil, err
 	}
@@ -334,17 +344,12 @@ func (s *Service) existing(ctx context.Context, scope cases.Scope, d Document, c
 }
 
 // marks are 密级和保密期限 and 份号 for a document about cs: a document
-// about any secret case is secret, and the copy issued is copy 000001 (the
-// one the system keeps and sends; further printed copies are numbered by
-// hand).
+// about any secret case is secret, and carries 份号 000001 until issue
+// numbers each copy it renders (copyNo).
 func (s *Service) marks(cs []cases.Case) (classification, copyNo string) {
 	for _, c := range cs {
 		if c.Level == cases.LevelSecret {
-			classification = "秘密"
-			if s.cfg.SecretPeriod != "" {
-				classification += "★" + s.cfg.SecretPeriod
-			}
-			return classification, "000001"
+			return templates.SecretMark(s.cfg.SecretPeriod), templates.CopyNo(1)
 		}
 	}
 	return "", ""
@@ -429,6 +434,7 @@ func (s *Service) issue(ctx context.Context, actor cases.Actor, doc Document, re
 		doc.ID = ID(doc.Kind, doc.Year, seq)
 		doc.Number = Number(s.cfg.Prefixes[doc.Kind], doc.Year, seq)
 		doc.ObjectKey = ObjectKey(doc.ID, doc.Year, newToken())
+		doc.copy = 1
 		if pdf, err = render(doc); err != nil {
 			return Document{}, nil, fmt.Errorf("render %s: %w", doc.Number, err)
 		}
@@ -437,6 +443,11 @@ func (s *Service) issue(ctx context.Context, actor cases.Actor, doc Document, re
 			return Document{}, nil, storeErr(err, "存储文件失败，未发文，未占用文号")
 		}
 		doc.SHA256, doc.Size = info.SHA256, info.Size
+		// Every numbered copy is stored before the number is claimed: a
+		// claimed number always has all its copies.
+		if err := s.storeCopies(ctx, &doc, render); err != nil {
+			return Document{}, nil, err
+		}
 		err = s.cfg.Store.ClaimNumber(ctx, Claim{Kind: doc.Kind, Year: doc.Year, Seq: seq, ID: doc.ID, ObjectKey: doc.ObjectKey, At: now})
 		if err == nil {
 			break
@@ -454,6 +465,27 @@ func (s *Service) issue(ctx context.Context, actor cases.Actor, doc Document, re
 		return Document{}, nil, fmt.Errorf("link %s to its cases: %w", doc.Number, err)
 	}
 	return doc, pdf, nil
+}
+
+// storeCopies renders and stores copies 2…doc.Copies of a secret
+// document, each with its own 份号, as doc.CopyFiles.
+func (s *Service) storeCopies(ctx context.Context, doc *Document, render func(Document) ([]byte, error)) error {
+	doc.CopyFiles = nil
+	for k := 2; k <= doc.Copies; k++ {
+		d := *doc
+		d.copy = k
+		pdf, err := render(d)
+		if err != nil {
+			return fmt.Errorf("render %s copy %d: %w", doc.Number, k, err)
+		}
+		key := strings.TrimSuffix(doc.ObjectKey, ".pdf") + fmt.Sprintf("-%s.pdf", templates.CopyNo(k))
+		info, err := s.cfg.Blobs.Put(ctx, key, pdf, "application/pdf")
+		if err != nil {
+			return storeErr(err, "存储文件失败，未发文，未占用文号")
+		}
+		doc.CopyFiles = append(doc.CopyFiles, CopyFile{ObjectKey: key, SHA256: info.SHA256, Size: info.Size})
+	}
+	return nil
 }
 
 // storeErr keeps the blob store's code and says what failed.
@@ -509,6 +541,9 @@ type FeedbackRequest struct {
 	// Cases); its title differs from the final letter's.
 	Interim bool `json:"interim,omitempty"`
 	Total   int  `json:"total,omitempty"`
+	// Copies is how many numbered copies (份) a secret letter is issued
+	// in (1 when 0); a letter that is not secret has no 份号.
+	Copies int `json:"copies,omitempty"`
 }
 
 // Outcome says in words how a case was handled, for feedback letters.
@@ -617,8 +652,12 @@ func (s *Service) Feedback(ctx context.Context, scope cases.Scope, actor cases.A
 	f := templates.Feedback{Letterhead: s.cfg.Letterhead, Addressee: req.Addressee, Reference: req.Reference, Items: items, CopiesTo: copies,
 		Interim: req.Interim, Total: req.Total}
 	f.Classification, f.CopyNo = s.marks(cs)
+	numbered, err := copiesOf(req.Copies, f.Classification != "")
+	if err != nil {
+		return Issued{}, nil, err
+	}
 	doc := Document{Addressee: req.Addressee, Region: region, Replaces: req.Replaces,
-		Title: templates.FeedbackTitle(req.Reference, req.Interim), Basis: basis}
+		Title: templates.FeedbackTitle(req.Reference, req.Interim), Basis: basis, Copies: numbered}
 	return s.issueFeedback(ctx, scope, actor, f, doc, cs, preview)
 }
 
@@ -626,6 +665,7 @@ func (s *Service) Feedback(ctx context.Context, scope cases.Scope, actor cases.A
 // records it on each case of cs with the state it reported.
 func (s *Service) issueFeedback(ctx context.Context, scope cases.Scope, actor cases.Actor, f templates.Feedback, doc Document, cs []cases.Case, preview bool) (Issued, []byte, error) {
 	render := func(d Document, preview bool) ([]byte, error) {
+		f.CopyNo = copyNo(d, f.CopyNo)
 		f.Number, f.VerifyCode, f.VerifyURL, f.Date, f.Preview = d.Number, d.VerifyCode, s.cfg.VerifyBase+strings.ReplaceAll(d.VerifyCode, "-", ""), d.IssuedAt, preview
 		var buf bytes.Buffer
 		err := templates.RenderOfficial(&buf, f.Official(), s.cfg.Fonts, d.IssuedAt)
@@ -764,6 +804,9 @@ func (s *Service) Closing(ctx context.Context, scope cases.Scope, actor cases.Ac
 	doc := Document{Kind: KindClosing, Addressee: c.UnitName, UnitCode: c.UnitCode, Region: c.Region, Cases: []string{c.No},
 		Title: "问题整改销号审批表（" + c.No + "）", Basis: basis}
 	classification, copyNo := s.marks([]cases.Case{c})
+	if classification != "" {
+		doc.Copies = 1 // the form is kept on file: one copy
+	}
 	doc, pdf, err := s.issue(ctx, actor, doc, func(d Document) ([]byte, error) {
 		var buf bytes.Buffer
 		err := templates.RenderForm(&buf, templates.Form{Office: s.cfg.Letterhead.Office, Title: "问题整改销号审批表", Number: d.Number,
@@ -847,6 +890,26 @@ func (s *Service) Download(ctx context.Context, scope cases.Scope, id string) ([
 		return nil, Document{}, err
 	}
 	b, err := s.verified(ctx, d.ObjectKey, d.SHA256, "文件 "+d.Number)
+	return b, d, err
+}
+
+// DownloadCopy returns numbered copy k (1…Copies) of a secret document,
+// verified against its recorded hash; copy 1 is what Download returns.
+// A copy the document was not issued in is ENOTFOUND.
+func (s *Service) DownloadCopy(ctx context.Context, scope cases.Scope, id string, k int) ([]byte, Document, error) {
+	d, err := s.Document(ctx, scope, id)
+	if err != nil {
+		return nil, Document{}, err
+	}
+	if k == 1 {
+		b, err := s.verified(ctx, d.ObjectKey, d.SHA256, "文件 "+d.Number)
+		return b, d, err
+	}
+	if k < 2 || k-2 >= len(d.CopyFiles) {
+		return nil, Document{}, cases.NotFound("文件 %s 没有第 %d 份", d.Number, k)
+	}
+	f := d.CopyFiles[k-2]
+	b, err := s.verified(ctx, f.ObjectKey, f.SHA256, fmt.Sprintf("文件 %s 第 %d 份", d.Number, k))
 	return b, d, err
 }
 

@@ -170,7 +170,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	// The briefings take a unit's staffing from the roster snapshots (Roster).
 	srv := web.NewServer(web.Config{Service: a.svc, Access: a.access, Documents: a.docs, Referral: ref, Clues: a.clues, Catalog: a.catalog, Log: a.log,
 		SecureCookies: *secure, Office: c.Office, Fonts: &a.fonts, Hotline: hl, Roster: rs, ReportsPerHour: *reportsPerHour, TrustedProxies: trusted, Assessment: assess,
-		Patrol: pat, Blobs: a.blobs, Letterhead: templates.Letterhead{Office: c.Office, Masthead: c.Masthead},
+		Patrol: pat, Blobs: a.blobs, Letterhead: templates.Letterhead{Office: c.Office, Masthead: c.Masthead}, SecretPeriod: c.SecretPeriod,
 		Checkpoint: func(ctx context.Context) (checkpoint.Info, bool, error) { return checkpoint.Sign(ctx, a.svc, st) }})
 	if *withDemo {
 		if err := srv.SendDemoBriefing(ctx, demoRound.ID, demoRound.Teams[0].Units[0]); err != nil {

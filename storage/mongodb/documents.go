@@ -56,13 +56,31 @@ type documentDoc struct {
 	Basis      string    `bson:"basis,omitempty"`
 	// States is the state each case was reported in (feedback letters).
 	States map[string]string `bson:"states,omitempty"`
+	// Copies and CopyFiles are a secret document's numbered copies.
+	Copies    int           `bson:"copies,omitempty"`
+	CopyFiles []copyFileDoc `bson:"copyFiles,omitempty"`
+}
+
+type copyFileDoc struct {
+	ObjectKey string `bson:"objectKey"`
+	SHA256    string `bson:"sha256"`
+	Size      int64  `bson:"size"`
+}
+
+func copyFilesOf(fs []copyFileDoc) []documents.CopyFile {
+	var out []documents.CopyFile
+	for _, f := range fs {
+		out = append(out, documents.CopyFile{ObjectKey: f.ObjectKey, SHA256: f.SHA256, Size: f.Size})
+	}
+	return out
 }
 
 func (d documentDoc) document() documents.Document {
 	return documents.Document{ID: d.ID, Kind: documents.Kind(d.Kind), Year: d.Year, Seq: d.Seq, Number: d.Number, Title: d.Title,
 		Office: d.Office, Addressee: d.Addressee, UnitCode: d.UnitCode, Region: d.Region, Cases: d.Cases, ObjectKey: d.ObjectKey, SHA256: d.SHA256,
 		Size: d.Size, VerifyCode: d.VerifyCode, IssuedBy: cases.Actor{ID: d.IssuedBy.ID, Name: d.IssuedBy.Name, Role: cases.Role(d.IssuedBy.Role)},
-		IssuedAt: d.IssuedAt.UTC(), Replaces: d.Replaces, Basis: d.Basis, States: statesOf(d.States)}
+		IssuedAt: d.IssuedAt.UTC(), Replaces: d.Replaces, Basis: d.Basis, States: statesOf(d.States),
+		Copies: d.Copies, CopyFiles: copyFilesOf(d.CopyFiles)}
 }
 
 func statesOf(m map[string]string) map[string]cases.State {
@@ -134,7 +152,10 @@ func (d *DB) InsertDocument(ctx context.Context, x documents.Document) error {
 	doc := documentDoc{ID: x.ID, Kind: string(x.Kind), Year: x.Year, Seq: x.Seq, Number: x.Number, Title: x.Title, Office: x.Office, Addressee: x.Addressee,
 		UnitCode: x.UnitCode, Region: x.Region, Cases: x.Cases, ObjectKey: x.ObjectKey, SHA256: x.SHA256, Size: x.Size,
 		VerifyCode: x.VerifyCode, IssuedBy: actorDoc{x.IssuedBy.ID, x.IssuedBy.Name, string(x.IssuedBy.Role)}, IssuedAt: x.IssuedAt, Replaces: x.Replaces,
-		Basis: x.Basis}
+		Basis: x.Basis, Copies: x.Copies}
+	for _, f := range x.CopyFiles {
+		doc.CopyFiles = append(doc.CopyFiles, copyFileDoc{ObjectKey: f.ObjectKey, SHA256: f.SHA256, Size: f.Size})
+	}
 	if x.States != nil {
 		doc.States = make(map[string]string, len(x.States))
 		for k, v := range x.States {
@@ -218,7 +239,26 @@ func (d *DB) ObjectKeys(ctx context.Context) ([]string, error) {
 		return nil, err
 	}
 	b, err := d.strings(ctx, colEvidence, bson.M{}, "objectKey")
-	return append(a, b...), err
+	if err != nil {
+		return nil, err
+	}
+	// A secret document's further numbered copies.
+	cur, err := d.db.Collection(colDocuments).Find(ctx, bson.M{"copyFiles.0": bson.M{"$exists": true}},
+		options.Find().SetProjection(bson.M{"copyFiles": 1}))
+	if err != nil {
+		return nil, fmt.Errorf("list copies of documents: %w", err)
+	}
+	defer cur.Close(ctx)
+	for cur.Next(ctx) {
+		var x documentDoc
+		if err := cur.Decode(&x); err != nil {
+			return nil, fmt.Errorf("list copies of documents: %w", err)
+		}
+		for _, f := range x.CopyFiles {
+			b = append(b, f.ObjectKey)
+		}
+	}
+	return append(a, b...), cur.Err()
 }
 
 type evidenceDoc struct {
