@@ -28,14 +28,17 @@ func writePDF(c *gin.Context, name string, pdf []byte, inline bool) {
 	c.Data(http.StatusOK, "application/pdf", pdf)
 }
 
+// noticeRequest is the body of POST /notices.
+type noticeRequest struct {
+	documents.NoticeRequest
+	// ConfirmPersonalData says an ID or mobile number in the
+	// requirements is meant to be recorded (documents print it masked).
+	ConfirmPersonalData bool `json:"confirm_personal_data"`
+}
+
 func (s *Server) handleNoticeAPI(c *gin.Context) {
 	p := who(c)
-	var body struct {
-		documents.NoticeRequest
-		// ConfirmPersonalData says an ID or mobile number in the
-		// requirements is meant to be recorded (documents print it masked).
-		ConfirmPersonalData bool `json:"confirm_personal_data"`
-	}
+	var body noticeRequest
 	if err := decodeJSON(c, &body); err != nil {
 		s.writeError(c, err)
 		return
