@@ -1023,8 +1023,8 @@ func (s *Service) EvidenceFile(ctx context.Context, scope cases.Scope, no, id st
 	return b, e, err
 }
 
-// Unreferenced lists stored objects no document or evidence record points
-// to: what an interrupted issue may leave behind, and drafts superseded
+// Unreferenced lists stored objects no record points to (see
+// Store.ObjectKeys): what an interrupted issue may leave behind, and drafts superseded
 // when another server claimed their number first (the store is
 // write-once: they are listed, not deleted).
 func (s *Service) Unreferenced(ctx context.Context) ([]string, error) {
