@@ -20,14 +20,17 @@ import (
 // MaxEvidenceBody bounds one evidence upload request.
 const MaxEvidenceBody = 100 << 20
 
+// noticeRequest is the body of POST /notices.
+type noticeRequest struct {
+	documents.NoticeRequest
+	// ConfirmPersonalData says an ID or mobile number in the
+	// requirements is meant to be recorded (documents print it masked).
+	ConfirmPersonalData bool `json:"confirm_personal_data"`
+}
+
 func (s *Server) handleNoticeAPI(c *gin.Context) {
 	p := who(c)
-	var body struct {
-		documents.NoticeRequest
-		// ConfirmPersonalData says an ID or mobile number in the
-		// requirements is meant to be recorded (documents print it masked).
-		ConfirmPersonalData bool `json:"confirm_personal_data"`
-	}
+	var body noticeRequest
 	if err := decodeJSON(c, &body); err != nil {
 		s.writeError(c, err)
 		return

@@ -254,7 +254,7 @@ func TestLoginFormAndLockout(t *testing.T) {
 		t.Fatalf("login without the form token: %d", res.StatusCode)
 	}
 	res := login("li.ming", testPassword, true)
-	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/ledger") {
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/todo" {
 		t.Fatalf("office login: %d → %s", res.StatusCode, res.Header.Get("Location"))
 	}
 	var ck *http.Cookie
@@ -266,7 +266,7 @@ func TestLoginFormAndLockout(t *testing.T) {
 	if ck == nil || !ck.HttpOnly || ck.SameSite != http.SameSiteLaxMode {
 		t.Fatalf("session cookie %+v", ck)
 	}
-	if res := login("unit.qh001", testPassword, true); !strings.HasPrefix(res.Header.Get("Location"), "/ledger?state=") {
+	if res := login("unit.qh001", testPassword, true); res.Header.Get("Location") != "/todo" {
 		t.Fatalf("unit lands on %s", res.Header.Get("Location"))
 	}
 	for i := 0; i < 5; i++ {

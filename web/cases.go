@@ -70,15 +70,18 @@ func who(c *gin.Context) *principal {
 // HeaderIdempotencyKey makes a retried registration return the first result.
 const HeaderIdempotencyKey = "Idempotency-Key"
 
+// registerRequest is the body of POST /cases.
+type registerRequest struct {
+	cases.Registration
+	// ConfirmPersonalData says an ID or mobile number in the text is
+	// meant to be there.
+	ConfirmPersonalData bool `json:"confirm_personal_data"`
+}
+
 func (s *Server) handleCaseRegister(c *gin.Context) {
 	p := who(c)
 	actor := p.user.Actor(p.user.ActingRole(cases.RegisterRoles))
-	var req struct {
-		cases.Registration
-		// ConfirmPersonalData says an ID or mobile number in the text is
-		// meant to be there.
-		ConfirmPersonalData bool `json:"confirm_personal_data"`
-	}
+	var req registerRequest
 	if err := decodeJSON(c, &req); err != nil {
 		s.writeError(c, err)
 		return

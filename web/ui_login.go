@@ -12,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"rectify/cases"
+	"rectify/cases/access"
 )
 
 type loginPage struct {
@@ -66,7 +67,7 @@ func (s *Server) handleLogin(c *gin.Context) {
 	s.setSessionCookie(c, secret)
 	next := page.Next
 	if next == "" {
-		next = landing(u.Roles)
+		next = home(u)
 	}
 	c.Redirect(http.StatusSeeOther, next)
 }
@@ -91,15 +92,18 @@ func landing(roles []cases.Role) string {
 	return "/units"
 }
 
-// handleHome sends a role with work queues to its to-do page, anyone
-// else to where their work is.
-func (s *Server) handleHome(c *gin.Context) {
-	u := who(c).user
+// home is where u lands after logging in and on /: a role with work
+// queues on its to-do page, anyone else where their work is.
+func home(u access.User) string {
 	if hasQueues(u) {
-		c.Redirect(http.StatusSeeOther, "/todo")
-		return
+		return "/todo"
 	}
-	c.Redirect(http.StatusSeeOther, landing(u.Roles))
+	return landing(u.Roles)
+}
+
+// handleHome sends the user home.
+func (s *Server) handleHome(c *gin.Context) {
+	c.Redirect(http.StatusSeeOther, home(who(c).user))
 }
 
 func (s *Server) handleLogout(c *gin.Context) {

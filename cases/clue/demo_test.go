@@ -15,7 +15,7 @@ import (
 func TestLoadDemo(t *testing.T) {
 	s, env := open(t)
 	ctx := context.Background()
-	if _, err := demo.Load(ctx, env.Service, demo.Builtin()); err != nil {
+	if _, err := demo.Load(ctx, env.Service, nil, demo.Builtin()); err != nil {
 		t.Fatal(err)
 	}
 	for range 2 {

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"rectify/cases"
+	"rectify/cases/documents"
 	"rectify/cases/unitfile"
 )
 
@@ -60,8 +61,12 @@ func Builtin() fs.FS {
 
 // Load imports the units and replays the cases of data set dir (units.csv,
 // cases.json) through the ledger, on a clock of its own set to each step's
-// time.
-func Load(ctx context.Context, ledger *cases.Service, dir fs.FS) (Summary, error) {
+// time. Each order to rectify is issued as the office issues it: a
+// numbered rectification notice (整改通知书), rendered, stored and recorded
+// through docs, which moves the case. Only tests of other packages, which
+// need the ledger alone, pass a nil docs: their orders then carry no
+// notice.
+func Load(ctx context.Context, ledger *cases.Service, docs *documents.Service, dir fs.FS) (Summary, error) {
 	var sum Summary
 	data, err := fs.ReadFile(dir, "units.csv")
 	if err != nil {
@@ -72,7 +77,11 @@ func Load(ctx context.Context, ledger *cases.Service, dir fs.FS) (Summary, error
 		return sum, fmt.Errorf("demo units: %w", err)
 	}
 	var clock time.Time
-	svc := ledger.WithClock(func() time.Time { return clock })
+	now := func() time.Time { return clock }
+	svc := ledger.WithClock(now)
+	if docs != nil {
+		docs = docs.WithClock(now)
+	}
 	clock = time.Now()
 	if err := svc.ImportUnits(ctx, units); err != nil {
 		return sum, fmt.Errorf("demo units: %w", err)
@@ -103,11 +112,31 @@ func Load(ctx context.Context, ledger *cases.Service, dir fs.FS) (Summary, error
 				continue // already replayed on an earlier start
 			}
 			clock = st.At
-			if c, _, err = svc.Transition(ctx, cases.GlobalScope, c.No, st.Actor, st.Action, st.Input, st.Comment, c.Version); err != nil {
+			if st.Action == cases.ActionOrderRectification && docs != nil {
+				c, err = orderByNotice(ctx, docs, c, st)
+			} else {
+				c, _, err = svc.Transition(ctx, cases.GlobalScope, c.No, st.Actor, st.Action, st.Input, st.Comment, c.Version)
+			}
+			if err != nil {
 				return sum, fmt.Errorf("demo case %s step %d (%s): %w", dc.Key, i+1, st.Action, err)
 			}
 			sum.Steps++
 		}
 	}
 	return sum, nil
+}
+
+// orderByNotice orders case c to rectify as step st says, by issuing the
+// unit a notice for it, and returns the case as the notice left it.
+func orderByNotice(ctx context.Context, docs *documents.Service, c cases.Case, st Step) (cases.Case, error) {
+	req := documents.NoticeRequest{UnitCode: c.UnitCode, Items: []documents.NoticeItem{{No: c.No, Requirements: st.Input.Requirements}},
+		Deadline: st.Input.Deadline, WorkingDays: st.Input.WorkingDays}
+	out, _, err := docs.Notice(ctx, cases.GlobalScope, st.Actor, req, false)
+	if err != nil {
+		return c, fmt.Errorf("issue notice: %w", err)
+	}
+	if len(out.Cases) != 1 {
+		return c, fmt.Errorf("notice %s issued, but case %s was not ordered", out.Document.Number, c.No)
+	}
+	return out.Cases[0], nil
 }

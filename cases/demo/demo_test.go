@@ -2,21 +2,47 @@ package demo_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
 	"rectify/cases"
 	"rectify/cases/access"
+	"rectify/cases/calendar"
 	"rectify/cases/casetest"
 	"rectify/cases/demo"
 	"rectify/cases/documents"
+	"rectify/storage/blob/localblob"
 	"rectify/storage/mongotest"
+	"rectify/templates"
 )
 
+// newDocs is a documents service over env's ledger, storing into a
+// directory, as serve --demo has.
+func newDocs(t *testing.T, env *casetest.Env) *documents.Service {
+	t.Helper()
+	blobs, err := localblob.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cal, err := calendar.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return documents.NewService(documents.Config{Cases: env.Service, Store: env.DB, Blobs: blobs, Calendar: cal, Catalog: env.Catalog,
+		Fonts: templates.EmbeddedFonts(), Letterhead: templates.Letterhead{Office: "中共云州市委机构编制委员会办公室"}, VerifyBase: "/verify/"})
+}
+
+// TestLoadDemoIsCompleteAndIdempotent loads the demo as serve --demo does:
+// every state, source and light is there; every case ordered to rectify
+// was ordered by a notice issued, stored and recorded as the office
+// issues one, dated when the order was given; and a second load changes
+// nothing.
 func TestLoadDemoIsCompleteAndIdempotent(t *testing.T) {
 	env := casetest.New(t, nil)
 	ctx := context.Background()
-	sum, err := demo.Load(ctx, env.Service, demo.Builtin())
+	docs := newDocs(t, env)
+	sum, err := demo.Load(ctx, env.Service, docs, demo.Builtin())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,12 +96,44 @@ func TestLoadDemoIsCompleteAndIdempotent(t *testing.T) {
 	if _, red, _ := svc.Cases(ctx, cases.CaseFilter{Scope: cases.GlobalScope, Light: cases.LightRed}); red == 0 {
 		t.Error("no overdue demo cases")
 	}
+	ordered := 0
+	for _, c := range cs {
+		evs, err := svc.Events(ctx, cases.GlobalScope, c.No)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range evs {
+			if e.Action != cases.ActionOrderRectification {
+				continue
+			}
+			ordered++
+			id, ok := strings.CutPrefix(e.Input.Document, cases.DocumentRef)
+			if !ok {
+				t.Errorf("demo case %s (%s) was ordered to rectify at step %d without a notice", c.No, c.State, e.Seq)
+				continue
+			}
+			d, err := docs.Document(ctx, cases.GlobalScope, id)
+			if err != nil || d.Kind != documents.KindNotice || !slices.Contains(d.Cases, c.No) || !d.IssuedAt.Equal(e.At) {
+				t.Errorf("demo case %s: notice %s is %+v, %v; want a notice of the case issued at %s", c.No, id, d, err, e.At)
+				continue
+			}
+			if _, _, err := docs.Download(ctx, cases.GlobalScope, id); err != nil {
+				t.Errorf("demo case %s: notice %s: %v", c.No, d.Number, err)
+			}
+		}
+	}
+	if ordered < 100 {
+		t.Errorf("only %d demo orders to rectify", ordered)
+	}
+	if orphans, err := docs.Unreferenced(ctx); err != nil || len(orphans) > 0 {
+		t.Errorf("stored objects no record points to: %v %v", orphans, err)
+	}
 	rep, err := svc.Verify(ctx, cases.VerifyOptions{})
 	if err != nil || !rep.OK() || len(rep.Warnings) > 0 {
 		t.Fatalf("verify demo: %+v %v", rep, err)
 	}
 	before := env.Counts(t)
-	again, err := demo.Load(ctx, env.Service, demo.Builtin())
+	again, err := demo.Load(ctx, env.Service, docs, demo.Builtin())
 	if err != nil || again.Registered != 0 || again.Steps != 0 {
 		t.Fatalf("second load: %+v %v", again, err)
 	}

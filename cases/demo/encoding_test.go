@@ -67,7 +67,7 @@ func writeLines(t *testing.T, evs []cases.Event) string {
 func TestAnIndependentImplementationRecomputesTheDemoLedger(t *testing.T) {
 	env := casetest.New(t, nil)
 	ctx := context.Background()
-	if _, err := demo.Load(ctx, env.Service, demo.Builtin()); err != nil {
+	if _, err := demo.Load(ctx, env.Service, nil, demo.Builtin()); err != nil {
 		t.Fatal(err)
 	}
 	var evs []cases.Event

@@ -197,7 +197,9 @@ type Store interface {
 	FindDocument(ctx context.Context, id string) (Document, error)
 	// FindDocumentByCode returns a document by verification code (ENOTFOUND).
 	FindDocumentByCode(ctx context.Context, code string) (Document, error)
-	// ObjectKeys lists the object keys of every document and evidence record.
+	// ObjectKeys lists the object keys of every record that points to a
+	// stored object (documents, evidence, sent briefings, hotline report
+	// attachments).
 	ObjectKeys(ctx context.Context) ([]string, error)
 	// InsertEvidence records an uploaded file.
 	InsertEvidence(ctx context.Context, e Evidence) error

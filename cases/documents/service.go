@@ -91,6 +91,16 @@ func NewService(cfg Config) *Service {
 	return &Service{cfg: cfg}
 }
 
+// WithClock returns a service that issues as s does on clock now, with a
+// ledger on the same clock: for replaying a data set's history (the demo),
+// where each document is dated and recorded at the time the data gives.
+func (s *Service) WithClock(now func() time.Time) *Service {
+	cfg := s.cfg
+	cfg.Now = now
+	cfg.Cases = cfg.Cases.WithClock(now)
+	return &Service{cfg: cfg}
+}
+
 // Limits on evidence.
 const (
 	MaxEvidenceFile = 20 << 20
@@ -1086,8 +1096,8 @@ func (s *Service) EvidenceFile(ctx context.Context, scope cases.Scope, no, id st
 	return b, e, err
 }
 
-// Unreferenced lists stored objects no document or evidence record points
-// to: what an interrupted issue may leave behind, and drafts superseded
+// Unreferenced lists stored objects no record points to (see
+// Store.ObjectKeys): what an interrupted issue may leave behind, and drafts superseded
 // when another server claimed their number first (the store is
 // write-once: they are listed, not deleted).
 func (s *Service) Unreferenced(ctx context.Context) ([]string, error) {

@@ -25,10 +25,25 @@ import (
 //	混编混岗   QH001  new    resolved;  QH006  —  new
 var demoUnits = []string{"QH001", "QH003", "QH006", "QH007", "YZ012"}
 
-var (
-	demoSurnames = []rune("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢")
-	demoGiven    = []string{"伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英", "霞", "平", "刚", "桂英", "建华", "文", "华", "红", "志强", "海燕", "晓东", "丹"}
-)
+var demoSurnames = []rune("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢")
+
+// DemoGivenNames are the given names the demo rosters use, by sex (the sex
+// the ID number gives): names read as a man's or as a woman's, none that
+// could be either, so that no 女 row carries a man's name.
+var DemoGivenNames = map[string][]string{
+	Male:   {"伟", "强", "磊", "军", "洋", "勇", "杰", "涛", "明", "超", "刚", "建华", "志强", "晓东", "建国", "浩", "鹏", "斌"},
+	Female: {"芳", "娜", "敏", "静", "丽", "艳", "娟", "秀英", "霞", "桂英", "海燕", "丹", "婷", "玉兰", "慧", "雪"},
+}
+
+// demoName is the name of the demo person whose ID number MakeID makes
+// from seq: its 17th digit is seq's last, odd for a man.
+func demoName(seq int) string {
+	given := DemoGivenNames[Female]
+	if seq%2 == 1 {
+		given = DemoGivenNames[Male]
+	}
+	return string(demoSurnames[seq%len(demoSurnames)]) + given[(seq*7)%len(given)]
+}
 
 // LoadDemo imports the demo rosters once: a database with any snapshot is
 // left as it is. today is the second snapshot's date.
@@ -63,7 +78,7 @@ func (s *Service) demoRows(ctx context.Context, day string, second bool) ([][]st
 	seq := 0
 	person := func(unit, typ string, leader bool) []string {
 		seq++
-		name := string(demoSurnames[seq%len(demoSurnames)]) + demoGiven[(seq*7)%len(demoGiven)]
+		name := demoName(seq)
 		birth := fmt.Sprintf("%d-%02d-%02d", 1972+seq%22, 1+seq%12, 1+seq%28)
 		post := "科员"
 		if leader {
@@ -118,6 +133,7 @@ func (s *Service) demoRows(ctx context.Context, day string, second bool) ([][]st
 	set(byUnit["QH001"][2], "人员状态", string(StatusDeceased))
 	// 应减未减 at YZ012: a man born 1963, past 60.
 	old := byUnit["YZ012"][3]
+	set(old, "姓名", demoName(1))
 	set(old, "身份证号", MakeID("330683", "1963-04-12", 1))
 	set(old, "性别", Male)
 	if !second {

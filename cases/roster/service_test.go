@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -274,7 +275,7 @@ func TestOpenRefusesAnotherKey(t *testing.T) {
 func TestDemoCoversEveryRule(t *testing.T) {
 	ctx := context.Background()
 	env := casetest.New(t, nil)
-	if _, err := demo.Load(ctx, env.Service, demo.Builtin()); err != nil {
+	if _, err := demo.Load(ctx, env.Service, nil, demo.Builtin()); err != nil {
 		t.Fatal(err)
 	}
 	svc, err := openRoster(t, env, rosterKey, &auditLog{})
@@ -312,6 +313,31 @@ func TestDemoCoversEveryRule(t *testing.T) {
 		if !changes[c] {
 			t.Errorf("no %s warning in the second snapshot", c.Label())
 		}
+	}
+	// Every person's given name is one of their sex (the sex their ID
+	// number gives), and no name is on both lists.
+	for _, g := range roster.DemoGivenNames[roster.Male] {
+		if slices.Contains(roster.DemoGivenNames[roster.Female], g) {
+			t.Errorf("given name %s is on both lists", g)
+		}
+	}
+	persons := 0
+	for _, snap := range mustSnaps(t, svc) {
+		for _, u := range snap.Units {
+			ps, err := svc.UnitPersons(ctx, cases.GlobalScope, snap.ID, u.Unit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range ps {
+				persons++
+				if given := string([]rune(p.Name)[1:]); !slices.Contains(roster.DemoGivenNames[p.Sex], given) {
+					t.Errorf("%s %s row %d: %s is %s, a name not of that sex", snap.Date, u.Unit, p.Row, p.Name, p.Sex)
+				}
+			}
+		}
+	}
+	if persons < 100 {
+		t.Errorf("only %d persons in the demo rosters", persons)
 	}
 }
 

@@ -106,7 +106,7 @@ func (m *Main) verify(ctx context.Context, args []string) error {
 	}
 	for _, k := range orphans {
 		if !voidKeys[k] {
-			rep.Warnings = append(rep.Warnings, "文件 "+k+" 没有任何文书或佐证材料记录指向它（多为中断的签发或被并发签发取代的草稿，不影响台账）")
+			rep.Warnings = append(rep.Warnings, "文件 "+k+" 没有任何记录指向它（多为中断的签发或被并发签发取代的草稿，不影响台账）")
 		}
 	}
 	if *asJSON {

@@ -98,7 +98,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		if *demoDir != "" {
 			set = os.DirFS(*demoDir)
 		}
-		sum, err := demo.Load(ctx, a.svc, set)
+		sum, err := demo.Load(ctx, a.svc, a.docs, set)
 		if err != nil {
 			return err
 		}

@@ -232,15 +232,20 @@ func (d *DB) backfillCodes(ctx context.Context) error {
 	return nil
 }
 
-// ObjectKeys lists the object keys of every document and evidence record.
+// ObjectKeys lists the object keys of every record that points to a stored
+// object: documents, evidence, briefings sent to patrol teams, and the
+// attachments of hotline reports and of their later steps. A kind left out
+// here would be reported by verify as an object nothing points to.
 func (d *DB) ObjectKeys(ctx context.Context) ([]string, error) {
-	a, err := d.strings(ctx, colDocuments, bson.M{}, "objectKey")
-	if err != nil {
-		return nil, err
-	}
-	b, err := d.strings(ctx, colEvidence, bson.M{}, "objectKey")
-	if err != nil {
-		return nil, err
+	var out []string
+	for _, src := range []struct{ col, field string }{
+		{colDocuments, "objectKey"}, {colEvidence, "objectKey"}, {colSentBriefings, "key"},
+	} {
+		keys, err := d.strings(ctx, src.col, bson.M{}, src.field)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, keys...)
 	}
 	// A secret document's further numbered copies.
 	cur, err := d.db.Collection(colDocuments).Find(ctx, bson.M{"copyFiles.0": bson.M{"$exists": true}},
@@ -255,10 +260,46 @@ func (d *DB) ObjectKeys(ctx context.Context) ([]string, error) {
 			return nil, fmt.Errorf("list copies of documents: %w", err)
 		}
 		for _, f := range x.CopyFiles {
-			b = append(b, f.ObjectKey)
+			out = append(out, f.ObjectKey)
 		}
 	}
-	return append(a, b...), cur.Err()
+	if err := cur.Err(); err != nil {
+		return nil, fmt.Errorf("list copies of documents: %w", err)
+	}
+	for _, col := range []string{colReports, colReportEvents} {
+		keys, err := d.attachmentKeys(ctx, col)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, keys...)
+	}
+	return out, nil
+}
+
+// attachmentKeys lists the object keys of the attachments of every record
+// of col (hotline reports or their events).
+func (d *DB) attachmentKeys(ctx context.Context, col string) ([]string, error) {
+	cur, err := d.db.Collection(col).Find(ctx, bson.M{},
+		options.Find().SetProjection(bson.M{"attachments.objectKey": 1}))
+	if err != nil {
+		return nil, fmt.Errorf("list attachments of %s: %w", col, err)
+	}
+	defer cur.Close(ctx)
+	var out []string
+	for cur.Next(ctx) {
+		var doc struct {
+			Attachments []struct {
+				ObjectKey string `bson:"objectKey"`
+			} `bson:"attachments"`
+		}
+		if err := cur.Decode(&doc); err != nil {
+			return nil, fmt.Errorf("list attachments of %s: %w", col, err)
+		}
+		for _, a := range doc.Attachments {
+			out = append(out, a.ObjectKey)
+		}
+	}
+	return out, cur.Err()
 }
 
 type evidenceDoc struct {
