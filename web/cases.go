@@ -72,7 +72,7 @@ const HeaderIdempotencyKey = "Idempotency-Key"
 
 func (s *Server) handleCaseRegister(c *gin.Context) {
 	p := who(c)
-	actor := p.user.Actor(p.user.ActingRole(cases.RegisterRoles))
+	actor := p.user.Actor(p.user.ActingRole(registrars))
 	var req struct {
 		cases.Registration
 		// ConfirmPersonalData says an ID or mobile number in the text is
