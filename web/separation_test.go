@@ -145,3 +145,29 @@ func TestRoleChangesAreLogged(t *testing.T) {
 		t.Errorf("API entry %+v", newest)
 	}
 }
+
+// TestMixedAccountActsAsAdministratorOnly: an account that holds the
+// administrator's role and the office's, made before they were kept apart,
+// signs in as an administrator only: the secret ledger stays closed to it.
+func TestMixedAccountActsAsAdministratorOnly(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	h, err := access.HashPassword(testPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mixed := access.User{ID: "old.admin", Name: "老管理员", Roles: []cases.Role{cases.RoleAdmin, cases.RoleOffice},
+		Region: []string{"江南省", "云州市"}, PasswordHash: h}
+	if err := e.DB.InsertUser(ctx, mixed); err != nil { // as an older version stored it
+		t.Fatal(err)
+	}
+	e.register("QH001", cases.LevelSecret)
+	for _, path := range []string{"/api/v1/cases", "/cases/new"} {
+		if r := e.req("GET", path, "old.admin", "", nil); r.Status != 403 {
+			t.Errorf("GET %s: %d, want 403", path, r.Status)
+		}
+	}
+	if r := e.req("GET", "/admin/users", "old.admin", "", nil); r.Status != 200 {
+		t.Errorf("the administration: %d", r.Status)
+	}
+}

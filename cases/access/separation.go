@@ -73,6 +73,17 @@ func heldBy(u, admin User) bool {
 	return u.ID == admin.ID || u.Name == admin.Name
 }
 
+// Acting returns the account as it may act. An account holding the
+// administrator's role with case roles — made before the two were kept
+// apart — acts as an administrator only, until an administrator splits it
+// (editing it must then drop one side: Validate refuses the mix).
+func (u User) Acting() User {
+	if mixesAdmin(u.Roles) {
+		u.Roles = []cases.Role{cases.RoleAdmin}
+	}
+	return u
+}
+
 // enabledAdmin reports whether u is an administrator who can log in.
 func enabledAdmin(u User) bool { return u.Has(cases.RoleAdmin) && !u.Disabled }
 

@@ -371,7 +371,7 @@ func (s *Service) Login(ctx context.Context, id, password, ip, userAgent string)
 		return "", Session{}, User{}, fmt.Errorf("login: %w", err)
 	}
 	u.LastLoginAt = t
-	return secret, sess, u, nil
+	return secret, sess, u.Acting(), nil
 }
 
 // tooMany is the refusal of a login attempt during a lockout.
@@ -417,7 +417,7 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (User, Sessio
 			return User{}, Session{}, fmt.Errorf("authenticate: %w", err)
 		}
 	}
-	return u, sess, nil
+	return u.Acting(), sess, nil
 }
 
 // Logout ends a session.
