@@ -63,6 +63,11 @@ type Registration struct {
 	Facts     string `json:"facts"`
 	Level     Level  `json:"level"`
 	Assignee  string `json:"assignee,omitempty"`
+	// NotRepeatReason, when the unit has closed cases of the same kind in
+	// the last RepeatYears, says why the new case is nevertheless not a
+	// repeat (屡查屡犯): it is then registered as none, and the event keeps
+	// the reason and the cases it was weighed against (NotRepeatOf).
+	NotRepeatReason string `json:"not_repeat_reason,omitempty"`
 }
 
 // Case is the current view of one ledger entry. It is a projection of the

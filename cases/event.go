@@ -52,6 +52,9 @@ type Registered struct {
 	// RepeatOf lists the unit's cases of the same violation kind closed in
 	// the three years before (屡查屡犯), found at registration.
 	RepeatOf []string `json:"repeat_of,omitempty"`
+	// NotRepeatOf lists the cases that would have made it a repeat, when
+	// the registrar said why it is not one (Registration.NotRepeatReason).
+	NotRepeatOf []string `json:"not_repeat_of,omitempty"`
 }
 
 // Event is one immutable step in a case's life. Events of a case form a hash

@@ -70,8 +70,32 @@ const (
 )
 
 // RegisterRoles may register cases: the office itself, hotline intake, and
-// patrol teams referring what they found.
+// patrol teams referring what they found — these only through their team's
+// referral batch (see PatrolMayRegister).
 var RegisterRoles = []Role{RoleOffice, RoleHotline, RolePatrol}
+
+// DirectRegisterRoles may register a case directly, on the register form or
+// through the API, rather than from an intake record: the office and the
+// hotline's operators. A patrol team refers what it finds by its referral
+// batch (移交函), which registers the cases.
+var DirectRegisterRoles = []Role{RoleOffice, RoleHotline}
+
+// SourcePatrolReferral is the catalog's source code of patrol referrals
+// (巡视巡察移交), the one source a patrol member's cases come from.
+const SourcePatrolReferral = "patrol"
+
+// PatrolMayRegister decides whether a patrol member may register a case of
+// source from the intake record origin: only from their team's referral
+// batch (origin "batch:…"), with the patrol referral as its source. The
+// batch's own checks keep it to the member's round, team and the units the
+// team inspects; the member's scope is those units.
+// Errors: EREFUSED, rule patrol-referral.
+func PatrolMayRegister(source, origin string) error {
+	if strings.HasPrefix(origin, "batch:") && strings.TrimSpace(source) == SourcePatrolReferral {
+		return nil
+	}
+	return Refused("patrol-referral", "巡察组成员通过本组的巡察移交函移交发现的问题（来源为巡视巡察移交），不能直接登记问题")
+}
 
 // RuleFor returns the rule of action, if the action exists.
 func RuleFor(a Action) (Rule, bool) {

@@ -42,6 +42,11 @@ func (s *Service) RegisterFrom(ctx context.Context, scope Scope, actor Actor, r 
 	if !contains(RegisterRoles, actor.Role) {
 		return Case{}, false, Refused("role", "登记问题线索须由监督检查处室、举报受理或巡察组人员办理，角色 %s 不可登记", actor.Role)
 	}
+	if actor.Role == RolePatrol {
+		if err := PatrolMayRegister(r.Source, origin); err != nil {
+			return Case{}, false, err
+		}
+	}
 	reg, err := s.validateRegistration(scope, r)
 	if err != nil {
 		return Case{}, false, err
@@ -62,7 +67,17 @@ func (s *Service) RegisterFrom(ctx context.Context, scope Scope, actor Actor, r 
 		reg.IdempotencyKey = key
 	}
 	now := s.now()
-	reg.RepeatOf = s.view.repeats(reg.UnitCode, reg.Kind, now.AddDate(-RepeatYears, 0, 0))
+	// 屡查屡犯 unless the registrar said why not; a reason with no earlier
+	// case to weigh against has nothing to qualify and is not kept.
+	repeats := s.view.repeats(reg.UnitCode, reg.Kind, now.AddDate(-RepeatYears, 0, 0))
+	switch {
+	case reg.NotRepeatReason == "":
+		reg.RepeatOf = repeats
+	case len(repeats) == 0:
+		reg.NotRepeatReason = ""
+	default:
+		reg.NotRepeatOf = repeats
+	}
 	reg.Year = now.In(s.loc).Year()
 	e := Event{Seq: 1, Action: ActionRegister, To: StateRegistered, Actor: actor, At: now, Registered: &reg}
 	res, err := s.submit(ctx, &write{kind: writeRegister, event: e})
@@ -75,6 +90,8 @@ func (s *Service) RegisterFrom(ctx context.Context, scope Scope, actor Actor, r 
 func (s *Service) validateRegistration(scope Scope, r Registration) (Registered, error) {
 	r.Source, r.SourceRef, r.UnitCode = strings.TrimSpace(r.Source), strings.TrimSpace(r.SourceRef), strings.TrimSpace(r.UnitCode)
 	r.Kind, r.Title, r.Facts, r.Assignee = strings.TrimSpace(r.Kind), strings.TrimSpace(r.Title), strings.TrimSpace(r.Facts), strings.TrimSpace(r.Assignee)
+	given := r.NotRepeatReason != ""
+	r.NotRepeatReason = strings.TrimSpace(r.NotRepeatReason)
 	// Every field is checked, so that a form shows all that is wrong at once.
 	var fe FieldErrors
 	if !s.cat.HasSource(r.Source) {
@@ -94,6 +111,11 @@ func (s *Service) validateRegistration(scope Scope, r Registration) (Registered,
 		fe.Add(Invalid("level", "密级须为公开、内部或秘密"))
 	}
 	fe.Add(checkText("assignee", r.Assignee, MaxShortText, false))
+	if given && r.NotRepeatReason == "" {
+		fe.Add(Invalid("not_repeat_reason", "请填写不属于屡查屡犯的理由"))
+	} else {
+		fe.Add(checkText("not_repeat_reason", r.NotRepeatReason, MaxLongText, false))
+	}
 	u, ok := s.view.unit(r.UnitCode)
 	if unitOK && (!ok || !scope.AllowsUnit(u)) {
 		fe.Add(Invalid("unit_code", "没有代码为「%s」的单位", r.UnitCode))

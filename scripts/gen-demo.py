@@ -85,7 +85,7 @@ KINDS = {
     "E02": ("实名制信息未及时更新", "{u}人员变动后超过{n}个月未在实名制系统办理出入编手续，信息与实际不一致。"),
 }
 SOURCES = {
-    "patrol": (lambda y, n: f"云巡办移〔{y}〕{n}号", ["internal", "internal", "secret"], "zhou.qiang", "patrol"),
+    "patrol": (lambda y, n: f"云巡办移〔{y}〕{n}号", ["internal", "internal", "secret"], "li.ming", "office"),  # the office registers what the patrol office refers
     "audit": (lambda y, n: f"云审移〔{y}〕{n}号", ["internal", "secret"], "li.ming", "office"),
     "hotline": (lambda y, n: f"12310-{y}-{n:04d}", ["internal"], "sun.li", "hotline"),
     # A special inspection's own work plan number: never one of the series

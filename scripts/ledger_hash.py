@@ -113,6 +113,8 @@ def canonical(e):
         }
         if r.get("assignee"):
             reg["assignee"] = r["assignee"]
+        if r.get("not_repeat_reason"):
+            reg["not_repeat_reason"] = r["not_repeat_reason"]
         reg["unit_name"] = r.get("unit_name", "")
         reg["region"] = list(r.get("region") or [])
         reg["year"] = int(r.get("year", 0))
@@ -123,6 +125,8 @@ def canonical(e):
             reg["origin"] = r["origin"]
         if r.get("repeat_of"):
             reg["repeat_of"] = list(r["repeat_of"])
+        if r.get("not_repeat_of"):
+            reg["not_repeat_of"] = list(r["not_repeat_of"])
 
     inp = None
     i = e.get("input")

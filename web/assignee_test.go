@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"rectify/cases"
+	"rectify/cases/access"
 	"rectify/cases/casetest"
 )
 
@@ -40,7 +41,7 @@ func (e *testEnv) postForm(path, user string, form url.Values) response {
 func TestAssigneeIsChosenFromOfficeUsers(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	if err := e.Access.SetDisabled(ctx, "zhao.lei", true); err != nil {
+	if err := e.Access.SetDisabled(ctx, access.Changer{}, "zhao.lei", true); err != nil {
 		t.Fatal(err)
 	}
 	// A city office user is offered the city's and its counties' office

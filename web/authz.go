@@ -15,7 +15,7 @@ var (
 	everyone = cases.Roles
 	// readers see cases; an administrator manages accounts, not cases.
 	readers    = []cases.Role{cases.RoleOffice, cases.RoleApprover, cases.RolePatrol, cases.RoleHotline, cases.RoleUnit, cases.RoleReviewer, cases.RoleLiaison}
-	registrars = cases.RegisterRoles
+	registrars = cases.DirectRegisterRoles // a patrol team refers by its batch (batchReferrers)
 	actors     = []cases.Role{cases.RoleOffice, cases.RoleApprover, cases.RoleUnit}
 	importers  = []cases.Role{cases.RoleAdmin, cases.RoleOffice}
 	admins     = []cases.Role{cases.RoleAdmin}
@@ -152,6 +152,8 @@ var routeRoles = map[string][]cases.Role{
 	"POST /hotline/reports/:id/actions":                 hotlineOnly,
 	"POST /hotline/reports/:id/reporter":                hotlineOnly,
 	"GET /hotline/reports/:id/files/:fid":               hotlineOnly,
+	"POST /api/v1/hotline-reports/:id/registration":     hotlineOnly,
+	"POST /api/v1/hotline-reports/:id/merge":            hotlineOnly,
 	"GET /assessment":                                   assessReaders,
 	"POST /assessment/rounds":                           assessOrganiser,
 	"GET /assessment/rounds/:id":                        assessReaders,

@@ -106,6 +106,12 @@ func TestBrowserHotlineJourney(t *testing.T) {
 	}
 	run(t, b, "choose the kind", chromedp.Evaluate(`document.querySelector('#act-register').open = true`, nil),
 		chromedp.SetValue(`#act-register select[name=violation_kind]`, "D01", chromedp.ByQuery))
+	// The open twin is named on the register form too: registering a case
+	// of its own needs it acknowledged.
+	if s := text(t, b, "#register-twins"); !strings.Contains(s, twin.No) {
+		t.Fatalf("the register form does not name the twin %s: %q", twin.No, s)
+	}
+	run(t, b, "acknowledge the twin", chromedp.Click(`#register-twins input[name=twins_ack]`, chromedp.ByQuery))
 	hotlineAct(t, b, "register", nil)
 	no := text(t, b, "#report-case")
 	k, err := e.Service.Case(ctx, cases.GlobalScope, no)

@@ -80,7 +80,7 @@ type registerRequest struct {
 
 func (s *Server) handleCaseRegister(c *gin.Context) {
 	p := who(c)
-	actor := p.user.Actor(p.user.ActingRole(cases.RegisterRoles))
+	actor := p.user.Actor(p.user.ActingRole(registrars))
 	var req registerRequest
 	if err := decodeJSON(c, &req); err != nil {
 		s.writeError(c, err)

@@ -221,6 +221,7 @@ var flashes = map[string]flashNote{
 	"password-changed":      {text: "密码已修改，其他设备上的登录已失效"},
 	"registered":            {text: "已登记，台账编号 %s"},
 	"registered-repeat":     {text: "已登记，台账编号 %s。该单位三年内同类问题已销号：%s，本问题记为屡查屡犯"},
+	"registered-not-repeat": {text: "已登记，台账编号 %s。本问题不记为屡查屡犯，理由已记入办理记录"},
 	"acted":                 {text: "已%s，案件当前状态：%s"},
 	"submitted":             {text: "已报送整改情况，等待核验"},
 	"notice-issued":         {text: "已印发整改通知书 %s"},

@@ -35,6 +35,7 @@ var accessActions = map[string]string{
 	"read-case": "查阅案件", "read-events": "查阅办理记录", "download-document": "下载文件",
 	"export-ledger-csv": "导出台账（CSV）", "export-ledger-xlsx": "导出台账（Excel）", "export-ledger-pdf": "打印台账（PDF）",
 	"read-reporter": "查看举报人信息", "read-batch": "查阅巡察移交函", "read-audit-referral": "查阅审计移送函",
+	access.ActionChangeRoles: "变更账号角色", access.ActionDisableUser: "停用账号", access.ActionEnableUser: "启用账号",
 }
 
 // accessPerPage is how many entries a page of the console's log shows.
@@ -93,8 +94,16 @@ func (s *Server) handleAccessLogPage(c *gin.Context) {
 		if r.ActionLabel == "" {
 			r.ActionLabel = "其他操作"
 		}
-		if strings.HasPrefix(e.Action, "export-ledger") {
+		switch {
+		case strings.HasPrefix(e.Action, "export-ledger"):
 			r.TargetText = s.describeExport(e.Target)
+		case e.Action == access.ActionChangeRoles:
+			r.TargetText = accountLabel(e.Target, names) + "：" + roleCodesLabel(e.Before) + " → " + roleCodesLabel(e.After)
+		case e.Action == access.ActionDisableUser, e.Action == access.ActionEnableUser:
+			r.TargetText = accountLabel(e.Target, names)
+		}
+		if op, ok := strings.CutPrefix(e.UserID, "cli:"); ok && r.UserName == "" {
+			r.UserName, r.UserID = "命令行", op
 		}
 		page.Entries = append(page.Entries, r)
 	}
@@ -129,4 +138,24 @@ func accessPageLink(c *gin.Context, n int) string {
 	}
 	q.Set("page", strconv.Itoa(n))
 	return "/admin/access-log?" + q.Encode()
+}
+
+// accountLabel names an account by its name and login name.
+func accountLabel(id string, names map[string]string) string {
+	if n := names[id]; n != "" {
+		return n + "（" + id + "）"
+	}
+	return id
+}
+
+// roleCodesLabel names roles logged by their codes; none is 无.
+func roleCodesLabel(codes []string) string {
+	if len(codes) == 0 {
+		return "无"
+	}
+	rs := make([]cases.Role, len(codes))
+	for i, c := range codes {
+		rs[i] = cases.Role(c)
+	}
+	return rolesLabel(rs)
 }

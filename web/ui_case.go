@@ -351,6 +351,13 @@ func timelineOf(e cases.Event, files caseFiles) timelineItem {
 	if len(docs) > 0 {
 		t.Lines = append(t.Lines, timelineLine{Label: "印发文件", Files: docs})
 	}
+	if r := e.Registered; r != nil {
+		// Why a case with closed predecessors is no repeat: the ledger's
+		// reader sees the registrar's reason and what it was weighed against.
+		if r.NotRepeatReason != "" {
+			add("不属于屡查屡犯", r.NotRepeatReason+"（同类已销号问题："+strings.Join(r.NotRepeatOf, "、")+"）")
+		}
+	}
 	add("备注", e.Comment)
 	return t
 }

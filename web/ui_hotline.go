@@ -42,6 +42,8 @@ func (s *Server) hotlineRoutes(e *gin.Engine, publicLimit gin.HandlerFunc) {
 	e.POST("/hotline/reports/:id/actions", on, s.handleHotlineAction)
 	e.POST("/hotline/reports/:id/reporter", on, s.handleHotlineReporter)
 	e.GET("/hotline/reports/:id/files/:fid", on, s.handleHotlineFile)
+	e.POST("/api/v1/hotline-reports/:id/registration", on, s.handleHotlineRegisterAPI)
+	e.POST("/api/v1/hotline-reports/:id/merge", on, s.handleHotlineMergeAPI)
 }
 
 func (s *Server) hotlineEnabled(c *gin.Context) {
@@ -183,9 +185,13 @@ type hotlineReportPage struct {
 	Units    []option
 	Levels   []option
 	// Reg is the registration form, prefilled from the report.
-	Reg   cases.Registration
-	Merge string
-	Error *cases.Error
+	Reg cases.Registration
+	// OpenTwins are the twins that are open cases of Reg's unit: the
+	// register form names them and asks for TwinsAck before registering.
+	OpenTwins []hotline.Twin
+	TwinsAck  string
+	Merge     string
+	Error     *cases.Error
 	// ErrorAction is the action whose form the error belongs to.
 	ErrorAction string
 }
@@ -209,7 +215,12 @@ func (s *Server) hotlineReportPage(c *gin.Context, status int, id string, reg *c
 		title := []rune(r.Allegation)
 		page.Reg = cases.Registration{UnitCode: r.UnitCode, Title: string(title[:min(len(title), 30)]), Facts: r.Allegation, Level: cases.LevelInternal}
 	}
+	page.OpenTwins = hotline.OpenCases(twins, strings.TrimSpace(page.Reg.UnitCode))
+	page.TwinsAck = hotline.TwinsAck(page.OpenTwins)
 	page.Merge = c.PostForm("case_no")
+	if page.Merge == "" && len(page.OpenTwins) > 0 {
+		page.Merge = page.OpenTwins[0].CaseNo // the likeliest open twin
+	}
 	for _, tw := range twins {
 		if page.Merge == "" && tw.CaseNo != "" {
 			page.Merge = tw.CaseNo
@@ -266,7 +277,9 @@ func (s *Server) handleHotlineAction(c *gin.Context) {
 			reg = &cases.Registration{UnitCode: c.PostForm("unit_code"), Kind: c.PostForm("violation_kind"), Title: c.PostForm("title"),
 				Facts: c.PostForm("facts"), Level: cases.Level(c.PostForm("level"))}
 			var k cases.Case
-			if _, k, err = s.hotline.Register(c, p.scope, actor, id, *reg); err == nil {
+			// Open twin cases are named on the form; registering anyway
+			// needs their acknowledgement, else the form comes back (409).
+			if _, k, err = s.hotline.Register(c, p.scope, actor, id, *reg, c.PostForm("twins_ack")); err == nil {
 				notice, arg = "hotline-registered", k.No
 			}
 		case hotline.KindMerge:

@@ -23,6 +23,9 @@ type caseNewPage struct {
 	// the confirm button acknowledges (their numbers).
 	Repeats   []cases.Case
 	RepeatAck string
+	// RepeatError is the refusal of a "not a repeat" answer without a
+	// reason.
+	RepeatError *cases.Error
 	// ConfirmPersonal carries a personal-data confirmation already given
 	// through the repeat step.
 	ConfirmPersonal bool
@@ -101,19 +104,34 @@ func (s *Server) handleCaseNew(c *gin.Context) {
 			s.fail(c, rerr)
 			return
 		}
-		if ack := repeatAck(repeats); ack != "" && c.PostForm("repeat_ack") != ack {
+		// The prompt offers two answers: a repeat, or not one, and then
+		// why (the reason goes into the registration event).
+		ack := repeatAck(repeats)
+		var reasonErr error
+		if ack != "" && c.PostForm("repeat_ack") == ack && c.PostForm("repeat") == "no" {
+			r.NotRepeatReason = strings.TrimSpace(c.PostForm("not_repeat_reason"))
+			if r.NotRepeatReason == "" {
+				reasonErr = cases.Invalid("not_repeat_reason", "请填写不属于屡查屡犯的理由")
+			}
+		}
+		if ack != "" && (c.PostForm("repeat_ack") != ack || reasonErr != nil) {
 			page, perr := s.caseNewPage(c, r, key)
 			if perr != nil {
 				s.fail(c, perr)
 				return
 			}
 			page.Repeats, page.RepeatAck, page.ConfirmPersonal = repeats, ack, c.PostForm("confirm_personal_data") == "on"
-			s.render(c, http.StatusOK, "case_new.html", "登记问题", page)
+			status := http.StatusOK
+			if reasonErr != nil {
+				page.RepeatError, _ = cases.AsError(reasonErr)
+				status = http.StatusBadRequest
+			}
+			s.render(c, status, "case_new.html", "登记问题", page)
 			return
 		}
 	}
 	if err == nil {
-		k, _, err = s.svc.Register(c, p.scope, p.user.Actor(p.user.ActingRole(cases.RegisterRoles)), r, key)
+		k, _, err = s.svc.Register(c, p.scope, p.user.Actor(p.user.ActingRole(registrars)), r, key)
 	}
 	if err != nil {
 		e, ok := cases.AsError(err)
@@ -133,6 +151,10 @@ func (s *Server) handleCaseNew(c *gin.Context) {
 	if len(k.RepeatOf) > 0 {
 		// 屡查屡犯: the earlier cases are named at once, not left to be found.
 		redirect(c, "/cases/"+k.No, "registered-repeat", k.No, strings.Join(k.RepeatOf, "、"))
+		return
+	}
+	if r.NotRepeatReason != "" {
+		redirect(c, "/cases/"+k.No, "registered-not-repeat", k.No)
 		return
 	}
 	redirect(c, "/cases/"+k.No, "registered", k.No)

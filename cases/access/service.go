@@ -9,6 +9,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/emmansun/gmsm/sm3"
@@ -21,6 +22,10 @@ type Service struct {
 	store   Store
 	now     func() time.Time
 	hashKey []byte
+	// accounts serialises changes of accounts, so that two administrators
+	// demoting each other at once cannot both pass the last-administrator
+	// check (within one process; the command line is one operator).
+	accounts sync.Mutex
 }
 
 // Config configures a Service.
@@ -69,9 +74,28 @@ func (s *Service) ExpireFailures(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-// CreateUser validates u and password and adds the account.
+// CreateUser validates u and password and adds the account, with no one
+// named as making it: for setting up (tests, fixtures). Accounts a person
+// makes go through CreateUserBy.
 func (s *Service) CreateUser(ctx context.Context, u User, password string) error {
-	return s.createUser(ctx, u, password, false)
+	return s.createUser(ctx, u, password, false, nil)
+}
+
+// CreateUserBy adds an account as CreateUser does, made by by: the
+// separation rules apply (CheckChange) and the roles it is given are
+// logged (ActionChangeRoles, from none).
+// Errors: EINVALID listing every bad field.
+func (s *Service) CreateUserBy(ctx context.Context, by Changer, u User, password string) error {
+	s.accounts.Lock()
+	defer s.accounts.Unlock()
+	all, err := s.store.FindUsers(ctx)
+	if err != nil {
+		return fmt.Errorf("create user %s: %w", u.ID, err)
+	}
+	if err := s.createUser(ctx, u, password, false, CheckChange(by, User{}, u, all)); err != nil {
+		return err
+	}
+	return s.logRoles(ctx, by, u.ID, nil, u.Roles)
 }
 
 // CreatePublishedUser adds an account whose password is published (see
@@ -81,13 +105,15 @@ func (s *Service) CreatePublishedUser(ctx context.Context, u User, password stri
 	if !isPublished(password) {
 		return cases.Invalid("password", "该密码不是公开的演示密码")
 	}
-	return s.createUser(ctx, u, password, true)
+	return s.createUser(ctx, u, password, true, nil)
 }
 
-func (s *Service) createUser(ctx context.Context, u User, password string, published bool) error {
+// createUser adds u; rules is the refusal of the separation rules, if
+// any, reported with the other bad fields.
+func (s *Service) createUser(ctx context.Context, u User, password string, published bool, rules error) error {
 	// Every bad field at once, the password's too: a form shows them all.
 	var fe cases.FieldErrors
-	for _, err := range []error{u.Validate(), checkPolicy(u, password, published)} {
+	for _, err := range []error{u.Validate(), rules, checkPolicy(u, password, published)} {
 		if !fe.Add(err) {
 			return err
 		}
@@ -174,39 +200,99 @@ func (s *Service) ChangePassword(ctx context.Context, id, old, password, keep st
 	return nil
 }
 
-// SetDisabled disables or re-enables an account; disabling ends its sessions.
-func (s *Service) SetDisabled(ctx context.Context, id string, disabled bool) error {
-	u, err := s.store.FindUser(ctx, id)
+// SetDisabled disables or re-enables an account, by by; disabling ends
+// its sessions. The separation rules apply (CheckChange: no one disables
+// themself, the last other administrator, or the last administrator) and
+// the change is logged.
+// Errors: ENOTFOUND, EINVALID (field disabled).
+func (s *Service) SetDisabled(ctx context.Context, by Changer, id string, disabled bool) error {
+	s.accounts.Lock()
+	defer s.accounts.Unlock()
+	u, all, err := s.userAndAll(ctx, id)
 	if err != nil {
 		return err
 	}
-	u.Disabled = disabled
-	u.UpdatedAt = cases.TruncateTime(s.now())
-	if err := s.store.PutUser(ctx, u); err != nil {
+	if u.Disabled == disabled {
+		return nil
+	}
+	after := u
+	after.Disabled = disabled
+	if err := CheckChange(by, u, after, all); err != nil {
+		return err
+	}
+	after.UpdatedAt = cases.TruncateTime(s.now())
+	if err := s.store.PutUser(ctx, after); err != nil {
 		return fmt.Errorf("disable %s: %w", id, err)
 	}
+	action := ActionEnableUser
 	if disabled {
-		return s.store.DeleteUserSessions(ctx, id)
+		if err := s.store.DeleteUserSessions(ctx, id); err != nil {
+			return err
+		}
+		action = ActionDisableUser
 	}
-	return nil
+	return s.RecordAccess(ctx, AccessEntry{UserID: by.logID(), Role: by.logRole(), IP: by.IP, Action: action, Target: id})
+}
+
+// userAndAll returns account id and every account.
+func (s *Service) userAndAll(ctx context.Context, id string) (User, []User, error) {
+	u, err := s.store.FindUser(ctx, id)
+	if err != nil {
+		return User{}, nil, err
+	}
+	all, err := s.store.FindUsers(ctx)
+	if err != nil {
+		return User{}, nil, fmt.Errorf("read accounts: %w", err)
+	}
+	return u, all, nil
 }
 
 // UpdateUser changes an account's name, roles, region and bound unit (by
-// an administrator); its password, state and patrol assignment stay. The
-// user's sessions carry on with the new roles from their next request.
+// an administrator, or at the command line); its password, state and patrol
+// assignment stay. The separation rules apply (CheckChange) and a change of
+// roles is logged with the roles before and after. The user's sessions
+// carry on with the new roles from their next request.
 // Errors: ENOTFOUND, EINVALID listing every bad field.
-func (s *Service) UpdateUser(ctx context.Context, id string, change User) error {
-	u, err := s.store.FindUser(ctx, id)
+func (s *Service) UpdateUser(ctx context.Context, by Changer, id string, change User) error {
+	s.accounts.Lock()
+	defer s.accounts.Unlock()
+	u, all, err := s.userAndAll(ctx, id)
 	if err != nil {
 		return err
 	}
-	u.Name, u.Roles, u.Region, u.UnitCode = change.Name, change.Roles, change.Region, change.UnitCode
-	if err := u.Validate(); err != nil {
+	after := u
+	after.Name, after.Roles, after.Region, after.UnitCode = change.Name, change.Roles, change.Region, change.UnitCode
+	var fe cases.FieldErrors
+	for _, err := range []error{after.Validate(), CheckChange(by, u, after, all)} {
+		if !fe.Add(err) {
+			return err
+		}
+	}
+	if err := fe.Err(); err != nil {
 		return err
 	}
-	u.UpdatedAt = cases.TruncateTime(s.now())
-	if err := s.store.PutUser(ctx, u); err != nil {
+	after.UpdatedAt = cases.TruncateTime(s.now())
+	if err := s.store.PutUser(ctx, after); err != nil {
 		return fmt.Errorf("update user %s: %w", id, err)
+	}
+	if slices.Equal(u.Roles, after.Roles) {
+		return nil
+	}
+	return s.logRoles(ctx, by, id, u.Roles, after.Roles)
+}
+
+// logRoles records a change of account id's roles in the access log.
+func (s *Service) logRoles(ctx context.Context, by Changer, id string, before, after []cases.Role) error {
+	str := func(rs []cases.Role) []string {
+		out := make([]string, len(rs))
+		for i, r := range rs {
+			out[i] = string(r)
+		}
+		return out
+	}
+	e := AccessEntry{UserID: by.logID(), Role: by.logRole(), IP: by.IP, Action: ActionChangeRoles, Target: id, Before: str(before), After: str(after)}
+	if err := s.RecordAccess(ctx, e); err != nil {
+		return fmt.Errorf("log the roles of %s: %w", id, err)
 	}
 	return nil
 }
@@ -285,7 +371,7 @@ func (s *Service) Login(ctx context.Context, id, password, ip, userAgent string)
 		return "", Session{}, User{}, fmt.Errorf("login: %w", err)
 	}
 	u.LastLoginAt = t
-	return secret, sess, u, nil
+	return secret, sess, u.Acting(), nil
 }
 
 // tooMany is the refusal of a login attempt during a lockout.
@@ -331,7 +417,7 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (User, Sessio
 			return User{}, Session{}, fmt.Errorf("authenticate: %w", err)
 		}
 	}
-	return u, sess, nil
+	return u.Acting(), sess, nil
 }
 
 // Logout ends a session.

@@ -78,7 +78,19 @@ type AccessEntry struct {
 	Action string    `json:"action"` // read-case, read-events, export-ledger, …
 	Target string    `json:"target"` // a case number, or the filter of an export
 	Level  string    `json:"level,omitempty"`
+	// Before and After are, for a change of an account's roles
+	// (ActionChangeRoles), its roles before and after.
+	Before []string `json:"before,omitempty"`
+	After  []string `json:"after,omitempty"`
 }
+
+// Actions the access service itself records in the access log: the
+// changes of accounts, with the account's login name as the target.
+const (
+	ActionChangeRoles = "change-roles" // Before and After hold the roles
+	ActionDisableUser = "disable-user"
+	ActionEnableUser  = "enable-user"
+)
 
 // AccessFilter selects access-log entries. Every field set must match;
 // each combination of UserID, Action and Level is served by an index.

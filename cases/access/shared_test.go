@@ -58,14 +58,14 @@ func TestSharedCacheFollowsChangesMadeElsewhere(t *testing.T) {
 	})
 	t.Run("Disable", func(t *testing.T) {
 		secret := login()
-		if err := a.SetDisabled(ctx, "li.ming", true); err != nil {
+		if err := a.SetDisabled(ctx, access.Changer{}, "li.ming", true); err != nil {
 			t.Fatal(err)
 		}
 		eventually(t, "the other server refuses a disabled account's session", func() bool { return !authenticated(b, secret) })
 		if _, _, _, err := b.Login(ctx, "li.ming", password, "127.0.0.1", "test"); err == nil {
 			t.Fatal("a disabled account logged in on the other server")
 		}
-		if err := a.SetDisabled(ctx, "li.ming", false); err != nil {
+		if err := a.SetDisabled(ctx, access.Changer{}, "li.ming", false); err != nil {
 			t.Fatal(err)
 		}
 	})

@@ -53,6 +53,8 @@ func (u User) Validate() error {
 	case slices.ContainsFunc(u.Roles, func(r cases.Role) bool { return !r.Valid() }):
 		i := slices.IndexFunc(u.Roles, func(r cases.Role) bool { return !r.Valid() })
 		fe.Add(cases.Invalid("roles", "未知的角色「%s」", u.Roles[i]))
+	case mixesAdmin(u.Roles):
+		fe.Add(cases.Invalid("roles", "系统管理员账号不能同时拥有办案角色：管理账号与办理案件须分开，办案请另设账号"))
 	case u.Has(cases.RoleUnit) && len(u.Roles) != 1:
 		fe.Add(cases.Invalid("roles", "单位联络员账号只能有单位联络员一个角色"))
 	}

@@ -156,3 +156,17 @@ func TestAnIndependentImplementationAgreesOnHardStrings(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// A registration judged no repeat carries the reason and the cases it was
+// weighed against: the independent implementation hashes them alike.
+func TestAnIndependentImplementationAgreesOnNotRepeat(t *testing.T) {
+	at := time.Date(2026, 11, 23, 8, 9, 10, 0, time.UTC)
+	reg := &cases.Registered{Registration: cases.Registration{Source: "patrol", SourceRef: "云巡办移〔2026〕1号", UnitCode: "QH001", Kind: "D01",
+		Title: "超编进人", Facts: "超编 2 人", Level: "internal", NotRepeatReason: "前案为借调人员，与本案不同"},
+		UnitName: "清河县教育局", Region: []string{"江南省"}, Year: 2099, Ordinal: 1, NotRepeatOf: []string{"2098-0007"}}
+	e := cases.Seal(cases.Event{CaseNo: "2099-0001", Seq: 1, Action: cases.ActionRegister, To: cases.StateRegistered,
+		Actor: cases.Actor{ID: "li.ming", Role: cases.RoleOffice}, At: at, Registered: reg}, "")
+	if out, code := auditor(t, writeLines(t, []cases.Event{e})); code != 0 || !strings.Contains(out, "OK: 1 cases, 1 events") {
+		t.Fatalf("the two implementations disagree: exit %d\n%s", code, out)
+	}
+}

@@ -414,7 +414,7 @@ func (s *Service) Twins(ctx context.Context, scope cases.Scope, r Report) ([]Twi
 	var cands []Candidate
 	for _, o := range all {
 		if o.ID != r.ID && s.visible(ctx, scope, o) {
-			cands = append(cands, Candidate{Report: o.ID, UnitCode: o.UnitCode, Text: o.Allegation, At: o.ReceivedAt})
+			cands = append(cands, Candidate{Report: o.ID, UnitCode: o.UnitCode, Text: o.Allegation, At: o.ReceivedAt, Open: o.State.Open()})
 		}
 	}
 	// A report naming its unit is compared with that unit's cases; one
@@ -443,7 +443,7 @@ func (s *Service) Twins(ctx context.Context, scope cases.Scope, r Report) ([]Twi
 			// time, on its own page: a list of twins shows its title.
 			text = c.Title
 		}
-		cands = append(cands, Candidate{CaseNo: c.No, UnitCode: c.UnitCode, Text: text, At: c.CreatedAt})
+		cands = append(cands, Candidate{CaseNo: c.No, UnitCode: c.UnitCode, Text: text, At: c.CreatedAt, Open: c.State.Open()})
 	}
 	return Twins(r, s.cfg.Now(), cands), nil
 }
@@ -530,7 +530,13 @@ func (s *Service) Act(ctx context.Context, scope cases.Scope, actor cases.Actor,
 // the operator's choice of unit, kind, title and facts — and links both
 // ways: the case keeps origin report:<id>, the report the case number. A
 // retry finds the case the first attempt registered.
-func (s *Service) Register(ctx context.Context, scope cases.Scope, actor cases.Actor, id string, reg cases.Registration) (Report, cases.Case, error) {
+//
+// When the report has likely twins that are open cases of the unit
+// (OpenCases), registering needs twinsAck, their acknowledgement
+// (TwinsAck): the operator has seen them and chose a new case over merging
+// into one (Merge). Without it nothing is written and the error names them.
+// Errors: ECONFLICT on field twins_ack (*TwinsError), EINVALID, EREFUSED.
+func (s *Service) Register(ctx context.Context, scope cases.Scope, actor cases.Actor, id string, reg cases.Registration, twinsAck string) (Report, cases.Case, error) {
 	r, err := s.Report(ctx, scope, id)
 	if err != nil {
 		return Report{}, cases.Case{}, err
@@ -546,6 +552,13 @@ func (s *Service) Register(ctx context.Context, scope cases.Scope, actor cases.A
 	reg.Source, reg.SourceRef = "hotline", "12310-"+r.ID
 	if err := cases.CheckPersonalData(reg); err != nil {
 		return Report{}, cases.Case{}, err
+	}
+	twins, err := s.Twins(ctx, scope, r)
+	if err != nil {
+		return Report{}, cases.Case{}, err
+	}
+	if open := OpenCases(twins, strings.TrimSpace(reg.UnitCode)); len(open) > 0 && twinsAck != TwinsAck(open) {
+		return Report{}, cases.Case{}, twinsError(open)
 	}
 	c, _, err := s.cfg.Cases.RegisterFrom(ctx, scope, actor, reg, Key(r.ID), Origin(r.ID))
 	if err != nil {
@@ -746,4 +759,26 @@ func (s *Service) CheckVersion(ctx context.Context, scope cases.Scope, id string
 		return nil // Register answers with the case it registered
 	}
 	return checkVersion(r, version)
+}
+
+// TwinsError refuses registering a report whose open twin cases were not
+// acknowledged; it names them, so that a form or client can show them.
+type TwinsError struct {
+	Err   *cases.Error
+	Twins []Twin
+}
+
+func (e *TwinsError) Error() string { return e.Err.Error() }
+
+// Unwrap lets cases.AsError find the coded error.
+func (e *TwinsError) Unwrap() error { return e.Err }
+
+func twinsError(open []Twin) *TwinsError {
+	var names []string
+	for _, tw := range open {
+		names = append(names, fmt.Sprintf("%s（相似度 %.0f%%）", tw.CaseNo, tw.Score*100))
+	}
+	e := cases.Conflict("该举报与未办结的问题 %s 内容相近，可能是同一问题：请并入已有问题，或核对后确认不是同一问题再立案登记", strings.Join(names, "、"))
+	e.Field = "twins_ack"
+	return &TwinsError{Err: e, Twins: open}
 }

@@ -123,12 +123,40 @@ type Candidate struct {
 	UnitCode       string
 	Text           string
 	At             time.Time
+	// Open says the report or case is still being handled (a case not
+	// closed, dismissed or transferred): registering another case of the
+	// same problem would duplicate it.
+	Open bool
 }
 
 // Twin is a candidate judged similar, with its score.
 type Twin struct {
 	Candidate
 	Score float64
+}
+
+// OpenCases returns the twins that are open cases about unit: what
+// registering the report as a case of unit would duplicate, and so must be
+// acknowledged first (TwinsAck). A twin about no known unit is kept too.
+func OpenCases(twins []Twin, unit string) []Twin {
+	var out []Twin
+	for _, tw := range twins {
+		if tw.CaseNo != "" && tw.Open && (tw.UnitCode == "" || tw.UnitCode == unit) {
+			out = append(out, tw)
+		}
+	}
+	return out
+}
+
+// TwinsAck is what acknowledging twins confirms: their case numbers, so
+// that an acknowledgement given before a new twin appeared (or for another
+// unit) does not count.
+func TwinsAck(twins []Twin) string {
+	nos := make([]string, len(twins))
+	for i, tw := range twins {
+		nos[i] = tw.CaseNo
+	}
+	return strings.Join(nos, ",")
 }
 
 // Twins returns the candidates about r's unit, from the last TwinWindow,

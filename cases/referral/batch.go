@@ -142,7 +142,7 @@ func Registration(b Batch, i int) cases.Registration {
 }
 
 // Source is the catalog's code for patrol referrals (巡察移交).
-const Source = "patrol"
+const Source = cases.SourcePatrolReferral
 
 // ItemField names field of item i in errors: items[2].title.
 func ItemField(i int, field string) string { return fmt.Sprintf("items[%d].%s", i, field) }

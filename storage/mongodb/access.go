@@ -273,6 +273,8 @@ type accessDoc struct {
 	Action string    `bson:"action"`
 	Target string    `bson:"target"`
 	Level  string    `bson:"level,omitempty"`
+	Before []string  `bson:"before,omitempty"`
+	After  []string  `bson:"after,omitempty"`
 }
 
 // InsertAccess appends to the access log.

@@ -49,6 +49,9 @@ type registeredDoc struct {
 	Region    []string `bson:"region"`
 	Origin    string   `bson:"origin,omitempty"`
 	RepeatOf  []string `bson:"repeatOf,omitempty"`
+	// NotRepeatReason and NotRepeatOf: registered as no repeat, and why.
+	NotRepeatReason string   `bson:"notRepeatReason,omitempty"`
+	NotRepeatOf     []string `bson:"notRepeatOf,omitempty"`
 }
 
 // eventDoc is one event. _id is "<case number>/<sequence>": an insert of an
@@ -86,7 +89,7 @@ func toEventDoc(e cases.Event) eventDoc {
 		d.Year, d.Ordinal, d.IdempotencyKey = r.Year, r.Ordinal, r.IdempotencyKey
 		d.Registered = &registeredDoc{Source: r.Source, SourceRef: r.SourceRef, UnitCode: r.UnitCode, Kind: r.Kind,
 			Title: r.Title, Facts: r.Facts, Level: string(r.Level), Assignee: r.Assignee, UnitName: r.UnitName, Region: r.Region,
-			Origin: r.Origin, RepeatOf: r.RepeatOf}
+			Origin: r.Origin, RepeatOf: r.RepeatOf, NotRepeatReason: r.NotRepeatReason, NotRepeatOf: r.NotRepeatOf}
 	}
 	if in := e.Input; in != nil {
 		x := inputDoc(*in)
@@ -101,9 +104,10 @@ func (d eventDoc) event() cases.Event {
 		Comment: d.Comment, Attachments: d.Attachments, PrevHash: d.PrevHash, Hash: d.Hash}
 	if r := d.Registered; r != nil {
 		e.Registered = &cases.Registered{Registration: cases.Registration{Source: r.Source, SourceRef: r.SourceRef,
-			UnitCode: r.UnitCode, Kind: r.Kind, Title: r.Title, Facts: r.Facts, Level: cases.Level(r.Level), Assignee: r.Assignee},
+			UnitCode: r.UnitCode, Kind: r.Kind, Title: r.Title, Facts: r.Facts, Level: cases.Level(r.Level), Assignee: r.Assignee,
+			NotRepeatReason: r.NotRepeatReason},
 			UnitName: r.UnitName, Region: r.Region, Year: d.Year, Ordinal: d.Ordinal, IdempotencyKey: d.IdempotencyKey,
-			Origin: r.Origin, RepeatOf: r.RepeatOf}
+			Origin: r.Origin, RepeatOf: r.RepeatOf, NotRepeatOf: r.NotRepeatOf}
 	}
 	if in := d.Input; in != nil {
 		x := cases.Input(*in)
