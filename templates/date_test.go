@@ -22,3 +22,28 @@ func TestDateCNInChinaTime(t *testing.T) {
 		}
 	}
 }
+
+// TestDateInTheOfficesZone: a document's date is read in the zone the
+// office configured; 00:30 on 1 March in Beijing is 28 February in UTC.
+func TestDateInTheOfficesZone(t *testing.T) {
+	shanghai, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 2, 28, 16, 30, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name string
+		loc  *time.Location
+		want string
+	}{
+		{"Shanghai", shanghai, "2026年3月1日"},
+		{"DefaultChina", nil, "2026年3月1日"},
+		{"UTC", time.UTC, "2026年2月28日"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := DateIn(at, tc.loc); got != tc.want {
+				t.Errorf("DateIn = %s, want %s", got, tc.want)
+			}
+		})
+	}
+}

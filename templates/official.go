@@ -77,9 +77,19 @@ const (
 	sepRed       = 230                  // red of masthead and rules (R, 0, 0)
 )
 
-// DateCN formats a date as GB/T 9704 asks: Arabic numerals, 年月日, no padding.
-func DateCN(t time.Time) string {
-	t = t.In(chinaTime)
+// DateCN formats a date as GB/T 9704 asks: Arabic numerals, 年月日, no
+// padding; in China time (DateIn with the default zone).
+func DateCN(t time.Time) string { return DateIn(t, nil) }
+
+// DateIn formats t's date in the office's zone loc as GB/T 9704 asks
+// (nil: China time). An instant from the database goes through it with
+// the configured zone, so that a document issued at 00:30 is dated that
+// day wherever the server runs.
+func DateIn(t time.Time, loc *time.Location) string {
+	if loc == nil {
+		loc = chinaTime
+	}
+	t = t.In(loc)
 	return fmt.Sprintf("%d年%d月%d日", t.Year(), int(t.Month()), t.Day())
 }
 

@@ -104,7 +104,7 @@ func (s *Server) latestProgress(c *gin.Context, p *principal, rows []ledgerRow) 
 			if err != nil {
 				return fmt.Errorf("latest progress of %s: %w", r.No, err)
 			}
-			out[i] = e.At.In(cst).Format(time.DateOnly) + "\n" + actionLabels[e.Action]
+			out[i] = cases.Day(e.At, s.loc) + "\n" + actionLabels[e.Action]
 			return nil
 		})
 	}

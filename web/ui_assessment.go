@@ -69,7 +69,7 @@ func (s *Server) handleAssessmentHome(c *gin.Context) {
 		return
 	}
 	rs = visibleRounds(rs, p)
-	page := assessHomePage{Rounds: rs, Organiser: p.user.HasAny(assessOrganiser), Year: time.Now().In(cst).Year()}
+	page := assessHomePage{Rounds: rs, Organiser: p.user.HasAny(assessOrganiser), Year: time.Now().In(s.loc).Year()}
 	for _, r := range rs {
 		for _, u := range r.Units {
 			if slices.ContainsFunc(u.Reviewers, func(x assessment.Reviewer) bool { return x.ID == p.user.ID }) {

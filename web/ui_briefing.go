@@ -88,7 +88,7 @@ func (h hotlineClues) PendingClues(ctx context.Context, scope cases.Scope, unit 
 	for _, r := range rs {
 		if r.UnitCode == unit {
 			// The channel and the date only: never who reported, nor what.
-			out = append(out, briefing.Clue{Channel: "hotline", Received: r.ReceivedAt.Format(time.DateOnly)})
+			out = append(out, briefing.Clue{Channel: "hotline", Received: cases.Day(r.ReceivedAt, h.svc.Location())})
 		}
 	}
 	return out, nil
