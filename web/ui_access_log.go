@@ -36,7 +36,7 @@ var accessActions = map[string]string{
 	"export-ledger-csv": "导出台账（CSV）", "export-ledger-xlsx": "导出台账（Excel）", "export-ledger-pdf": "打印台账（PDF）",
 	"read-reporter": "查看举报人信息", "read-batch": "查阅巡察移交函", "read-audit-referral": "查阅审计移送函",
 	"reveal-id-number": "查看完整身份证号",
-	"read-briefing": "查阅巡察前通报", "download-briefing": "下载巡察前通报", "send-briefing": "发送巡察前通报",
+	"read-briefing":    "查阅巡察前通报", "download-briefing": "下载巡察前通报", "send-briefing": "发送巡察前通报",
 	"download-sent-briefing": "下载已发送的巡察前通报",
 }
 
