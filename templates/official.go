@@ -13,6 +13,9 @@ type Letterhead struct {
 	Office    string // 发文机关 (signature), e.g. 中共云州市委机构编制委员会办公室
 	Masthead  string // 发文机关标志; defaults to Office + "文件"
 	PrintedBy string // 印发机关; defaults to Office
+	// Zone is the office's time zone, in which its documents are dated
+	// (nil: China time).
+	Zone *time.Location
 }
 
 // Block is a paragraph of body text.
@@ -430,7 +433,7 @@ type signLine struct {
 func signature(w *doc, d Official) []signLine {
 	w.font(RoleBody, bodyPt)
 	sp := pitch - w.em()
-	sign, date := d.Letterhead.Office, DateCN(d.Date)
+	sign, date := d.Letterhead.Office, DateIn(d.Date, d.Letterhead.Zone)
 	sw, dw := w.inkWidth(sign, sp), w.inkWidth(date, sp)
 	right := marginLeft + areaW
 	if d.Sealed {
@@ -487,7 +490,7 @@ func drawFooter(w *doc, d Official, rows []string) {
 				printedBy = d.Letterhead.Office
 			}
 			w.inkAt(marginLeft+ind, base, printedBy, "L", 0)
-			w.inkAt(marginLeft+areaW-ind, base, DateCN(d.PrintedOn)+"印发", "R", 0)
+			w.inkAt(marginLeft+areaW-ind, base, DateIn(d.PrintedOn, d.Letterhead.Zone)+"印发", "R", 0)
 		} else {
 			w.inkAt(marginLeft+ind, base, r, "L", 0)
 		}

@@ -32,7 +32,7 @@ func (s *Server) unitResult(c *gin.Context, round, unit string) (templates.Asses
 	if office == "" {
 		office = "机构编制委员会办公室"
 	}
-	r := templates.AssessmentResult{Letterhead: templates.Letterhead{Office: office}, UnitName: sh.Unit.UnitName,
+	r := templates.AssessmentResult{Letterhead: templates.Letterhead{Office: office, Zone: s.loc}, UnitName: sh.Unit.UnitName,
 		Year: page.State.Round.Year, Preview: !page.State.Finalised}
 	for _, st := range page.Standings {
 		if st.Unit != unit {

@@ -63,7 +63,7 @@ func (s *Server) printLedger(c *gin.Context, p *principal, rows []ledgerRow, des
 			grow++
 		}
 	}
-	sheet := templates.Sheet{Office: s.cfg.Office, Title: "问题整改台账", Filter: desc, Printed: now}
+	sheet := templates.Sheet{Office: s.cfg.Office, Title: "问题整改台账", Filter: desc, Printed: now, Zone: s.loc}
 	for _, col := range cols {
 		if col.grow {
 			col.Width += (sheetWidth - used) / float64(grow)

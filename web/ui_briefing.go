@@ -267,13 +267,17 @@ func (s *Server) handleBriefingAPI(c *gin.Context) {
 // letterhead is the office that issues briefings.
 func (s *Server) letterhead() templates.Letterhead {
 	if s.cfg.Letterhead.Office != "" {
-		return s.cfg.Letterhead
+		lh := s.cfg.Letterhead
+		if lh.Zone == nil {
+			lh.Zone = s.loc // dated in the office's zone
+		}
+		return lh
 	}
 	office := s.cfg.Office
 	if office == "" {
 		office = "机构编制委员会办公室"
 	}
-	return templates.Letterhead{Office: office}
+	return templates.Letterhead{Office: office, Zone: s.loc}
 }
 
 // renderBriefing lays b out for team at level.

@@ -85,6 +85,9 @@ func NewService(cfg Config) *Service {
 	if cfg.Location == nil {
 		cfg.Location = time.FixedZone("CST", 8*3600)
 	}
+	if cfg.Letterhead.Zone == nil {
+		cfg.Letterhead.Zone = cfg.Location // documents are dated in the office's zone
+	}
 	if cfg.Contact == "" {
 		cfg.Contact = "整改完成后，请通过督改通系统报送整改情况报告及佐证材料，并将加盖公章的书面报告报送" + cfg.Letterhead.Office + "。"
 	}
