@@ -107,14 +107,34 @@ type Standing struct {
 	// when it was assessed; Change is Total less Previous.
 	Previous *float64 `json:"previous,omitempty"`
 	Change   float64  `json:"change"`
+	// Scored and Points count the unit's evaluation points scored so far
+	// (by a reviewer, or settled by consensus) and in all. While a round
+	// is open some units have none scored: such a unit is not scored (no
+	// grade, no rank, no comparison with last year), not 0 分 and 较差.
+	Scored int `json:"scored"`
+	Points int `json:"points"`
+	// ScoredCategories are the categories with at least one point scored:
+	// a partly scored unit's chart shows these only.
+	ScoredCategories map[string]bool `json:"scored_categories,omitempty"`
 }
 
+// NotScored reports a unit none of whose points is scored yet.
+func (s Standing) NotScored() bool { return s.Scored == 0 }
+
+// Partial reports a unit some but not all of whose points are scored.
+func (s Standing) Partial() bool { return s.Scored > 0 && s.Scored < s.Points }
+
 // RankWithinKind sets Rank and RankOf within each unit kind (competition
-// ranking: 1, 1, 3) and sorts by kind, then rank, then unit code.
+// ranking: 1, 1, 3) and sorts by kind, then rank, then unit code. Units not
+// scored yet are not ranked (Rank and RankOf 0) and come last in their
+// kind; RankOf counts the scored units only.
 func RankWithinKind(ss []Standing) {
 	sort.SliceStable(ss, func(i, j int) bool {
 		if ss[i].Kind != ss[j].Kind {
 			return ss[i].Kind < ss[j].Kind
+		}
+		if ss[i].NotScored() != ss[j].NotScored() {
+			return !ss[i].NotScored()
 		}
 		if ss[i].Total != ss[j].Total {
 			return ss[i].Total > ss[j].Total
@@ -126,6 +146,14 @@ func RankWithinKind(ss []Standing) {
 		for j < len(ss) && ss[j].Kind == ss[i].Kind {
 			j++
 		}
+		n := i
+		for n < j && !ss[n].NotScored() {
+			n++
+		}
+		for k := n; k < j; k++ {
+			ss[k].Rank, ss[k].RankOf = 0, 0
+		}
+		j, next := n, j
 		for k := i; k < j; k++ {
 			ss[k].RankOf = j - i
 			if k > i && ss[k].Total == ss[k-1].Total {
@@ -134,14 +162,15 @@ func RankWithinKind(ss []Standing) {
 				ss[k].Rank = k - i + 1
 			}
 		}
-		i = j
+		i = next
 	}
 }
 
-// WithPrevious sets Previous and Change from last year's totals by unit.
+// WithPrevious sets Previous and Change from last year's totals by unit;
+// a unit not scored yet has nothing to compare.
 func WithPrevious(ss []Standing, previous map[string]float64) {
 	for i := range ss {
-		if p, ok := previous[ss[i].Unit]; ok {
+		if p, ok := previous[ss[i].Unit]; ok && !ss[i].NotScored() {
 			p := p
 			ss[i].Previous = &p
 			ss[i].Change = Round2(ss[i].Total - p)

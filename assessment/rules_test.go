@@ -163,11 +163,11 @@ func TestTotals(t *testing.T) {
 
 func TestRankWithinKind(t *testing.T) {
 	ss := []Standing{
-		{Unit: "a", Kind: "admin", Total: 80},
-		{Unit: "b", Kind: "admin", Total: 91},
-		{Unit: "c", Kind: "admin", Total: 80},
-		{Unit: "d", Kind: "admin", Total: 70},
-		{Unit: "e", Kind: "institution", Total: 60},
+		{Unit: "a", Kind: "admin", Total: 80, Scored: 56, Points: 56},
+		{Unit: "b", Kind: "admin", Total: 91, Scored: 56, Points: 56},
+		{Unit: "c", Kind: "admin", Total: 80, Scored: 56, Points: 56},
+		{Unit: "d", Kind: "admin", Total: 70, Scored: 56, Points: 56},
+		{Unit: "e", Kind: "institution", Total: 60, Scored: 56, Points: 56},
 	}
 	RankWithinKind(ss)
 	want := []struct {
@@ -182,5 +182,66 @@ func TestRankWithinKind(t *testing.T) {
 	WithPrevious(ss, map[string]float64{"b": 88.5})
 	if ss[0].Previous == nil || ss[0].Change != 2.5 || ss[1].Previous != nil {
 		t.Errorf("change: got %+v", ss[:2])
+	}
+}
+
+// While a round is open, a unit none of whose points is scored is not
+// scored: no grade, not ranked, not compared with last year (issue 21: it
+// showed 0 分, 较差, rank 1/1 and 较上年 -91.79). A partly scored unit is
+// ranked on what is scored and says how much that is.
+func TestUnscoredUnitsAreNotGradedRankedOrCompared(t *testing.T) {
+	cat := builtin(t)
+	points := cat.PointsFor(nil)
+	sheet := func(unit, kind string, scored int) Sheet {
+		sh := Sheet{State: RoundState{Catalog: cat}, Unit: RoundUnit{Unit: unit, Kind: kind}}
+		for i, p := range points {
+			r := Row{Point: p, Scores: map[string]Score{}}
+			if i < scored {
+				r.Scores["rev"] = Score{Score: p.Max}
+				r.Mean, r.Final, r.Complete = p.Max, p.Max, true
+			}
+			sh.Rows = append(sh.Rows, r)
+		}
+		return sh
+	}
+	rules := DefaultRules()
+	for _, tt := range []struct {
+		name               string
+		scored             int
+		grade              string
+		notScored, partial bool
+		categories         int
+	}{
+		{"NoneScored", 0, "", true, false, 0},
+		{"FirstPointOnly", 1, "较差", false, true, 1},
+		{"AllScored", len(points), "优秀", false, false, 6},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			st := sheet("u", "admin", tt.scored).Standing(rules)
+			if st.Grade != tt.grade || st.NotScored() != tt.notScored || st.Partial() != tt.partial ||
+				st.Scored != tt.scored || st.Points != len(points) || len(st.ScoredCategories) != tt.categories {
+				t.Errorf("got grade %q, scored %d/%d, not scored %v, partial %v, categories %v",
+					st.Grade, st.Scored, st.Points, st.NotScored(), st.Partial(), st.ScoredCategories)
+			}
+		})
+	}
+	ss := []Standing{
+		sheet("none", "admin", 0).Standing(rules),
+		sheet("full", "admin", len(points)).Standing(rules),
+		sheet("part", "admin", 10).Standing(rules),
+		sheet("alone", "institution", 0).Standing(rules),
+	}
+	RankWithinKind(ss)
+	WithPrevious(ss, map[string]float64{"none": 91.79, "full": 90, "alone": 80})
+	want := []struct {
+		unit     string
+		rank, of int
+		compared bool
+	}{{"full", 1, 2, true}, {"part", 2, 2, false}, {"none", 0, 0, false}, {"alone", 0, 0, false}}
+	for i, w := range want {
+		if ss[i].Unit != w.unit || ss[i].Rank != w.rank || ss[i].RankOf != w.of || (ss[i].Previous != nil) != w.compared {
+			t.Errorf("%d: got %s %d/%d compared %v, want %s %d/%d compared %v", i, ss[i].Unit, ss[i].Rank, ss[i].RankOf,
+				ss[i].Previous != nil, w.unit, w.rank, w.of, w.compared)
+		}
 	}
 }

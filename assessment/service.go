@@ -334,6 +334,10 @@ type Row struct {
 	Finding   *Finding
 }
 
+// Scored reports whether any reviewer has scored the point or a
+// consensus settled it.
+func (r Row) Scored() bool { return len(r.Scores) > 0 || r.Consensus != nil }
+
 // NeedsConsensus reports a diverging point without a consensus.
 func (r Row) NeedsConsensus() bool { return r.Diverges && r.Consensus == nil }
 
@@ -359,14 +363,23 @@ func (sh Sheet) Row(point string) (Row, bool) {
 	return Row{}, false
 }
 
-// Standing computes the unit's result from the sheet (rank not set).
+// Standing computes the unit's result from the sheet (rank not set). A
+// unit with no point scored has no grade.
 func (sh Sheet) Standing(rules Rules) Standing {
 	scores := map[string]float64{}
+	st := Standing{Unit: sh.Unit.Unit, UnitName: sh.Unit.UnitName, Kind: sh.Unit.Kind, Points: len(sh.Rows), ScoredCategories: map[string]bool{}}
 	for _, r := range sh.Rows {
 		scores[r.Point.Code] = r.Final
+		if r.Scored() {
+			st.Scored++
+			st.ScoredCategories[r.Point.Category] = true
+		}
 	}
-	total, by := Totals(sh.State.Catalog, sh.Unit.Individual, scores)
-	return Standing{Unit: sh.Unit.Unit, UnitName: sh.Unit.UnitName, Kind: sh.Unit.Kind, Total: total, Categories: by, Grade: rules.GradeOf(total)}
+	st.Total, st.Categories = Totals(sh.State.Catalog, sh.Unit.Individual, scores)
+	if !st.NotScored() {
+		st.Grade = rules.GradeOf(st.Total)
+	}
+	return st
 }
 
 type roundData struct {

@@ -97,7 +97,7 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 		view: newView(), queue: make(chan *write, 1024), stop: make(chan struct{}), loopDone: make(chan struct{}),
 		snapDone: make(chan struct{}), snapReq: make(chan struct{}, 1), next: map[int]int{}}
 	if l.loc == nil {
-		l.loc = time.FixedZone("CST", 8*3600)
+		l.loc = defaultZone
 	}
 	if l.log == nil {
 		l.log = slog.Default()

@@ -13,6 +13,9 @@ type Letterhead struct {
 	Office    string // 发文机关 (signature), e.g. 中共云州市委机构编制委员会办公室
 	Masthead  string // 发文机关标志; defaults to Office + "文件"
 	PrintedBy string // 印发机关; defaults to Office
+	// Zone is the office's time zone, in which its documents are dated
+	// (nil: China time).
+	Zone *time.Location
 }
 
 // Block is a paragraph of body text.
@@ -77,9 +80,19 @@ const (
 	sepRed       = 230                  // red of masthead and rules (R, 0, 0)
 )
 
-// DateCN formats a date as GB/T 9704 asks: Arabic numerals, 年月日, no padding.
-func DateCN(t time.Time) string {
-	t = t.In(chinaTime)
+// DateCN formats a date as GB/T 9704 asks: Arabic numerals, 年月日, no
+// padding; in China time (DateIn with the default zone).
+func DateCN(t time.Time) string { return DateIn(t, nil) }
+
+// DateIn formats t's date in the office's zone loc as GB/T 9704 asks
+// (nil: China time). An instant from the database goes through it with
+// the configured zone, so that a document issued at 00:30 is dated that
+// day wherever the server runs.
+func DateIn(t time.Time, loc *time.Location) string {
+	if loc == nil {
+		loc = chinaTime
+	}
+	t = t.In(loc)
 	return fmt.Sprintf("%d年%d月%d日", t.Year(), int(t.Month()), t.Day())
 }
 
@@ -531,7 +544,7 @@ type signLine struct {
 func signature(w *doc, d Official) []signLine {
 	w.font(RoleBody, bodyPt)
 	sp := pitch - w.em()
-	sign, date := d.Letterhead.Office, DateCN(d.Date)
+	sign, date := d.Letterhead.Office, DateIn(d.Date, d.Letterhead.Zone)
 	sw, dw := w.inkWidth(sign, sp), w.inkWidth(date, sp)
 	right := marginLeft + areaW
 	if d.Sealed {
@@ -611,7 +624,7 @@ func drawFooter(w *doc, d Official, rows []footRow) {
 				printedBy = d.Letterhead.Office
 			}
 			w.inkAt(marginLeft+ind, base, printedBy, "L", 0)
-			w.inkAt(marginLeft+areaW-ind, base, DateCN(d.PrintedOn)+"印发", "R", 0)
+			w.inkAt(marginLeft+areaW-ind, base, DateIn(d.PrintedOn, d.Letterhead.Zone)+"印发", "R", 0)
 			y += footRowH
 		} else {
 			// The label's ink starts one character in; the lines after the

@@ -215,6 +215,9 @@ type Sheet struct {
 	Columns []Column
 	Rows    [][]string
 	Printed time.Time
+	// Zone is the office's time zone, in which Printed is dated (nil:
+	// China time).
+	Zone *time.Location
 }
 
 // sheetTable is the type of a sheet's table: 8 pt (小六 is 6.5, too small
@@ -235,7 +238,7 @@ func RenderSheet(out io.Writer, s Sheet, fonts Fonts, created time.Time) error {
 	c.y += 9
 	c.font(RoleBody, 9)
 	c.text(left, c.y+4, s.Office+"　"+s.Filter, 0)
-	c.textAt(left, width, c.y+4, "打印日期："+DateCN(s.Printed)+"　共 "+fmt.Sprint(len(s.Rows))+" 条", "R")
+	c.textAt(left, width, c.y+4, "打印日期："+DateIn(s.Printed, s.Zone)+"　共 "+fmt.Sprint(len(s.Rows))+" 条", "R")
 	c.y += 6
 	c.table(s.Columns, s.Rows, sheetTable)
 	for p := 1; p <= d.pages(); p++ {

@@ -12,6 +12,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"rectify/assessment"
+	"rectify/cases"
 	"rectify/templates"
 )
 
@@ -30,14 +31,18 @@ func (s *Server) unitResult(c *gin.Context, round, unit string) (templates.Asses
 	if office == "" {
 		office = "机构编制委员会办公室"
 	}
-	r := templates.AssessmentResult{Letterhead: templates.Letterhead{Office: office}, UnitName: sh.Unit.UnitName,
+	r := templates.AssessmentResult{Letterhead: templates.Letterhead{Office: office, Zone: s.loc}, UnitName: sh.Unit.UnitName,
 		Year: page.State.Round.Year, Preview: !page.State.Finalised}
 	for _, st := range page.Standings {
 		if st.Unit != unit {
 			continue
 		}
 		r.Total, r.Grade = st.Total, st.Grade
-		r.Rank = fmt.Sprintf("第 %d 名（共 %d 个同类单位）", st.Rank, st.RankOf)
+		if st.NotScored() {
+			r.Grade = notScored
+		} else {
+			r.Rank = fmt.Sprintf("第 %d 名（共 %d 个同类单位）", st.Rank, st.RankOf)
+		}
 		if st.Previous != nil {
 			r.Change = fmt.Sprintf("较上年度%s %g 分", map[bool]string{true: "提高", false: "降低"}[st.Change >= 0], abs(st.Change))
 		}
@@ -60,6 +65,24 @@ func (s *Server) unitResult(c *gin.Context, round, unit string) (templates.Asses
 // chartTitle is the title of a unit's category chart.
 const chartTitle = "各类指标得分率"
 
+// notScored stands for the score, grade and rank of a unit none of whose
+// points is scored yet.
+const notScored = "未评分"
+
+// chartCategories are the categories of r with a point scored: while a
+// round is open, a partly scored unit's chart shows what is scored, not
+// bars of nothing for the rest; none for a unit not scored at all.
+func chartCategories(r templates.AssessmentResult, sh assessment.Sheet) []templates.AssessmentCategory {
+	scored := sh.Standing(assessment.DefaultRules()).ScoredCategories
+	var out []templates.AssessmentCategory
+	for i, cat := range sh.State.Catalog.Categories {
+		if i < len(r.Categories) && scored[cat.Code] {
+			out = append(out, r.Categories[i])
+		}
+	}
+	return out
+}
+
 // handleAssessmentLetter previews a unit's result letter (评估结果反馈) of a
 // round: score, grade, rank, sub-scores with their chart and the problems
 // found with their ledger numbers, marked as a preview throughout.
@@ -76,9 +99,11 @@ func (s *Server) handleAssessmentLetter(c *gin.Context) {
 	// The letter issued is a numbered document (handleAssessmentLetterIssue);
 	// what this renders is always the unnumbered preview.
 	r.Date, r.Preview, r.Number = time.Now(), true, "云编评〔"+strconv.Itoa(r.Year)+"〕　号"
-	if r.Chart, err = (templates.CategoryChart{Title: chartTitle, Categories: r.Categories}).PNG(); err != nil {
-		s.fail(c, fmt.Errorf("result letter chart %s/%s: %w", round, unit, err))
-		return
+	if cats := chartCategories(r, sh); len(cats) > 0 {
+		if r.Chart, err = (templates.CategoryChart{Title: chartTitle, Categories: cats}).PNG(); err != nil {
+			s.fail(c, fmt.Errorf("result letter chart %s/%s: %w", round, unit, err))
+			return
+		}
 	}
 	var buf bytes.Buffer
 	if err := templates.RenderOfficial(&buf, r.Official(), s.fonts(), time.Now()); err != nil {
@@ -102,13 +127,18 @@ func (s *Server) handleAssessmentChart(c *gin.Context) {
 		return
 	}
 	round, unit := c.Param("id"), c.Param("code")
-	r, _, err := s.unitResult(c, round, unit)
+	r, sh, err := s.unitResult(c, round, unit)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
+	cats := chartCategories(r, sh)
+	if len(cats) == 0 {
+		s.fail(c, cases.NotFound("%s尚未评分，没有得分率图", r.UnitName))
+		return
+	}
 	var buf bytes.Buffer
-	if err := (templates.CategoryChart{Title: r.UnitName + " " + chartTitle, Categories: r.Categories}).SVG(&buf); err != nil {
+	if err := (templates.CategoryChart{Title: r.UnitName + " " + chartTitle, Categories: cats}).SVG(&buf); err != nil {
 		s.fail(c, fmt.Errorf("chart %s/%s: %w", round, unit, err))
 		return
 	}
@@ -156,7 +186,11 @@ func (s *Server) handleAssessmentSummary(c *gin.Context) {
 		if st.Previous != nil {
 			change = st.Change
 		}
-		row = append(row, st.Total, st.Grade, fmt.Sprintf("%d/%d", st.Rank, st.RankOf), change)
+		if st.NotScored() {
+			row = append(row, "", notScored, "", change)
+		} else {
+			row = append(row, st.Total, st.Grade, fmt.Sprintf("%d/%d", st.Rank, st.RankOf), change)
+		}
 		rows = append(rows, row)
 	}
 	for i, row := range rows {

@@ -33,9 +33,11 @@ func (s *Server) handleAssessmentLetterIssue(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if r.Chart, err = (templates.CategoryChart{Title: chartTitle, Categories: r.Categories}).PNG(); err != nil {
-		s.fail(c, fmt.Errorf("result letter chart %s/%s: %w", round, unit, err))
-		return
+	if cats := chartCategories(r, sh); len(cats) > 0 {
+		if r.Chart, err = (templates.CategoryChart{Title: chartTitle, Categories: cats}).PNG(); err != nil {
+			s.fail(c, fmt.Errorf("result letter chart %s/%s: %w", round, unit, err))
+			return
+		}
 	}
 	var nos []string
 	for _, row := range sh.Rows {

@@ -297,7 +297,7 @@ func TestAssessmentRules(t *testing.T) {
 		{"ErrLetterNotFinalised", "li.ming", "POST", "/assessment/rounds/" + round26 + "/units/QH001/letter", url.Values{}, 422, "定稿后才能印发"},
 		{"ErrLetterIssueReviewer", "he.ping", "POST", "/assessment/rounds/" + round26 + "/units/QH001/letter", url.Values{}, 403, ""},
 		{"ErrLetterUnitMissing", "li.ming", "POST", "/assessment/rounds/" + round26 + "/units/QH009/letter", url.Values{}, 404, ""},
-		{"ChartSVG", "he.ping", "GET", "/assessment/rounds/" + round26 + "/units/QH001/chart.svg", nil, 200, "规定执行"},
+		{"ChartSVG", "he.ping", "GET", "/assessment/rounds/" + round26 + "/units/QH001/chart.svg", nil, 200, "内外部满意度"}, // the one category scored so far
 		{"ErrChartUnit", "unit.qh001", "GET", "/assessment/rounds/" + round26 + "/units/QH001/chart.svg", nil, 403, ""},
 		{"CatalogTree", "admin", "GET", "/assessment/catalog/2026", nil, 200, "内外部满意度"},
 		{"ErrCatalogMissing", "he.ping", "GET", "/assessment/catalog/1900", nil, 404, "不存在"},

@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"mime"
+	"rectify/cases"
 	"strings"
 	"time"
 
@@ -66,9 +67,9 @@ func previewNames(kind documents.Kind) (ascii, name string) {
 }
 
 // briefingNames are a pre-patrol briefing's download names, by unit and
-// date (China time): briefing-QH001-2026-12-07.pdf and
+// date (the office's zone): briefing-QH001-2026-12-07.pdf and
 // 清河县教育局巡察前通报_2026-12-07.pdf.
-func briefingNames(unitCode, unitName string, at time.Time) (ascii, name string) {
-	day := at.In(cst).Format("2006-01-02")
+func briefingNames(unitCode, unitName string, at time.Time, loc *time.Location) (ascii, name string) {
+	day := cases.Day(at, loc)
 	return "briefing-" + unitCode + "-" + day + ".pdf", unitName + "巡察前通报_" + day + ".pdf"
 }

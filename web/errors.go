@@ -47,6 +47,7 @@ type fieldDetail struct {
 // writeError answers with err's status and safe message. Internal errors
 // are logged with their chain and shown only as a generic message.
 func (s *Server) writeError(c *gin.Context, err error) {
+	s.recordRefusal(c, err)
 	e, ok := cases.AsError(err)
 	if !ok {
 		e = &cases.Error{Code: cases.EINTERNAL}
@@ -79,6 +80,7 @@ func (s *Server) fail(c *gin.Context, err error) {
 		s.writeError(c, err)
 		return
 	}
+	s.recordRefusal(c, err)
 	e, ok := cases.AsError(err)
 	if !ok || e.Code == cases.EINTERNAL {
 		s.log.Error("request failed", "method", c.Request.Method, "path", c.Request.URL.Path, "err", err)

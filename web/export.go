@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"rectify/cases"
 )
 
 // formulaStart are the characters with which a spreadsheet takes a cell
@@ -93,14 +95,15 @@ func date(s string) any {
 	return d
 }
 
-// dayOf is the calendar day of t in China as a date value (midnight UTC,
-// which Excel reads as that day whatever the time zone of the reader).
-func dayOf(t time.Time) any {
+// dayOf is the calendar day of t in the office's zone loc as a date value
+// (midnight UTC, which Excel reads as that day whatever the time zone of
+// the reader).
+func dayOf(t time.Time, loc *time.Location) any {
 	if t.IsZero() {
 		return nil
 	}
-	y, m, d := t.In(cst).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	// As the office reads it (cases.Day), then as a date of its own.
+	return date(cases.Day(t, loc))
 }
 
 // ledgerXLSX describes an XLSX export: the sheet's name, the title row's

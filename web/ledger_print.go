@@ -62,7 +62,7 @@ func (s *Server) printLedger(c *gin.Context, p *principal, rows []ledgerRow, des
 			grow++
 		}
 	}
-	sheet := templates.Sheet{Office: s.cfg.Office, Title: "问题整改台账", Filter: desc, Printed: now}
+	sheet := templates.Sheet{Office: s.cfg.Office, Title: "问题整改台账", Filter: desc, Printed: now, Zone: s.loc}
 	for _, col := range cols {
 		if col.grow {
 			col.Width += (sheetWidth - used) / float64(grow)
@@ -102,7 +102,7 @@ func (s *Server) latestProgress(c *gin.Context, p *principal, rows []ledgerRow) 
 			if err != nil {
 				return fmt.Errorf("latest progress of %s: %w", r.No, err)
 			}
-			out[i] = e.At.In(cst).Format(time.DateOnly) + "\n" + actionLabels[e.Action]
+			out[i] = cases.Day(e.At, s.loc) + "\n" + actionLabels[e.Action]
 			return nil
 		})
 	}

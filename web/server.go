@@ -54,6 +54,12 @@ type Server struct {
 	// patrol holds the patrol rounds; briefing builds the briefings.
 	patrol   *patrol.Service
 	briefing briefing.Sources
+	// loc is the office's time zone: every date shown or exported is
+	// read in it.
+	loc *time.Location
+	// loginAccounts limits login attempts per account name, beside the
+	// per-address limit on the route.
+	loginAccounts *limiter
 }
 
 // Config wires a Server.
@@ -79,8 +85,12 @@ type Config struct {
 	// nil answers 503.
 	Checkpoint func(ctx context.Context) (checkpoint.Info, bool, error)
 	// LoginPerMinute and PublicPerMinute limit requests per client address
-	// to the login form and to the other public routes (defaults 10, 300).
-	LoginPerMinute, PublicPerMinute int
+	// to the login form and to the other public routes (defaults 120,
+	// 300): generous, since an office's staff may all come through one
+	// NAT address. LoginPerAccount limits login attempts per account name
+	// from any address (default 10); failed passwords lock the account
+	// out besides (access.AccountLockout).
+	LoginPerMinute, PublicPerMinute, LoginPerAccount int
 	// Hotline takes 12310 reports (the public report pages and the hotline
 	// console). ReportsPerHour limits reports from one address (default
 	// 5), StatusPerHour the reporter's status requests (default 60).
@@ -114,6 +124,13 @@ type Config struct {
 	SecretPeriod string
 }
 
+// The default login limits, per minute: per client address (an office
+// behind one NAT address logs in at nine o'clock) and per account name.
+const (
+	DefaultLoginPerAddress = 120
+	DefaultLoginPerAccount = 10
+)
+
 // NewServer builds the routes.
 func NewServer(cfg Config) *Server {
 	s := &Server{cfg: cfg, svc: cfg.Service, access: cfg.Access, docs: cfg.Documents, ref: cfg.Referral, clues: cfg.Clues, cat: cfg.Catalog, log: cfg.Log,
@@ -122,7 +139,11 @@ func NewServer(cfg Config) *Server {
 	if s.log == nil {
 		s.log = slog.Default()
 	}
-	s.pages = mustParsePages()
+	s.loc = time.FixedZone("CST", 8*3600) // the default office zone
+	if cfg.Service != nil {
+		s.loc = cfg.Service.Location()
+	}
+	s.pages = mustParsePages(s.loc)
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()
 	if err := e.SetTrustedProxies(cfg.TrustedProxies); err != nil {
@@ -150,8 +171,12 @@ func NewServer(cfg Config) *Server {
 		c.AbortWithStatusJSON(http.StatusMethodNotAllowed, errorBody{errorDetail{Code: "method_not_allowed", Message: msg}})
 	})
 	if cfg.LoginPerMinute <= 0 {
-		cfg.LoginPerMinute = 10
+		cfg.LoginPerMinute = DefaultLoginPerAddress
 	}
+	if cfg.LoginPerAccount <= 0 {
+		cfg.LoginPerAccount = DefaultLoginPerAccount
+	}
+	s.loginAccounts = newLimiter(cfg.LoginPerAccount, cfg.LoginPerAccount)
 	if cfg.PublicPerMinute <= 0 {
 		cfg.PublicPerMinute = 300
 	}

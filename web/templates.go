@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"html/template"
+	"maps"
 	"net/http"
 	"net/url"
 	"strings"
@@ -42,21 +43,16 @@ var (
 	levelLabels = map[cases.Level]string{cases.LevelPublic: "公开", cases.LevelInternal: "内部", cases.LevelSecret: "秘密"}
 )
 
-var cst = time.FixedZone("CST", 8*3600)
+// zoneFuncs are the template functions that show times: in the office's
+// zone loc, whatever zone the time came in (from the database, UTC).
+func zoneFuncs(loc *time.Location) template.FuncMap {
+	return template.FuncMap{
+		"datetime": func(t time.Time) string { return cases.DayTime(t, loc) },
+		"date":     func(t time.Time) string { return cases.Day(t, loc) },
+	}
+}
 
 var funcs = template.FuncMap{
-	"datetime": func(t time.Time) string {
-		if t.IsZero() {
-			return ""
-		}
-		return t.In(cst).Format("2006-01-02 15:04")
-	},
-	"date": func(t time.Time) string {
-		if t.IsZero() {
-			return ""
-		}
-		return t.In(cst).Format("2006-01-02")
-	},
 	"lightLabel": func(l cases.Light) string { return lightLabels[l] },
 	"levelLabel": func(l cases.Level) string { return levelLabels[l] },
 	"region":     func(r []string) string { return strings.Join(r, " / ") },
@@ -95,7 +91,10 @@ func fieldMsg(e *cases.Error, f string) string {
 	return strings.Join(msgs, "；")
 }
 
-func mustParsePages() map[string]*pageTemplate {
+func mustParsePages(loc *time.Location) map[string]*pageTemplate {
+	fm := template.FuncMap{}
+	maps.Copy(fm, funcs)
+	maps.Copy(fm, zoneFuncs(loc))
 	entries, err := templateFS.ReadDir("templates")
 	if err != nil {
 		panic(err)
@@ -105,7 +104,7 @@ func mustParsePages() map[string]*pageTemplate {
 		if e.Name() == "layout.html" {
 			continue
 		}
-		t := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+e.Name()))
+		t := template.Must(template.New("layout.html").Funcs(fm).ParseFS(templateFS, "templates/layout.html", "templates/"+e.Name()))
 		pages[e.Name()] = &pageTemplate{t}
 	}
 	return pages

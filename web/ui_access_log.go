@@ -36,6 +36,9 @@ var accessActions = map[string]string{
 	"export-ledger-csv": "导出台账（CSV）", "export-ledger-xlsx": "导出台账（Excel）", "export-ledger-pdf": "打印台账（PDF）",
 	"read-reporter": "查看举报人信息", "read-batch": "查阅巡察移交函", "read-audit-referral": "查阅审计移送函",
 	access.ActionChangeRoles: "变更账号角色", access.ActionDisableUser: "停用账号", access.ActionEnableUser: "启用账号",
+	"reveal-id-number": "查看完整身份证号",
+	"read-briefing":    "查阅巡察前通报", "download-briefing": "下载巡察前通报", "send-briefing": "发送巡察前通报",
+	"download-sent-briefing": "下载已发送的巡察前通报",
 }
 
 // accessPerPage is how many entries a page of the console's log shows.
@@ -158,4 +161,48 @@ func roleCodesLabel(codes []string) string {
 		rs[i] = cases.Role(c)
 	}
 	return rolesLabel(rs)
+}
+
+// loggedReads are the routes that read a briefing or a document, with the
+// access-log action an allowed read records. A refused one is recorded
+// too, as the action with "-refused", whether the route's roles, the
+// viewer's scope or the request refused it: who tried to read what is
+// worth as much as who read it.
+var loggedReads = map[string]string{
+	"GET /units/:code/briefing":        "read-briefing",
+	"GET /api/v1/units/:code/briefing": "read-briefing",
+	"GET /units/:code/briefing/pdf":    "download-briefing",
+	"POST /units/:code/briefing/send":  "send-briefing",
+	"GET /patrol/briefings/:id":        "download-sent-briefing",
+	"GET /documents/:id":               "download-document",
+	"GET /api/v1/documents/:id/pdf":    "download-document",
+}
+
+// refusedSuffix marks the access-log action of a refused read.
+const refusedSuffix = "-refused"
+
+func init() {
+	for _, a := range loggedReads {
+		accessActions[a+refusedSuffix] = accessActions[a] + "（被拒绝）"
+	}
+}
+
+// recordRefusal writes an access-log entry when a logged read (loggedReads)
+// by a logged-in user is refused: not found in their scope, forbidden, or
+// asked wrongly. The refusal stands whether or not it could be logged.
+func (s *Server) recordRefusal(c *gin.Context, err error) {
+	action, ok := loggedReads[c.Request.Method+" "+c.FullPath()]
+	p, logged := principalOf(c)
+	if !ok || !logged || s.access == nil {
+		return
+	}
+	e, ok := cases.AsError(err)
+	if !ok || (e.Code != cases.ENOTFOUND && e.Code != cases.EFORBIDDEN && e.Code != cases.EINVALID) {
+		return
+	}
+	target := strings.TrimSuffix(c.Param("code")+c.Param("id"), ".pdf")
+	entry := accessEntry(c, p, action+refusedSuffix, target+"："+e.Message)
+	if rerr := s.access.RecordAccess(c, entry); rerr != nil {
+		s.log.Error("record refused read", "action", action, "target", target, "err", rerr)
+	}
 }

@@ -69,7 +69,7 @@ func (s *Server) handleAssessmentHome(c *gin.Context) {
 		return
 	}
 	rs = visibleRounds(rs, p)
-	page := assessHomePage{Rounds: rs, Organiser: p.user.HasAny(assessOrganiser), Year: time.Now().In(cst).Year()}
+	page := assessHomePage{Rounds: rs, Organiser: p.user.HasAny(assessOrganiser), Year: time.Now().In(s.loc).Year()}
 	for _, r := range rs {
 		for _, u := range r.Units {
 			if slices.ContainsFunc(u.Reviewers, func(x assessment.Reviewer) bool { return x.ID == p.user.ID }) {
@@ -652,7 +652,11 @@ func (s *Server) results(c *gin.Context, id string) (resultsPage, error) {
 	for _, x := range ss {
 		r := standingRow{Standing: x, KindLabel: cases.UnitKind(x.Kind).Label()}
 		for _, cat := range st.Catalog.Categories {
-			r.Cells = append(r.Cells, strconv.FormatFloat(x.Categories[cat.Code], 'f', -1, 64))
+			cell := "—" // nothing scored in the category yet
+			if x.ScoredCategories[cat.Code] {
+				cell = strconv.FormatFloat(x.Categories[cat.Code], 'f', -1, 64)
+			}
+			r.Cells = append(r.Cells, cell)
 		}
 		page.Standings = append(page.Standings, r)
 	}

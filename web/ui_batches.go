@@ -107,7 +107,7 @@ func (s *Server) batchView(c *gin.Context, p *principal, b referral.Batch) batch
 				r.State, r.StateLabel, r.Light, r.Settled = k.State, k.State.Label(), light(k), referral.Settled(k.State)
 				r.Linked = p.scope.AllowsCase(k)
 				if r.Settled {
-					r.Outcome = referral.Outcome(k)
+					r.Outcome = referral.Outcome(k, s.loc)
 				}
 			}
 		}

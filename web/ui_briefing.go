@@ -88,7 +88,7 @@ func (h hotlineClues) PendingClues(ctx context.Context, scope cases.Scope, unit 
 	for _, r := range rs {
 		if r.UnitCode == unit {
 			// The channel and the date only: never who reported, nor what.
-			out = append(out, briefing.Clue{Channel: "hotline", Received: r.ReceivedAt.Format(time.DateOnly)})
+			out = append(out, briefing.Clue{Channel: "hotline", Received: cases.Day(r.ReceivedAt, h.svc.Location())})
 		}
 	}
 	return out, nil
@@ -271,13 +271,17 @@ func (s *Server) handleBriefingAPI(c *gin.Context) {
 // letterhead is the office that issues briefings.
 func (s *Server) letterhead() templates.Letterhead {
 	if s.cfg.Letterhead.Office != "" {
-		return s.cfg.Letterhead
+		lh := s.cfg.Letterhead
+		if lh.Zone == nil {
+			lh.Zone = s.loc // dated in the office's zone
+		}
+		return lh
 	}
 	office := s.cfg.Office
 	if office == "" {
 		office = "机构编制委员会办公室"
 	}
-	return templates.Letterhead{Office: office}
+	return templates.Letterhead{Office: office, Zone: s.loc}
 }
 
 // renderBriefing lays b out for team at level.
@@ -380,7 +384,7 @@ func (s *Server) handleBriefingPDF(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	ascii, name := briefingNames(b.Unit.Code, b.Unit.Name, time.Now())
+	ascii, name := briefingNames(b.Unit.Code, b.Unit.Name, time.Now(), s.loc)
 	writePDF(c, ascii, name, pdf, c.Query("download") == "")
 }
 
@@ -524,6 +528,6 @@ func (s *Server) handleSentBriefing(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	ascii, name := briefingNames(sent.Unit, sent.UnitName, sent.SentAt)
+	ascii, name := briefingNames(sent.Unit, sent.UnitName, sent.SentAt, s.loc)
 	writePDF(c, ascii, name, pdf, c.Query("download") == "")
 }

@@ -127,7 +127,7 @@ func (s *Server) hotlineNewForm(c *gin.Context, status int, in hotline.Intake, r
 }
 
 func (s *Server) handleHotlineNewPage(c *gin.Context) {
-	s.hotlineNewForm(c, http.StatusOK, hotline.Intake{Channel: hotline.ChannelPhone}, time.Now().In(cst).Format("2006-01-02T15:04"), nil)
+	s.hotlineNewForm(c, http.StatusOK, hotline.Intake{Channel: hotline.ChannelPhone}, time.Now().In(s.loc).Format("2006-01-02T15:04"), nil)
 }
 
 type hotlineDonePage struct {
@@ -140,7 +140,7 @@ func (s *Server) handleHotlineNew(c *gin.Context) {
 	in := intakeOf(c)
 	in.Channel = hotline.Channel(c.PostForm("channel"))
 	received := c.PostForm("received_at")
-	if t, err := time.ParseInLocation("2006-01-02T15:04", received, cst); err == nil {
+	if t, err := time.ParseInLocation("2006-01-02T15:04", received, s.loc); err == nil {
 		in.ReceivedAt = t
 	}
 	token := c.PostForm("intake_token")

@@ -176,15 +176,16 @@ func (s *Server) handleLedger(c *gin.Context) {
 const MaxExportRows = 20000
 
 // exportRow is case r as row n of the CSV and XLSX exports, in
-// exportColumns order: numbers as ints, dates as time.Time, nil for none.
-func exportRow(n int, r ledgerRow) []any {
+// exportColumns order: numbers as ints, dates as time.Time (the office's
+// day in loc), nil for none.
+func exportRow(n int, r ledgerRow, loc *time.Location) []any {
 	facts := r.Facts
 	if r.Level == cases.LevelSecret {
 		facts = "（秘密事项，不随台账导出，请在案件页查阅）"
 	}
-	return []any{n, r.No, dayOf(r.CreatedAt), r.SourceName, r.SourceRef,
+	return []any{n, r.No, dayOf(r.CreatedAt, loc), r.SourceName, r.SourceRef,
 		r.UnitName, strings.Join(r.Region, "/"), r.KindName, r.Title, facts, levelLabels[r.Level], r.Requirements, date(r.Deadline),
-		date(r.OriginalDeadline), r.Extensions, r.StateLabel, lightLabels[r.Light], r.Assignee, dayOf(r.ClosedAt)}
+		date(r.OriginalDeadline), r.Extensions, r.StateLabel, lightLabels[r.Light], r.Assignee, dayOf(r.ClosedAt, loc)}
 }
 
 func (s *Server) handleLedgerExport(c *gin.Context) {
@@ -218,7 +219,7 @@ func (s *Server) handleLedgerExport(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	now := time.Now().In(cst)
+	now := time.Now().In(s.loc)
 	name := "问题整改台账-" + now.Format("20060102")
 	desc := "全部问题"
 	if d := s.describeFilter(f); d != "" {
@@ -236,7 +237,7 @@ func (s *Server) handleLedgerExport(c *gin.Context) {
 		_ = w.Write(head)
 		line := make([]string, len(exportColumns))
 		for i, r := range rows {
-			for j, v := range exportRow(i+1, r) {
+			for j, v := range exportRow(i+1, r, s.loc) {
 				line[j] = csvCell(cellText(v))
 			}
 			_ = w.Write(line)
@@ -254,7 +255,7 @@ func (s *Server) handleLedgerExport(c *gin.Context) {
 		// error can only be logged (the client sees a broken file).
 		err := writeLedgerXLSX(c.Writer, ledgerXLSX{Sheet: "问题整改台账", N: len(rows),
 			Title: strings.TrimSpace("问题整改台账　"+s.cfg.Office) + "　" + desc + "　导出时间：" + now.Format("2006-01-02 15:04") + "　共 " + strconv.Itoa(len(rows)) + " 条",
-			Row:   func(i int) []any { return exportRow(i+1, rows[i]) }})
+			Row:   func(i int) []any { return exportRow(i+1, rows[i], s.loc) }})
 		if err != nil {
 			s.log.Error("write xlsx", "path", c.Request.URL.Path, "err", err)
 		}

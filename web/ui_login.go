@@ -1,7 +1,9 @@
 package web
 
 import (
+	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/hex"
 	"net/http"
 	"net/url"
 	"slices"
@@ -50,7 +52,16 @@ func (s *Server) handleLogin(c *gin.Context) {
 		s.render(c, http.StatusForbidden, "login.html", "登录", page)
 		return
 	}
-	secret, _, u, err := s.access.Login(c, c.PostForm("username"), c.PostForm("password"), clientIP(c), c.Request.UserAgent())
+	// One account hammered from many addresses is limited by its name (kept
+	// only as a hash: people type passwords into the name field).
+	name := sha256.Sum256([]byte(strings.ToLower(strings.TrimSpace(c.PostForm("username")))))
+	var err error
+	secret, u := "", access.User{}
+	if ok, wait := s.loginAccounts.take(hex.EncodeToString(name[:])); !ok {
+		err = tooMany(wait)
+	} else {
+		secret, _, u, err = s.access.Login(c, c.PostForm("username"), c.PostForm("password"), clientIP(c), c.Request.UserAgent())
+	}
 	if err != nil {
 		e, ok := cases.AsError(err)
 		if !ok {

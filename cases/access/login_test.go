@@ -70,9 +70,83 @@ func TestConcurrentGuessesStayWithinTheLockout(t *testing.T) {
 	if tried > access.AccountLockout.Threshold || tried+refused != n {
 		t.Fatalf("%d of %d concurrent guesses were tried (%d refused); at most %d may be", tried, n, refused, access.AccountLockout.Threshold)
 	}
-	// Locked now, even with the right password.
+	// Only the guesses tried count; the refused ones left nothing behind.
+	// (each guess came from its own address).
+	recorded := 0
+	for i := range n {
+		got, _, err := db.Failures(ctx, fmt.Sprintf("ip:10.0.1.%d", i), time.Time{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		recorded += got
+	}
+	if recorded != tried {
+		t.Fatalf("%d failures recorded, want the %d tried", recorded, tried)
+	}
+	// Wrong passwords one after another lock the account as before …
+	for i := tried; i < access.AccountLockout.Threshold; i++ {
+		if _, _, _, err := svc.Login(ctx, "li.ming", "Wrong#guess-2026", "10.0.2.1", "test"); cases.ErrorCode(err) != cases.EUNAUTHORIZED {
+			t.Fatalf("guess %d: %v", i, err)
+		}
+	}
+	// … and then even the right password is refused.
 	if _, _, _, err := svc.Login(ctx, "li.ming", password, "10.0.0.1", "test"); cases.ErrorCode(err) != cases.ETOOMANY {
 		t.Fatalf("right password during the lockout: %v", err)
+	}
+}
+
+// Thirty-two people logging in with the right password at once (issue 21:
+// this locked the account for 14 minutes, and the lock outlived a
+// restart): each succeeds or is told to retry at once, no failure is
+// recorded, and the account is not locked afterwards.
+func TestConcurrentRightPasswordsNeverLock(t *testing.T) {
+	ctx := context.Background()
+	db := mongotest.Open(t)
+	svc := access.NewService(db, access.Config{})
+	u := access.User{ID: "li.ming", Name: "李明", Roles: []cases.Role{cases.RoleOffice}, Region: []string{"江南省"}}
+	if err := svc.CreateUser(ctx, u, password); err != nil {
+		t.Fatal(err)
+	}
+	const n = 32
+	var mu sync.Mutex
+	ok, retry := 0, 0
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			_, _, _, err := svc.Login(ctx, "li.ming", password, fmt.Sprintf("10.0.1.%d", i%4), "test")
+			mu.Lock()
+			defer mu.Unlock()
+			e, _ := cases.AsError(err)
+			switch {
+			case err == nil:
+				ok++
+			case e != nil && e.Code == cases.ETOOMANY && e.RetryAfter <= 2 && !strings.Contains(e.Message, "失败"):
+				retry++
+			default:
+				t.Errorf("a right password: %v", err)
+			}
+		}()
+	}
+	close(start)
+	wg.Wait()
+	if ok+retry != n || ok == 0 {
+		t.Fatalf("%d logged in, %d told to retry, of %d", ok, retry, n)
+	}
+	// Nothing is left that counts against the account or the addresses
+	// (a restart keeps what is stored, so nothing may be).
+	if left, err := db.DeleteFailuresBefore(ctx, time.Now().Add(time.Hour)); err != nil || left != 0 {
+		t.Fatalf("%d login records left after the rush (%v), want none", left, err)
+	}
+	// A fresh service on the same database (a restart) lets the user in.
+	again := access.NewService(db, access.Config{})
+	for i := range n {
+		if _, _, _, err := again.Login(ctx, "li.ming", password, "10.0.1.1", "test"); err != nil {
+			t.Fatalf("login %d after the rush: %v", i, err)
+		}
 	}
 }
 

@@ -302,7 +302,10 @@ func (s *Service) logRoles(ctx context.Context, by Changer, id string, before, a
 var errLogin = &cases.Error{Code: cases.EUNAUTHORIZED, Field: "password", Message: "用户名或密码错误"}
 
 // Login checks a password and opens a session. Repeated failures lock the
-// account and the client address out for a growing time.
+// account and the client address out for a growing time. Only a wrong
+// password (or an unknown or disabled account) is a failure: an attempt
+// refused before its password was checked leaves nothing behind, so that
+// people logging in at once are told to retry, never locked out.
 func (s *Service) Login(ctx context.Context, id, password, ip, userAgent string) (secret string, sess Session, u User, err error) {
 	now := s.now()
 	id = strings.ToLower(strings.TrimSpace(id))
@@ -310,10 +313,8 @@ func (s *Service) Login(ctx context.Context, id, password, ip, userAgent string)
 		key string
 		l   Lockout
 	}{{s.failureKey(id), AccountLockout}, {"ip:" + ip, AddressLockout}}
-	before := make([]int, len(keys))
-	for i, k := range keys {
+	for _, k := range keys {
 		n, last, err := s.store.Failures(ctx, k.key, now.Add(-k.l.Window))
-		before[i] = n
 		if err != nil {
 			return "", Session{}, User{}, fmt.Errorf("login: %w", err)
 		}
@@ -321,26 +322,45 @@ func (s *Service) Login(ctx context.Context, id, password, ip, userAgent string)
 			return "", Session{}, User{}, tooMany(wait)
 		}
 	}
-	// The attempt is recorded as a failure before the password is checked,
-	// then counted again: attempts made at once all passed the check above,
-	// but of those, only one whose count shows no other attempt inserted
-	// meanwhile, or one still under the threshold, gets to try a password
-	// (each count sees the records inserted before it, its own included). A
-	// right password takes its records back.
-	attempts := make([]string, len(keys))
-	for i, k := range keys {
-		if attempts[i], err = s.store.InsertFailure(ctx, k.key, now); err != nil {
-			return "", Session{}, User{}, fmt.Errorf("login: %w", err)
+	// Attempts made at once all passed the check above. Each is recorded
+	// as pending under its own key before its password is checked, and
+	// then the pending attempts and the failures are counted, in that
+	// order: a wrong password records its failure before its pending
+	// record goes, so every attempt let through earlier is seen by the
+	// later ones, as pending or as a failure. An attempt whose others
+	// would take the count to the threshold is refused without a
+	// password being tried, and its record goes: not a failure.
+	pending := make([]string, 0, len(keys))
+	defer func() {
+		// The pending records go whatever happens, even when the
+		// request was cancelled meanwhile.
+		for _, p := range pending {
+			if derr := s.store.DeleteFailure(context.WithoutCancel(ctx), p); derr != nil && err == nil {
+				secret, sess, u, err = "", Session{}, User{}, fmt.Errorf("login: %w", derr)
+			}
 		}
-	}
-	for i, k := range keys {
-		n, _, err := s.store.Failures(ctx, k.key, now.Add(-k.l.Window))
+	}()
+	for _, k := range keys {
+		p, err := s.store.InsertFailure(ctx, pendingPrefix+k.key, now)
 		if err != nil {
 			return "", Session{}, User{}, fmt.Errorf("login: %w", err)
 		}
-		if others := n - 1; others > before[i] && others >= k.l.Threshold {
-			wait := k.l.Wait(others, now, now)
+		pending = append(pending, p)
+	}
+	for _, k := range keys {
+		p, _, err := s.store.Failures(ctx, pendingPrefix+k.key, now.Add(-PendingWindow))
+		if err != nil {
+			return "", Session{}, User{}, fmt.Errorf("login: %w", err)
+		}
+		n, last, err := s.store.Failures(ctx, k.key, now.Add(-k.l.Window))
+		if err != nil {
+			return "", Session{}, User{}, fmt.Errorf("login: %w", err)
+		}
+		if wait := k.l.Wait(n, last, now); wait > 0 {
 			return "", Session{}, User{}, tooMany(wait)
+		}
+		if others := p - 1; others > 0 && n+others >= k.l.Threshold {
+			return "", Session{}, User{}, errBusy
 		}
 	}
 	u, err = s.store.FindUser(ctx, id)
@@ -351,12 +371,14 @@ func (s *Service) Login(ctx context.Context, id, password, ip, userAgent string)
 		return "", Session{}, User{}, fmt.Errorf("login: %w", err)
 	}
 	if !CheckPassword(hash, password) || err != nil || u.Disabled {
+		for _, k := range keys {
+			if _, err := s.store.InsertFailure(ctx, k.key, now); err != nil {
+				return "", Session{}, User{}, fmt.Errorf("login: %w", err)
+			}
+		}
 		return "", Session{}, User{}, errLogin
 	}
 	if err := s.store.ClearFailures(ctx, keys[0].key); err != nil {
-		return "", Session{}, User{}, fmt.Errorf("login: %w", err)
-	}
-	if err := s.store.DeleteFailure(ctx, attempts[1]); err != nil {
 		return "", Session{}, User{}, fmt.Errorf("login: %w", err)
 	}
 	secret, hashID := NewSecret("")
@@ -373,6 +395,21 @@ func (s *Service) Login(ctx context.Context, id, password, ip, userAgent string)
 	u.LastLoginAt = t
 	return secret, sess, u.Acting(), nil
 }
+
+// pendingPrefix keys the record of an attempt whose password is being
+// checked, beside the failures of the same account or address.
+const pendingPrefix = "try:"
+
+// PendingWindow is how long the record of an attempt in progress counts
+// against others made at the same time, should the server stop before
+// removing it.
+const PendingWindow = time.Minute
+
+// errBusy refuses an attempt made while others for the same account or
+// address are being checked and would reach the lockout threshold: not a
+// failure, nothing is recorded, the person simply tries again.
+var errBusy = &cases.Error{Code: cases.ETOOMANY, Field: "password", RetryAfter: 1,
+	Message: "同时进行的登录过多，请稍后重新登录"}
 
 // tooMany is the refusal of a login attempt during a lockout.
 func tooMany(wait time.Duration) error {

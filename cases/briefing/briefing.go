@@ -77,6 +77,9 @@ type Input struct {
 	Checklist  *Checklist
 	// KindName names a violation kind (default: the code).
 	KindName func(string) string
+	// Location is the office's time zone, in which the dates of the
+	// briefing are read (nil: UTC+8, the default office zone).
+	Location *time.Location
 }
 
 // Briefing is the assembled briefing.
@@ -240,7 +243,7 @@ func Assemble(in Input) Briefing {
 				sig.kinds[c.Kind] = ks
 				continue
 			}
-			l.Closed = at.Format(time.DateOnly)
+			l.Closed = cases.Day(at, in.Location)
 			b.Settled = append(b.Settled, l)
 			kindOf(c.Kind).Settled++
 			ks.settled++

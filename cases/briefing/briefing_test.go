@@ -187,6 +187,7 @@ func (fakeLedger) AllCases(context.Context, cases.CaseFilter) ([]cases.Case, err
 }
 func (fakeLedger) Lighter() func(cases.Case) cases.Light { return light }
 func (fakeLedger) Today() string                         { return today }
+func (fakeLedger) Location() *time.Location              { return shanghai }
 
 type fakeAssessment struct{}
 
@@ -243,3 +244,51 @@ func BenchmarkAssemble(b *testing.B) {
 		briefing.Assemble(in)
 	}
 }
+
+var shanghai, _ = time.LoadLocation("Asia/Shanghai")
+
+// A case closed at 00:30 on 1 March in Beijing (16:30 UTC on 28 February)
+// was closed on 1 March: the briefing printed it one day early (issue 21).
+// The zone is the office's, passed in, not UTC or the server's.
+func TestSettledCaseDateIsTheOfficesDay(t *testing.T) {
+	closed := time.Date(2026, 3, 1, 0, 30, 0, 0, shanghai).UTC()
+	for _, tt := range []struct {
+		name string
+		loc  *time.Location
+		want string
+	}{
+		{"Shanghai", shanghai, "2026-03-01"},
+		{"DefaultIsUTC8", nil, "2026-03-01"},
+		{"UTC", time.UTC, "2026-02-28"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			in := briefing.Input{Unit: unit(), Today: today, Location: tt.loc,
+				Cases: []cases.Case{{No: "2026-0009", Kind: "B01", Title: "超编进人", State: cases.StateClosed, ClosedAt: closed}}}
+			b := briefing.Assemble(in)
+			if len(b.Settled) != 1 || b.Settled[0].Closed != tt.want {
+				t.Fatalf("settled %+v, want closed %s", b.Settled, tt.want)
+			}
+		})
+	}
+	// Build passes the ledger's zone in.
+	src := briefing.Sources{Ledger: closedLedger{closed}}
+	b, err := src.Build(context.Background(), cases.Scope{Region: "江南省/云州市", Units: []string{"QH001"}}, "QH001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b.Settled) != 1 || b.Settled[0].Closed != "2026-03-01" {
+		t.Fatalf("built: settled %+v, want closed 2026-03-01", b.Settled)
+	}
+}
+
+type closedLedger struct{ at time.Time }
+
+func (l closedLedger) Unit(ctx context.Context, scope cases.Scope, code string) (cases.Unit, error) {
+	return fakeLedger{}.Unit(ctx, scope, code)
+}
+func (l closedLedger) AllCases(context.Context, cases.CaseFilter) ([]cases.Case, error) {
+	return []cases.Case{{No: "2026-0009", Kind: "B01", Title: "超编进人", State: cases.StateClosed, ClosedAt: l.at}}, nil
+}
+func (closedLedger) Lighter() func(cases.Case) cases.Light { return light }
+func (closedLedger) Today() string                         { return today }
+func (closedLedger) Location() *time.Location              { return shanghai }

@@ -3,6 +3,7 @@ package briefing
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"rectify/cases"
 )
@@ -34,6 +35,8 @@ type Ledger interface {
 	AllCases(ctx context.Context, f cases.CaseFilter) ([]cases.Case, error)
 	Lighter() func(cases.Case) cases.Light
 	Today() string
+	// Location is the office's time zone.
+	Location() *time.Location
 }
 
 // Sources gathers a briefing's input from the live services. Staffing
@@ -58,7 +61,8 @@ func (s Sources) Build(ctx context.Context, scope cases.Scope, unit string) (Bri
 	if err != nil {
 		return Briefing{}, fmt.Errorf("briefing %s: cases: %w", unit, err)
 	}
-	in := Input{Unit: u, Today: s.Ledger.Today(), Cases: cs, Light: s.Ledger.Lighter(), Checklist: s.Checklist, KindName: s.KindName}
+	in := Input{Unit: u, Today: s.Ledger.Today(), Cases: cs, Light: s.Ledger.Lighter(), Checklist: s.Checklist, KindName: s.KindName,
+		Location: s.Ledger.Location()}
 	if s.Staffing != nil {
 		st, ok, err := s.Staffing.Staffing(ctx, u.Code)
 		if err != nil {

@@ -469,7 +469,7 @@ func (s *Service) Decide(ctx context.Context, scope cases.Scope, actor cases.Act
 				who = old.By.ID
 			}
 			return Decision{}, false, cases.Conflict("第 %d 条线索已由%s于 %s 作出「%s」的决定，不能再作不同的决定",
-				seq, who, old.At.In(time.FixedZone("CST", 8*3600)).Format("2006-01-02 15:04"), old.Outcome.Label())
+				seq, who, cases.DayTime(old.At, s.cfg.Cases.Location()), old.Outcome.Label())
 		}
 		d, replayed = old, true
 	} else if err != nil {

@@ -84,7 +84,7 @@ func (s *Service) ClueFeedback(ctx context.Context, scope cases.Scope, actor cas
 			noticeNo = n.Number
 		}
 		items = append(items, templates.FeedbackItem{No: c.No, Title: personal.Mask(c.Title), UnitName: c.UnitName,
-			Finding: personal.Mask(it.Finding), Outcome: personal.Mask(Outcome(c)), NoticeNo: noticeNo})
+			Finding: personal.Mask(it.Finding), Outcome: personal.Mask(Outcome(c, s.cfg.Location)), NoticeNo: noticeNo})
 		cs = append(cs, c)
 		parts = append(parts, fmt.Sprintf("%d %s %s", i, c.No, c.State))
 	}

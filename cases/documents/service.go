@@ -85,6 +85,9 @@ func NewService(cfg Config) *Service {
 	if cfg.Location == nil {
 		cfg.Location = time.FixedZone("CST", 8*3600)
 	}
+	if cfg.Letterhead.Zone == nil {
+		cfg.Letterhead.Zone = cfg.Location // documents are dated in the office's zone
+	}
 	if cfg.Contact == "" {
 		cfg.Contact = "整改完成后，请通过督改通系统报送整改情况报告及佐证材料，并将加盖公章的书面报告报送" + cfg.Letterhead.Office + "。"
 	}
@@ -557,7 +560,7 @@ type FeedbackRequest struct {
 }
 
 // Outcome says in words how a case was handled, for feedback letters.
-func Outcome(c cases.Case) string {
+func Outcome(c cases.Case, loc *time.Location) string {
 	switch c.State {
 	case cases.StateRegistered, cases.StateVerifying:
 		return "已登记建账，正在核实。"
@@ -570,7 +573,7 @@ func Outcome(c cases.Case) string {
 	case cases.StateConfirmed:
 		return "经核实，问题属实，已下达整改通知；经核验整改到位，正在审批销号。"
 	case cases.StateClosed:
-		return fmt.Sprintf("经核实，问题属实，已下达整改通知；经核验整改到位，已于%s销号。", templates.DateCN(c.ClosedAt.In(time.FixedZone("CST", 8*3600))))
+		return fmt.Sprintf("经核实，问题属实，已下达整改通知；经核验整改到位，已于%s销号。", templates.DateIn(c.ClosedAt, loc))
 	case cases.StateReopened:
 		return "已整改销号，回头看发现问题反弹，已重新打开，将再次督促整改。"
 	case cases.StateTransferred:
@@ -638,7 +641,7 @@ func (s *Service) Feedback(ctx context.Context, scope cases.Scope, actor cases.A
 			noticeNo = n.Number
 		}
 		items = append(items, templates.FeedbackItem{No: c.No, Title: personal.Mask(c.Title), UnitName: c.UnitName,
-			Outcome: personal.Mask(Outcome(c)), NoticeNo: noticeNo})
+			Outcome: personal.Mask(Outcome(c, s.cfg.Location)), NoticeNo: noticeNo})
 		cs = append(cs, c)
 		region = commonPrefix(region, c.Region, i == 0)
 		parts = append(parts, c.No+" "+string(c.State))
@@ -775,7 +778,7 @@ func (s *Service) Closing(ctx context.Context, scope cases.Scope, actor cases.Ac
 	var report, verify, approve, handler, approver string
 	var evidence []string
 	for _, e := range evs {
-		at := templates.DateCN(e.At.In(s.cfg.Location))
+		at := templates.DateIn(e.At, s.cfg.Location)
 		who := e.Actor.Name
 		if who == "" {
 			who = e.Actor.ID

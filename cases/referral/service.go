@@ -295,5 +295,6 @@ func (s *Service) Feedback(ctx context.Context, scope cases.Scope, actor cases.A
 	return l, out, nil
 }
 
-// Outcome is what a feedback letter says of a case.
-func Outcome(c cases.Case) string { return documents.Outcome(c) }
+// Outcome is what a feedback letter says of a case, its dates in the
+// office's zone loc.
+func Outcome(c cases.Case, loc *time.Location) string { return documents.Outcome(c, loc) }

@@ -38,6 +38,8 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	profile := fs.String("reporter-cipher", m.env("RECTIFY_REPORTER_CIPHER", hotline.ProfileSM4), "举报人身份信息的加密方式：sm4-gcm（国密，满足密评）或 aes-256-gcm (RECTIFY_REPORTER_CIPHER)")
 	ackDays := fs.Int("ack-days", intEnv(m, "RECTIFY_ACK_DAYS", hotline.AckDays), "12310 举报的分办期限（工作日） (RECTIFY_ACK_DAYS)")
 	reportsPerHour := fs.Int("reports-per-hour", intEnv(m, "RECTIFY_REPORTS_PER_HOUR", 5), "同一地址每小时可提交的公众举报数 (RECTIFY_REPORTS_PER_HOUR)")
+	loginPerAddress := fs.Int("login-per-address", intEnv(m, "RECTIFY_LOGIN_PER_ADDRESS", web.DefaultLoginPerAddress), "同一地址每分钟可提交的登录次数；同一单位经一个出口地址上网时应放宽 (RECTIFY_LOGIN_PER_ADDRESS)")
+	loginPerAccount := fs.Int("login-per-account", intEnv(m, "RECTIFY_LOGIN_PER_ACCOUNT", web.DefaultLoginPerAccount), "同一账号每分钟可尝试登录的次数（不论来自哪个地址） (RECTIFY_LOGIN_PER_ACCOUNT)")
 	rosterKeyFile := fs.String("roster-key-file", m.env("RECTIFY_ROSTER_KEY_FILE", ""), "加密和比对花名册身份证号的密钥文件（64 位十六进制）；指定时必须存在；默认为 <key-dir>/roster.key，首次启动时生成；也可由环境变量 "+keys.RosterKeyEnv+" 直接提供密钥 (RECTIFY_ROSTER_KEY_FILE)")
 	rosterCipher := fs.String("roster-cipher", m.env("RECTIFY_ROSTER_CIPHER", hotline.ProfileSM4), "花名册身份证号的加密方式：sm4-gcm 或 aes-256-gcm (RECTIFY_ROSTER_CIPHER)")
 	proxies := fs.String("trusted-proxies", m.env("RECTIFY_TRUSTED_PROXIES", ""), "前置反向代理的地址或网段（逗号分隔，如 127.0.0.1,10.0.0.0/8）：只有来自这些地址的请求，才按 X-Forwarded-For 识别公众的真实地址（用于举报频率限制和访问日志）；默认不信任任何代理 (RECTIFY_TRUSTED_PROXIES)")
@@ -49,6 +51,15 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		fmt.Fprintf(m.Stderr, "rectify serve: --trusted-proxies：%v\n", err)
 		return exitCode(2)
+	}
+	for _, l := range []struct {
+		flag string
+		n    int
+	}{{"--login-per-address", *loginPerAddress}, {"--login-per-account", *loginPerAccount}} {
+		if l.n < 1 {
+			fmt.Fprintf(m.Stderr, "rectify serve: %s 须为正整数（现为 %d）\n", l.flag, l.n)
+			return exitCode(2)
+		}
 	}
 	if *every < time.Minute {
 		fmt.Fprintf(m.Stderr, "rectify serve: --checkpoint-every 须不少于 1 分钟（现为 %s）\n", *every)
@@ -169,7 +180,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	}
 	// The briefings take a unit's staffing from the roster snapshots (Roster).
 	srv := web.NewServer(web.Config{Service: a.svc, Access: a.access, Documents: a.docs, Referral: ref, Clues: a.clues, Catalog: a.catalog, Log: a.log,
-		SecureCookies: *secure, Office: c.Office, Fonts: &a.fonts, Hotline: hl, Roster: rs, ReportsPerHour: *reportsPerHour, TrustedProxies: trusted, Assessment: assess,
+		SecureCookies: *secure, Office: c.Office, Fonts: &a.fonts, Hotline: hl, Roster: rs, ReportsPerHour: *reportsPerHour, LoginPerMinute: *loginPerAddress, LoginPerAccount: *loginPerAccount, TrustedProxies: trusted, Assessment: assess,
 		Patrol: pat, Blobs: a.blobs, Letterhead: templates.Letterhead{Office: c.Office, Masthead: c.Masthead}, SecretPeriod: c.SecretPeriod,
 		Checkpoint: func(ctx context.Context) (checkpoint.Info, bool, error) { return checkpoint.Sign(ctx, a.svc, st) }})
 	if *withDemo {
