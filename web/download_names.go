@@ -3,12 +3,12 @@ package web
 import (
 	"fmt"
 	"mime"
-	"rectify/cases"
 	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"rectify/cases"
 	"rectify/cases/documents"
 )
 
