@@ -212,13 +212,13 @@ func rosterWorld(t *testing.T, e *testEnv) rosterPaths {
 	rows, _ := testRoster()
 	var b bytes.Buffer
 	_ = roster.WriteCSV(&b, rows)
-	if _, err := e.Roster.Import(ctx, casetest.Office, roster.ImportInput{Date: "2026-06-30", File: "六月.csv", Body: &b}); err != nil {
+	if _, err := e.Roster.Import(ctx, casetest.Office, roster.ImportInput{Scope: cases.GlobalScope, Coverage: roster.CoverRegion, Date: "2026-06-30", File: "六月.csv", Body: &b}); err != nil {
 		t.Fatal(err)
 	}
 	rows[3][10] = "2026-07-01"
 	b.Reset()
 	_ = roster.WriteCSV(&b, rows)
-	snap, err := e.Roster.Import(ctx, casetest.Office, roster.ImportInput{Date: "2026-12-31", File: "十二月.csv", Body: &b})
+	snap, err := e.Roster.Import(ctx, casetest.Office, roster.ImportInput{Scope: cases.GlobalScope, Coverage: roster.CoverRegion, Date: "2026-12-31", File: "十二月.csv", Body: &b})
 	if err != nil {
 		t.Fatal(err)
 	}

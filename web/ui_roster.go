@@ -10,8 +10,10 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"github.com/gin-gonic/gin"
 
@@ -126,10 +128,34 @@ type rosterImportPage struct {
 	Date   string
 	Header []string
 	Error  *cases.Error
+	// Coverage and Units are what the form says the file covers; Region
+	// is the importer's region (what "本辖区全部单位" means).
+	Coverage string
+	Units    string
+	Region   string
 }
 
 func (s *Server) handleRosterImportPage(c *gin.Context) {
-	s.render(c, http.StatusOK, "roster_import.html", "导入花名册", rosterImportPage{Date: s.svc.Today(), Header: roster.Header()})
+	s.render(c, http.StatusOK, "roster_import.html", "导入花名册", rosterImportPage{Date: s.svc.Today(), Header: roster.Header(),
+		Coverage: string(roster.CoverUnits), Region: scopeLabel(who(c).scope)})
+}
+
+// scopeLabel is a scope's region in words.
+func scopeLabel(sc cases.Scope) string {
+	if sc.Global {
+		return "全部地区"
+	}
+	return sc.Region
+}
+
+// rosterCoverage reads what an upload says it covers: the coverage field
+// (units or region) and the declared units (codes separated by commas,
+// 、 or spaces).
+func rosterCoverage(c *gin.Context) (roster.Coverage, []string) {
+	units := strings.FieldsFunc(c.PostForm("units"), func(r rune) bool {
+		return r == ',' || r == '，' || r == '、' || r == ';' || r == '；' || unicode.IsSpace(r)
+	})
+	return roster.Coverage(c.PostForm("coverage")), units
 }
 
 func (s *Server) handleRosterTemplate(c *gin.Context) {
@@ -164,16 +190,19 @@ func (s *Server) handleRosterImport(c *gin.Context) {
 			s.fail(c, err)
 			return
 		}
-		s.render(c, statusOf[e.Code], "roster_import.html", "导入花名册", rosterImportPage{Date: c.PostForm("date"), Header: roster.Header(), Error: e})
+		s.render(c, statusOf[e.Code], "roster_import.html", "导入花名册", rosterImportPage{Date: c.PostForm("date"), Header: roster.Header(), Error: e,
+			Coverage: c.PostForm("coverage"), Units: c.PostForm("units"), Region: scopeLabel(p.scope)})
 		return
 	}
 	actor := p.user.Actor(cases.RoleOffice)
 	id := s.rosterJobs.start(p.user.ID)
 	day := c.PostForm("date")
+	cov, units := rosterCoverage(c)
+	scope := p.scope
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
 		defer cancel()
-		snap, err := s.roster.Import(ctx, actor, roster.ImportInput{Date: day, File: name, Body: bytes.NewReader(data),
+		snap, err := s.roster.Import(ctx, actor, roster.ImportInput{Date: day, File: name, Body: bytes.NewReader(data), Scope: scope, Coverage: cov, Units: units,
 			Progress: func(stage string, n int) { s.rosterJobs.update(id, func(j *rosterJob) { j.Stage, j.N = stage, n }) }})
 		s.rosterJobs.update(id, func(j *rosterJob) {
 			j.Done, j.Took = true, time.Now()
@@ -235,6 +264,7 @@ type rosterSnapshotPage struct {
 	Rules     []ruleCount
 	New, Kept int
 	Resolved  int
+	Carried   int
 }
 
 type ruleCount struct {
@@ -266,7 +296,7 @@ func (s *Server) handleRosterSnapshot(c *gin.Context) {
 	for _, r := range roster.Rules {
 		page.Rules = append(page.Rules, ruleCount{Rule: r, N: t.ByRule[r.Rule], Query: url.Values{"snapshot": {snap.ID}, "rule": {string(r.Rule)}}.Encode()})
 	}
-	page.New, page.Kept, page.Resolved = t.ByChange[roster.New], t.ByChange[roster.Persisting], t.ByChange[roster.Resolved]
+	page.New, page.Kept, page.Resolved, page.Carried = t.ByChange[roster.New], t.ByChange[roster.Persisting], t.ByChange[roster.Resolved], t.Carried
 	s.render(c, http.StatusOK, "roster_snapshot.html", "花名册 "+snap.Date, page)
 }
 
@@ -432,7 +462,9 @@ func (s *Server) handleRosterImportAPI(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	snap, err := s.roster.Import(c, p.user.Actor(cases.RoleOffice), roster.ImportInput{Date: c.PostForm("date"), File: name, Body: bytes.NewReader(data)})
+	cov, units := rosterCoverage(c)
+	snap, err := s.roster.Import(c, p.user.Actor(cases.RoleOffice), roster.ImportInput{Date: c.PostForm("date"), File: name, Body: bytes.NewReader(data),
+		Scope: p.scope, Coverage: cov, Units: units})
 	var re *roster.RowErrors
 	if errors.As(err, &re) {
 		c.JSON(http.StatusBadRequest, gin.H{"error": gin.H{"code": cases.EINVALID, "field": "file", "message": re.Error()}, "errors": re.Errors, "total": re.Total})

@@ -101,6 +101,12 @@ func (e *RowErrors) add(row int, key, format string, args ...any) {
 type ParseOptions struct {
 	// Unit reports whether a unit code is in the office's directory.
 	Unit func(code string) bool
+	// Allowed, when set, reports whether the importer may speak for a
+	// unit of the directory: a unit outside the importer's region (or
+	// outside the units the import declares it covers) is a bad cell,
+	// named with its row, and nothing of the file is written. Why is the
+	// message's end (为什么不可导入).
+	Allowed func(code string) (ok bool, why string)
 	// Protector hashes and seals ID numbers; without one the persons keep
 	// IDClear (tests of the rules only).
 	Protector *Protector
@@ -192,10 +198,11 @@ type parser struct {
 	errs    RowErrors
 	seen    map[string]int // unit + ID hash → row, duplicates within a unit
 	unitOK  map[string]bool
+	unitWhy map[string]string // "" for a unit the importer may speak for
 }
 
 func newParser(opt ParseOptions) *parser {
-	return &parser{opt: opt, seen: map[string]int{}, unitOK: map[string]bool{}}
+	return &parser{opt: opt, seen: map[string]int{}, unitOK: map[string]bool{}, unitWhy: map[string]string{}}
 }
 
 func normHeader(s string) string {
@@ -277,6 +284,10 @@ func (p *parser) person(cells []string) {
 		bad("unit", "单位代码不能为空")
 	case !p.knownUnit(x.Unit):
 		bad("unit", "单位代码「%s」不在被监督单位名录中", x.Unit)
+	default:
+		if ok, why := p.allowedUnit(x.Unit); !ok {
+			bad("unit", "单位代码「%s」%s", x.Unit, why)
+		}
 	}
 	x.Name = get("name")
 	switch {
@@ -395,6 +406,23 @@ func (p *parser) knownUnit(code string) bool {
 		p.unitOK[code] = ok
 	}
 	return ok
+}
+
+func (p *parser) allowedUnit(code string) (bool, string) {
+	if p.opt.Allowed == nil {
+		return true, ""
+	}
+	if why, seen := p.unitWhy[code]; seen {
+		return why == "", why
+	}
+	ok, why := p.opt.Allowed(code)
+	if ok {
+		why = ""
+	} else if why == "" {
+		why = "不可导入"
+	}
+	p.unitWhy[code] = why
+	return ok, why
 }
 
 func (p *parser) done() ([]Person, error) {
