@@ -232,3 +232,52 @@ func rosterWorld(t *testing.T, e *testEnv) rosterPaths {
 	casetest.Eventually(t, 20*time.Second, "the bad import", func() bool { return e.req("GET", job, "li.ming", "", nil).Header.Get("Refresh") == "" })
 	return rosterPaths{snap: snap.ID, warning: ws[0].ID, job: job}
 }
+
+// TestUnitStandingReadsRoster: a unit whose latest roster shows more
+// leaders than posts and more people than slots is over on its page, in
+// the units list, the unit and standing API (a linkage department's read)
+// and its briefing, each saying which roster date it reflects.
+func TestUnitStandingReadsRoster(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	// QH001: 20 行政编制 approved, 19 on file, no leader posts approved.
+	rows := make([][]string, 0, 22)
+	for i := range 22 {
+		rows = append(rows, roster.Row("QH001", "清河"+string(rune('甲'+i)), roster.MakeID("330602", "1985-04-1"+string(rune('0'+i%9)), i+1), "行政编制", "科员", i < 2, roster.StatusActive, "2010-01-01", "", "", ""))
+	}
+	before := e.req("GET", "/units/QH001", "li.ming", "", nil)
+	if before.Status != 200 || !strings.Contains(before.Raw, "未超编，未超职数") {
+		t.Fatalf("before any roster: %d", before.Status)
+	}
+	var b bytes.Buffer
+	_ = roster.WriteCSV(&b, rows)
+	if _, err := e.Roster.Import(ctx, casetest.Office, roster.ImportInput{Scope: cases.GlobalScope, Date: "2026-06-30", File: "六月.csv", Body: &b}); err != nil {
+		t.Fatal(err)
+	}
+	page := e.req("GET", "/units/QH001", "li.ming", "", nil)
+	for _, want := range []string{"行政编制超编 2 名", "超职数 2 名", "据 2026-06-30 花名册", "2026-06-30 花名册在编 22 名", "暂停受理"} {
+		if !strings.Contains(page.Raw, want) {
+			t.Errorf("unit page lacks %q", want)
+		}
+	}
+	if strings.Contains(page.Raw, "未超编，未超职数") {
+		t.Error("the unit page ignores the roster")
+	}
+	st := e.json("GET", "/api/v1/units/QH001/standing", "liaison.rsj", nil)
+	roster_, _ := st.Body["roster"].(map[string]any)
+	if st.Status != 200 || st.Body["suspended"] != true || roster_["date"] != "2026-06-30" || !strings.Contains(st.Raw, "花名册在编 22 名") {
+		t.Fatalf("standing: %d %s", st.Status, st.Raw)
+	}
+	u := e.json("GET", "/api/v1/units/QH001", "liaison.rsj", nil)
+	if u.Status != 200 || !strings.Contains(u.Raw, `"date":"2026-06-30"`) || !strings.Contains(u.Raw, `"over":2`) {
+		t.Fatalf("unit: %d %s", u.Status, u.Raw)
+	}
+	list := e.req("GET", "/units?flag=over", "liaison.rsj", "", nil)
+	if list.Status != 200 || !strings.Contains(list.Raw, "清河县教育局") || !strings.Contains(list.Raw, "据 2026-06-30 花名册") {
+		t.Fatalf("units list: %d", list.Status)
+	}
+	// A unit no roster speaks for keeps the counts on file.
+	if r := e.json("GET", "/api/v1/units/AP001/standing", "li.ming", nil); r.Body["roster"] != nil {
+		t.Fatalf("AP001 read a roster: %s", r.Raw)
+	}
+}

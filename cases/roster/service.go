@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -808,4 +809,45 @@ func (s *Service) OpenCount(ctx context.Context, scope cases.Scope) (int, error)
 		}
 	}
 	return n, nil
+}
+
+// Attach sets each unit's Roster to what the latest snapshot speaking for
+// it shows: the newest that lists it, or that covered it without a row
+// (a whole-region import, a declared unit: no one on establishment). Units
+// no snapshot speaks for are left as they are.
+func (s *Service) Attach(ctx context.Context, units []cases.Unit) error {
+	snaps, err := s.Snapshots(ctx)
+	if err != nil {
+		return err
+	}
+	for i := range units {
+		u := &units[i]
+		for _, snap := range snaps {
+			if rc, ok := countIn(snap, *u); ok {
+				u.Roster = &rc
+				break
+			}
+		}
+	}
+	return nil
+}
+
+// countIn is unit u's count in snap, when snap speaks for u.
+func countIn(snap Snapshot, u cases.Unit) (cases.RosterCount, bool) {
+	rc := cases.RosterCount{Snapshot: snap.ID, Date: snap.Date, ByType: map[string]int{}}
+	for _, c := range snap.Units {
+		if c.Unit == u.Code {
+			for _, t := range c.ByType {
+				rc.ByType[t.Type] = t.N
+			}
+			rc.Leaders = c.Leaders
+			return rc, true
+		}
+	}
+	// A snapshot of before coverage was recorded speaks for the units it
+	// lists only: counting a unit it never named as empty would clear it.
+	if snap.Coverage == CoverRegion {
+		return rc, snap.Region == "" || cases.Scope{Region: snap.Region}.AllowsRegion(u.Region)
+	}
+	return rc, slices.Contains(snap.Covered, u.Code)
 }
