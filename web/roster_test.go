@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"rectify/cases"
 	"rectify/cases/access"
 	"rectify/cases/casetest"
@@ -279,5 +281,65 @@ func TestUnitStandingReadsRoster(t *testing.T) {
 	// A unit no roster speaks for keeps the counts on file.
 	if r := e.json("GET", "/api/v1/units/AP001/standing", "li.ming", nil); r.Body["roster"] != nil {
 		t.Fatalf("AP001 read a roster: %s", r.Raw)
+	}
+}
+
+// TestRosterTemplateAndCoverage: the template offers the user's own units;
+// the import form asks what the file covers; a county office's roster
+// naming the other county's unit is refused by row and column with
+// nothing written; a file of one unit leaves another unit's warnings as
+// they were.
+func TestRosterTemplateAndCoverage(t *testing.T) {
+	e := newEnv(t)
+	r := e.req("GET", "/roster/template.xlsx", "qh.office", "", nil)
+	if r.Status != 200 {
+		t.Fatalf("template: %d", r.Status)
+	}
+	f, err := excelize.OpenReader(strings.NewReader(r.Raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	codes, _ := f.GetCols(roster.UnitsSheet)
+	if j := strings.Join(codes[0], ","); j != "单位代码,QH001,QH002" {
+		t.Errorf("the county office's template offers %s", j)
+	}
+	form := e.req("GET", "/roster/import", "qh.office", "", nil)
+	if !strings.Contains(form.Raw, `name="coverage" value="units" checked`) || !strings.Contains(form.Raw, "本辖区（江南省/云州市/清河县）全部单位") {
+		t.Errorf("the form does not ask what the file covers")
+	}
+
+	rows, _ := testRoster() // QH001 and AP001
+	body, ct := rosterUpload(t, rows, "花名册.csv", "2026-06-30")
+	r = e.req("POST", "/api/v1/roster/snapshots", "qh.office", ct, body)
+	if r.Status != http.StatusBadRequest || !strings.Contains(r.Raw, `"row":21`) || !strings.Contains(r.Raw, `"column":"单位代码"`) || !strings.Contains(r.Raw, "不在您的管辖范围内") {
+		t.Fatalf("another county's rows: %d %s", r.Status, r.Raw)
+	}
+	if snaps, _ := e.Roster.Snapshots(context.Background()); len(snaps) != 0 {
+		t.Fatalf("a refused roster left %d snapshots", len(snaps))
+	}
+
+	// The city imports both counties, then 清河县 its own unit alone.
+	body, ct = rosterUpload(t, rows, "全市.csv", "2026-06-30")
+	if r := e.req("POST", "/api/v1/roster/snapshots", "li.ming", ct, body); r.Status != http.StatusCreated {
+		t.Fatalf("city import: %d %s", r.Status, r.Raw)
+	}
+	body, ct = rosterUpload(t, rows[:19], "清河.csv", "2026-07-31")
+	r = e.req("POST", "/api/v1/roster/snapshots", "qh.office", ct, body)
+	if r.Status != http.StatusCreated || r.Body["coverage"] != "units" {
+		t.Fatalf("county import: %d %s", r.Status, r.Raw)
+	}
+	ap := e.json("GET", "/api/v1/warnings?unit=AP001&all=1", "li.ming", nil)
+	ws, _ := ap.Body["warnings"].([]any)
+	if len(ws) == 0 {
+		t.Fatalf("AP001 lost its warnings: %s", ap.Raw)
+	}
+	for _, w := range ws {
+		if m := w.(map[string]any); m["change"] == "resolved" || m["date"] != "2026-06-30" {
+			t.Errorf("QH001's import touched AP001's warning %v", m)
+		}
+	}
+	page := e.req("GET", "/roster/snapshots/"+r.Body["id"].(string), "li.ming", "", nil)
+	if !strings.Contains(page.Raw, "仅本文件所列单位：QH001") || !strings.Contains(page.Raw, "其他单位沿用") {
+		t.Errorf("the snapshot page does not say what the import covered")
 	}
 }

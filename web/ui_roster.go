@@ -6,7 +6,9 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -158,11 +160,21 @@ func rosterCoverage(c *gin.Context) (roster.Coverage, []string) {
 	return roster.Coverage(c.PostForm("coverage")), units
 }
 
+// handleRosterTemplate offers the template with the units of the user's
+// region in its drop-down (those an import of theirs may name).
 func (s *Server) handleRosterTemplate(c *gin.Context) {
+	us, _, err := s.svc.Units(c, cases.UnitFilter{Scope: who(c).scope, PerPage: math.MaxInt32})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	var buf bytes.Buffer
+	if err := roster.WriteTemplate(&buf, us); err != nil {
+		s.fail(c, fmt.Errorf("roster template: %w", err))
+		return
+	}
 	c.Header("Content-Disposition", `attachment; filename="roster-template.xlsx"; filename*=UTF-8''`+url.PathEscape("花名册模板.xlsx"))
-	c.Status(http.StatusOK)
-	c.Header("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	_ = roster.WriteXLSX(c.Writer, nil)
+	c.Data(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.Bytes())
 }
 
 // rosterUpload reads the uploaded file into memory: the import runs after

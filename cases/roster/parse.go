@@ -190,15 +190,43 @@ func validPrefix(b []byte) bool {
 }
 
 type parser struct {
-	opt     ParseOptions
-	row     int            // the current row's number in the file
-	read    int            // data rows read
-	index   map[string]int // column key → cell index
-	persons []Person
-	errs    RowErrors
-	seen    map[string]int // unit + ID hash → row, duplicates within a unit
-	unitOK  map[string]bool
-	unitWhy map[string]string // "" for a unit the importer may speak for
+	opt      ParseOptions
+	row      int            // the current row's number in the file
+	read     int            // data rows read
+	index    map[string]int // column key → cell index
+	persons  []Person
+	errs     RowErrors
+	seen     map[string]int // unit + ID hash → row, duplicates within a unit
+	unitOK   map[string]bool
+	unitWhy  map[string]string // "" for a unit the importer may speak for
+	titles   int               // rows skipped above the header
+	first    []string          // the first of them, and its number
+	firstRow int
+}
+
+// maxTitleRows is how many rows naming no column may stand above the
+// header before the first is taken as the (bad) header.
+const maxTitleRows = 3
+
+// headerNames counts the cells that name a column.
+func headerNames(cells []string) int {
+	n := 0
+	for _, h := range cells {
+		h = normHeader(h)
+		for _, c := range columns {
+			if slices.Contains(c.names, h) {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// example reports whether a row is the template's example (its name
+// starts with the example mark): left in a file, it is not a person.
+func (p *parser) example(cells []string) bool {
+	name := p.cell(cells, "name")
+	return strings.HasPrefix(name, exampleMark) || strings.HasPrefix(name, "(示例")
 }
 
 func newParser(opt ParseOptions) *parser {
@@ -219,12 +247,25 @@ func normHeader(s string) string {
 func (p *parser) line(n int, cells []string) {
 	p.row = n
 	if p.index == nil {
-		if !blank(cells) {
+		// A title row or two above the header (the template's, an
+		// export's) names no column: skipped. A file whose first rows name
+		// none is still read from its first row, so that it is told which
+		// columns are missing.
+		if !blank(cells) && (p.titles >= maxTitleRows || headerNames(cells) > 0) {
 			p.header(cells)
+		} else if !blank(cells) {
+			if p.titles == 0 {
+				p.first, p.firstRow = append([]string(nil), cells...), n
+			}
+			p.titles++
+			if p.titles == maxTitleRows {
+				p.row = p.firstRow
+				p.header(p.first)
+			}
 		}
 		return
 	}
-	if blank(cells) {
+	if blank(cells) || p.example(cells) {
 		return
 	}
 	p.read++
