@@ -83,6 +83,21 @@ func postedAccount(c *gin.Context) access.User {
 	return u
 }
 
+// checkAccountUnit refuses a liaison bound to a unit that is not in the
+// directory or lies outside the account's own region: such an account
+// would act for a unit its region never shows (and a unit of another
+// county is not the binding office's to hand out).
+func (s *Server) checkAccountUnit(c *gin.Context, u access.User) error {
+	if u.UnitCode == "" || !cases.ValidUnitCode(u.UnitCode) || len(u.Region) == 0 {
+		return nil // Validate names what is missing
+	}
+	_, err := s.svc.Unit(c, cases.Scope{Region: cases.RegionKey(u.Region)}, u.UnitCode)
+	if cases.ErrorCode(err) == cases.ENOTFOUND {
+		return cases.Invalid("unit", "单位「%s」不在被监督单位名录中，或不在该账号的地区（%s）内", u.UnitCode, cases.RegionKey(u.Region))
+	}
+	return err
+}
+
 func (s *Server) usersPage(c *gin.Context, newUser access.User, formErr *cases.Error) (usersPage, error) {
 	var page usersPage
 	us, err := s.access.Users(c)
@@ -108,7 +123,10 @@ func (s *Server) handleUsersPage(c *gin.Context) {
 
 func (s *Server) handleUserCreate(c *gin.Context) {
 	u := postedAccount(c)
-	err := s.access.CreateUser(c, u, c.PostForm("password"))
+	err := s.checkAccountUnit(c, u)
+	if err == nil {
+		err = s.access.CreateUser(c, u, c.PostForm("password"))
+	}
 	if e, ok := cases.AsError(err); ok && e.Code == cases.EINVALID {
 		page, perr := s.usersPage(c, u, e)
 		if perr != nil {
@@ -160,6 +178,7 @@ func (s *Server) handleUserUpdate(c *gin.Context) {
 	// reports them with it and nothing is saved.
 	var fe cases.FieldErrors
 	fe.Add(u.Validate())
+	fe.Add(s.checkAccountUnit(c, u))
 	if id == who(c).user.ID && !u.Has(cases.RoleAdmin) {
 		// Else the last administrator could lock everyone out of this page.
 		fe.Add(cases.Invalid("roles", "不能取消自己的系统管理员角色"))
