@@ -125,7 +125,7 @@ func TestWritesNamingAUnitStayInTheCallersRegion(t *testing.T) {
 		}, "QH001"},
 		{"ConsoleAuditReferral", func(u string) response {
 			return form("qh.office", "/audit-referrals/new", url.Values{"office": {"清河县审计局"}, "report_no": {"清审〔2026〕控" + u}, "received": {e.Service.Today()}, "level": {"internal"},
-				"rows": {"1"},
+				"rows":             {"1"},
 				"clue.0.unit_code": {u}, "clue.0.violation_kind": {"B01"}, "clue.0.title": {"超编进人"}, "clue.0.facts": {"核定20名，实有22人。"}})
 		}, "QH002"},
 		{"APIPatrolRound", func(u string) response {
@@ -152,7 +152,9 @@ func TestWritesNamingAUnitStayInTheCallersRegion(t *testing.T) {
 			}
 			return e.req("POST", "/api/v1/units:import", "qh.office", "text/csv", strings.NewReader("code,name,kind,region,行政编制核定,行政编制实有\n"+u+",某局,government,"+region+",10,10\n"))
 		}, ""},
-		{"WarningToCase", func(u string) response { return e.json("POST", "/api/v1/warnings/"+warning[u]+"/case", "qh.office", nil) }, "QH001"},
+		{"WarningToCase", func(u string) response {
+			return e.json("POST", "/api/v1/warnings/"+warning[u]+"/case", "qh.office", nil)
+		}, "QH001"},
 		{"RosterReveal", func(u string) response {
 			return form("qh.office", "/roster/snapshots/"+snaps[0].ID+"/units/"+u+"/reveal", url.Values{"row": {"2"}})
 		}, ""},
