@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"rectify/assessment"
 	"rectify/cases"
 	"rectify/cases/access"
 	"rectify/cases/casetest"
@@ -62,6 +63,14 @@ func TestWritesNamingAUnitStayInTheCallersRegion(t *testing.T) {
 		warning[w.Unit] = w.ID
 	}
 	snaps, _ := e.Roster.Snapshots(ctx)
+	cityRound := e.addRound("市委第五轮巡察", patrolTeam("第五组", "zhou.qiang", "AP001"))
+	if err := e.Access.CreateUser(ctx, access.User{ID: "xu.jing", Name: "徐静", Roles: []cases.Role{cases.RoleReviewer}, Region: []string{"江南省", "云州市"}}, testPassword); err != nil {
+		t.Fatal(err)
+	}
+	if r := e.postForm("/assessment/rounds", "qh.office", url.Values{"year": {"2026"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("county round: %d", r.Status)
+	}
+	countyRound := assessment.RoundID(2026, "江南省/云州市/清河县")
 
 	seq := 0
 	next := func() int { seq++; return seq }
@@ -119,6 +128,21 @@ func TestWritesNamingAUnitStayInTheCallersRegion(t *testing.T) {
 			return e.json("POST", "/api/v1/referral-batches", "qh.office", map[string]any{"office": "中共清河县委巡察办", "letter_no": "清巡移〔2026〕" + u, "round": "第一轮",
 				"team": "第一组", "received": "2026-03-02", "level": "internal", "items": []map[string]any{{"unit_code": u, "violation_kind": "B01", "title": "超编", "facts": "超编2人。"}}})
 		}, "QH001"},
+		{"ConsoleReferralBatch", func(u string) response {
+			f := letterFields()
+			f.Set("letter_no", "云巡办移〔2026〕9"+u)
+			return e.uploadBatch("qh.office", f, e.batchXLSX([][]string{{u, "B01", "超编", "巡察发现超编2人。"}}))
+		}, "QH001"},
+		{"ConsoleRosterImport", func(u string) response {
+			r := multi("qh.office", "/roster/import", url.Values{"date": {"2026-09-30"}}, "file", "r.csv", rosterOf(u))
+			job := r.Header.Get("Location")
+			var page response
+			casetest.Eventually(t, 20*time.Second, "the import", func() bool {
+				page = e.req("GET", job, "qh.office", "", nil)
+				return page.Header.Get("Refresh") == ""
+			})
+			return page
+		}, "QH002"},
 		{"APIAuditReferral", func(u string) response {
 			return e.json("POST", "/api/v1/audit-referrals", "qh.office", map[string]any{"office": "清河县审计局", "report_no": "清审〔2026〕" + u, "received": e.Service.Today(), "level": "internal",
 				"clues": []map[string]any{{"unit_code": u, "violation_kind": "B01", "title": "超编进人", "facts": "核定20名，实有22人。"}}})
@@ -146,12 +170,9 @@ func TestWritesNamingAUnitStayInTheCallersRegion(t *testing.T) {
 			return page
 		}, ""},
 		{"APIUnitImport", func(u string) response {
-			region := "江南省/云州市/安平县"
-			if u == "QH002" {
-				region = "江南省/云州市/清河县"
-			}
-			return e.req("POST", "/api/v1/units:import", "qh.office", "text/csv", strings.NewReader("code,name,kind,region,行政编制核定,行政编制实有\n"+u+",某局,government,"+region+",10,10\n"))
-		}, ""},
+			row := map[string]string{"AP001": "AP001,安平县农业农村局,政府机关,江南省,云州市,安平县,30,28,是", "QH002": "QH002,清河县人民医院,事业单位,江南省,云州市,清河县,0,0,否"}[u]
+			return e.req("POST", "/api/v1/units:import", "qh.office", "text/csv", strings.NewReader("单位代码,单位名称,单位类别,省,市,县,行政编制核定,行政编制实有,重点管理\n"+row+"\n"))
+		}, "QH002"},
 		{"WarningToCase", func(u string) response {
 			return e.json("POST", "/api/v1/warnings/"+warning[u]+"/case", "qh.office", nil)
 		}, "QH001"},
@@ -163,6 +184,31 @@ func TestWritesNamingAUnitStayInTheCallersRegion(t *testing.T) {
 				"received_at": {time.Now().Add(-time.Hour).In(time.FixedZone("CST", 8*3600)).Format("2006-01-02T15:04")}, "unit_code": {u},
 				"allegation": {"某局核定行政编制20名，实有22人，今年仍新进人员2名，超编进人。"}}, "", "", nil)
 		}, "QH001"},
+		{"HotlineRegister", func(u string) response {
+			v := url.Values{"action": {"register"}, "unit_code": {u}, "violation_kind": {"B01"}, "title": {"超编进人"},
+				"facts": {"反映该局超编进人。"}, "level": {"internal"}}
+			id := onlyReport(t, e).ID
+			withVersion(e, id, v)
+			return form("qh.hotline", "/hotline/reports/"+id+"/actions", v)
+		}, "QH001"},
+		{"ConsolePatrolRoundNew", func(u string) response {
+			return form("qh.office", "/patrol/rounds/new", url.Values{"name": {"清河县第三轮" + u}, "start": {"2026-04-01"}, "end": {"2026-05-01"}, "slots": {"1"},
+				"team_name_0": {"第一组"}, "team_members_0": {"zhou.qiang"}, "team_units_0": {u}})
+		}, "QH002"},
+		{"APIPatrolRoundUpdate", func(u string) response {
+			// A round of the city naming AP001, saved as it is by the county.
+			return e.json("POST", "/api/v1/patrol-rounds/"+cityRound.ID, "qh.office", map[string]any{"name": cityRound.Name, "start": cityRound.Start, "end": cityRound.End,
+				"version": cityRound.Version, "teams": []map[string]any{{"id": cityRound.Teams[0].ID, "name": cityRound.Teams[0].Name, "members": cityRound.Teams[0].Members, "units": []string{u}}}})
+		}, ""},
+		{"BriefingSend", func(u string) response {
+			return form("qh.office", "/units/"+u+"/briefing/send", url.Values{"rt": {cityRound.ID + "/" + cityRound.Teams[0].ID}, "level": {"internal"}})
+		}, ""},
+		{"AssessmentRoundUnit", func(u string) response {
+			return form("qh.office", "/assessment/rounds/"+countyRound+"/units", url.Values{"unit": {u}, "reviewer": {"he.ping", "xu.jing"}})
+		}, "QH002"},
+		{"AssessmentScores", func(u string) response {
+			return form("qh.office", "/assessment/rounds/"+countyRound+"/units/"+u+"/scores", url.Values{"A1.1.1": {"1"}})
+		}, ""},
 		{"AdminBindsLiaison", func(u string) response {
 			return form("qh.admin", "/admin/users", url.Values{"id": {"liaison." + strings.ToLower(u)}, "name": {"联络员"}, "roles": {"unit"},
 				"region": {"江南省/云州市/清河县"}, "unit": {u}, "password": {"Qinghe#2027x"}})
