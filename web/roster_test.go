@@ -338,8 +338,18 @@ func TestRosterTemplateAndCoverage(t *testing.T) {
 			t.Errorf("QH001's import touched AP001's warning %v", m)
 		}
 	}
-	page := e.req("GET", "/roster/snapshots/"+r.Body["id"].(string), "li.ming", "", nil)
+	county := r.Body["id"].(string)
+	page := e.req("GET", "/roster/snapshots/"+county, "li.ming", "", nil)
 	if !strings.Contains(page.Raw, "仅本文件所列单位：QH001") || !strings.Contains(page.Raw, "其他单位沿用") {
 		t.Errorf("the snapshot page does not say what the import covered")
+	}
+	// 安平县 sees its own unit of the city's snapshot, and not 清河县's.
+	list := e.json("GET", "/api/v1/roster/snapshots", "ap.office", nil)
+	snaps, _ := list.Body["snapshots"].([]any)
+	if len(snaps) != 2 || strings.Contains(list.Raw, `"unit":"QH001"`) || !strings.Contains(list.Raw, `"persons":29`) {
+		t.Errorf("安平县's snapshots: %s", list.Raw)
+	}
+	if r := e.json("GET", "/api/v1/roster/snapshots/"+county, "ap.office", nil); r.Status != 200 || strings.Contains(r.Raw, "QH001") {
+		t.Errorf("清河县's import as 安平县 reads it: %d %s", r.Status, r.Raw)
 	}
 }

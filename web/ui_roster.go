@@ -117,8 +117,28 @@ type rosterListPage struct {
 	Rules     []roster.RuleInfo
 }
 
+// scopedSnapshots lists the snapshots as the viewer may see them: another
+// region's units, head counts and warnings are left out.
+func (s *Server) scopedSnapshots(c *gin.Context, p *principal) ([]roster.Snapshot, error) {
+	all, err := s.roster.Snapshots(c)
+	if err != nil {
+		return nil, err
+	}
+	snaps := make([]roster.Snapshot, 0, len(all))
+	for _, x := range all {
+		x, ok, err := s.roster.Scoped(c, p.scope, x)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			snaps = append(snaps, x)
+		}
+	}
+	return snaps, nil
+}
+
 func (s *Server) handleRosterList(c *gin.Context) {
-	snaps, err := s.roster.Snapshots(c)
+	snaps, err := s.scopedSnapshots(c, who(c))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -448,7 +468,7 @@ func (s *Server) handleWarningCase(c *gin.Context) {
 // The API.
 
 func (s *Server) handleRosterSnapshotsAPI(c *gin.Context) {
-	snaps, err := s.roster.Snapshots(c)
+	snaps, err := s.scopedSnapshots(c, who(c))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -458,6 +478,13 @@ func (s *Server) handleRosterSnapshotsAPI(c *gin.Context) {
 
 func (s *Server) handleRosterSnapshotAPI(c *gin.Context) {
 	snap, err := s.roster.Snapshot(c, c.Param("id"))
+	ok := false
+	if err == nil {
+		snap, ok, err = s.roster.Scoped(c, who(c).scope, snap)
+	}
+	if err == nil && !ok {
+		err = cases.NotFound("没有编号为 %s 的花名册", c.Param("id"))
+	}
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -851,3 +851,32 @@ func countIn(snap Snapshot, u cases.Unit) (cases.RosterCount, bool) {
 	}
 	return rc, slices.Contains(snap.Covered, u.Code)
 }
+
+// Scoped is snap as a viewer of scope may see it: only the units of the
+// scope, the persons counted of them, and the warnings tallied within it;
+// ok is false when nothing of the snapshot is in the scope (another
+// county's import).
+func (s *Service) Scoped(ctx context.Context, scope cases.Scope, snap Snapshot) (Snapshot, bool, error) {
+	if scope.Global {
+		return snap, true, nil
+	}
+	out := snap
+	out.Units, out.Persons, out.Covered = nil, 0, nil
+	for _, u := range snap.Units {
+		if s.inScope(ctx, scope, u.Unit) {
+			out.Units = append(out.Units, u)
+			out.Persons += u.Persons
+		}
+	}
+	for _, code := range snap.Covered {
+		if s.inScope(ctx, scope, code) {
+			out.Covered = append(out.Covered, code)
+		}
+	}
+	ws, _, _, err := s.Warnings(ctx, Filter{Scope: scope, Snapshot: snap.ID, All: true, PerPage: 1 << 30})
+	if err != nil {
+		return Snapshot{}, false, err
+	}
+	out.Tally = Count(ws)
+	return out, len(out.Units) > 0 || len(ws) > 0, nil
+}
