@@ -2,6 +2,7 @@ package cases
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 )
@@ -275,6 +276,11 @@ func TestEvaluateStanding(t *testing.T) {
 		// Leader posts over quota are flagged on the unit, but no seed
 		// suspends applications for them.
 		{"OK_OverQuotaOnly", Unit{Code: "U1", LeaderPosts: Posts{Approved: 4, Actual: 6}}, nil, false, nil},
+		// The latest roster's head count, not the count on file.
+		{"RosterOverEstablishment", Unit{Code: "U1", Establishment: []Establishment{{Type: "行政编制", Approved: 10, Actual: 9}},
+			Roster: &RosterCount{Snapshot: "R1", Date: "2026-06-30", ByType: map[string]int{"行政编制": 12}}}, nil, true, []string{"over-establishment"}},
+		{"OK_RosterWithin", Unit{Code: "U1", Establishment: []Establishment{{Type: "事业编制", Approved: 10, Actual: 12}},
+			Roster: &RosterCount{Snapshot: "R1", Date: "2026-06-30", ByType: map[string]int{"事业编制": 10}}}, nil, false, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -286,6 +292,9 @@ func TestEvaluateStanding(t *testing.T) {
 				if s.Reasons[i].Rule != r {
 					t.Errorf("reason %d = %s, want %s", i, s.Reasons[i].Rule, r)
 				}
+			}
+			if tt.u.Roster != nil && (s.Roster != tt.u.Roster || tt.suspended && !strings.Contains(s.Reasons[0].Message, "2026-06-30 花名册在编 12 名")) {
+				t.Errorf("the standing does not say which roster it read: %+v", s)
 			}
 			if tt.name == "Overdue" && (len(s.Reasons[0].Cases) != 1 || s.Reasons[0].Cases[0] != "2026-0001") {
 				t.Errorf("cases behind the reason: %v", s.Reasons[0].Cases)

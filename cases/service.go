@@ -448,6 +448,7 @@ func (s *Service) ImportUnits(ctx context.Context, units []Unit) error {
 	now := TruncateTime(s.now())
 	for i := range units {
 		units[i].UpdatedAt = now
+		units[i].Roster = nil // the roster's word is read, never imported
 	}
 	if err := s.store.PutUnits(ctx, units); err != nil {
 		return fmt.Errorf("import units: %w", err)
@@ -472,14 +473,23 @@ func (s *Service) Standing(ctx context.Context, scope Scope, code string) (Stand
 // scope does not allow is not found (ENOTFOUND), as in Standing.
 func (s *Service) Standings(ctx context.Context, scope Scope, codes []string) (map[string]Standing, error) {
 	units := make([]Unit, 0, len(codes))
-	want := make(map[string]bool, len(codes))
 	for _, code := range codes {
 		u, err := s.Unit(ctx, scope, code)
 		if err != nil {
 			return nil, err
 		}
 		units = append(units, u)
-		want[code] = true
+	}
+	return s.StandingsOf(units), nil
+}
+
+// StandingsOf evaluates the standing of units the caller has read within
+// its scope, as they are: a unit with a Roster attached is judged on the
+// roster's head counts.
+func (s *Service) StandingsOf(units []Unit) map[string]Standing {
+	want := make(map[string]bool, len(units))
+	for _, u := range units {
+		want[u.Code] = true
 	}
 	open := s.view.openCasesOf(want)
 	today := s.Today()
@@ -488,7 +498,7 @@ func (s *Service) Standings(ctx context.Context, scope Scope, codes []string) (m
 	for _, u := range units {
 		out[u.Code] = EvaluateStanding(u, open[u.Code], today, until)
 	}
-	return out, nil
+	return out
 }
 
 // Regions lists the region keys (every level) of the units within scope,

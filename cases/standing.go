@@ -10,6 +10,9 @@ type Standing struct {
 	Suspended bool             `json:"suspended"` // 暂停受理
 	Reasons   []StandingReason `json:"reasons"`
 	AsOf      string           `json:"as_of"`
+	// Roster is the staffing roster whose head counts the standing read
+	// (nil: the counts on file); its Date is the date they reflect.
+	Roster *RosterCount `json:"roster,omitempty"`
 }
 
 // StandingReason is one rule that suspends a unit, with its basis in the
@@ -26,7 +29,7 @@ type StandingReason struct {
 // its applications suspended; seed 004: applications from a unit over its
 // establishment or on the key-management list are refused automatically.
 func EvaluateStanding(u Unit, open []Case, today, yellowUntil string) Standing {
-	s := Standing{UnitCode: u.Code, UnitName: u.Name, AsOf: today, Reasons: []StandingReason{}}
+	s := Standing{UnitCode: u.Code, UnitName: u.Name, AsOf: today, Reasons: []StandingReason{}, Roster: u.Roster}
 	var overdue, inadequate []string
 	for _, c := range open {
 		if c.UnitCode != u.Code || !c.State.Open() {
@@ -53,8 +56,11 @@ func EvaluateStanding(u Unit, open []Case, today, yellowUntil string) Standing {
 		if e.LeaderPosts() {
 			continue
 		}
-		s.Reasons = append(s.Reasons, StandingReason{Rule: "over-establishment", Basis: "超编单位，系统拒绝用编申请",
-			Message: fmt.Sprintf("%s核定 %d 名，实有 %d 名，超编 %d 名", e.Type, e.Approved, e.Actual, e.Over)})
+		msg := fmt.Sprintf("%s核定 %d 名，实有 %d 名，超编 %d 名", e.Type, e.Approved, e.Actual, e.Over)
+		if u.Roster != nil {
+			msg = fmt.Sprintf("%s核定 %d 名，%s 花名册在编 %d 名，超编 %d 名", e.Type, e.Approved, u.Roster.Date, e.Actual, e.Over)
+		}
+		s.Reasons = append(s.Reasons, StandingReason{Rule: "over-establishment", Basis: "超编单位，系统拒绝用编申请", Message: msg})
 	}
 	if u.KeyManaged {
 		s.Reasons = append(s.Reasons, StandingReason{Rule: "key-management", Basis: "列入重点管理的单位，系统拒绝用编申请",

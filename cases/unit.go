@@ -68,6 +68,40 @@ type Unit struct {
 	LeaderPosts   Posts           `json:"leader_posts"`
 	KeyManaged    bool            `json:"key_managed"` // 重点管理单位
 	UpdatedAt     time.Time       `json:"updated_at"`
+	// Roster, when set, is what the latest staffing roster listing the
+	// unit shows; its head counts then stand for the actual counts in
+	// Overages and the unit's standing. It is never stored with the unit:
+	// the reader attaches it (the roster package knows the snapshots).
+	Roster *RosterCount `json:"roster,omitempty"`
+}
+
+// RosterCount is a unit's head count on establishment as a staffing
+// roster snapshot (实名制花名册) shows it: the later and finer word than
+// the actual counts on file, which change only when the office records
+// them.
+type RosterCount struct {
+	Snapshot string         `json:"snapshot"`
+	Date     string         `json:"date"` // YYYY-MM-DD the roster stands for
+	ByType   map[string]int `json:"by_type"`
+	Leaders  int            `json:"leaders"` // on establishment in a leader post
+}
+
+// actual is the head count of typ that counts: the roster's when there is
+// one, else the count on file.
+func (u Unit) actual(e Establishment) int {
+	if u.Roster != nil {
+		return u.Roster.ByType[e.Type]
+	}
+	return e.Actual
+}
+
+// LeadersActual is the number of leaders that counts: the roster's when
+// there is one, else the count on file.
+func (u Unit) LeadersActual() int {
+	if u.Roster != nil {
+		return u.Roster.Leaders
+	}
+	return u.LeaderPosts.Actual
 }
 
 // UnitFilter selects units in a list.
@@ -162,18 +196,36 @@ func (o Overage) String() string {
 
 // Overages lists where the unit's actual count exceeds its approval: each
 // establishment type over, in the unit's order, then leader posts if over.
-// It is empty (not nil) for a unit within every approval.
+// With a Roster the roster's counts are the actual ones, and a type on the
+// roster the unit has no approval of counts as approved 0. It is empty
+// (not nil) for a unit within every approval.
 func (u Unit) Overages() []Overage {
 	out := []Overage{}
 	for _, e := range u.Establishment {
-		if e.Actual > e.Approved {
-			out = append(out, Overage{Type: e.Type, Approved: e.Approved, Actual: e.Actual, Over: e.Actual - e.Approved})
+		if a := u.actual(e); a > e.Approved {
+			out = append(out, Overage{Type: e.Type, Approved: e.Approved, Actual: a, Over: a - e.Approved})
 		}
 	}
-	if p := u.LeaderPosts; p.Actual > p.Approved {
-		out = append(out, Overage{Type: LeaderPostsType, Approved: p.Approved, Actual: p.Actual, Over: p.Actual - p.Approved})
+	if u.Roster != nil {
+		for _, t := range EstablishmentTypes {
+			if n := u.Roster.ByType[t]; n > 0 && !u.approves(t) {
+				out = append(out, Overage{Type: t, Actual: n, Over: n})
+			}
+		}
+	}
+	if p, a := u.LeaderPosts, u.LeadersActual(); a > p.Approved {
+		out = append(out, Overage{Type: LeaderPostsType, Approved: p.Approved, Actual: a, Over: a - p.Approved})
 	}
 	return out
+}
+
+func (u Unit) approves(typ string) bool {
+	for _, e := range u.Establishment {
+		if e.Type == typ {
+			return true
+		}
+	}
+	return false
 }
 
 // OverEstablished reports whether any establishment type is over (超编).
@@ -187,4 +239,4 @@ func (u Unit) OverEstablished() bool {
 }
 
 // OverQuota reports whether leader posts are over (超职数).
-func (u Unit) OverQuota() bool { return u.LeaderPosts.Actual > u.LeaderPosts.Approved }
+func (u Unit) OverQuota() bool { return u.LeadersActual() > u.LeaderPosts.Approved }

@@ -24,6 +24,18 @@ func TestUnitOverages(t *testing.T) {
 			LeaderPosts: Posts{Approved: 0, Actual: 2}},
 			[]Overage{{Type: "事业编制", Approved: 300, Actual: 310, Over: 10}, {Type: "行政编制", Approved: 0, Actual: 1, Over: 1}, {Type: LeaderPostsType, Approved: 0, Actual: 2, Over: 2}},
 			[]string{"事业编制超编 10 名", "行政编制超编 1 名", "超职数 2 名"}, true, true},
+		// The roster's head counts stand for the counts on file: 6
+		// leaders on the roster against 4 posts, though 4 are on file.
+		{"RosterOverQuota", Unit{Establishment: []Establishment{{Type: "行政编制", Approved: 20, Actual: 19}}, LeaderPosts: Posts{Approved: 4, Actual: 4},
+			Roster: &RosterCount{Date: "2026-06-30", ByType: map[string]int{"行政编制": 19}, Leaders: 6}},
+			[]Overage{{Type: LeaderPostsType, Approved: 4, Actual: 6, Over: 2}}, []string{"超职数 2 名"}, false, true},
+		{"RosterOverEstablishment", Unit{Establishment: []Establishment{{Type: "行政编制", Approved: 20, Actual: 19}},
+			Roster: &RosterCount{ByType: map[string]int{"行政编制": 21, "工勤编制": 1}}},
+			[]Overage{{Type: "行政编制", Approved: 20, Actual: 21, Over: 1}, {Type: "工勤编制", Actual: 1, Over: 1}},
+			[]string{"行政编制超编 1 名", "工勤编制超编 1 名"}, true, false},
+		// A roster below the counts on file clears an overage on file.
+		{"OK_RosterWithin", Unit{Establishment: []Establishment{{Type: "事业编制", Approved: 300, Actual: 310}}, LeaderPosts: Posts{Approved: 2, Actual: 3},
+			Roster: &RosterCount{ByType: map[string]int{"事业编制": 298}, Leaders: 2}}, []Overage{}, nil, false, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

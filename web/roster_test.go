@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"rectify/cases"
 	"rectify/cases/access"
 	"rectify/cases/casetest"
@@ -212,13 +214,13 @@ func rosterWorld(t *testing.T, e *testEnv) rosterPaths {
 	rows, _ := testRoster()
 	var b bytes.Buffer
 	_ = roster.WriteCSV(&b, rows)
-	if _, err := e.Roster.Import(ctx, casetest.Office, roster.ImportInput{Date: "2026-06-30", File: "六月.csv", Body: &b}); err != nil {
+	if _, err := e.Roster.Import(ctx, casetest.Office, roster.ImportInput{Scope: cases.GlobalScope, Coverage: roster.CoverRegion, Date: "2026-06-30", File: "六月.csv", Body: &b}); err != nil {
 		t.Fatal(err)
 	}
 	rows[3][10] = "2026-07-01"
 	b.Reset()
 	_ = roster.WriteCSV(&b, rows)
-	snap, err := e.Roster.Import(ctx, casetest.Office, roster.ImportInput{Date: "2026-12-31", File: "十二月.csv", Body: &b})
+	snap, err := e.Roster.Import(ctx, casetest.Office, roster.ImportInput{Scope: cases.GlobalScope, Coverage: roster.CoverRegion, Date: "2026-12-31", File: "十二月.csv", Body: &b})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -231,4 +233,123 @@ func rosterWorld(t *testing.T, e *testEnv) rosterPaths {
 	job := e.req("POST", "/roster/import", "li.ming", ct, body).Header.Get("Location")
 	casetest.Eventually(t, 20*time.Second, "the bad import", func() bool { return e.req("GET", job, "li.ming", "", nil).Header.Get("Refresh") == "" })
 	return rosterPaths{snap: snap.ID, warning: ws[0].ID, job: job}
+}
+
+// TestUnitStandingReadsRoster: a unit whose latest roster shows more
+// leaders than posts and more people than slots is over on its page, in
+// the units list, the unit and standing API (a linkage department's read)
+// and its briefing, each saying which roster date it reflects.
+func TestUnitStandingReadsRoster(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	// QH001: 20 行政编制 approved, 19 on file, no leader posts approved.
+	rows := make([][]string, 0, 22)
+	for i := range 22 {
+		rows = append(rows, roster.Row("QH001", "清河"+string(rune('甲'+i)), roster.MakeID("330602", "1985-04-1"+string(rune('0'+i%9)), i+1), "行政编制", "科员", i < 2, roster.StatusActive, "2010-01-01", "", "", ""))
+	}
+	before := e.req("GET", "/units/QH001", "li.ming", "", nil)
+	if before.Status != 200 || !strings.Contains(before.Raw, "未超编，未超职数") {
+		t.Fatalf("before any roster: %d", before.Status)
+	}
+	var b bytes.Buffer
+	_ = roster.WriteCSV(&b, rows)
+	if _, err := e.Roster.Import(ctx, casetest.Office, roster.ImportInput{Scope: cases.GlobalScope, Date: "2026-06-30", File: "六月.csv", Body: &b}); err != nil {
+		t.Fatal(err)
+	}
+	page := e.req("GET", "/units/QH001", "li.ming", "", nil)
+	for _, want := range []string{"行政编制超编 2 名", "超职数 2 名", "据 2026-06-30 花名册", "2026-06-30 花名册在编 22 名", "暂停受理"} {
+		if !strings.Contains(page.Raw, want) {
+			t.Errorf("unit page lacks %q", want)
+		}
+	}
+	if strings.Contains(page.Raw, "未超编，未超职数") {
+		t.Error("the unit page ignores the roster")
+	}
+	st := e.json("GET", "/api/v1/units/QH001/standing", "liaison.rsj", nil)
+	roster_, _ := st.Body["roster"].(map[string]any)
+	if st.Status != 200 || st.Body["suspended"] != true || roster_["date"] != "2026-06-30" || !strings.Contains(st.Raw, "花名册在编 22 名") {
+		t.Fatalf("standing: %d %s", st.Status, st.Raw)
+	}
+	u := e.json("GET", "/api/v1/units/QH001", "liaison.rsj", nil)
+	if u.Status != 200 || !strings.Contains(u.Raw, `"date":"2026-06-30"`) || !strings.Contains(u.Raw, `"over":2`) {
+		t.Fatalf("unit: %d %s", u.Status, u.Raw)
+	}
+	list := e.req("GET", "/units?flag=over", "liaison.rsj", "", nil)
+	if list.Status != 200 || !strings.Contains(list.Raw, "清河县教育局") || !strings.Contains(list.Raw, "据 2026-06-30 花名册") {
+		t.Fatalf("units list: %d", list.Status)
+	}
+	// A unit no roster speaks for keeps the counts on file.
+	if r := e.json("GET", "/api/v1/units/AP001/standing", "li.ming", nil); r.Body["roster"] != nil {
+		t.Fatalf("AP001 read a roster: %s", r.Raw)
+	}
+}
+
+// TestRosterTemplateAndCoverage: the template offers the user's own units;
+// the import form asks what the file covers; a county office's roster
+// naming the other county's unit is refused by row and column with
+// nothing written; a file of one unit leaves another unit's warnings as
+// they were.
+func TestRosterTemplateAndCoverage(t *testing.T) {
+	e := newEnv(t)
+	r := e.req("GET", "/roster/template.xlsx", "qh.office", "", nil)
+	if r.Status != 200 {
+		t.Fatalf("template: %d", r.Status)
+	}
+	f, err := excelize.OpenReader(strings.NewReader(r.Raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	codes, _ := f.GetCols(roster.UnitsSheet)
+	if j := strings.Join(codes[0], ","); j != "单位代码,QH001,QH002" {
+		t.Errorf("the county office's template offers %s", j)
+	}
+	form := e.req("GET", "/roster/import", "qh.office", "", nil)
+	if !strings.Contains(form.Raw, `name="coverage" value="units" checked`) || !strings.Contains(form.Raw, "本辖区（江南省/云州市/清河县）全部单位") {
+		t.Errorf("the form does not ask what the file covers")
+	}
+
+	rows, _ := testRoster() // QH001 and AP001
+	body, ct := rosterUpload(t, rows, "花名册.csv", "2026-06-30")
+	r = e.req("POST", "/api/v1/roster/snapshots", "qh.office", ct, body)
+	if r.Status != http.StatusBadRequest || !strings.Contains(r.Raw, `"row":21`) || !strings.Contains(r.Raw, `"column":"单位代码"`) || !strings.Contains(r.Raw, "不在您的管辖范围内") {
+		t.Fatalf("another county's rows: %d %s", r.Status, r.Raw)
+	}
+	if snaps, _ := e.Roster.Snapshots(context.Background()); len(snaps) != 0 {
+		t.Fatalf("a refused roster left %d snapshots", len(snaps))
+	}
+
+	// The city imports both counties, then 清河县 its own unit alone.
+	body, ct = rosterUpload(t, rows, "全市.csv", "2026-06-30")
+	if r := e.req("POST", "/api/v1/roster/snapshots", "li.ming", ct, body); r.Status != http.StatusCreated {
+		t.Fatalf("city import: %d %s", r.Status, r.Raw)
+	}
+	body, ct = rosterUpload(t, rows[:19], "清河.csv", "2026-07-31")
+	r = e.req("POST", "/api/v1/roster/snapshots", "qh.office", ct, body)
+	if r.Status != http.StatusCreated || r.Body["coverage"] != "units" {
+		t.Fatalf("county import: %d %s", r.Status, r.Raw)
+	}
+	ap := e.json("GET", "/api/v1/warnings?unit=AP001&all=1", "li.ming", nil)
+	ws, _ := ap.Body["warnings"].([]any)
+	if len(ws) == 0 {
+		t.Fatalf("AP001 lost its warnings: %s", ap.Raw)
+	}
+	for _, w := range ws {
+		if m := w.(map[string]any); m["change"] == "resolved" || m["date"] != "2026-06-30" {
+			t.Errorf("QH001's import touched AP001's warning %v", m)
+		}
+	}
+	county := r.Body["id"].(string)
+	page := e.req("GET", "/roster/snapshots/"+county, "li.ming", "", nil)
+	if !strings.Contains(page.Raw, "仅本文件所列单位：QH001") || !strings.Contains(page.Raw, "其他单位沿用") {
+		t.Errorf("the snapshot page does not say what the import covered")
+	}
+	// 安平县 sees its own unit of the city's snapshot, and not 清河县's.
+	list := e.json("GET", "/api/v1/roster/snapshots", "ap.office", nil)
+	snaps, _ := list.Body["snapshots"].([]any)
+	if len(snaps) != 2 || strings.Contains(list.Raw, `"unit":"QH001"`) || !strings.Contains(list.Raw, `"persons":29`) {
+		t.Errorf("安平县's snapshots: %s", list.Raw)
+	}
+	if r := e.json("GET", "/api/v1/roster/snapshots/"+county, "ap.office", nil); r.Status != 200 || strings.Contains(r.Raw, "QH001") {
+		t.Errorf("清河县's import as 安平县 reads it: %d %s", r.Status, r.Raw)
+	}
 }

@@ -83,6 +83,21 @@ func postedAccount(c *gin.Context) access.User {
 	return u
 }
 
+// checkAccountUnit refuses a liaison bound to a unit that is not in the
+// directory or lies outside the account's own region: such an account
+// would act for a unit its region never shows (and a unit of another
+// county is not the binding office's to hand out).
+func (s *Server) checkAccountUnit(c *gin.Context, u access.User) error {
+	if u.UnitCode == "" || !cases.ValidUnitCode(u.UnitCode) || len(u.Region) == 0 {
+		return nil // Validate names what is missing
+	}
+	_, err := s.svc.Unit(c, cases.Scope{Region: cases.RegionKey(u.Region)}, u.UnitCode)
+	if cases.ErrorCode(err) == cases.ENOTFOUND {
+		return cases.Invalid("unit", "单位「%s」不在被监督单位名录中，或不在该账号的地区（%s）内", u.UnitCode, cases.RegionKey(u.Region))
+	}
+	return err
+}
+
 func (s *Server) usersPage(c *gin.Context, newUser access.User, formErr *cases.Error) (usersPage, error) {
 	var page usersPage
 	us, err := s.access.Users(c)
@@ -113,7 +128,10 @@ func changer(c *gin.Context) access.Changer {
 
 func (s *Server) handleUserCreate(c *gin.Context) {
 	u := postedAccount(c)
-	err := s.access.CreateUserBy(c, changer(c), u, c.PostForm("password"))
+	err := s.checkAccountUnit(c, u)
+	if err == nil {
+		err = s.access.CreateUserBy(c, changer(c), u, c.PostForm("password"))
+	}
 	if e, ok := cases.AsError(err); ok && e.Code == cases.EINVALID {
 		page, perr := s.usersPage(c, u, e)
 		if perr != nil {
@@ -163,7 +181,10 @@ func (s *Server) handleUserUpdate(c *gin.Context) {
 	u.ID = id
 	// The access service keeps administration and case work apart
 	// (access.CheckChange): refused, the form comes back with the reason.
-	err := s.access.UpdateUser(c, changer(c), id, u)
+	err := s.checkAccountUnit(c, u)
+	if err == nil {
+		err = s.access.UpdateUser(c, changer(c), id, u)
+	}
 	if e, ok := cases.AsError(err); ok && e.Code == cases.EINVALID {
 		s.renderUserPage(c, http.StatusBadRequest, id, &u, userPage{Edit: accountForm{Error: e}})
 		return

@@ -6,12 +6,16 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"github.com/gin-gonic/gin"
 
@@ -113,8 +117,28 @@ type rosterListPage struct {
 	Rules     []roster.RuleInfo
 }
 
+// scopedSnapshots lists the snapshots as the viewer may see them: another
+// region's units, head counts and warnings are left out.
+func (s *Server) scopedSnapshots(c *gin.Context, p *principal) ([]roster.Snapshot, error) {
+	all, err := s.roster.Snapshots(c)
+	if err != nil {
+		return nil, err
+	}
+	snaps := make([]roster.Snapshot, 0, len(all))
+	for _, x := range all {
+		x, ok, err := s.roster.Scoped(c, p.scope, x)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			snaps = append(snaps, x)
+		}
+	}
+	return snaps, nil
+}
+
 func (s *Server) handleRosterList(c *gin.Context) {
-	snaps, err := s.roster.Snapshots(c)
+	snaps, err := s.scopedSnapshots(c, who(c))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -126,17 +150,51 @@ type rosterImportPage struct {
 	Date   string
 	Header []string
 	Error  *cases.Error
+	// Coverage and Units are what the form says the file covers; Region
+	// is the importer's region (what "本辖区全部单位" means).
+	Coverage string
+	Units    string
+	Region   string
 }
 
 func (s *Server) handleRosterImportPage(c *gin.Context) {
-	s.render(c, http.StatusOK, "roster_import.html", "导入花名册", rosterImportPage{Date: s.svc.Today(), Header: roster.Header()})
+	s.render(c, http.StatusOK, "roster_import.html", "导入花名册", rosterImportPage{Date: s.svc.Today(), Header: roster.Header(),
+		Coverage: string(roster.CoverUnits), Region: scopeLabel(who(c).scope)})
 }
 
+// scopeLabel is a scope's region in words.
+func scopeLabel(sc cases.Scope) string {
+	if sc.Global {
+		return "全部地区"
+	}
+	return sc.Region
+}
+
+// rosterCoverage reads what an upload says it covers: the coverage field
+// (units or region) and the declared units (codes separated by commas,
+// 、 or spaces).
+func rosterCoverage(c *gin.Context) (roster.Coverage, []string) {
+	units := strings.FieldsFunc(c.PostForm("units"), func(r rune) bool {
+		return r == ',' || r == '，' || r == '、' || r == ';' || r == '；' || unicode.IsSpace(r)
+	})
+	return roster.Coverage(c.PostForm("coverage")), units
+}
+
+// handleRosterTemplate offers the template with the units of the user's
+// region in its drop-down (those an import of theirs may name).
 func (s *Server) handleRosterTemplate(c *gin.Context) {
+	us, _, err := s.svc.Units(c, cases.UnitFilter{Scope: who(c).scope, PerPage: math.MaxInt32})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	var buf bytes.Buffer
+	if err := roster.WriteTemplate(&buf, us); err != nil {
+		s.fail(c, fmt.Errorf("roster template: %w", err))
+		return
+	}
 	c.Header("Content-Disposition", disposition(false, "roster-template.xlsx", "花名册模板.xlsx"))
-	c.Status(http.StatusOK)
-	c.Header("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	_ = roster.WriteXLSX(c.Writer, nil)
+	c.Data(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.Bytes())
 }
 
 // rosterUpload reads the uploaded file into memory: the import runs after
@@ -164,16 +222,19 @@ func (s *Server) handleRosterImport(c *gin.Context) {
 			s.fail(c, err)
 			return
 		}
-		s.render(c, statusOf[e.Code], "roster_import.html", "导入花名册", rosterImportPage{Date: c.PostForm("date"), Header: roster.Header(), Error: e})
+		s.render(c, statusOf[e.Code], "roster_import.html", "导入花名册", rosterImportPage{Date: c.PostForm("date"), Header: roster.Header(), Error: e,
+			Coverage: c.PostForm("coverage"), Units: c.PostForm("units"), Region: scopeLabel(p.scope)})
 		return
 	}
 	actor := p.user.Actor(cases.RoleOffice)
 	id := s.rosterJobs.start(p.user.ID)
 	day := c.PostForm("date")
+	cov, units := rosterCoverage(c)
+	scope := p.scope
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
 		defer cancel()
-		snap, err := s.roster.Import(ctx, actor, roster.ImportInput{Date: day, File: name, Body: bytes.NewReader(data),
+		snap, err := s.roster.Import(ctx, actor, roster.ImportInput{Date: day, File: name, Body: bytes.NewReader(data), Scope: scope, Coverage: cov, Units: units,
 			Progress: func(stage string, n int) { s.rosterJobs.update(id, func(j *rosterJob) { j.Stage, j.N = stage, n }) }})
 		s.rosterJobs.update(id, func(j *rosterJob) {
 			j.Done, j.Took = true, time.Now()
@@ -235,6 +296,7 @@ type rosterSnapshotPage struct {
 	Rules     []ruleCount
 	New, Kept int
 	Resolved  int
+	Carried   int
 }
 
 type ruleCount struct {
@@ -266,7 +328,7 @@ func (s *Server) handleRosterSnapshot(c *gin.Context) {
 	for _, r := range roster.Rules {
 		page.Rules = append(page.Rules, ruleCount{Rule: r, N: t.ByRule[r.Rule], Query: url.Values{"snapshot": {snap.ID}, "rule": {string(r.Rule)}}.Encode()})
 	}
-	page.New, page.Kept, page.Resolved = t.ByChange[roster.New], t.ByChange[roster.Persisting], t.ByChange[roster.Resolved]
+	page.New, page.Kept, page.Resolved, page.Carried = t.ByChange[roster.New], t.ByChange[roster.Persisting], t.ByChange[roster.Resolved], t.Carried
 	s.render(c, http.StatusOK, "roster_snapshot.html", "花名册 "+snap.Date, page)
 }
 
@@ -406,7 +468,7 @@ func (s *Server) handleWarningCase(c *gin.Context) {
 // The API.
 
 func (s *Server) handleRosterSnapshotsAPI(c *gin.Context) {
-	snaps, err := s.roster.Snapshots(c)
+	snaps, err := s.scopedSnapshots(c, who(c))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -416,6 +478,13 @@ func (s *Server) handleRosterSnapshotsAPI(c *gin.Context) {
 
 func (s *Server) handleRosterSnapshotAPI(c *gin.Context) {
 	snap, err := s.roster.Snapshot(c, c.Param("id"))
+	ok := false
+	if err == nil {
+		snap, ok, err = s.roster.Scoped(c, who(c).scope, snap)
+	}
+	if err == nil && !ok {
+		err = cases.NotFound("没有编号为 %s 的花名册", c.Param("id"))
+	}
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -432,7 +501,9 @@ func (s *Server) handleRosterImportAPI(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	snap, err := s.roster.Import(c, p.user.Actor(cases.RoleOffice), roster.ImportInput{Date: c.PostForm("date"), File: name, Body: bytes.NewReader(data)})
+	cov, units := rosterCoverage(c)
+	snap, err := s.roster.Import(c, p.user.Actor(cases.RoleOffice), roster.ImportInput{Date: c.PostForm("date"), File: name, Body: bytes.NewReader(data),
+		Scope: p.scope, Coverage: cov, Units: units})
 	var re *roster.RowErrors
 	if errors.As(err, &re) {
 		c.JSON(http.StatusBadRequest, gin.H{"error": gin.H{"code": cases.EINVALID, "field": "file", "message": re.Error()}, "errors": re.Errors, "total": re.Total})

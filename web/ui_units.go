@@ -68,19 +68,14 @@ func (s *Server) handleUnitsPage(c *gin.Context) {
 	// those of the whole selection; the standings of all of them come
 	// from one pass over the ledger.
 	us, _, err := s.svc.Units(c, cases.UnitFilter{Scope: p.scope, Text: q, PerPage: math.MaxInt32})
+	if err == nil {
+		err = s.withRoster(c, us)
+	}
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	codes := make([]string, len(us))
-	for i, u := range us {
-		codes[i] = u.Code
-	}
-	standings, err := s.svc.Standings(c, p.scope, codes)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
+	standings := s.svc.StandingsOf(us)
 	page := unitsPage{Q: q, Flag: flag}
 	counts := make([]int, len(unitFlags))
 	for _, u := range us {
@@ -88,6 +83,12 @@ func (s *Server) handleUnitsPage(c *gin.Context) {
 		for _, e := range u.Establishment {
 			r.Approved += e.Approved
 			r.Actual += e.Actual
+		}
+		if u.Roster != nil {
+			r.Actual = 0
+			for _, n := range u.Roster.ByType {
+				r.Actual += n
+			}
 		}
 		for i, f := range unitFlags {
 			if keepUnit(f.value, r) {
@@ -131,16 +132,12 @@ type unitPage struct {
 
 func (s *Server) handleUnitPage(c *gin.Context) {
 	p := who(c)
-	u, err := s.svc.Unit(c, p.scope, c.Param("code"))
+	u, err := s.unitWithRoster(c, p.scope, c.Param("code"))
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	st, err := s.svc.Standing(c, p.scope, u.Code)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
+	st := s.svc.StandingsOf([]cases.Unit{u})[u.Code]
 	page := unitPage{Unit: u, Overages: u.Overages(), Standing: st}
 	if p.user.Has(cases.RoleOffice) {
 		cs, err := s.orderable(c, p, u.Code)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -25,6 +26,29 @@ type unitBody struct {
 }
 
 func unitBodyOf(u cases.Unit) unitBody { return unitBody{Unit: u, Overages: u.Overages()} }
+
+// withRoster attaches to each unit what the latest staffing roster
+// speaking for it shows (cases.Unit.Roster): a unit's overages and
+// standing read the roster's head counts where one exists.
+func (s *Server) withRoster(ctx context.Context, us []cases.Unit) error {
+	if s.roster == nil {
+		return nil
+	}
+	return s.roster.Attach(ctx, us)
+}
+
+// unitWithRoster reads one unit within scope, with its roster counts.
+func (s *Server) unitWithRoster(ctx context.Context, scope cases.Scope, code string) (cases.Unit, error) {
+	u, err := s.svc.Unit(ctx, scope, code)
+	if err != nil {
+		return u, err
+	}
+	us := []cases.Unit{u}
+	if err := s.withRoster(ctx, us); err != nil {
+		return u, err
+	}
+	return us[0], nil
+}
 
 type listBody[T any] struct {
 	Items   []T `json:"items"`
@@ -56,6 +80,9 @@ func (s *Server) handleUnitList(c *gin.Context) {
 		return
 	}
 	us, total, err := s.svc.Units(c, f)
+	if err == nil {
+		err = s.withRoster(c, us)
+	}
 	if err != nil {
 		s.writeError(c, err)
 		return
@@ -79,7 +106,7 @@ func pageOf(page, per int) (int, int) {
 }
 
 func (s *Server) handleUnitGet(c *gin.Context) {
-	u, err := s.svc.Unit(c, who(c).scope, c.Param("code"))
+	u, err := s.unitWithRoster(c, who(c).scope, c.Param("code"))
 	if err != nil {
 		s.writeError(c, err)
 		return
@@ -88,12 +115,12 @@ func (s *Server) handleUnitGet(c *gin.Context) {
 }
 
 func (s *Server) handleUnitStanding(c *gin.Context) {
-	st, err := s.svc.Standing(c, who(c).scope, c.Param("code"))
+	u, err := s.unitWithRoster(c, who(c).scope, c.Param("code"))
 	if err != nil {
 		s.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, st)
+	c.JSON(http.StatusOK, s.svc.StandingsOf([]cases.Unit{u})[u.Code])
 }
 
 // handleUnitImport takes a CSV or XLSX file, either as the raw body or as

@@ -184,7 +184,13 @@ func Assemble(in Input) Briefing {
 		roster = func(t string) int { return st.Actual[t] }
 		b.LeaderPosts.Roster = st.LeaderPostsActual
 	}
-	b.LeaderPosts.Over = max(0, max(b.LeaderPosts.Actual, b.LeaderPosts.Roster)-b.LeaderPosts.Approved)
+	// The roster, when there is one, is the later and finer word, for
+	// leader posts as for the establishment (as the unit page reads it).
+	leaders := b.LeaderPosts.Actual
+	if b.LeaderPosts.Roster >= 0 {
+		leaders = b.LeaderPosts.Roster
+	}
+	b.LeaderPosts.Over = max(0, leaders-b.LeaderPosts.Approved)
 	for _, e := range in.Unit.Establishment {
 		r := EstablishmentRow{Type: e.Type, Approved: e.Approved, Actual: e.Actual, Roster: roster(e.Type)}
 		// The roster, when there is one, is the later and finer word.

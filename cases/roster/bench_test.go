@@ -66,7 +66,7 @@ func BenchmarkImport100k(b *testing.B) {
 	for range b.N {
 		start := time.Now()
 		last := ""
-		snap, err := svc.Import(ctx, casetest.Office, roster.ImportInput{Date: "2026-06-30", File: "bench.xlsx", Body: bytes.NewReader(data),
+		snap, err := svc.Import(ctx, casetest.Office, roster.ImportInput{Scope: cases.GlobalScope, Date: "2026-06-30", File: "bench.xlsx", Body: bytes.NewReader(data),
 			Progress: func(stage string, n int) {
 				if stage != last {
 					b.Logf("%s from %v", stage, time.Since(start).Round(time.Millisecond))

@@ -66,7 +66,7 @@ func (s *Service) LoadDemo(ctx context.Context, actor cases.Actor, today string)
 		if err := WriteCSV(&b, rows); err != nil {
 			return i, err
 		}
-		if _, err := s.Import(ctx, actor, ImportInput{Date: day, File: fmt.Sprintf("演示花名册-%s.csv", day), Body: &b}); err != nil {
+		if _, err := s.Import(ctx, actor, ImportInput{Scope: cases.GlobalScope, Date: day, File: fmt.Sprintf("演示花名册-%s.csv", day), Body: &b}); err != nil {
 			return i, fmt.Errorf("demo roster %s: %w", day, err)
 		}
 	}

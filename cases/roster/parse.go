@@ -101,6 +101,12 @@ func (e *RowErrors) add(row int, key, format string, args ...any) {
 type ParseOptions struct {
 	// Unit reports whether a unit code is in the office's directory.
 	Unit func(code string) bool
+	// Allowed, when set, reports whether the importer may speak for a
+	// unit of the directory: a unit outside the importer's region (or
+	// outside the units the import declares it covers) is a bad cell,
+	// named with its row, and nothing of the file is written. Why is the
+	// message's end (为什么不可导入).
+	Allowed func(code string) (ok bool, why string)
 	// Protector hashes and seals ID numbers; without one the persons keep
 	// IDClear (tests of the rules only).
 	Protector *Protector
@@ -184,18 +190,47 @@ func validPrefix(b []byte) bool {
 }
 
 type parser struct {
-	opt     ParseOptions
-	row     int            // the current row's number in the file
-	read    int            // data rows read
-	index   map[string]int // column key → cell index
-	persons []Person
-	errs    RowErrors
-	seen    map[string]int // unit + ID hash → row, duplicates within a unit
-	unitOK  map[string]bool
+	opt      ParseOptions
+	row      int            // the current row's number in the file
+	read     int            // data rows read
+	index    map[string]int // column key → cell index
+	persons  []Person
+	errs     RowErrors
+	seen     map[string]int // unit + ID hash → row, duplicates within a unit
+	unitOK   map[string]bool
+	unitWhy  map[string]string // "" for a unit the importer may speak for
+	titles   int               // rows skipped above the header
+	first    []string          // the first of them, and its number
+	firstRow int
+}
+
+// maxTitleRows is how many rows naming no column may stand above the
+// header before the first is taken as the (bad) header.
+const maxTitleRows = 3
+
+// headerNames counts the cells that name a column.
+func headerNames(cells []string) int {
+	n := 0
+	for _, h := range cells {
+		h = normHeader(h)
+		for _, c := range columns {
+			if slices.Contains(c.names, h) {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// example reports whether a row is the template's example (its name
+// starts with the example mark): left in a file, it is not a person.
+func (p *parser) example(cells []string) bool {
+	name := p.cell(cells, "name")
+	return strings.HasPrefix(name, exampleMark) || strings.HasPrefix(name, "(示例")
 }
 
 func newParser(opt ParseOptions) *parser {
-	return &parser{opt: opt, seen: map[string]int{}, unitOK: map[string]bool{}}
+	return &parser{opt: opt, seen: map[string]int{}, unitOK: map[string]bool{}, unitWhy: map[string]string{}}
 }
 
 func normHeader(s string) string {
@@ -212,12 +247,25 @@ func normHeader(s string) string {
 func (p *parser) line(n int, cells []string) {
 	p.row = n
 	if p.index == nil {
-		if !blank(cells) {
+		// A title row or two above the header (the template's, an
+		// export's) names no column: skipped. A file whose first rows name
+		// none is still read from its first row, so that it is told which
+		// columns are missing.
+		if !blank(cells) && (p.titles >= maxTitleRows || headerNames(cells) > 0) {
 			p.header(cells)
+		} else if !blank(cells) {
+			if p.titles == 0 {
+				p.first, p.firstRow = append([]string(nil), cells...), n
+			}
+			p.titles++
+			if p.titles == maxTitleRows {
+				p.row = p.firstRow
+				p.header(p.first)
+			}
 		}
 		return
 	}
-	if blank(cells) {
+	if blank(cells) || p.example(cells) {
 		return
 	}
 	p.read++
@@ -277,6 +325,10 @@ func (p *parser) person(cells []string) {
 		bad("unit", "单位代码不能为空")
 	case !p.knownUnit(x.Unit):
 		bad("unit", "单位代码「%s」不在被监督单位名录中", x.Unit)
+	default:
+		if ok, why := p.allowedUnit(x.Unit); !ok {
+			bad("unit", "单位代码「%s」%s", x.Unit, why)
+		}
 	}
 	x.Name = get("name")
 	switch {
@@ -395,6 +447,23 @@ func (p *parser) knownUnit(code string) bool {
 		p.unitOK[code] = ok
 	}
 	return ok
+}
+
+func (p *parser) allowedUnit(code string) (bool, string) {
+	if p.opt.Allowed == nil {
+		return true, ""
+	}
+	if why, seen := p.unitWhy[code]; seen {
+		return why == "", why
+	}
+	ok, why := p.opt.Allowed(code)
+	if ok {
+		why = ""
+	} else if why == "" {
+		why = "不可导入"
+	}
+	p.unitWhy[code] = why
+	return ok, why
 }
 
 func (p *parser) done() ([]Person, error) {

@@ -107,6 +107,10 @@ type Warning struct {
 	Explanation string `json:"explanation"`
 	Change      Change `json:"change"`
 	CaseNo      string `json:"case_no,omitempty"`
+	// From is the snapshot that found the warning when this snapshot only
+	// carries it: an import that did not cover the unit leaves its
+	// warnings as they were (Date stays the date they reflect).
+	From string `json:"from,omitempty"`
 }
 
 // Input is what the rules read: the snapshot's date, the units' approved
@@ -438,15 +442,25 @@ func Compare(prev, cur []Warning) []Warning {
 
 // Tally counts warnings by rule and by change.
 type Tally struct {
-	ByRule   map[Rule]int   `json:"by_rule"`
+	// ByRule counts the current red lights (carried ones too).
+	ByRule map[Rule]int `json:"by_rule"`
+	// ByChange counts what the import changed: the warnings of the units
+	// it covered, carried ones left out.
 	ByChange map[Change]int `json:"by_change"`
+	// Carried counts the warnings of units the import did not cover,
+	// left as they were.
+	Carried int `json:"carried"`
 }
 
 // Count tallies ws.
 func Count(ws []Warning) Tally {
 	t := Tally{ByRule: map[Rule]int{}, ByChange: map[Change]int{}}
 	for _, w := range ws {
-		t.ByChange[w.Change]++
+		if w.From != "" {
+			t.Carried++
+		} else {
+			t.ByChange[w.Change]++
+		}
 		if w.Change != Resolved {
 			t.ByRule[w.Rule]++
 		}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -31,6 +32,44 @@ type Snapshot struct {
 	Previous   string      `json:"previous,omitempty"` // the snapshot its warnings are compared with
 	Units      []UnitCount `json:"units"`
 	Tally      Tally       `json:"tally"`
+	// Coverage is what the import spoke for; Region the region covered
+	// (CoverRegion; "" is the whole directory), Covered the units
+	// (CoverUnits). Snapshots of before coverage was recorded have none
+	// and spoke for every unit.
+	Coverage Coverage `json:"coverage,omitempty"`
+	Region   string   `json:"region,omitempty"`
+	Covered  []string `json:"covered,omitempty"`
+}
+
+// Coverage says which units an import speaks for: their warnings are
+// compared with the previous snapshot's (new, persisting, resolved); the
+// warnings of every other unit are carried into the new snapshot as they
+// were.
+type Coverage string
+
+// The coverages.
+const (
+	// CoverUnits: the units the file lists, or the units the import
+	// declares (ImportInput.Units; a declared unit without a row has no one
+	// on establishment any more). The default: a file of a few units must
+	// not resolve the warnings of every other unit.
+	CoverUnits Coverage = "units"
+	// CoverRegion: every unit of the importer's region; a unit of it with
+	// no row has no one on the roster, and its warnings are resolved.
+	CoverRegion Coverage = "region"
+)
+
+// Label is the coverage in words.
+func (c Coverage) Label() string {
+	switch c {
+	case CoverUnits:
+		return "仅本文件所列单位"
+	case CoverRegion:
+		return "本辖区全部单位"
+	case "":
+		return "全部单位（旧版导入）"
+	}
+	return string(c)
 }
 
 // UnitCount is one unit's figures in a snapshot.
@@ -172,6 +211,15 @@ type ImportInput struct {
 	Date string // YYYY-MM-DD the roster stands for; today when empty
 	File string // the file's name (its extension picks XLSX or CSV)
 	Body io.Reader
+	// Scope is the importer's region: every row must name a unit within
+	// it (the row and column of one that does not are named, and nothing
+	// is written). A zero scope is refused, never "everything".
+	Scope cases.Scope
+	// Coverage is what the file speaks for; CoverUnits when empty.
+	Coverage Coverage
+	// Units, with CoverUnits, declares the units the file covers: a row of
+	// another unit is refused. Empty: the units the file lists.
+	Units []string
 	// Progress, when set, hears the stage (read, check, write) and the
 	// rows or units done.
 	Progress func(stage string, n int)
@@ -205,6 +253,21 @@ func (s *Service) Import(ctx context.Context, actor cases.Actor, in ImportInput)
 	if strings.TrimSpace(in.File) == "" || len(in.File) > 255 {
 		return Snapshot{}, cases.Invalid("file", "请选择花名册文件")
 	}
+	if !in.Scope.Valid() {
+		return Snapshot{}, fmt.Errorf("import roster: no importer's scope")
+	}
+	cov, declared, err := coverage(in)
+	if err != nil {
+		return Snapshot{}, err
+	}
+	for code := range declared {
+		if _, err := s.cfg.Cases.Unit(ctx, in.Scope, code); err != nil {
+			if cases.ErrorCode(err) == cases.ENOTFOUND {
+				return Snapshot{}, cases.Invalid("units", "覆盖单位「%s」不在被监督单位名录中或不在您的管辖范围内", code)
+			}
+			return Snapshot{}, err
+		}
+	}
 	progress := in.Progress
 	if progress == nil {
 		progress = func(string, int) {}
@@ -217,7 +280,16 @@ func (s *Service) Import(ctx context.Context, actor cases.Actor, in ImportInput)
 		}
 		return err == nil
 	}
-	persons, err := Parse(in.Body, in.File, ParseOptions{Unit: known, Protector: s.cfg.Protector, Progress: func(n int) { progress(StageRead, n) }})
+	allowed := func(code string) (bool, string) {
+		if !in.Scope.AllowsUnit(units[code]) {
+			return false, "不在您的管辖范围内（" + scopeName(in.Scope) + "），不能导入该单位的人员"
+		}
+		if declared != nil && !declared[code] {
+			return false, "不在本次声明的覆盖单位中"
+		}
+		return true, ""
+	}
+	persons, err := Parse(in.Body, in.File, ParseOptions{Unit: known, Allowed: allowed, Protector: s.cfg.Protector, Progress: func(n int) { progress(StageRead, n) }})
 	if err != nil {
 		return Snapshot{}, err
 	}
@@ -226,22 +298,62 @@ func (s *Service) Import(ctx context.Context, actor cases.Actor, in ImportInput)
 	if err != nil {
 		return Snapshot{}, err
 	}
-	snap := Snapshot{ID: newID(day), Date: day, File: in.File, ImportedBy: actor.ID, ImportedAt: cases.TruncateTime(now), Persons: len(persons)}
-	var prev []Warning
+	snap := Snapshot{ID: newID(day), Date: day, File: in.File, ImportedBy: actor.ID, ImportedAt: cases.TruncateTime(now), Persons: len(persons), Coverage: cov}
+	// covers reports whether the import speaks for a unit: its warnings
+	// are compared, every other unit's carried as they were.
+	var covers func(unit string) bool
+	switch cov {
+	case CoverRegion:
+		snap.Region = in.Scope.Region
+		covers = func(unit string) bool {
+			_, err := s.cfg.Cases.Unit(ctx, in.Scope, unit)
+			return err == nil
+		}
+	default:
+		if declared == nil {
+			declared = map[string]bool{}
+			for _, p := range persons {
+				declared[p.Unit] = true
+			}
+		}
+		for u := range declared {
+			snap.Covered = append(snap.Covered, u)
+		}
+		sort.Strings(snap.Covered)
+		covers = func(unit string) bool { return declared[unit] }
+	}
+	var prev, carried []Warning
 	if p, ok := previous(snaps, day); ok {
 		snap.Previous = p.ID
-		if prev, err = s.cfg.Store.RosterWarnings(ctx, p.ID); err != nil {
+		all, err := s.cfg.Store.RosterWarnings(ctx, p.ID)
+		if err != nil {
 			return Snapshot{}, fmt.Errorf("read the previous snapshot's warnings: %w", err)
+		}
+		for _, w := range all {
+			switch {
+			case covers(w.Unit):
+				w.From = "" // compared now, of this snapshot's date
+				prev = append(prev, w)
+			case w.Change != Resolved:
+				// Untouched: the same warning, as of the date it reflects.
+				if w.From == "" {
+					w.From = w.Snapshot
+				}
+				carried = append(carried, w)
+			}
 		}
 	}
 	links, err := s.links(ctx)
 	if err != nil {
 		return Snapshot{}, err
 	}
-	ws := Compare(prev, Evaluate(Input{Date: day, Units: units, Persons: persons}))
+	ws := append(Compare(prev, Evaluate(Input{Date: day, Units: units, Persons: persons})), carried...)
 	perUnit := map[string]int{}
 	for i := range ws {
-		ws[i].Snapshot, ws[i].Date = snap.ID, day
+		ws[i].Snapshot = snap.ID
+		if ws[i].From == "" {
+			ws[i].Date = day
+		}
 		ws[i].ID = snap.ID + "." + ws[i].Key
 		if l, ok := links[ws[i].Key]; ok {
 			ws[i].CaseNo = l.CaseNo
@@ -270,6 +382,48 @@ func (s *Service) Import(ctx context.Context, actor cases.Actor, in ImportInput)
 	}
 	s.cfg.Log.Info("roster imported", "snapshot", snap.ID, "date", day, "persons", len(persons), "units", len(rosters), "warnings", len(ws), "by", actor.ID)
 	return snap, nil
+}
+
+// coverage checks what an import says it speaks for; declared is the set
+// of units of CoverUnits with a list, nil otherwise.
+func coverage(in ImportInput) (Coverage, map[string]bool, error) {
+	cov := in.Coverage
+	if cov == "" {
+		cov = CoverUnits
+	}
+	switch cov {
+	case CoverUnits:
+		if len(in.Units) == 0 {
+			return cov, nil, nil
+		}
+		declared := map[string]bool{}
+		for _, u := range in.Units {
+			if u = strings.TrimSpace(u); u != "" {
+				if !cases.ValidUnitCode(u) {
+					return "", nil, cases.Invalid("units", "覆盖单位中的单位代码「%s」格式不正确", u)
+				}
+				declared[u] = true
+			}
+		}
+		if len(declared) == 0 {
+			return cov, nil, nil
+		}
+		return cov, declared, nil
+	case CoverRegion:
+		if len(in.Units) > 0 {
+			return "", nil, cases.Invalid("units", "覆盖范围为“本辖区全部单位”时不能再列出单位")
+		}
+		return cov, nil, nil
+	}
+	return "", nil, cases.Invalid("coverage", "覆盖范围「%s」未知：应为 units（仅所列单位）或 region（本辖区全部单位）", in.Coverage)
+}
+
+// scopeName is the importer's region in words.
+func scopeName(s cases.Scope) string {
+	if s.Global {
+		return "全部地区"
+	}
+	return s.Region
 }
 
 func allowed(a cases.Actor) bool {
@@ -655,4 +809,74 @@ func (s *Service) OpenCount(ctx context.Context, scope cases.Scope) (int, error)
 		}
 	}
 	return n, nil
+}
+
+// Attach sets each unit's Roster to what the latest snapshot speaking for
+// it shows: the newest that lists it, or that covered it without a row
+// (a whole-region import, a declared unit: no one on establishment). Units
+// no snapshot speaks for are left as they are.
+func (s *Service) Attach(ctx context.Context, units []cases.Unit) error {
+	snaps, err := s.Snapshots(ctx)
+	if err != nil {
+		return err
+	}
+	for i := range units {
+		u := &units[i]
+		for _, snap := range snaps {
+			if rc, ok := countIn(snap, *u); ok {
+				u.Roster = &rc
+				break
+			}
+		}
+	}
+	return nil
+}
+
+// countIn is unit u's count in snap, when snap speaks for u.
+func countIn(snap Snapshot, u cases.Unit) (cases.RosterCount, bool) {
+	rc := cases.RosterCount{Snapshot: snap.ID, Date: snap.Date, ByType: map[string]int{}}
+	for _, c := range snap.Units {
+		if c.Unit == u.Code {
+			for _, t := range c.ByType {
+				rc.ByType[t.Type] = t.N
+			}
+			rc.Leaders = c.Leaders
+			return rc, true
+		}
+	}
+	// A snapshot of before coverage was recorded speaks for the units it
+	// lists only: counting a unit it never named as empty would clear it.
+	if snap.Coverage == CoverRegion {
+		return rc, snap.Region == "" || cases.Scope{Region: snap.Region}.AllowsRegion(u.Region)
+	}
+	return rc, slices.Contains(snap.Covered, u.Code)
+}
+
+// Scoped is snap as a viewer of scope may see it: only the units of the
+// scope, the persons counted of them, and the warnings tallied within it;
+// ok is false when nothing of the snapshot is in the scope (another
+// county's import).
+func (s *Service) Scoped(ctx context.Context, scope cases.Scope, snap Snapshot) (Snapshot, bool, error) {
+	if scope.Global {
+		return snap, true, nil
+	}
+	out := snap
+	out.Units, out.Persons, out.Covered = nil, 0, nil
+	for _, u := range snap.Units {
+		if s.inScope(ctx, scope, u.Unit) {
+			out.Units = append(out.Units, u)
+			out.Persons += u.Persons
+		}
+	}
+	for _, code := range snap.Covered {
+		if s.inScope(ctx, scope, code) {
+			out.Covered = append(out.Covered, code)
+		}
+	}
+	ws, _, _, err := s.Warnings(ctx, Filter{Scope: scope, Snapshot: snap.ID, All: true, PerPage: 1 << 30})
+	if err != nil {
+		return Snapshot{}, false, err
+	}
+	out.Tally = Count(ws)
+	return out, len(out.Units) > 0 || len(ws) > 0, nil
 }

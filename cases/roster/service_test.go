@@ -69,7 +69,7 @@ func TestImportCompareAndCase(t *testing.T) {
 	first = append(first, staff("AP001", "行政编制", 27, 100)...)
 	first = append(first, twice, roster.Row("QH001", "欧阳双占", twiceID, "事业编制", "科员", false, roster.StatusActive, "2010-01-01", "", "", ""))
 	var stages []string
-	s1, err := svc.Import(ctx, casetest.Office, roster.ImportInput{Date: "2026-06-30", File: "一月.csv", Body: csvOf(t, first),
+	s1, err := svc.Import(ctx, casetest.Office, roster.ImportInput{Scope: cases.GlobalScope, Coverage: roster.CoverRegion, Date: "2026-06-30", File: "一月.csv", Body: csvOf(t, first),
 		Progress: func(stage string, n int) { stages = append(stages, stage) }})
 	if err != nil {
 		t.Fatal(err)
@@ -124,7 +124,7 @@ func TestImportCompareAndCase(t *testing.T) {
 	second = append(second, staff("AP001", "行政编制", 27, 100)...)
 	second = append(second, twice, roster.Row("QH001", "欧阳双占", twiceID, "事业编制", "科员", false, roster.StatusActive, "2010-01-01", "", "", ""))
 	second[0] = roster.Row("QH001", "借调员", roster.MakeID("330602", "1990-01-01", 905), "行政编制", "科员", false, roster.StatusSeconded, "2015-01-01", "", "市委办", "2026-09-01")
-	s2, err := svc.Import(ctx, casetest.Office, roster.ImportInput{Date: "2026-12-31", File: "十二月.xlsx", Body: xlsxOf(t, second)})
+	s2, err := svc.Import(ctx, casetest.Office, roster.ImportInput{Scope: cases.GlobalScope, Coverage: roster.CoverRegion, Date: "2026-12-31", File: "十二月.xlsx", Body: xlsxOf(t, second)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -244,7 +244,7 @@ func TestImportBadRowsWritesNothing(t *testing.T) {
 	rows := staff("QH001", "行政编制", 3, 1)
 	rows[1][0] = "NOPE"
 	rows[2][2] = rows[2][2][:17] + "Y"
-	_, err = svc.Import(ctx, casetest.Office, roster.ImportInput{Date: "2026-06-30", File: "r.csv", Body: csvOf(t, rows)})
+	_, err = svc.Import(ctx, casetest.Office, roster.ImportInput{Scope: cases.GlobalScope, Coverage: roster.CoverRegion, Date: "2026-06-30", File: "r.csv", Body: csvOf(t, rows)})
 	var re *roster.RowErrors
 	if !errors.As(err, &re) || re.Total != 2 || re.Errors[0].Row != 3 || re.Errors[0].Column != "单位代码" || re.Errors[1].Row != 4 || re.Errors[1].Column != "身份证号" {
 		t.Fatalf("err %v %+v", err, re)
@@ -348,4 +348,138 @@ func mustSnaps(t *testing.T, svc *roster.Service) []roster.Snapshot {
 		t.Fatal(len(s), err)
 	}
 	return s
+}
+
+// TestImportOutsideRegion: a county office's roster naming a unit of the
+// other county is refused row by row (the row and 单位代码 named), and
+// nothing is written; its own units import.
+func TestImportOutsideRegion(t *testing.T) {
+	ctx := context.Background()
+	env := casetest.New(t, nil)
+	svc, err := openRoster(t, env, rosterKey, &auditLog{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	qh := cases.Scope{Region: "江南省/云州市/清河县"}
+	rows := append(staff("QH001", "行政编制", 3, 1), staff("AP001", "行政编制", 2, 100)...)
+	for _, cov := range []roster.Coverage{roster.CoverUnits, roster.CoverRegion} {
+		_, err = svc.Import(ctx, casetest.Office, roster.ImportInput{Scope: qh, Coverage: cov, Date: "2026-06-30", File: "r.csv", Body: csvOf(t, rows)})
+		var re *roster.RowErrors
+		if !errors.As(err, &re) || re.Total != 2 || re.Errors[0].Row != 5 || re.Errors[0].Column != "单位代码" || !strings.Contains(re.Errors[0].Message, "不在您的管辖范围内") {
+			t.Fatalf("%s: %v %+v", cov, err, re)
+		}
+	}
+	// A zero scope is never everything.
+	if _, err := svc.Import(ctx, casetest.Office, roster.ImportInput{Date: "2026-06-30", File: "r.csv", Body: csvOf(t, staff("QH001", "行政编制", 3, 1))}); err == nil {
+		t.Fatal("imported without a scope")
+	}
+	// A declared unit outside the region is refused by name.
+	_, err = svc.Import(ctx, casetest.Office, roster.ImportInput{Scope: qh, Units: []string{"QH001", "AP001"}, Date: "2026-06-30", File: "r.csv", Body: csvOf(t, staff("QH001", "行政编制", 3, 1))})
+	if e, ok := cases.AsError(err); !ok || e.Field != "units" || !strings.Contains(e.Message, "AP001") {
+		t.Fatalf("declared AP001: %v", err)
+	}
+	if snaps, err := svc.Snapshots(ctx); err != nil || len(snaps) != 0 {
+		t.Fatalf("refused imports left %d snapshots (%v)", len(snaps), err)
+	}
+	if _, err := svc.Import(ctx, casetest.Office, roster.ImportInput{Scope: qh, Date: "2026-06-30", File: "r.csv", Body: csvOf(t, staff("QH001", "行政编制", 3, 1))}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestImportCoverage: an import speaks for the units it covers. A file of
+// one unit leaves the other units' warnings as they were (carried, not
+// resolved, counted apart); declared units bound the file; a whole-region
+// file resolves the warnings of the region's units it leaves out, and
+// never those of units outside the region.
+func TestImportCoverage(t *testing.T) {
+	ctx := context.Background()
+	env := casetest.New(t, nil)
+	svc, err := openRoster(t, env, rosterKey, &auditLog{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead := func(unit string, seq int) []string {
+		return roster.Row(unit, "故"+unit, roster.MakeID("330602", "1970-01-01", seq), "行政编制", "科员", false, roster.StatusDeceased, "2000-01-01", "", "", "")
+	}
+	// QH001 and AP001 each with a deceased person on establishment.
+	all := append(staff("QH001", "行政编制", 3, 1), dead("QH001", 801))
+	all = append(append(all, staff("AP001", "行政编制", 3, 100)...), dead("AP001", 803))
+	s1, err := svc.Import(ctx, casetest.Office, roster.ImportInput{Scope: cases.GlobalScope, Coverage: roster.CoverRegion, Date: "2026-03-31", File: "全部.csv", Body: csvOf(t, all)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	changes := func() map[string]roster.Warning {
+		t.Helper()
+		ws, _, _, err := svc.Warnings(ctx, roster.Filter{Scope: cases.GlobalScope, All: true, PerPage: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := map[string]roster.Warning{}
+		for _, w := range ws {
+			m[string(w.Rule)+"@"+w.Unit] = w
+		}
+		return m
+	}
+	before := changes()
+	if before["deceased@AP001"].Change != roster.New || before["mismatch@AP001"].Change != roster.New {
+		t.Fatalf("first import: %v", before)
+	}
+
+	// QH001 alone, the deceased gone: QH001's warning resolved, AP001's
+	// untouched.
+	s2, err := svc.Import(ctx, casetest.Office, roster.ImportInput{Scope: cases.GlobalScope, Date: "2026-06-30", File: "清河.csv", Body: csvOf(t, staff("QH001", "行政编制", 19, 1))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := changes()
+	if got["deceased@QH001"].Change != roster.Resolved {
+		t.Errorf("QH001's deceased: %q", got["deceased@QH001"].Change)
+	}
+	for _, k := range []string{"deceased@AP001", "mismatch@AP001"} {
+		w := got[k]
+		if w.Change != roster.New || w.From != s1.ID || w.Date != "2026-03-31" || w.Snapshot != s2.ID {
+			t.Errorf("%s was touched: %+v", k, w)
+		}
+	}
+	if s2.Coverage != roster.CoverUnits || strings.Join(s2.Covered, ",") != "QH001" || s2.Tally.Carried != 2 ||
+		s2.Tally.ByChange[roster.Resolved] != 2 || s2.Tally.ByChange[roster.New] != 0 {
+		t.Errorf("snapshot %+v tally %+v", s2, s2.Tally)
+	}
+	if n, err := svc.OpenCount(ctx, cases.GlobalScope); err != nil || n != 2 {
+		t.Errorf("open count %d %v: AP001's two new warnings stay open", n, err)
+	}
+
+	// Declared units: a row of another unit is refused; a declared unit
+	// without rows is covered (its carried warnings resolve).
+	_, err = svc.Import(ctx, casetest.Office, roster.ImportInput{Scope: cases.GlobalScope, Units: []string{"QH001"}, Date: "2026-07-31", File: "r.csv", Body: csvOf(t, all)})
+	var re *roster.RowErrors
+	if !errors.As(err, &re) || re.Errors[0].Column != "单位代码" || !strings.Contains(re.Errors[0].Message, "覆盖单位") {
+		t.Fatalf("undeclared unit: %v", err)
+	}
+	s3, err := svc.Import(ctx, casetest.Office, roster.ImportInput{Scope: cases.GlobalScope, Units: []string{"QH001", "AP001"}, Date: "2026-09-30", File: "r.csv", Body: csvOf(t, staff("QH001", "行政编制", 19, 1))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = changes()
+	if got["deceased@AP001"].Change != roster.Resolved || s3.Tally.Carried != 0 {
+		t.Errorf("declared AP001 without rows: %+v %+v", got["deceased@AP001"], s3.Tally)
+	}
+
+	// Whole region of 清河县: a QH001-only file resolves nothing of AP001
+	// (outside the region) even though AP001 is absent.
+	if _, err := svc.Import(ctx, casetest.Office, roster.ImportInput{Scope: cases.GlobalScope, Coverage: roster.CoverRegion, Date: "2026-10-31", File: "全部.csv", Body: csvOf(t, all)}); err != nil {
+		t.Fatal(err)
+	}
+	qh := cases.Scope{Region: "江南省/云州市/清河县"}
+	s5, err := svc.Import(ctx, casetest.Office, roster.ImportInput{Scope: qh, Coverage: roster.CoverRegion, Date: "2026-11-30", File: "清河全县.csv", Body: csvOf(t, staff("QH001", "行政编制", 19, 1))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = changes()
+	if got["deceased@AP001"].Change != roster.New || got["deceased@AP001"].From == "" || s5.Region != "江南省/云州市/清河县" {
+		t.Errorf("a region import touched AP001: %+v %+v", got["deceased@AP001"], s5)
+	}
+	if _, err := svc.Import(ctx, casetest.Office, roster.ImportInput{Scope: qh, Coverage: "everything", Date: "2026-11-30", File: "r.csv", Body: csvOf(t, all)}); cases.ErrorCode(err) != cases.EINVALID {
+		t.Errorf("unknown coverage: %v", err)
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"rectify/cases"
@@ -40,10 +41,12 @@ func (m *Main) rosterCmd(ctx context.Context, args []string) error {
 	fs, c := m.flags("roster")
 	day := fs.String("date", "", "花名册对应的日期 YYYY-MM-DD（默认今天）")
 	as := fs.String("as", "cli", "记为导入人的账号")
+	coverage := fs.String("coverage", string(roster.CoverUnits), "本文件涉及的范围：units（仅文件所列单位，其他单位的预警不变）或 region（全部单位的完整花名册，未列出单位的预警视为已消除）")
+	units := fs.String("units", "", "覆盖单位代码，逗号分隔（可选，仅 --coverage units；文件只能含这些单位）")
 	keyFile := fs.String("roster-key-file", m.env("RECTIFY_ROSTER_KEY_FILE", ""), "花名册身份证号密钥文件（默认 <key-dir>/roster.key） (RECTIFY_ROSTER_KEY_FILE)")
 	profile := fs.String("roster-cipher", m.env("RECTIFY_ROSTER_CIPHER", "sm4-gcm"), "身份证号的加密方式：sm4-gcm 或 aes-256-gcm (RECTIFY_ROSTER_CIPHER)")
 	fs.Usage = func() {
-		fmt.Fprintln(m.Stderr, "用法：rectify roster import [--date YYYY-MM-DD] [参数] FILE.xlsx|FILE.csv")
+		fmt.Fprintln(m.Stderr, "用法：rectify roster import [--date YYYY-MM-DD] [--coverage units|region] [参数] FILE.xlsx|FILE.csv")
 		fs.PrintDefaults()
 	}
 	if len(args) == 0 || args[0] != "import" {
@@ -76,7 +79,17 @@ func (m *Main) rosterCmd(ctx context.Context, args []string) error {
 	progress := func(stage string, n int) {
 		fmt.Fprintf(m.Stderr, "\r"+stages[stage]+"（%s）  ", n, time.Since(start).Round(100*time.Millisecond))
 	}
-	snap, err := svc.Import(ctx, cases.Actor{ID: *as, Role: cases.RoleOffice}, roster.ImportInput{Date: *day, File: filepath.Base(fs.Arg(0)), Body: f, Progress: progress})
+	var covered []string
+	for _, u := range strings.Split(*units, ",") {
+		if u = strings.TrimSpace(u); u != "" {
+			covered = append(covered, u)
+		}
+	}
+	// The command line runs on the server with its database: it speaks
+	// for every region (the console and API hold an import to the
+	// importer's region).
+	snap, err := svc.Import(ctx, cases.Actor{ID: *as, Role: cases.RoleOffice}, roster.ImportInput{Date: *day, File: filepath.Base(fs.Arg(0)), Body: f, Progress: progress,
+		Scope: cases.GlobalScope, Coverage: roster.Coverage(*coverage), Units: covered})
 	fmt.Fprintln(m.Stderr)
 	var re *roster.RowErrors
 	if errors.As(err, &re) {
@@ -92,7 +105,7 @@ func (m *Main) rosterCmd(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stdout, "已导入花名册 %s（日期 %s）：%d 人，%d 个单位；预警 新增 %d、持续 %d、已消除 %d（用时 %s）\n", snap.ID, snap.Date, snap.Persons, len(snap.Units),
-		snap.Tally.ByChange[roster.New], snap.Tally.ByChange[roster.Persisting], snap.Tally.ByChange[roster.Resolved], time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(m.Stdout, "已导入花名册 %s（日期 %s）：%d 人，%d 个单位；预警 新增 %d、持续 %d、已消除 %d，未涉及单位沿用 %d（覆盖范围：%s；用时 %s）\n", snap.ID, snap.Date, snap.Persons, len(snap.Units),
+		snap.Tally.ByChange[roster.New], snap.Tally.ByChange[roster.Persisting], snap.Tally.ByChange[roster.Resolved], snap.Tally.Carried, snap.Coverage.Label(), time.Since(start).Round(time.Millisecond))
 	return nil
 }

@@ -52,8 +52,17 @@ func TestRosterImportCommand(t *testing.T) {
 	rows = rows[:1]
 	write()
 	out, code = run(t, env, "roster", "import", "--data", dir, "--date", "2026-12-01", file)
-	if code != 0 || !strings.Contains(out, "已导入花名册 R20261201-") || !strings.Contains(out, "1 人") {
+	if code != 0 || !strings.Contains(out, "已导入花名册 R20261201-") || !strings.Contains(out, "1 人") || !strings.Contains(out, "覆盖范围：仅本文件所列单位") {
 		t.Fatalf("import: exit %d\n%s", code, out)
+	}
+	// The file covers QH001 alone: only QH001's warnings are compared (its
+	// earlier ones resolve); the other demo units' are carried unchanged.
+	if !strings.Contains(out, "未涉及单位沿用") || strings.Contains(out, "沿用 0") {
+		t.Errorf("a one-unit file touched other units' warnings:\n%s", out)
+	}
+	out, code = run(t, env, "roster", "import", "--data", dir, "--date", "2026-12-02", "--coverage", "everything", file)
+	if code == 0 || !strings.Contains(out, "覆盖范围「everything」未知") {
+		t.Fatalf("unknown coverage: exit %d\n%s", code, out)
 	}
 	if err := os.Remove(filepath.Join(dir, "keys", keys.RosterKeyFile)); err != nil {
 		t.Fatal(err)

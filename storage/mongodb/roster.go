@@ -40,6 +40,10 @@ type rosterSnapshotDoc struct {
 	Units      []rosterUnitCount `bson:"units"`
 	ByRule     map[string]int    `bson:"byRule"`
 	ByChange   map[string]int    `bson:"byChange"`
+	Carried    int               `bson:"carried,omitempty"`
+	Coverage   string            `bson:"coverage,omitempty"`
+	Region     string            `bson:"region,omitempty"`
+	Covered    []string          `bson:"covered,omitempty"`
 }
 
 type rosterUnitCount struct {
@@ -110,6 +114,7 @@ type rosterWarningDoc struct {
 	People      []rosterRefDoc `bson:"people,omitempty"`
 	Explanation string         `bson:"explanation"`
 	Change      string         `bson:"change"`
+	From        string         `bson:"from,omitempty"`
 }
 
 type rosterCaseDoc struct {
@@ -169,7 +174,7 @@ func (d *DB) InsertRosterWarnings(ctx context.Context, ws []roster.Warning) erro
 	docs := make([]any, 0, len(ws))
 	for _, w := range ws {
 		doc := rosterWarningDoc{ID: w.ID, Snapshot: w.Snapshot, Date: w.Date, Key: w.Key, Rule: string(w.Rule), Unit: w.Unit, UnitName: w.UnitName,
-			Type: w.Type, Approved: w.Approved, Actual: w.Actual, Explanation: w.Explanation, Change: string(w.Change)}
+			Type: w.Type, Approved: w.Approved, Actual: w.Actual, Explanation: w.Explanation, Change: string(w.Change), From: w.From}
 		for _, p := range w.People {
 			doc.People = append(doc.People, rosterRefDoc(p))
 		}
@@ -201,7 +206,7 @@ func onlyDuplicates(err error) bool {
 func (d *DB) RosterWarnings(ctx context.Context, snapshot string) ([]roster.Warning, error) {
 	return findAll(ctx, d.db.Collection(colRosterWarnings), bson.M{"snapshot": snapshot}, bson.D{{Key: "_id", Value: 1}}, func(doc rosterWarningDoc) roster.Warning {
 		w := roster.Warning{ID: doc.ID, Snapshot: doc.Snapshot, Date: doc.Date, Key: doc.Key, Rule: roster.Rule(doc.Rule), Unit: doc.Unit, UnitName: doc.UnitName,
-			Type: doc.Type, Approved: doc.Approved, Actual: doc.Actual, Explanation: doc.Explanation, Change: roster.Change(doc.Change)}
+			Type: doc.Type, Approved: doc.Approved, Actual: doc.Actual, Explanation: doc.Explanation, Change: roster.Change(doc.Change), From: doc.From}
 		for _, p := range doc.People {
 			w.People = append(w.People, roster.Ref(p))
 		}
@@ -212,7 +217,7 @@ func (d *DB) RosterWarnings(ctx context.Context, snapshot string) ([]roster.Warn
 // InsertRosterSnapshot implements roster.Store.
 func (d *DB) InsertRosterSnapshot(ctx context.Context, s roster.Snapshot) error {
 	doc := rosterSnapshotDoc{ID: s.ID, Date: s.Date, File: s.File, ImportedBy: s.ImportedBy, ImportedAt: s.ImportedAt, Persons: s.Persons, Previous: s.Previous,
-		ByRule: map[string]int{}, ByChange: map[string]int{}}
+		ByRule: map[string]int{}, ByChange: map[string]int{}, Carried: s.Tally.Carried, Coverage: string(s.Coverage), Region: s.Region, Covered: s.Covered}
 	for _, u := range s.Units {
 		c := rosterUnitCount{Unit: u.Unit, Name: u.Name, Persons: u.Persons, Leaders: u.Leaders, Warnings: u.Warnings}
 		for _, t := range u.ByType {
@@ -234,7 +239,8 @@ func (d *DB) InsertRosterSnapshot(ctx context.Context, s roster.Snapshot) error 
 func (d *DB) RosterSnapshots(ctx context.Context) ([]roster.Snapshot, error) {
 	return findAll(ctx, d.db.Collection(colRosterSnapshots), bson.M{}, bson.D{{Key: "_id", Value: 1}}, func(doc rosterSnapshotDoc) roster.Snapshot {
 		s := roster.Snapshot{ID: doc.ID, Date: doc.Date, File: doc.File, ImportedBy: doc.ImportedBy, ImportedAt: doc.ImportedAt, Persons: doc.Persons, Previous: doc.Previous,
-			Tally: roster.Tally{ByRule: map[roster.Rule]int{}, ByChange: map[roster.Change]int{}}}
+			Coverage: roster.Coverage(doc.Coverage), Region: doc.Region, Covered: doc.Covered,
+			Tally: roster.Tally{ByRule: map[roster.Rule]int{}, ByChange: map[roster.Change]int{}, Carried: doc.Carried}}
 		for _, u := range doc.Units {
 			c := roster.UnitCount{Unit: u.Unit, Name: u.Name, Persons: u.Persons, Leaders: u.Leaders, Warnings: u.Warnings}
 			for _, t := range u.ByType {
