@@ -40,7 +40,8 @@ func TestCheckpointsAnchorTheLedger(t *testing.T) {
 	}
 	admin := login(t, srv.url(), "admin.wu", testPassword)
 	status, cp := post(t, srv.url()+"/api/v1/checkpoints", admin, nil)
-	if status != 200 || cp["written"] != true || cp["cases"] != float64(3) || !strings.HasPrefix(cp["key"].(string), "checkpoints/") {
+	if status != 200 || cp["written"] != true || cp["cases"] != float64(3) || !strings.HasPrefix(cp["key"].(string), "checkpoints/") ||
+		cp["head"] != cp["key"].(string)+"#"+cp["root"].(string) {
 		t.Fatalf("checkpoint on demand: %d %v", status, cp)
 	}
 	srv.stop(t)
