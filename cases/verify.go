@@ -13,7 +13,9 @@ type Fault struct {
 	Seq    int    `json:"seq,omitempty"`
 	// Kind is one of broken-chain, rewritten-history, missing-case,
 	// missing-number, missing-projection, stale-projection,
-	// orphan-projection, missing-link, stale-unit.
+	// orphan-projection, missing-link, stale-unit; and, from the signed
+	// checkpoints (rectify verify), bad-checkpoint, missing-checkpoint,
+	// stale-checkpoint.
 	Kind    string `json:"kind"`
 	Message string `json:"message"`
 	// Repaired is set when Verify rebuilt the projection from the events.
