@@ -2,12 +2,14 @@ package cases_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
 	"rectify/cases"
 	"rectify/cases/casetest"
 	"rectify/storage/mongodb"
+	"rectify/storage/mongotest"
 )
 
 // rewrite replaces case no's history as an attacker with write access to
@@ -158,5 +160,59 @@ func TestCheckHeadsFindsARewriteTheViewAgreesWith(t *testing.T) {
 	faults, err := env.Service.CheckHeads(ctx, anchor, heads)
 	if err != nil || len(faults) != 1 || faults[0].Kind != "rewritten-history" || faults[0].CaseNo != c.No {
 		t.Fatalf("got %+v %v; want the rewrite of %s", faults, err, c.No)
+	}
+}
+
+// The ledger keeps its own record of the latest checkpoint written: other
+// processes learn it from the journal, a restart from the snapshot (the
+// journal behind it pruned), so that deleting checkpoints leaves evidence
+// in the database (issue 21).
+func TestTheLedgerRemembersItsLatestCheckpoint(t *testing.T) {
+	ctx := context.Background()
+	env := casetest.New(t, nil)
+	cfg := env.Config
+	cfg.Store = mongotest.Open(t)
+	first, err := cases.Open(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := first.Checkpointed(); got != nil {
+		t.Fatalf("a new ledger records checkpoint %+v", got)
+	}
+	other, err := cases.Open(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
+	mark := cases.Mark{N: 7, Key: "checkpoints/2026/20261123T080000000Z-00000000.json.gz", Root: strings.Repeat("a", 64), At: at}
+	if err := first.RecordCheckpoint(ctx, mark); err != nil {
+		t.Fatal(err)
+	}
+	// An older record arriving late changes nothing.
+	if err := first.RecordCheckpoint(ctx, cases.Mark{N: 6, Key: "checkpoints/2026/old.json.gz", At: at}); err != nil {
+		t.Fatal(err)
+	}
+	if err := first.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := other.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := other.Checkpointed(); got == nil || got.N != 7 || got.Key != mark.Key {
+		t.Fatalf("another process reads %+v, want checkpoint 7", got)
+	}
+	if err := other.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := first.Close(ctx); err != nil { // a clean snapshot
+		t.Fatal(err)
+	}
+	again, err := cases.Open(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer again.Close(ctx)
+	if got := again.Checkpointed(); got == nil || got.N != 7 || got.Root != mark.Root || !got.At.Equal(at) {
+		t.Fatalf("after a restart: %+v, want checkpoint 7", got)
 	}
 }

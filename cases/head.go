@@ -26,6 +26,41 @@ type Anchor struct {
 	Heads []Head
 }
 
+// Mark is the ledger's own record of the latest signed checkpoint: its
+// place in the chain, object key, root and time. It is journaled and kept
+// in every snapshot, so a ledger that has ever been checkpointed says so
+// inside the database: `rectify verify` then requires the checkpoint chain
+// to reach at least N and the checkpoint at Key to have Root.
+type Mark struct {
+	N    int       `json:"n"`
+	Key  string    `json:"key"`
+	Root string    `json:"root"`
+	At   time.Time `json:"at"`
+}
+
+// RecordCheckpoint records in the ledger (the view, the journal and so
+// every later snapshot) that the checkpoint m was written. A mark older
+// than the one the view holds changes nothing.
+func (s *Service) RecordCheckpoint(ctx context.Context, m Mark) error {
+	if _, err := s.submit(ctx, &write{kind: writeMark, mark: &m}); err != nil {
+		return fmt.Errorf("record checkpoint %s in the ledger: %w", m.Key, err)
+	}
+	return nil
+}
+
+// Checkpointed returns the latest checkpoint the ledger records, or nil
+// when none was ever recorded (or the view was rebuilt from the events
+// alone, which do not carry it).
+func (s *Service) Checkpointed() *Mark {
+	s.view.mu.RLock()
+	defer s.view.mu.RUnlock()
+	if s.view.mark == nil {
+		return nil
+	}
+	m := *s.view.mark
+	return &m
+}
+
 // Heads returns every case's head as the view holds it, in byte order of
 // the ledger numbers.
 func (s *Service) Heads() []Head {
@@ -190,6 +225,19 @@ func (s *Service) CheckHeads(ctx context.Context, anchor *Anchor, heads []Head) 
 		}
 	}
 	return faults, nil
+}
+
+// OldestChange is the time of the earliest registration the view holds
+// (zero for an empty ledger).
+func (s *Service) OldestChange() time.Time {
+	d, _ := s.view.data()
+	var t time.Time
+	for _, vc := range d.Cases {
+		if c := vc.Case.CreatedAt; !c.IsZero() && (t.IsZero() || c.Before(t)) {
+			t = c
+		}
+	}
+	return t
 }
 
 // NewestChange is the time of the latest change the view holds.

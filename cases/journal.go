@@ -43,6 +43,10 @@ type Change struct {
 	// Drop removes a case the view holds but no event records (verify
 	// --repair of a damaged snapshot).
 	Drop string `json:"drop,omitempty"`
+	// Checkpoint records that a signed checkpoint was written: every
+	// view, and every snapshot after it, then knows how far the checkpoint
+	// chain must reach, so deleting checkpoints leaves evidence.
+	Checkpoint *Mark `json:"checkpoint,omitempty"`
 }
 
 // Link kinds.

@@ -330,6 +330,11 @@ func FirstBadRune(s string, oneLine bool) (rune, bool) {
 // separators, and the marks that reorder text for display (U+202E and the
 // other bidirectional controls), with which a title can show one thing and
 // hold another.
+// HiddenRune reports a character that no one-line text, file names
+// included, may hold: badRune for one line. Names people do not type
+// (uploaded file names) are cleaned with it rather than refused.
+func HiddenRune(r rune) bool { return badRune(r, true) }
+
 func badRune(r rune, oneLine bool) bool {
 	switch {
 	case r == '\n' || r == '\r' || r == '\t':

@@ -34,12 +34,16 @@ type snapshotHeader struct {
 	// Fold is the FoldVersion the projections were folded by; a snapshot
 	// of other rules is not read (0: before it was recorded).
 	Fold int `json:"fold,omitempty"`
+	// Checkpoint is the latest signed checkpoint the ledger recorded.
+	Checkpoint *Mark `json:"checkpoint,omitempty"`
 }
 
-// snapshotItem is one line of a format 2 snapshot: a unit or a case.
+// snapshotItem is one line of a format 2 snapshot: a unit or a case. Mark
+// is never a line: decodeSnapshot hands the header's checkpoint on in it.
 type snapshotItem struct {
 	Unit *Unit     `json:"unit,omitempty"`
 	Case *viewCase `json:"case,omitempty"`
+	Mark *Mark     `json:"-"`
 }
 
 // encodeSnapshot encodes a view's content for journal position pos: JSON
@@ -52,7 +56,7 @@ func encodeSnapshot(d viewData, pos int64) ([]byte, error) {
 		return nil, fmt.Errorf("encode snapshot: %w", err)
 	}
 	enc := json.NewEncoder(zw)
-	if err := enc.Encode(snapshotHeader{Format: snapshotFormat, Pos: pos, Fold: FoldVersion}); err != nil {
+	if err := enc.Encode(snapshotHeader{Format: snapshotFormat, Pos: pos, Fold: FoldVersion, Checkpoint: d.Mark}); err != nil {
 		return nil, fmt.Errorf("encode snapshot: %w", err)
 	}
 	for i := range d.Units {
@@ -87,11 +91,17 @@ func decodeSnapshot(b []byte, add func(snapshotItem)) (int64, error) {
 	if h.Fold != FoldVersion {
 		return 0, fmt.Errorf("%w: snapshot folded by rules %d, this build folds by %d", errOtherFold, h.Fold, FoldVersion)
 	}
+	if h.Checkpoint != nil {
+		add(snapshotItem{Mark: h.Checkpoint})
+	}
 	switch h.Format {
 	case 1:
 		var d viewData
 		if err := dec.Decode(&d); err != nil {
 			return 0, fmt.Errorf("decode snapshot: %w", err)
+		}
+		if d.Mark != nil {
+			add(snapshotItem{Mark: d.Mark})
 		}
 		for i := range d.Units {
 			add(snapshotItem{Unit: &d.Units[i]})

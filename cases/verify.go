@@ -13,7 +13,9 @@ type Fault struct {
 	Seq    int    `json:"seq,omitempty"`
 	// Kind is one of broken-chain, rewritten-history, missing-case,
 	// missing-number, missing-projection, stale-projection,
-	// orphan-projection, missing-link, stale-unit.
+	// orphan-projection, missing-link, stale-unit; and, from the signed
+	// checkpoints (rectify verify), bad-checkpoint, missing-checkpoint,
+	// stale-checkpoint.
 	Kind    string `json:"kind"`
 	Message string `json:"message"`
 	// Repaired is set when Verify rebuilt the projection from the events.
@@ -93,6 +95,10 @@ type VerifyOptions struct {
 	// Anchor, when set, is the latest signed checkpoint: every case it
 	// holds must be in the store with the same history up to its head.
 	Anchor *Anchor
+	// Also are earlier checkpoints checked the same way: the one whose
+	// head an auditor kept outside the machine (verify --expect-head),
+	// which a forger holding the signing key cannot replace.
+	Also []*Anchor
 }
 
 // Verify checks the view this service loaded — a snapshot and the journal
@@ -139,13 +145,22 @@ func (s *Service) Verify(ctx context.Context, opts VerifyOptions) (VerifyReport,
 	}
 	sort.Slice(nos, func(i, j int) bool { return lessNo(nos[i], nos[j]) })
 	rep.Cases = len(nos)
-	anchored := map[string]Head{}
-	if opts.Anchor != nil {
-		for _, h := range opts.Anchor.Heads {
-			anchored[h.No] = h
-			if len(byCase[h.No]) == 0 {
-				rep.Faults = append(rep.Faults, s.missingCase(opts.Anchor, h))
+	// Each case is checked against every anchor that holds it; the first
+	// that disagrees names the fault.
+	type anchoredHead struct {
+		a *Anchor
+		h Head
+	}
+	anchored := map[string][]anchoredHead{}
+	for _, a := range append([]*Anchor{opts.Anchor}, opts.Also...) {
+		if a == nil {
+			continue
+		}
+		for _, h := range a.Heads {
+			if len(byCase[h.No]) == 0 && len(anchored[h.No]) == 0 {
+				rep.Faults = append(rep.Faults, s.missingCase(a, h))
 			}
+			anchored[h.No] = append(anchored[h.No], anchoredHead{a, h})
 		}
 	}
 	ordinals := map[int][]int{}
@@ -154,14 +169,16 @@ func (s *Service) Verify(ctx context.Context, opts VerifyOptions) (VerifyReport,
 		events := byCase[no]
 		sort.Slice(events, func(i, j int) bool { return events[i].Seq < events[j].Seq })
 		got, inV := inView[no]
-		if h, ok := anchored[no]; ok && len(events) > 0 {
-			if f := s.checkAnchor(opts.Anchor, h, events); f != nil {
-				rep.Faults = append(rep.Faults, *f)
-				if y, o, err := ParseNo(no); err == nil {
-					ordinals[y] = append(ordinals[y], o)
-				}
-				continue
+		var rewritten *Fault
+		for i := 0; i < len(anchored[no]) && len(events) > 0 && rewritten == nil; i++ {
+			rewritten = s.checkAnchor(anchored[no][i].a, anchored[no][i].h, events)
+		}
+		if rewritten != nil {
+			rep.Faults = append(rep.Faults, *rewritten)
+			if y, o, err := ParseNo(no); err == nil {
+				ordinals[y] = append(ordinals[y], o)
 			}
+			continue
 		}
 		if len(events) == 0 {
 			rep.Faults = append(rep.Faults, Fault{CaseNo: no, Kind: "orphan-projection", Message: "视图中有该案件，但没有任何事件记录它"})

@@ -36,6 +36,7 @@ type view struct {
 	keys   map[string]string // idempotency key → case number
 	maxOrd map[int]int       // year → highest ordinal in the view
 	pos    int64             // the journal position the view includes
+	mark   *Mark             // the latest checkpoint recorded
 
 	// Unit names sort as Chinese readers expect, by pinyin (安平 before
 	// 清河 before 云州), not by code point; keys are kept per name.
@@ -324,7 +325,15 @@ func (v *view) swap(w *view) {
 	defer v.mu.Unlock()
 	v.rows, v.slots, v.orders, v.text, v.cols = w.rows, w.slots, w.orders, w.text, w.cols
 	v.collator, v.unitKeys = w.collator, w.unitKeys
-	v.units, v.keys, v.maxOrd, v.pos = w.units, w.keys, w.maxOrd, w.pos
+	v.units, v.keys, v.maxOrd, v.pos, v.mark = w.units, w.keys, w.maxOrd, w.pos, w.mark
+}
+
+// setMark records a checkpoint, unless the view holds a later one (entries
+// of two servers may arrive in either order). Callers hold mu.
+func (v *view) setMark(m Mark) {
+	if v.mark == nil || m.N > v.mark.N {
+		v.mark = &m
+	}
 }
 
 // putUnit stores or replaces a unit. Callers hold mu.
@@ -396,6 +405,9 @@ func (v *view) size() int {
 type viewData struct {
 	Cases []viewCase `json:"cases"`
 	Units []Unit     `json:"units"`
+	// Mark is the latest checkpoint recorded (format 2 keeps it in the
+	// header).
+	Mark *Mark `json:"checkpoint,omitempty"`
 }
 
 // viewCase is one case of a snapshot.
@@ -413,7 +425,7 @@ type viewCase struct {
 // needs the lock.
 func (v *view) data() (viewData, int64) {
 	v.mu.RLock()
-	pos := v.pos
+	pos, mark := v.pos, v.mark
 	rows := make([]*row, 0, len(v.rows))
 	for _, r := range v.slots {
 		if r != nil {
@@ -425,7 +437,7 @@ func (v *view) data() (viewData, int64) {
 		units = append(units, u)
 	}
 	v.mu.RUnlock()
-	d := viewData{Cases: make([]viewCase, len(rows)), Units: units}
+	d := viewData{Cases: make([]viewCase, len(rows)), Units: units, Mark: mark}
 	for i, r := range rows {
 		d.Cases[i] = viewCase{Case: r.c, Docs: r.docs, Evidence: r.evidence, Key: r.key, Numbers: r.numbers}
 	}
@@ -443,10 +455,16 @@ func (v *view) load(d viewData) {
 	for i := range d.Cases {
 		v.loadItem(snapshotItem{Case: &d.Cases[i]})
 	}
+	if d.Mark != nil {
+		v.setMark(*d.Mark)
+	}
 }
 
 // loadItem adds a unit or a case read from a snapshot. Callers hold mu.
 func (v *view) loadItem(it snapshotItem) {
+	if it.Mark != nil {
+		v.setMark(*it.Mark)
+	}
 	if u := it.Unit; u != nil {
 		v.units[u.Code] = *u
 	}

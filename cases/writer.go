@@ -27,6 +27,7 @@ const (
 	writeDrop                      // a case the view holds but the events do not
 	writeCatchUp                   // bring a case up to date from its events
 	writeSync                      // read the journal to its end
+	writeMark                      // a signed checkpoint was written
 )
 
 // write is one request to the writer.
@@ -37,6 +38,7 @@ type write struct {
 	link    *Link
 	signal  *Signal
 	reset   *Case
+	mark    *Mark
 	no      string // writeCatchUp, writeDrop
 	journal bool   // writeCatchUp: journal what is found (recovery)
 
@@ -160,6 +162,8 @@ func (l *ledger) process(batch []*write) {
 			l.applyChanges([]Change{{Reset: w.reset}}, true)
 		case writeDrop:
 			l.applyChanges([]Change{{Drop: w.no}}, true)
+		case writeMark:
+			l.applyChanges([]Change{{Checkpoint: w.mark}}, true)
 		case writeCatchUp:
 			c, err := l.catchUpCase(ctx, w.no, w.journal)
 			w.res = writeResult{c: c, err: err}
@@ -364,6 +368,8 @@ func (l *ledger) applyChanges(changes []Change, journal bool) {
 			l.view.reset(*ch.Reset)
 		case ch.Drop != "":
 			l.view.drop(ch.Drop)
+		case ch.Checkpoint != nil:
+			l.view.setMark(*ch.Checkpoint)
 		case ch.Signal != nil:
 			signals = append(signals, *ch.Signal)
 		}

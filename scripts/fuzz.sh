@@ -15,7 +15,8 @@ FUZZTIME=${1:-}
 # package and target: the JSON bodies of every API endpoint, query strings,
 # multipart uploads, the login form and its redirect, unit files, and the
 # documents rendered from text users typed, the public report form and its
-# validation, and the referral batch XLSX upload.
+# validation, the referral batch XLSX upload, and signed checkpoints as the
+# blob store holds them (whatever an attacker wrote there).
 TARGETS=(
 	"./web FuzzAPIBodies"
 	"./web FuzzQueryStrings"
@@ -30,6 +31,7 @@ TARGETS=(
 	"./cases/roster FuzzXLSXRows"
 	"./cases/unitfile FuzzParse"
 	"./cases/personal FuzzMaskLeavesNoNumber"
+	"./cases/checkpoint FuzzReadCheckpoint"
 	"./templates FuzzRenderNotice"
 	"./templates FuzzWrapKeepsEveryCharacter"
 )

@@ -6,6 +6,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"rectify/cases"
+	"rectify/cases/checkpoint"
 )
 
 // handleCheckpoint signs the ledger's heads now (administrators).
@@ -19,5 +20,7 @@ func (s *Server) handleCheckpoint(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"key": info.Key, "at": info.At, "kind": info.Kind, "cases": info.Cases, "root": info.Root, "written": written})
+	// head is what an auditor keeps off the machine for verify --expect-head.
+	c.JSON(http.StatusOK, gin.H{"key": info.Key, "n": info.N, "at": info.At, "kind": info.Kind, "cases": info.Cases, "root": info.Root,
+		"head": checkpoint.Head(info), "written": written})
 }

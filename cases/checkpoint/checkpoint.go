@@ -85,6 +85,7 @@ type Checkpoint struct {
 // Info describes a checkpoint that was written or read.
 type Info struct {
 	Key   string    `json:"key"`
+	N     int       `json:"n"`
 	At    time.Time `json:"at"`
 	Kind  string    `json:"kind"`
 	Cases int       `json:"cases"`
@@ -298,7 +299,7 @@ func (s *Store) write(ctx context.Context, prev *state, heads []cases.Head) (Inf
 	if _, err := s.Blobs.Put(ctx, key+".sig", sig, "application/octet-stream"); err != nil {
 		return Info{}, false, fmt.Errorf("store checkpoint signature: %w", err)
 	}
-	return Info{Key: key, At: now, Kind: c.Kind, Cases: c.Cases, Root: root}, true, nil
+	return Info{Key: key, N: c.N, At: now, Kind: c.Kind, Cases: c.Cases, Root: root}, true, nil
 }
 
 // changed returns the heads of cur that are new or differ from old's.
@@ -333,6 +334,50 @@ func (s *Store) Latest(ctx context.Context) (*cases.Anchor, Info, error) {
 		return nil, Info{}, err
 	}
 	return st.anchor(), st.info, nil
+}
+
+// At reads the checkpoint at key and the chain behind it, as Latest does
+// for the latest: the checkpoint whose head an auditor kept (see Head).
+// ENOTFOUND when it is gone; ECORRUPT when it does not check.
+func (s *Store) At(ctx context.Context, key string) (*cases.Anchor, Info, error) {
+	st, err := s.read(ctx, key)
+	if err != nil {
+		return nil, Info{}, err
+	}
+	return st.anchor(), st.info, nil
+}
+
+// One reads the single checkpoint at key and checks its signature, not
+// the chain behind it: enough to show that a checkpoint the ledger records
+// is still there. ENOTFOUND when it is gone; ECORRUPT when it does not
+// check.
+func (s *Store) One(ctx context.Context, key string) (Info, error) {
+	if s.Public == nil {
+		return Info{}, fmt.Errorf("read checkpoint: no public key to check it with")
+	}
+	c, err := s.readOne(ctx, key)
+	if err != nil {
+		return Info{}, err
+	}
+	at, _ := time.Parse(time.RFC3339Nano, c.At)
+	return Info{Key: key, N: c.N, At: at, Kind: c.Kind, Cases: c.Cases, Root: c.Root}, nil
+}
+
+// Head is the line an auditor copies out of the machine after a
+// checkpoint: its object key and root, "KEY#ROOT". Given back to
+// `rectify verify --expect-head`, it proves that this checkpoint still
+// exists, unchanged, and that the ledger still agrees with it, which
+// nothing on the machine can (an attacker with the data directory has the
+// signing key too).
+func Head(info Info) string { return info.Key + "#" + info.Root }
+
+// ParseHead reverses Head.
+func ParseHead(s string) (key, root string, err error) {
+	key, root, ok := strings.Cut(strings.TrimSpace(s), "#")
+	if !ok || !strings.HasPrefix(key, Prefix) || !strings.HasSuffix(key, ".json.gz") || len(root) != 64 || strings.Trim(root, "0123456789abcdef") != "" {
+		return "", "", &cases.Error{Code: cases.EINVALID, Message: fmt.Sprintf("检查点头 %q 格式错误：应为 rectify checkpoint 输出的“对象键#根哈希”", s)}
+	}
+	return key, root, nil
 }
 
 func (st *state) anchor() *cases.Anchor {
@@ -374,6 +419,10 @@ func (s *Store) read(ctx context.Context, key string) (*state, error) {
 			return nil, corrupt(key, "回溯 %d 个检查点仍未找到完整检查点", maxChain)
 		}
 		c, err := s.readOne(ctx, k)
+		if k != key && cases.ErrorCode(err) == cases.ENOTFOUND {
+			// A link of the chain is gone: the chain was cut.
+			return nil, corrupt(chain[len(chain)-1].Key, "其前一检查点 %s 已不存在（检查点被删除）", k)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -414,17 +463,17 @@ func (s *Store) read(ctx context.Context, key string) (*state, error) {
 		}
 	}
 	at, _ := time.Parse(time.RFC3339Nano, chain[0].At)
-	return &state{n: chain[0].N, info: Info{Key: key, At: at, Kind: chain[0].Kind, Cases: chain[0].Cases, Root: chain[0].Root}, heads: heads, baseAt: baseAt}, nil
+	return &state{n: chain[0].N, info: Info{Key: key, N: chain[0].N, At: at, Kind: chain[0].Kind, Cases: chain[0].Cases, Root: chain[0].Root}, heads: heads, baseAt: baseAt}, nil
 }
 
 func (s *Store) readOne(ctx context.Context, key string) (Checkpoint, error) {
 	body, _, err := s.Blobs.Get(ctx, key)
 	if err != nil {
-		return Checkpoint{}, fmt.Errorf("read checkpoint %s: %w", key, err)
+		return Checkpoint{}, blobError(key, "", err)
 	}
 	sig, _, err := s.Blobs.Get(ctx, key+".sig")
 	if err != nil {
-		return Checkpoint{}, fmt.Errorf("read checkpoint signature %s: %w", key, err)
+		return Checkpoint{}, blobError(key, "的签名", err)
 	}
 	if !sm2.VerifyASN1WithSM2(s.Public, nil, body, sig) {
 		return Checkpoint{}, corrupt(key, "签名与公钥不符")
@@ -437,6 +486,21 @@ func (s *Store) readOne(ctx context.Context, key string) (Checkpoint, error) {
 		return Checkpoint{}, corrupt(key, "签名内容记录的存储位置为 %s，与实际位置不符（检查点被复制或移动）", c.Key)
 	}
 	return c, nil
+}
+
+// blobError names what went wrong reading the object of checkpoint key
+// (what: "" for the body, "的签名" for its signature): ENOTFOUND when it is
+// absent, ECORRUPT when the blob store finds it changed since it was stored,
+// and an internal error, wrapped, when the store could not be read.
+func blobError(key, what string, err error) error {
+	switch cases.ErrorCode(err) {
+	case cases.ENOTFOUND:
+		return cases.NotFound("签名检查点 %s%s不存在", key, what)
+	case cases.ECORRUPT:
+		e, _ := cases.AsError(err)
+		return corrupt(key, "存储对象%s已被改动（%s）", what, e.Message)
+	}
+	return fmt.Errorf("read checkpoint %s%s: %w", key, what, err)
 }
 
 // overlay replaces or adds the heads of delta in base; both sorted.
@@ -473,6 +537,10 @@ func Sign(ctx context.Context, svc *cases.Service, st *Store) (Info, bool, error
 	if err != nil {
 		return Info{}, false, err
 	}
+	// Signing a new chain over deleted checkpoints would hide the deletion.
+	if f := Missing(svc.Checkpointed(), infoOf(prev), prev != nil); f != nil {
+		return Info{}, false, cases.Conflict("%s；未写入新检查点，请运行 rectify verify 核查", f.Message)
+	}
 	var anchor *cases.Anchor
 	if prev != nil {
 		anchor = prev.anchor()
@@ -496,7 +564,40 @@ func Sign(ctx context.Context, svc *cases.Service, st *Store) (Info, bool, error
 		// What was just signed is the anchor now: no need to read it back.
 		svc.SetAnchor(&cases.Anchor{Name: info.Key, At: info.At, Heads: heads})
 	}
+	// The ledger records how far the chain reaches (again, when a view
+	// rebuilt from the events lost the record), so that deleting
+	// checkpoints leaves evidence in the database.
+	if m := svc.Checkpointed(); m == nil || m.N < info.N {
+		if err := svc.RecordCheckpoint(ctx, cases.Mark{N: info.N, Key: info.Key, Root: info.Root, At: info.At}); err != nil {
+			return info, written, err
+		}
+	}
 	return info, written, nil
+}
+
+func infoOf(st *state) Info {
+	if st == nil {
+		return Info{}
+	}
+	return st.info
+}
+
+// Missing judges the latest checkpoint found (found false: none) against
+// the ledger's own record of the latest one written (mark; nil: none
+// recorded): a chain that is absent or stops before the recorded one means
+// checkpoints were deleted. It returns the fault, or nil.
+func Missing(mark *cases.Mark, latest Info, found bool) *cases.Fault {
+	switch {
+	case mark == nil:
+		return nil
+	case !found:
+		return &cases.Fault{Kind: "missing-checkpoint",
+			Message: fmt.Sprintf("台账记录已签署至第 %d 个检查点（%s，%s），检查点存储中却没有任何签名检查点：检查点已被删除", mark.N, mark.Key, mark.At.UTC().Format("2006-01-02 15:04 UTC"))}
+	case latest.N < mark.N:
+		return &cases.Fault{Kind: "missing-checkpoint",
+			Message: fmt.Sprintf("最新的签名检查点是第 %d 个（%s），台账记录已签署至第 %d 个（%s）：较新的检查点已被删除", latest.N, latest.Key, mark.N, mark.Key)}
+	}
+	return nil
 }
 
 // Grace is how much later than its interval a checkpoint may be before its
@@ -505,18 +606,18 @@ func Sign(ctx context.Context, svc *cases.Service, st *Store) (Info, bool, error
 const Grace = 10 * time.Minute
 
 // Stale judges the latest checkpoint found (found false: none) against the
-// ledger's newest change: a ledger that changed more than every+Grace
-// before now with no checkpoint, or a latest checkpoint older than the
-// newest change by more than that, means checkpoints were deleted. It
-// returns the fault, or nil.
-func Stale(newest, latestAt time.Time, found bool, every time.Duration, now time.Time) *cases.Fault {
+// ledger's history: a ledger whose oldest record is more than every+Grace
+// old with no checkpoint (however recently it changed), or a latest
+// checkpoint older than the newest change by more than that, means
+// checkpoints were deleted. It returns the fault, or nil.
+func Stale(oldest, newest, latestAt time.Time, found bool, every time.Duration, now time.Time) *cases.Fault {
 	limit := every + Grace
 	switch {
 	case newest.IsZero():
 		return nil
-	case !found && now.Sub(newest) > limit:
+	case !found && now.Sub(oldest) > limit:
 		return &cases.Fault{Kind: "missing-checkpoint",
-			Message: fmt.Sprintf("台账最近一次变动在 %s，却没有任何签名检查点（服务器至少每 %s 签署一次）：检查点可能已被删除", newest.Format("2006-01-02 15:04"), every)}
+			Message: fmt.Sprintf("台账最早的记录在 %s，却没有任何签名检查点（服务器至少每 %s 签署一次）：检查点可能已被删除", oldest.Format("2006-01-02 15:04"), every)}
 	case found && newest.Sub(latestAt) > limit:
 		return &cases.Fault{Kind: "stale-checkpoint",
 			Message: fmt.Sprintf("最近的签名检查点（%s）比台账最近一次变动（%s）早 %s 以上（服务器至少每 %s 签署一次）：较新的检查点可能已被删除",

@@ -179,21 +179,24 @@ func TestReadRefusesACheckpointCopiedToALaterKey(t *testing.T) {
 func TestStale(t *testing.T) {
 	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 	tests := []struct {
-		name             string
-		newest, latestAt time.Time
-		found            bool
-		want             string
+		name                     string
+		oldest, newest, latestAt time.Time
+		found                    bool
+		want                     string
 	}{
-		{"EmptyLedger", time.Time{}, time.Time{}, false, ""},
-		{"FreshInstallNoCheckpointYet", now.Add(-30 * time.Minute), time.Time{}, false, ""},
-		{"NoCheckpointForHours", now.Add(-3 * time.Hour), time.Time{}, false, "missing-checkpoint"},
-		{"LatestCoversTheNewestChange", now.Add(-3 * time.Hour), now.Add(-2 * time.Hour), true, ""},
-		{"ChangedWithinTheInterval", now.Add(-10 * time.Minute), now.Add(-65 * time.Minute), true, ""},
-		{"LatestFarBehindTheNewestChange", now.Add(-10 * time.Minute), now.Add(-5 * time.Hour), true, "stale-checkpoint"},
+		{"EmptyLedger", time.Time{}, time.Time{}, time.Time{}, false, ""},
+		{"FreshInstallNoCheckpointYet", now.Add(-40 * time.Minute), now.Add(-30 * time.Minute), time.Time{}, false, ""},
+		{"NoCheckpointForHours", now.Add(-3 * time.Hour), now.Add(-3 * time.Hour), time.Time{}, false, "missing-checkpoint"},
+		// The newest change is recent (deleting the newest case makes it
+		// so too), but records hours old needed a checkpoint long ago.
+		{"OldLedgerChangedJustNowNoCheckpoint", now.Add(-3 * time.Hour), now.Add(-5 * time.Minute), time.Time{}, false, "missing-checkpoint"},
+		{"LatestCoversTheNewestChange", now.Add(-5 * time.Hour), now.Add(-3 * time.Hour), now.Add(-2 * time.Hour), true, ""},
+		{"ChangedWithinTheInterval", now.Add(-5 * time.Hour), now.Add(-10 * time.Minute), now.Add(-65 * time.Minute), true, ""},
+		{"LatestFarBehindTheNewestChange", now.Add(-9 * time.Hour), now.Add(-10 * time.Minute), now.Add(-5 * time.Hour), true, "stale-checkpoint"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := checkpoint.Stale(tt.newest, tt.latestAt, tt.found, time.Hour, now)
+			f := checkpoint.Stale(tt.oldest, tt.newest, tt.latestAt, tt.found, time.Hour, now)
 			got := ""
 			if f != nil {
 				got = f.Kind
@@ -202,5 +205,62 @@ func TestStale(t *testing.T) {
 				t.Fatalf("got %q, want %q (%+v)", got, tt.want, f)
 			}
 		})
+	}
+}
+
+// The ledger's own record of the latest checkpoint written: a chain absent
+// or stopping before it means checkpoints were deleted, however fresh the
+// ledger is.
+func TestMissing(t *testing.T) {
+	mark := &cases.Mark{N: 3, Key: checkpoint.Prefix + "2026/c.json.gz", Root: hash(1)}
+	tests := []struct {
+		name   string
+		mark   *cases.Mark
+		latest checkpoint.Info
+		found  bool
+		want   string
+	}{
+		{"NeverCheckpointed", nil, checkpoint.Info{}, false, ""},
+		{"RecordedButNoneInTheStore", mark, checkpoint.Info{}, false, "missing-checkpoint"},
+		{"ChainShorterThanRecorded", mark, checkpoint.Info{N: 2}, true, "missing-checkpoint"},
+		{"ChainReachesTheRecorded", mark, checkpoint.Info{N: 3}, true, ""},
+		{"ChainBeyondTheRecorded", mark, checkpoint.Info{N: 4}, true, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := ""
+			if f := checkpoint.Missing(tt.mark, tt.latest, tt.found); f != nil {
+				got = f.Kind
+			}
+			if got != tt.want {
+				t.Fatalf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// A checkpoint object changed in the store (the blob store's checksum no
+// longer matches), or a link of its chain deleted, is a named ECORRUPT
+// naming the object, never a bare error.
+func TestReadNamesATamperedOrCutChain(t *testing.T) {
+	ctx := context.Background()
+	s, now := newStore(t)
+	blobs := newMemBlobs()
+	s.Blobs = blobs
+	first, _, err := s.Write(ctx, heads(10, func(int) int { return 1 }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	*now = now.Add(time.Hour)
+	second, _, err := s.Write(ctx, heads(11, func(int) int { return 1 }))
+	if err != nil || second.Kind != "delta" || second.N != 2 {
+		t.Fatalf("second: %+v %v", second, err)
+	}
+	blobs.delete(first.Key)
+	if _, _, err := s.Latest(ctx); cases.ErrorCode(err) != cases.ECORRUPT || !strings.Contains(err.Error(), first.Key) {
+		t.Fatalf("a cut chain: %v, want corrupt naming %s", err, first.Key)
+	}
+	if _, err := s.One(ctx, first.Key); cases.ErrorCode(err) != cases.ENOTFOUND {
+		t.Fatalf("one deleted checkpoint: %v, want not found", err)
 	}
 }

@@ -271,9 +271,15 @@ func TestFeedbackAndClosing(t *testing.T) {
 	// Closing: submit with uploaded evidence, confirm, close, issue the form.
 	no := nos[0]
 	pdfEvidence := []byte("%PDF-1.4 岗位调整文件")
-	ev, err := e.Docs.AddEvidence(ctx, cases.GlobalScope, casetest.UnitActor, no, []documents.Upload{{Name: "../岗位调整文件.pdf", Data: pdfEvidence}})
+	// The name loses its path and its invisible characters (issue 21: a
+	// zero-width space was kept).
+	ev, err := e.Docs.AddEvidence(ctx, cases.GlobalScope, casetest.UnitActor, no, []documents.Upload{{Name: "../岗位\u200b调整\u2060文件.pdf", Data: pdfEvidence}})
 	if err != nil || ev[0].Name != "岗位调整文件.pdf" {
 		t.Fatalf("evidence: %v %+v", err, ev)
+	}
+	owned, err := e.Docs.AddOwnedEvidence(ctx, casetest.UnitActor, "assessment:2026/QH001/1.1", []documents.Upload{{Name: "自评\u200b材料\ufeff.pdf", Data: pdfEvidence}})
+	if err != nil || owned[0].Name != "自评材料.pdf" {
+		t.Fatalf("self-assessment evidence: %v %+v", err, owned)
 	}
 	if _, err := e.Docs.AddEvidence(ctx, cases.GlobalScope, casetest.UnitActor, no, []documents.Upload{{Name: "x.exe", Data: []byte("MZ\x90\x00")}}); cases.ErrorCode(err) != cases.EINVALID {
 		t.Fatalf("executable accepted: %v", err)

@@ -5,7 +5,8 @@ import (
 	"bytes"
 	"path"
 	"strings"
-	"unicode"
+
+	"rectify/cases"
 )
 
 // Allowed evidence types, told apart by their bytes, never by the name.
@@ -60,14 +61,20 @@ func sniffZip(b []byte) string {
 func Extension(contentType string) string { return evidenceTypes[contentType] }
 
 // SanitizeName makes an uploaded file name safe to display: the last path
-// element only, no control or bidirectional-override characters, at most
-// 100 characters, and the extension of the sniffed type. It is never used
+// element only, without the characters SECURITY.md says no text holds
+// (controls, bidirectional marks, zero-width and other invisible format
+// characters: cases.HiddenRune), at most 100 characters, and the extension
+// of the sniffed type. Every upload path (case evidence, self-assessment
+// evidence, hotline attachments) names its files with it. It is never used
 // as a storage key.
 func SanitizeName(name, contentType string) string {
 	name = strings.ReplaceAll(name, "\\", "/")
 	name = path.Base(name)
 	name = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) || strings.ContainsRune(`<>:"|?*/`, r) {
+		// The characters every text field refuses (controls, bidirectional
+		// marks, zero-width and other format characters): a name comes
+		// from the uploader's disk, so they are dropped, not refused.
+		if cases.HiddenRune(r) || strings.ContainsRune(`<>:"|?*/`, r) {
 			return -1
 		}
 		return r

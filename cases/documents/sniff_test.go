@@ -53,6 +53,11 @@ func TestSanitizeName(t *testing.T) {
 		{"evil\u202Efdp.exe", "application/pdf", "evilfdp.pdf"},
 		{"  .  ", "image/png", "附件.png"},
 		{"a<b>:c|d?.pdf", "application/pdf", "abcd.pdf"},
+		// Issue 21: every invisible format character, as text fields refuse.
+		{"整改\u200b报告.pdf", "application/pdf", "整改报告.pdf"},
+		{"\ufeff整改\u2060报告\u00ad\u200d.pdf", "application/pdf", "整改报告.pdf"},
+		{"整改\u2066报告\u2069\u200e.pdf", "application/pdf", "整改报告.pdf"},
+		{"\u200b\u200b.pdf", "application/pdf", "附件.pdf"},
 	}
 	for _, tt := range tests {
 		if got := SanitizeName(tt.in, tt.ct); got != tt.want {

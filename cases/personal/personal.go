@@ -8,12 +8,19 @@
 // reported on. So it reads numbers as a person reads them:
 //
 //   - Digits in any script and form: ASCII, full-width (１３８), other
-//     decimal digits (١٣٨, 𝟏𝟑𝟖) and compatibility forms such as ①.
-//   - Groups of digits joined by one to three characters that are neither
+//     decimal digits (١٣٨, 𝟏𝟑𝟖), compatibility forms such as ①, and
+//     Chinese numerals read digit by digit: 〇零一二三四五六七八九, the
+//     financial forms 壹贰叁肆伍陆柒捌玖 (and their traditional forms),
+//     两 for 2 and 幺 for 1 as phone numbers are spoken (一三九八七六五四三二一).
+//   - Groups of digits joined by any run of characters that are neither
 //     letters nor digits — spaces of any kind, hyphens and dashes, dots,
-//     slashes, underscores, middle dots, tabs, line breaks — in any
-//     grouping (138 1234 5678, 1381-234-5678, 110105 1949 1231 002X). A
-//     letter or a CJK character ends a number.
+//     slashes, underscores, middle dots, full-width punctuation, tabs, line
+//     breaks, invisible format characters — and at most one letter (a
+//     Latin, Greek… letter, not a Chinese character), in any grouping
+//     (138 1234 5678, 139----8765----4321, 139a8765b4321, 110105 1949 1231
+//     002X). A second letter, a Chinese character other than a numeral, or a
+//   - ends a number. Positional numerals are not digits: 第三十二条 is
+//     three, 十 and 二, and 十 ends the 三.
 //   - A resident identity card number (GB 11643-1999): 17 digits and a
 //     check character (0–9 or X) that the ISO 7064 MOD 11-2 sum confirms,
 //     whose birth date (digits 7–14) is a real date from 1900 on. The
@@ -25,7 +32,8 @@
 // A run of digits longer than a number (an account, a document number) is
 // no match: numbers are made of whole groups, never part of one.
 // Invisible format characters (U+200B and the like) are refused in text
-// before it gets here (cases.checkText), so they cannot split a number.
+// before it gets here (cases.checkText); should one get through, it joins
+// the groups it stands between like any separator.
 package personal
 
 import (
@@ -76,13 +84,23 @@ type group struct {
 	joined bool // joined to the group before by a short separator
 }
 
+// hanDigits are the Chinese numerals read as digits in a number written
+// out digit by digit. The positional ones (十百千万) are not among them.
+var hanDigits = map[rune]byte{
+	'〇': '0', '零': '0', '一': '1', '二': '2', '三': '3', '四': '4', '五': '5', '六': '6', '七': '7', '八': '8', '九': '9',
+	'壹': '1', '贰': '2', '叁': '3', '肆': '4', '伍': '5', '陆': '6', '柒': '7', '捌': '8', '玖': '9',
+	'貳': '2', '參': '3', '陸': '6', '两': '2', '兩': '2', '幺': '1',
+}
+
 // digitOf is the value of a digit in any form, as an ASCII digit, or 0.
 func digitOf(r rune) byte {
 	switch {
 	case r >= '0' && r <= '9':
 		return byte(r)
-	case r < 0x80, r >= 0x4e00 && r <= 0x9fff: // ASCII, and the common CJK ideographs: fast
+	case r < 0x80:
 		return 0
+	case r == '〇' || r >= 0x4e00 && r <= 0x9fff: // the CJK ideographs: one look-up
+		return hanDigits[r]
 	case unicode.IsDigit(r):
 		// Decimal digits come in runs of ten, zero first.
 		v := byte(0)
@@ -100,12 +118,17 @@ func digitOf(r rune) byte {
 
 func isX(r rune) bool { return r == 'X' || r == 'x' || r == 'Ｘ' || r == 'ｘ' }
 
-// separator reports whether r may stand between the groups of a number.
+// separator reports whether any number of r may stand between the groups
+// of a number.
 func separator(r rune) bool {
-	if r >= 0x4e00 && r <= 0x9fff {
-		return false // a CJK ideograph is a letter
-	}
 	return !unicode.IsLetter(r) && digitOf(r) == 0 && r != '+' && r != '＋'
+}
+
+// letter reports whether r is a letter one of which may stand between the
+// groups of a number (139a8765b4321). A Chinese character is a word, not a
+// letter: it ends a number.
+func letter(r rune) bool {
+	return unicode.IsLetter(r) && !unicode.Is(unicode.Han, r) && digitOf(r) == 0
 }
 
 // MayHold reports whether s has a character Mask could change: a digit of
@@ -115,45 +138,38 @@ func MayHold(s string) bool {
 	return strings.ContainsFunc(s, func(r rune) bool { return r == '*' || digitOf(r) != 0 })
 }
 
-// maxSeparator is the longest run of separators that still joins groups.
-const maxSeparator = 3
-
 // groups splits s into its runs of digits, marking those joined to the one
-// before by a short run of separators.
+// before: by separators only, or by separators and one letter.
 func groups(s string) []group {
 	var out []group
-	var cur *group
-	sepRun, sepOK := 0, false
+	var cur *group // the group being read; nil between groups
+	link := false  // the gap since the last group still joins
+	letters := 0   // letters in that gap
 	for i, r := range s {
-		d := digitOf(r)
-		if d == 0 && cur != nil && cur.xEnd == 0 && isX(r) {
-			cur.xEnd = i + utf8.RuneLen(r)
+		if d := digitOf(r); d != 0 {
+			if cur == nil {
+				out = append(out, group{start: i, joined: len(out) > 0 && link})
+				cur = &out[len(out)-1]
+			}
+			cur.digits = append(cur.digits, d)
+			cur.end = i + utf8.RuneLen(r)
 			continue
 		}
-		if d == 0 {
-			if cur != nil && cur.xEnd == 0 {
-				sepRun, sepOK = 0, true
-			} else if cur != nil {
-				sepOK = false // nothing joins after an X
+		if cur != nil {
+			if isX(r) {
+				// An ID number's check character, if the number ends here;
+				// else the one letter of the gap.
+				cur.xEnd = i + utf8.RuneLen(r)
 			}
-			cur = nil
-			if separator(r) && sepOK {
-				sepRun++
-				if sepRun > maxSeparator {
-					sepOK = false
-				}
-			} else {
-				sepOK = false
-			}
-			continue
+			cur, link, letters = nil, true, 0
 		}
-		if cur == nil || cur.xEnd != 0 {
-			out = append(out, group{start: i, joined: len(out) > 0 && cur == nil && sepOK && sepRun > 0})
-			cur = &out[len(out)-1]
-			sepRun, sepOK = 0, false
+		switch {
+		case !link, separator(r):
+		case letter(r) && letters == 0:
+			letters++
+		default:
+			link = false
 		}
-		cur.digits = append(cur.digits, d)
-		cur.end = i + utf8.RuneLen(r)
 	}
 	return out
 }
@@ -173,11 +189,8 @@ func Find(s string) []Match {
 			if k := kindOf(ds); k != "" {
 				best, bestKind, bestEnd = j, k, gs[j].end
 			}
-			if gs[j].xEnd != 0 {
-				if len(ds) == 17 && ValidID(append(append([]byte(nil), ds...), 'X')) {
-					best, bestKind, bestEnd = j, IDNumber, gs[j].xEnd
-				}
-				break // an X ends a number
+			if gs[j].xEnd != 0 && len(ds) == 17 && ValidID(append(append([]byte(nil), ds...), 'X')) {
+				best, bestKind, bestEnd = j, IDNumber, gs[j].xEnd
 			}
 		}
 		if best < 0 {
@@ -261,7 +274,7 @@ func Mask(s string) string {
 		span := s[m.Start:m.End]
 		var pos []int // byte offsets of the number's digits in span
 		for i, r := range span {
-			if digitOf(r) != 0 || (isX(r) && m.Kind == IDNumber) {
+			if numberChar(span, i, r, m.Kind) {
 				pos = append(pos, i)
 			}
 		}
@@ -285,4 +298,11 @@ func Mask(s string) string {
 	}
 	b.WriteString(s[last:])
 	return b.String()
+}
+
+// numberChar reports whether r, at byte i of span (a number of kind k as
+// typed), is one of the number's characters: a digit, or an ID number's
+// final X (an X between groups is a separator).
+func numberChar(span string, i int, r rune, k Kind) bool {
+	return digitOf(r) != 0 || (k == IDNumber && isX(r) && i+utf8.RuneLen(r) == len(span))
 }

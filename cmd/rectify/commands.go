@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"rectify/cases"
+	"rectify/cases/checkpoint"
 	"rectify/cases/unitfile"
 	"rectify/storage/embedded"
 )
@@ -57,8 +58,15 @@ func (m *Main) verify(ctx context.Context, args []string) error {
 	asJSON := fs.Bool("json", false, "以 JSON 格式输出报告")
 	pubPath := fs.String("checkpoint-key", m.env("RECTIFY_CHECKPOINT_KEY", ""), "核验签名检查点所用的公钥（PEM）；默认使用密钥目录中本服务器的公钥 (RECTIFY_CHECKPOINT_KEY)")
 	every := fs.Duration("checkpoint-every", durationEnv(m, "RECTIFY_CHECKPOINT_EVERY", time.Hour), "服务器签署检查点的间隔：最新检查点比最近一次变更早出此间隔（再加十分钟）以上即为故障 (RECTIFY_CHECKPOINT_EVERY)")
+	expect := fs.String("expect-head", m.env("RECTIFY_EXPECT_HEAD", ""), "审计人员另行保存的检查点头（rectify checkpoint 输出的“对象键#根哈希”）：该检查点须仍在且未改动，台账须与之相符 (RECTIFY_EXPECT_HEAD)")
 	if err := parseArgs(fs, args); err != nil {
 		return exitCode(2)
+	}
+	if *expect != "" {
+		if _, _, err := checkpoint.ParseHead(*expect); err != nil {
+			fmt.Fprintln(m.Stderr, "--expect-head:", err)
+			return exitCode(2)
+		}
 	}
 	pub, err := publicKey(*c, *pubPath)
 	if err != nil {
@@ -70,11 +78,11 @@ func (m *Main) verify(ctx context.Context, args []string) error {
 	}
 	defer a.close()
 	var pre cases.VerifyReport
-	anchor, err := anchorFor(ctx, a, pub, *pubPath == "", *every, &pre)
+	anchor, also, err := anchorFor(ctx, a, pub, *pubPath == "", *every, *expect, &pre)
 	if err != nil {
 		return err
 	}
-	rep, err := a.svc.Verify(ctx, cases.VerifyOptions{Repair: *repair, Anchor: anchor})
+	rep, err := a.svc.Verify(ctx, cases.VerifyOptions{Repair: *repair, Anchor: anchor, Also: also})
 	if err != nil {
 		return err
 	}

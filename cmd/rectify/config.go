@@ -236,15 +236,9 @@ func (m *Main) openLedger(ctx context.Context, c config, passive bool) (*app, er
 		return nil, err
 	}
 	a.access = access.NewService(access.Shared(a.db, a.svc, true), access.Config{})
-	if c.MinioEndpoint != "" {
-		a.blobs, err = minioblob.Open(ctx, minioblob.Config{Endpoint: c.MinioEndpoint, AccessKey: c.MinioAccessKey,
-			SecretKey: c.MinioSecretKey, Bucket: c.MinioBucket, TLS: c.MinioTLS})
-	} else {
-		a.blobs, err = localblob.Open(filepath.Join(c.DataDir, "blobs"))
-	}
-	if err != nil {
+	if a.blobs, err = m.openBlobs(ctx, c); err != nil {
 		a.close()
-		return nil, fmt.Errorf("文件存储：%w", err)
+		return nil, err
 	}
 	files := templates.FontFiles{Title: c.FontTitle, Body: c.FontBody, Heading: c.FontHeading, Kai: c.FontKai}
 	for _, f := range strings.Split(c.FontFallback, ",") {
@@ -277,6 +271,23 @@ func (m *Main) openLedger(ctx context.Context, c config, passive bool) (*app, er
 		return nil, err
 	}
 	return a, nil
+}
+
+// openBlobs opens the configured blob store alone: MinIO, or the data
+// directory's blobs folder.
+func (m *Main) openBlobs(ctx context.Context, c config) (documents.Blobs, error) {
+	var b documents.Blobs
+	var err error
+	if c.MinioEndpoint != "" {
+		b, err = minioblob.Open(ctx, minioblob.Config{Endpoint: c.MinioEndpoint, AccessKey: c.MinioAccessKey,
+			SecretKey: c.MinioSecretKey, Bucket: c.MinioBucket, TLS: c.MinioTLS})
+	} else {
+		b, err = localblob.Open(filepath.Join(c.DataDir, "blobs"))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("文件存储：%w", err)
+	}
+	return b, nil
 }
 
 func (a *app) close() {

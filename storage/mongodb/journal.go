@@ -26,6 +26,14 @@ type signalDoc struct {
 	Key   string `bson:"key"`
 }
 
+// markDoc records a signed checkpoint in the journal (cases.Mark).
+type markDoc struct {
+	N    int       `bson:"n"`
+	Key  string    `bson:"key"`
+	Root string    `bson:"root"`
+	At   time.Time `bson:"at"`
+}
+
 type changeDoc struct {
 	Event  *eventDoc  `bson:"event,omitempty"`
 	Unit   *unitDoc   `bson:"unit,omitempty"`
@@ -33,6 +41,7 @@ type changeDoc struct {
 	Reset  *caseDoc   `bson:"reset,omitempty"`
 	Signal *signalDoc `bson:"signal,omitempty"`
 	Drop   string     `bson:"drop,omitempty"`
+	Mark   *markDoc   `bson:"checkpoint,omitempty"`
 }
 
 // journalDoc is one journal entry. _id is the position, zero-padded so
@@ -62,6 +71,8 @@ func toChangeDoc(c cases.Change) changeDoc {
 		d.Reset = &k
 	case c.Signal != nil:
 		d.Signal = &signalDoc{Topic: c.Signal.Topic, Key: c.Signal.Key}
+	case c.Checkpoint != nil:
+		d.Mark = &markDoc{N: c.Checkpoint.N, Key: c.Checkpoint.Key, Root: c.Checkpoint.Root, At: c.Checkpoint.At}
 	}
 	d.Drop = c.Drop
 	return d
@@ -83,6 +94,8 @@ func (d changeDoc) change() cases.Change {
 		c.Reset = &k
 	case d.Signal != nil:
 		c.Signal = &cases.Signal{Topic: d.Signal.Topic, Key: d.Signal.Key}
+	case d.Mark != nil:
+		c.Checkpoint = &cases.Mark{N: d.Mark.N, Key: d.Mark.Key, Root: d.Mark.Root, At: d.Mark.At.UTC()}
 	}
 	c.Drop = d.Drop
 	return c
