@@ -127,6 +127,9 @@ type unitPage struct {
 	// Orderable counts the problems awaiting orders, which the office can
 	// order in one notice (0 for anyone else).
 	Orderable int
+	// CaseLinks: the user may open cases (the administrator may not), so
+	// the case numbers of the standing's reasons are links.
+	CaseLinks bool
 }
 
 func (s *Server) handleUnitPage(c *gin.Context) {
@@ -141,7 +144,7 @@ func (s *Server) handleUnitPage(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	page := unitPage{Unit: u, Overages: u.Overages(), Standing: st}
+	page := unitPage{Unit: u, Overages: u.Overages(), Standing: st, CaseLinks: p.user.HasAny(readers)}
 	if p.user.Has(cases.RoleOffice) {
 		cs, err := s.orderable(c, p, u.Code)
 		if err != nil {
