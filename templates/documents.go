@@ -96,15 +96,30 @@ type Feedback struct {
 	// Total is how many problems the referral listed, when the letter
 	// lists fewer (an interim letter); 0 means the items are all of them.
 	Total int
+	// Verb is how the problems came from the addressee, as its source
+	// says it: 移交 (a patrol's referral, the default) or 移送 (an audit's).
+	Verb string
 }
 
-// FeedbackTitle is the title of a letter answering referral reference:
-// an interim letter's differs from the final one's.
-func FeedbackTitle(reference string, interim bool) string {
-	if interim {
-		return "关于" + reference + "移交问题阶段性办理情况的函"
+// verb is the letter's word for the referral: 移交 unless told.
+func (f Feedback) verb() string {
+	if f.Verb == "" {
+		return "移交"
 	}
-	return "关于" + reference + "移交问题办理情况的函"
+	return f.Verb
+}
+
+// FeedbackTitle is the title of a letter answering referral reference,
+// whose problems came by verb (移交, 移送; "" is 移交): an interim
+// letter's differs from the final one's.
+func FeedbackTitle(reference, verb string, interim bool) string {
+	if verb == "" {
+		verb = "移交"
+	}
+	if interim {
+		return "关于" + reference + verb + "问题阶段性办理情况的函"
+	}
+	return "关于" + reference + verb + "问题办理情况的函"
 }
 
 // Official lays the letter out in the letter format (信函格式).
@@ -115,17 +130,17 @@ func (f Feedback) Official() Official {
 	d := Official{Letterhead: f.Letterhead, Letter: true, Number: f.Number, Addressee: f.Addressee, Date: f.Date,
 		PrintedOn: f.Date, CopiesTo: f.CopiesTo, VerifyCode: f.VerifyCode, VerifyURL: f.VerifyURL, Preview: f.Preview,
 		Classification: f.Classification, CopyNo: f.CopyNo,
-		Title:      FeedbackTitle(f.Reference, f.Interim),
-		TitleParts: []string{"关于", f.Reference, "移交问题", "办理情况的函"}}
+		Title:      FeedbackTitle(f.Reference, f.Verb, f.Interim),
+		TitleParts: []string{"关于", f.Reference, f.verb() + "问题", "办理情况的函"}}
 	total := max(f.Total, len(f.Items))
 	if f.Interim {
 		// The referral's problems are counted whole; the letter then
 		// reports those settled so far.
-		d.TitleParts = []string{"关于", f.Reference, "移交问题", "阶段性办理情况的函"}
-		d.Body = append(d.Body, Block{Text: fmt.Sprintf("你单位（%s）移交的%s问题已收悉。我办按照“挂号建账、对号结账、销号下账”的要求逐件登记建账、核实办理，截至目前已办结%s，其余%s正在办理。现将已办结问题的办理情况函告如下：",
+		d.TitleParts = []string{"关于", f.Reference, f.verb() + "问题", "阶段性办理情况的函"}
+		d.Body = append(d.Body, Block{Text: fmt.Sprintf("你单位（%s）"+f.verb()+"的%s问题已收悉。我办按照“挂号建账、对号结账、销号下账”的要求逐件登记建账、核实办理，截至目前已办结%s，其余%s正在办理。现将已办结问题的办理情况函告如下：",
 			f.Reference, countCN(total), countCN(len(f.Items)), countCN(total-len(f.Items)))})
 	} else {
-		d.Body = append(d.Body, Block{Text: fmt.Sprintf("你单位（%s）移交的%s问题已收悉。我办按照“挂号建账、对号结账、销号下账”的要求逐件登记建账、核实办理。现将办理情况函告如下：", f.Reference, countCN(total))})
+		d.Body = append(d.Body, Block{Text: fmt.Sprintf("你单位（%s）"+f.verb()+"的%s问题已收悉。我办按照“挂号建账、对号结账、销号下账”的要求逐件登记建账、核实办理。现将办理情况函告如下：", f.Reference, countCN(total))})
 	}
 	for i, it := range f.Items {
 		d.Body = append(d.Body,

@@ -189,7 +189,7 @@ func TestInterimFeedback(t *testing.T) {
 	f := sampleFeedback()
 	f.Interim, f.Total, f.Items = true, 5, f.Items[:1]
 	o := f.Official()
-	if o.Title == FeedbackTitle(f.Reference, false) || !strings.Contains(o.Title, "阶段性") {
+	if o.Title == FeedbackTitle(f.Reference, "", false) || !strings.Contains(o.Title, "阶段性") {
 		t.Fatalf("interim title %q", o.Title)
 	}
 	if got := o.Body[0].Text; !strings.Contains(got, "移交的5项问题已收悉") || !strings.Contains(got, "已办结1项，其余4项正在办理") {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -13,7 +14,6 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/gin-gonic/gin/render"
 
 	"rectify/cases"
 	"rectify/cases/access"
@@ -174,7 +174,24 @@ func (s *Server) render(c *gin.Context, status int, page, title string, data any
 		}
 		ld.Queues = qs
 	}
-	c.Render(status, render.HTML{Template: pt.t, Name: "layout.html", Data: ld})
+	// Render into a buffer first: a template error after the first byte
+	// would otherwise leave a 200 page cut off mid-table. A failed page
+	// answers 500 with the error page instead (which is rendered the same
+	// way; if even that fails, a plain sentence).
+	var buf bytes.Buffer
+	if err := pt.t.ExecuteTemplate(&buf, "layout.html", ld); err != nil {
+		s.log.Error("render page", "page", page, "path", c.Request.URL.Path, "err", err)
+		if page == "error.html" {
+			c.Data(http.StatusInternalServerError, "text/plain; charset=utf-8", []byte("服务器内部错误，请稍后重试或联系管理员"))
+			c.Abort()
+			return
+		}
+		back, backText := backLink(c.Request.URL.Path)
+		s.render(c, http.StatusInternalServerError, "error.html", "出错了", errorPage{Status: http.StatusInternalServerError, Message: "服务器内部错误，请稍后重试或联系管理员", Back: back, BackText: backText})
+		c.Abort()
+		return
+	}
+	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
 }
 
 // redirect answers a form post with 303 to path, with an optional notice:

@@ -326,6 +326,9 @@ type sheetPage struct {
 	Issuer  bool
 	// SelfDone counts the points the unit assessed itself.
 	SelfDone int
+	// Divergence is the share of a point's maximum beyond which the
+	// reviewers' spread needs a consensus, as a reader writes it ("30%").
+	Divergence string
 }
 
 type kindOption struct{ Code, Name string }
@@ -344,7 +347,8 @@ func (s *Server) sheetPage(c *gin.Context, p *principal, round, unit string) (sh
 		return sheetPage{}, &cases.Error{Code: cases.EFORBIDDEN, Message: "您不是该单位的评估人员"}
 	}
 	page := sheetPage{Sheet: sh, Reviewer: assigned && p.user.Has(cases.RoleReviewer), Office: p.user.Has(cases.RoleOffice),
-		Standing: sh.Standing(s.assess.Rules()), Categories: map[string]string{}}
+		Standing: sh.Standing(s.assess.Rules()), Categories: map[string]string{},
+		Divergence: strconv.FormatFloat(100*s.assess.Rules().Divergence, 'f', -1, 64) + "%"}
 	for _, cat := range sh.State.Catalog.Categories {
 		page.Categories[cat.Code] = cat.Name
 	}
@@ -631,6 +635,9 @@ type resultsPage struct {
 	Standings  []standingRow
 	Categories []assessment.Category
 	CatMax     map[string]float64
+	// Export: the user may download the summary (issuers only), so the
+	// page offers it.
+	Export bool
 }
 
 type standingRow struct {
@@ -672,6 +679,7 @@ func (s *Server) handleAssessmentResults(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	page.Export = who(c).user.HasAny(issuers)
 	s.render(c, http.StatusOK, "assessment_results.html", page.State.Round.Title+" · 评估结果", page)
 }
 

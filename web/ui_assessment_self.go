@@ -217,7 +217,9 @@ func (s *Server) handleAssessmentSelfHome(c *gin.Context) {
 			return
 		}
 	}
-	s.fail(c, cases.NotFound("您的单位目前没有需要自评的评估"))
+	// Not an error: the header's 待自评 leads here whether or not a round
+	// is open, and nothing to do is an ordinary answer.
+	s.render(c, http.StatusOK, "assessment_self_none.html", "单位自评", nil)
 }
 
 // toScoreCount is the reviewer's queue 待评分; a failure counts nothing

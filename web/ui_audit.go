@@ -27,6 +27,9 @@ type auditListPage struct {
 	Prev, Next    string
 	DecideDays    int
 	StateSel, Sel string
+	// CanRegister: the user may register a referral (the office), so the
+	// page offers it; an approver reads the list.
+	CanRegister bool
 }
 
 // auditPerPage is how many referrals a list page shows.
@@ -57,7 +60,7 @@ func (s *Server) handleAuditList(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	page := auditListPage{Rows: rows, Total: total, Page: max(f.Page, 1), Pages: max((total+auditPerPage-1)/auditPerPage, 1), DecideDays: s.clues.DecideDays()}
+	page := auditListPage{Rows: rows, Total: total, Page: max(f.Page, 1), Pages: max((total+auditPerPage-1)/auditPerPage, 1), DecideDays: s.clues.DecideDays(), CanRegister: who(c).user.Has(cases.RoleOffice)}
 	for _, st := range clue.States {
 		page.States = append(page.States, option{string(st), st.Label(), f.State == st})
 	}

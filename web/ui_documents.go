@@ -176,6 +176,10 @@ type feedbackPage struct {
 	// Pending counts the rows not yet reported as they stand.
 	Pending int
 	Error   string
+	// NoLetter says why the problems of this reference get no feedback
+	// letter (a source with no referrer: 专项督查, 数据预警, …); the page
+	// then offers none.
+	NoLetter string
 }
 
 // feedbackRow is a case on the feedback page with the latest letter that
@@ -250,6 +254,10 @@ func (s *Server) handleFeedbackPage(c *gin.Context) {
 	}
 	if len(rows) > 0 {
 		page.Addressee = referrers[rows[0].Source]
+		if _, err := documents.FeedbackVerb(rows[0].Source); err != nil {
+			e, _ := cases.AsError(err)
+			page.NoLetter = e.Message
+		}
 	}
 	s.render(c, http.StatusOK, "feedback.html", "反馈函", page)
 }

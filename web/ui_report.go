@@ -2,6 +2,8 @@ package web
 
 import (
 	"bytes"
+	"fmt"
+	"image/png"
 	"net/http"
 	"strconv"
 	"time"
@@ -72,9 +74,11 @@ func (s *Server) handleCaptchaImage(c *gin.Context) {
 		c.Status(http.StatusNotFound)
 		return
 	}
+	img := captcha.NewImage(id, digits, captchaWidth, captchaHeight)
+	legible(img.Paletted)
 	var buf bytes.Buffer
-	if _, err := captcha.NewImage(id, digits, captchaWidth, captchaHeight).WriteTo(&buf); err != nil {
-		s.fail(c, err)
+	if err := png.Encode(&buf, img.Paletted); err != nil {
+		s.fail(c, fmt.Errorf("encode the challenge image: %w", err))
 		return
 	}
 	c.Data(http.StatusOK, "image/png", buf.Bytes())

@@ -113,7 +113,7 @@ func (j *rosterJobs) start(user string) string {
 
 type rosterListPage struct {
 	CanImport bool
-	Snapshots []roster.Snapshot
+	Snapshots []rosterListRow
 	Rules     []roster.RuleInfo
 }
 
@@ -137,13 +137,26 @@ func (s *Server) scopedSnapshots(c *gin.Context, p *principal) ([]roster.Snapsho
 	return snaps, nil
 }
 
+// rosterListRow is one snapshot with its warning counts by change, taken
+// out of the tally's map here: a template cannot index a map keyed by
+// roster.Change with a string literal.
+type rosterListRow struct {
+	roster.Snapshot
+	New, Kept, Resolved int
+}
+
 func (s *Server) handleRosterList(c *gin.Context) {
 	snaps, err := s.scopedSnapshots(c, who(c))
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	s.render(c, http.StatusOK, "roster.html", "实名制花名册", rosterListPage{CanImport: who(c).user.Has(cases.RoleOffice), Snapshots: snaps, Rules: roster.Rules})
+	page := rosterListPage{CanImport: who(c).user.Has(cases.RoleOffice), Rules: roster.Rules}
+	for _, sn := range snaps {
+		bc := sn.Tally.ByChange
+		page.Snapshots = append(page.Snapshots, rosterListRow{Snapshot: sn, New: bc[roster.New], Kept: bc[roster.Persisting], Resolved: bc[roster.Resolved]})
+	}
+	s.render(c, http.StatusOK, "roster.html", "实名制花名册", page)
 }
 
 type rosterImportPage struct {

@@ -128,6 +128,9 @@ type unitPage struct {
 	// Orderable counts the problems awaiting orders, which the office can
 	// order in one notice (0 for anyone else).
 	Orderable int
+	// CaseLinks: the user may open cases (the administrator may not), so
+	// the case numbers of the standing's reasons are links.
+	CaseLinks bool
 }
 
 func (s *Server) handleUnitPage(c *gin.Context) {
@@ -138,7 +141,7 @@ func (s *Server) handleUnitPage(c *gin.Context) {
 		return
 	}
 	st := s.svc.StandingsOf([]cases.Unit{u})[u.Code]
-	page := unitPage{Unit: u, Overages: u.Overages(), Standing: st}
+	page := unitPage{Unit: u, Overages: u.Overages(), Standing: st, CaseLinks: p.user.HasAny(readers)}
 	if p.user.Has(cases.RoleOffice) {
 		cs, err := s.orderable(c, p, u.Code)
 		if err != nil {

@@ -646,6 +646,10 @@ func (s *Service) Feedback(ctx context.Context, scope cases.Scope, actor cases.A
 		region = commonPrefix(region, c.Region, i == 0)
 		parts = append(parts, c.No+" "+string(c.State))
 	}
+	verb, err := feedbackVerb(cs, req.Reference)
+	if err != nil {
+		return Issued{}, nil, err
+	}
 	if req.Interim {
 		if req.Total < len(req.Cases) {
 			return Issued{}, nil, cases.Invalid("total", "阶段性反馈的问题总数不能少于所列问题数")
@@ -663,14 +667,14 @@ func (s *Service) Feedback(ctx context.Context, scope cases.Scope, actor cases.A
 		}
 	}
 	f := templates.Feedback{Letterhead: s.cfg.Letterhead, Addressee: req.Addressee, Reference: req.Reference, Items: items, CopiesTo: copies,
-		Interim: req.Interim, Total: req.Total}
+		Interim: req.Interim, Total: req.Total, Verb: verb}
 	f.Classification, f.CopyNo = s.marks(cs)
 	numbered, err := copiesOf(req.Copies, f.Classification != "")
 	if err != nil {
 		return Issued{}, nil, err
 	}
 	doc := Document{Addressee: req.Addressee, Region: region, Replaces: req.Replaces,
-		Title: templates.FeedbackTitle(req.Reference, req.Interim), Basis: basis, Copies: numbered}
+		Title: templates.FeedbackTitle(req.Reference, verb, req.Interim), Basis: basis, Copies: numbered}
 	return s.issueFeedback(ctx, scope, actor, f, doc, cs, preview)
 }
 
