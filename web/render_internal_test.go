@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gin-gonic/gin"
 )
@@ -17,7 +18,7 @@ import (
 // page, and the failure is logged; no cut-off 200 page reaches the reader.
 func TestRenderFailureAnswersTheErrorPage(t *testing.T) {
 	var logged bytes.Buffer
-	s := &Server{pages: mustParsePages(), log: slog.New(slog.NewTextHandler(&logged, nil))}
+	s := &Server{pages: mustParsePages(time.UTC), log: slog.New(slog.NewTextHandler(&logged, nil))}
 	type change string
 	// The roster page's bug: a map keyed by a string type indexed with a
 	// string literal fails mid-table, after the layout's head is written.
