@@ -320,9 +320,11 @@ func TestRosterTemplateAndCoverage(t *testing.T) {
 
 	// The city imports both counties, then 清河县 its own unit alone.
 	body, ct = rosterUpload(t, rows, "全市.csv", "2026-06-30")
-	if r := e.req("POST", "/api/v1/roster/snapshots", "li.ming", ct, body); r.Status != http.StatusCreated {
-		t.Fatalf("city import: %d %s", r.Status, r.Raw)
+	cityImport := e.req("POST", "/api/v1/roster/snapshots", "li.ming", ct, body)
+	if cityImport.Status != http.StatusCreated {
+		t.Fatalf("city import: %d %s", cityImport.Status, cityImport.Raw)
 	}
+	city := cityImport.Body["id"].(string)
 	body, ct = rosterUpload(t, rows[:19], "清河.csv", "2026-07-31")
 	r = e.req("POST", "/api/v1/roster/snapshots", "qh.office", ct, body)
 	if r.Status != http.StatusCreated || r.Body["coverage"] != "units" {
@@ -351,5 +353,13 @@ func TestRosterTemplateAndCoverage(t *testing.T) {
 	}
 	if r := e.json("GET", "/api/v1/roster/snapshots/"+county, "ap.office", nil); r.Status != 200 || strings.Contains(r.Raw, "QH001") {
 		t.Errorf("清河县's import as 安平县 reads it: %d %s", r.Status, r.Raw)
+	}
+	// The console's snapshot page shows the same: the city's snapshot with
+	// 安平县's head count and units only, 清河县's coverage list not at all.
+	if pg := e.req("GET", "/roster/snapshots/"+city, "ap.office", "", nil); pg.Status != 200 || strings.Contains(pg.Raw, "QH001") || !strings.Contains(pg.Raw, "29 人") {
+		t.Errorf("the city's snapshot page as 安平县: %d, QH001 shown %v", pg.Status, strings.Contains(pg.Raw, "QH001"))
+	}
+	if pg := e.req("GET", "/roster/snapshots/"+county, "ap.office", "", nil); strings.Contains(pg.Raw, "QH001") {
+		t.Errorf("清河县's snapshot page as 安平县 names QH001 (%d)", pg.Status)
 	}
 }

@@ -325,18 +325,24 @@ func (s *Server) handleRosterSnapshot(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	// The snapshot as the viewer's region shows it: head counts, units and
+	// coverage of other regions are left out, and a snapshot with nothing
+	// in the region is not found, as on the list and in the API.
+	snap, ok, err := s.roster.Scoped(c, p.scope, snap)
+	if err == nil && !ok {
+		err = cases.NotFound("没有编号为 %s 的花名册", c.Param("id"))
+	}
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	// Counts within the user's scope, from the warnings themselves.
 	ws, _, _, err := s.roster.Warnings(c, roster.Filter{Scope: p.scope, Snapshot: snap.ID, All: true, PerPage: 1 << 30})
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	page := rosterSnapshotPage{Snap: snap}
-	for _, u := range snap.Units {
-		if _, err := s.svc.Unit(c, p.scope, u.Unit); err == nil {
-			page.Units = append(page.Units, u)
-		}
-	}
+	page := rosterSnapshotPage{Snap: snap, Units: snap.Units}
 	t := roster.Count(ws)
 	for _, r := range roster.Rules {
 		page.Rules = append(page.Rules, ruleCount{Rule: r, N: t.ByRule[r.Rule], Query: url.Values{"snapshot": {snap.ID}, "rule": {string(r.Rule)}}.Encode()})
