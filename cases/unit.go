@@ -219,6 +219,35 @@ func (u Unit) Overages() []Overage {
 	return out
 }
 
+// EstablishmentRow is one establishment type as a unit's page shows it:
+// the approved number, the head count on file, and the head count that
+// counts (Actual: the roster's when the unit has one, else the file's).
+type EstablishmentRow struct {
+	Type     string
+	Approved int
+	OnFile   int
+	Actual   int
+}
+
+// EstablishmentRows lists the unit's establishment types, then every type
+// its roster has people on that the unit has no approved establishment of
+// (approved 0: every one of them is over), so that each overage Overages
+// reports has its row.
+func (u Unit) EstablishmentRows() []EstablishmentRow {
+	out := make([]EstablishmentRow, 0, len(u.Establishment)+1)
+	for _, e := range u.Establishment {
+		out = append(out, EstablishmentRow{Type: e.Type, Approved: e.Approved, OnFile: e.Actual, Actual: u.actual(e)})
+	}
+	if u.Roster != nil {
+		for _, t := range EstablishmentTypes {
+			if n := u.Roster.ByType[t]; n > 0 && !u.approves(t) {
+				out = append(out, EstablishmentRow{Type: t, Actual: n})
+			}
+		}
+	}
+	return out
+}
+
 func (u Unit) approves(typ string) bool {
 	for _, e := range u.Establishment {
 		if e.Type == typ {

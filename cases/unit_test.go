@@ -53,6 +53,21 @@ func TestUnitOverages(t *testing.T) {
 			if tt.u.OverEstablished() != tt.est || tt.u.OverQuota() != tt.ldr {
 				t.Errorf("over-established %v, over quota %v; want %v, %v", tt.u.OverEstablished(), tt.u.OverQuota(), tt.est, tt.ldr)
 			}
+			// The unit page's table has a row for every overage of an
+			// establishment type, showing the same excess (a roster type
+			// the unit has no establishment of had no row).
+			rows := map[string]EstablishmentRow{}
+			for _, r := range tt.u.EstablishmentRows() {
+				rows[r.Type] = r
+			}
+			for _, o := range got {
+				if o.LeaderPosts() {
+					continue
+				}
+				if r, ok := rows[o.Type]; !ok || r.Actual-r.Approved != o.Over {
+					t.Errorf("overage %+v: the page's row is %+v (found %v)", o, r, ok)
+				}
+			}
 		})
 	}
 }
