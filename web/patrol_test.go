@@ -222,3 +222,43 @@ func TestBriefingSend(t *testing.T) {
 		t.Errorf("access log %+v", log)
 	}
 }
+
+// TestBriefingListingASecretCaseIsSecret: a briefing names its unit's cases
+// by number and title, so one that lists a secret case is marked 秘密 with
+// its 份号 whatever level was asked for, and the page offers no lower level.
+func TestBriefingListingASecretCaseIsSecret(t *testing.T) {
+	e := newEnv(t)
+	e.register("QH001", cases.LevelInternal)
+	if pdf := e.req("GET", "/units/QH001/briefing/pdf", "li.ming", "", nil); pdf.Status != 200 ||
+		strings.Contains(strings.Join(strings.Fields(pdftest.Text(t, []byte(pdf.Raw))), ""), "秘密") {
+		t.Fatalf("a briefing of internal cases only: %d, marked secret", pdf.Status)
+	}
+	secret := e.register("QH001", cases.LevelSecret)
+	page := e.req("GET", "/units/QH001/briefing", "li.ming", "", nil)
+	if strings.Contains(page.Raw, `<option value="internal"`) {
+		t.Errorf("the briefing page offers 内部 for a briefing listing secret case %s", secret)
+	}
+	for _, q := range []string{"", "?level=internal", "?level=secret"} {
+		pdf := e.req("GET", "/units/QH001/briefing/pdf"+q, "li.ming", "", nil)
+		if pdf.Status != 200 {
+			t.Fatalf("pdf%s: %d", q, pdf.Status)
+		}
+		text := strings.Join(strings.Fields(pdftest.Text(t, []byte(pdf.Raw))), "")
+		for _, want := range []string{secret, "000001", "秘密★10年"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("pdf%s lacks %s", q, want)
+			}
+		}
+	}
+	m := regexp.MustCompile(`<option value="(r[0-9a-f]+/t1)">`).FindStringSubmatch(page.Raw)
+	if m == nil {
+		t.Fatalf("no recipient offered")
+	}
+	if r := e.postForm("/units/QH001/briefing/send", "li.ming", url.Values{"rt": {m[1]}, "level": {"internal"}}); r.Status != 303 {
+		t.Fatalf("send: %d %s", r.Status, r.Raw)
+	}
+	log, _, _ := e.Access.SearchAccess(context.Background(), access.AccessFilter{Action: "send-briefing"})
+	if len(log) != 1 || log[0].Level != "secret" {
+		t.Errorf("the sent briefing is logged as %+v, want secret", log)
+	}
+}

@@ -210,8 +210,32 @@ func (s *Server) recipients(p *principal, unit string) []recipient {
 	return out
 }
 
-// briefingLevels are the classifications a briefing may carry.
-var briefingLevels = []option{{string(cases.LevelInternal), "内部", true}, {string(cases.LevelSecret), "秘密", false}}
+// briefingLevels are the classifications a briefing may carry, from the
+// lowest its content allows (briefing.Briefing.Level), which is selected.
+func briefingLevels(min cases.Level) []option {
+	if min == cases.LevelSecret {
+		return []option{{string(cases.LevelSecret), "秘密", true}}
+	}
+	return []option{{string(cases.LevelInternal), "内部", true}, {string(cases.LevelSecret), "秘密", false}}
+}
+
+// briefingLevel is the level a briefing is marked at: the one asked for,
+// raised to what its content requires (a briefing listing a secret case is
+// secret whatever was chosen). "" asks for the lowest allowed.
+func briefingLevel(asked string, b briefing.Briefing) (cases.Level, error) {
+	l := cases.Level(asked)
+	switch l {
+	case "":
+		l = cases.LevelInternal
+	case cases.LevelInternal, cases.LevelSecret:
+	default:
+		return "", cases.Invalid("level", "密级须为内部或秘密")
+	}
+	if b.Level() == cases.LevelSecret {
+		l = cases.LevelSecret
+	}
+	return l, nil
+}
 
 // classification is the 密级 mark of a briefing at level, with the
 // office's 保密期限 on a secret one (the same as on its other documents),
@@ -249,7 +273,7 @@ func (s *Server) handleBriefingPage(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	page := briefingPage{Briefing: b, Focus: b.TopFocus(8), Recipients: s.recipients(p, b.Unit.Code), Levels: briefingLevels,
+	page := briefingPage{Briefing: b, Focus: b.TopFocus(8), Recipients: s.recipients(p, b.Unit.Code), Levels: briefingLevels(b.Level()),
 		Office: p.user.Has(cases.RoleOffice)}
 	s.render(c, http.StatusOK, "briefing.html", b.Unit.Name+" 巡察前通报", page)
 }
@@ -368,9 +392,9 @@ func (s *Server) handleBriefingPDF(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	level := cases.Level(c.DefaultQuery("level", string(cases.LevelInternal)))
-	if level != cases.LevelInternal && level != cases.LevelSecret {
-		s.fail(c, cases.Invalid("level", "密级须为内部或秘密"))
+	level, err := briefingLevel(c.Query("level"), b)
+	if err != nil {
+		s.fail(c, err)
 		return
 	}
 	e := accessEntry(c, p, "download-briefing", b.Unit.Code)
@@ -414,10 +438,11 @@ func (s *Server) handleBriefingSend(c *gin.Context) {
 	if to.TeamID == "" && err == nil {
 		fe.Add(cases.Invalid("team", "请选择接收通报的巡察组"))
 	}
-	level := cases.Level(c.PostForm("level"))
-	if level != cases.LevelInternal && level != cases.LevelSecret {
-		fe.Add(cases.Invalid("level", "请选择密级（内部或秘密）"))
+	level, lerr := briefingLevel(c.PostForm("level"), b)
+	if c.PostForm("level") == "" {
+		lerr = cases.Invalid("level", "请选择密级（内部或秘密）")
 	}
+	fe.Add(lerr)
 	if err := fe.Err(); err != nil {
 		s.fail(c, err)
 		return
@@ -485,7 +510,7 @@ func (s *Server) SendDemoBriefing(ctx context.Context, roundID, unit string) err
 			return fmt.Errorf("demo briefing %s: %w", unit, err)
 		}
 		office := cases.Actor{ID: "li.ming", Name: "李明", Role: cases.RoleOffice}
-		_, err = s.sendBriefing(ctx, b, recipient{RoundID: r.ID, TeamID: t.ID, Round: r.Name, Team: t.Name}, cases.LevelInternal, office)
+		_, err = s.sendBriefing(ctx, b, recipient{RoundID: r.ID, TeamID: t.ID, Round: r.Name, Team: t.Name}, b.Level(), office)
 		return err
 	}
 	return nil

@@ -108,6 +108,20 @@ type Briefing struct {
 	ChecklistVersion string
 }
 
+// Level is the lowest classification the briefing may carry: 秘密 when it
+// lists a secret case (its number and title are then in the briefing),
+// else 内部. A briefing is never marked below what it contains.
+func (b Briefing) Level() cases.Level {
+	for _, ls := range [][]CaseLine{b.Open, b.Settled} {
+		for _, l := range ls {
+			if l.Level == cases.LevelSecret {
+				return cases.LevelSecret
+			}
+		}
+	}
+	return cases.LevelInternal
+}
+
 // EstablishmentRow is one establishment type's figures.
 type EstablishmentRow struct {
 	Type     string
@@ -129,6 +143,7 @@ type PostsRow struct {
 type CaseLine struct {
 	No, Kind, KindName, Title, State, Deadline string
 	Light                                      cases.Light
+	Level                                      cases.Level // the case's 密级
 	Source                                     string
 	Repeat                                     bool
 	Closed                                     string // YYYY-MM-DD, for settled cases
@@ -214,7 +229,7 @@ func Assemble(in Input) Briefing {
 	sig := signals{kinds: map[string]kindSignal{}}
 	for _, c := range in.Cases {
 		l := CaseLine{No: c.No, Kind: c.Kind, KindName: name(c.Kind), Title: c.Title, State: c.State.Label(), Deadline: c.Deadline,
-			Source: c.Source, Repeat: len(c.RepeatOf) > 0}
+			Source: c.Source, Repeat: len(c.RepeatOf) > 0, Level: c.Level}
 		ks := sig.kinds[c.Kind]
 		if c.State.Open() {
 			if in.Light != nil {
