@@ -131,6 +131,9 @@ type unitPage struct {
 	// CaseLinks: the user may open cases (the administrator may not), so
 	// the case numbers of the standing's reasons are links.
 	CaseLinks bool
+	// RosterLink: the user may open roster pages, so the roster the
+	// figures come from is a link.
+	RosterLink bool
 }
 
 func (s *Server) handleUnitPage(c *gin.Context) {
@@ -141,7 +144,8 @@ func (s *Server) handleUnitPage(c *gin.Context) {
 		return
 	}
 	st := s.svc.StandingsOf([]cases.Unit{u})[u.Code]
-	page := unitPage{Unit: u, Overages: u.Overages(), Standing: st, CaseLinks: p.user.HasAny(readers)}
+	page := unitPage{Unit: u, Overages: u.Overages(), Standing: st, CaseLinks: p.user.HasAny(readers),
+		RosterLink: p.user.HasAny(rosterReaders)}
 	if p.user.Has(cases.RoleOffice) {
 		cs, err := s.orderable(c, p, u.Code)
 		if err != nil {

@@ -322,14 +322,18 @@ func (s *Service) Login(ctx context.Context, id, password, ip, userAgent string)
 			return "", Session{}, User{}, tooMany(wait)
 		}
 	}
-	// Attempts made at once all passed the check above. Each is recorded
-	// as pending under its own key before its password is checked, and
-	// then the pending attempts and the failures are counted, in that
-	// order: a wrong password records its failure before its pending
-	// record goes, so every attempt let through earlier is seen by the
-	// later ones, as pending or as a failure. An attempt whose others
-	// would take the count to the threshold is refused without a
-	// password being tried, and its record goes: not a failure.
+	// Attempts made at once all passed the check above. Each takes one of
+	// Threshold slots (a unique-key insert) before its password is
+	// checked, and then the slots taken and the failures are counted, in
+	// that order: a wrong password records its failure before its slot is
+	// given back, so every attempt let through earlier is seen by the
+	// later ones, in a slot or as a failure. An attempt that finds no free
+	// slot, or whose others would take the count to the threshold, is
+	// refused without a password being tried: not a failure. The slots
+	// bound how many attempts are in progress at once, so that of a rush
+	// of right passwords the first Threshold go through (counting every
+	// attempt's record instead refused all 32 of 32, each seeing the
+	// others).
 	pending := make([]string, 0, len(keys))
 	defer func() {
 		// The pending records go whatever happens, even when the
@@ -341,9 +345,9 @@ func (s *Service) Login(ctx context.Context, id, password, ip, userAgent string)
 		}
 	}()
 	for _, k := range keys {
-		p, err := s.store.InsertFailure(ctx, pendingPrefix+k.key, now)
+		p, err := s.takeSlot(ctx, k.key, k.l.Threshold, now)
 		if err != nil {
-			return "", Session{}, User{}, fmt.Errorf("login: %w", err)
+			return "", Session{}, User{}, err
 		}
 		pending = append(pending, p)
 	}
@@ -399,6 +403,22 @@ func (s *Service) Login(ctx context.Context, id, password, ip, userAgent string)
 // pendingPrefix keys the record of an attempt whose password is being
 // checked, beside the failures of the same account or address.
 const pendingPrefix = "try:"
+
+// takeSlot takes the first free one of slots slots of key for an attempt
+// in progress and returns its id; errBusy when every slot is taken.
+func (s *Service) takeSlot(ctx context.Context, key string, slots int, now time.Time) (string, error) {
+	for i := range slots {
+		id := fmt.Sprintf("%s%s#%d", pendingPrefix, key, i)
+		err := s.store.InsertSlot(ctx, id, pendingPrefix+key, now, now.Add(-PendingWindow))
+		switch {
+		case err == nil:
+			return id, nil
+		case cases.ErrorCode(err) != cases.ECONFLICT:
+			return "", fmt.Errorf("login: %w", err)
+		}
+	}
+	return "", errBusy
+}
 
 // PendingWindow is how long the record of an attempt in progress counts
 // against others made at the same time, should the server stop before

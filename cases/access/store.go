@@ -46,9 +46,14 @@ type Store interface {
 	// InsertFailure records one failed login for key (an account or an
 	// address); an insert, so concurrent failures are all counted.
 	InsertFailure(ctx context.Context, key string, at time.Time) (id string, err error)
-	// DeleteFailure forgets one failure by its id: an attempt recorded
-	// before its password was checked, that turned out right.
+	// DeleteFailure forgets one record by its id: an attempt's slot
+	// (InsertSlot), given back once its password was checked.
 	DeleteFailure(ctx context.Context, id string) error
+	// InsertSlot records an attempt in progress for key under the unique
+	// id: of attempts made at once only one takes each id (ECONFLICT for
+	// the others). A record under id made before staleBefore (by a server
+	// that stopped before giving it back) is replaced.
+	InsertSlot(ctx context.Context, id, key string, at, staleBefore time.Time) error
 	// Failures counts failures for key since since and returns the last.
 	Failures(ctx context.Context, key string, since time.Time) (int, time.Time, error)
 	// ClearFailures forgets key's failures after a successful login.

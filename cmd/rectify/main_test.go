@@ -363,7 +363,7 @@ func TestVerifyCommandFindsCorruption(t *testing.T) {
 	orphan := filepath.Join(data, "blobs", "documents", "2026", "notice-2026-0099.pdf")
 	os.MkdirAll(filepath.Dir(orphan), 0o700)
 	os.WriteFile(orphan, []byte("%PDF"), 0o600)
-	if out, code = run(t, env, "verify"); code != 0 || !strings.Contains(out, "文件 documents/2026/notice-2026-0099.pdf 没有任何文书") {
+	if out, code = run(t, env, "verify"); code != 0 || !strings.Contains(out, "文件 documents/2026/notice-2026-0099.pdf 没有任何记录指向它") {
 		t.Fatalf("unreferenced object: exit %d\n%s", code, out)
 	}
 }

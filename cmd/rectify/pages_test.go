@@ -23,7 +23,6 @@ var consolePageUnreached = map[string]string{
 	"/roster/jobs/:id":                "the progress page of an import just posted; covered by the roster tests",
 	"/admin/tokens/:id/revoke":        "the demo issues no API tokens; covered by the admin tests",
 	"/":                               "only leads on (303) to the role's start page, which the crawl follows",
-	"/documents/:id":                  "a PDF download; the demo issues no documents (covered by the documents tests)",
 	"/verify/:code":                   "opened from the code printed on an issued document; the demo issues none (covered by the verify tests)",
 	"/cases/:no/evidence/:id":         "a file download; the demo uploads no evidence (covered by the evidence tests)",
 	"/hotline/reports/:id/files/:fid": "a file download; the demo's reports carry no files (covered by the hotline evidence tests)",

@@ -224,11 +224,22 @@ func (d *DB) InsertFailure(ctx context.Context, key string, at time.Time) (strin
 
 // DeleteFailure deletes one failure record by its id.
 func (d *DB) DeleteFailure(ctx context.Context, id string) error {
-	oid, err := bson.ObjectIDFromHex(id)
-	if err != nil {
-		return cases.Invalid("id", "not a failure record id: %q", id)
+	var key any = id // a slot (InsertSlot)
+	if oid, err := bson.ObjectIDFromHex(id); err == nil {
+		key = oid // a failure (InsertFailure)
 	}
-	_, err = d.db.Collection(colFailures).DeleteOne(ctx, bson.M{"_id": oid})
+	_, err := d.db.Collection(colFailures).DeleteOne(ctx, bson.M{"_id": key})
+	return translate(err, "login failure")
+}
+
+// InsertSlot records an attempt in progress under its slot id; a stale
+// record under that id goes first.
+func (d *DB) InsertSlot(ctx context.Context, id, key string, at, staleBefore time.Time) error {
+	col := d.db.Collection(colFailures)
+	if _, err := col.DeleteOne(ctx, bson.M{"_id": id, "at": bson.M{"$lt": staleBefore}}); err != nil {
+		return translate(err, "login failure")
+	}
+	_, err := col.InsertOne(ctx, bson.M{"_id": id, "key": key, "at": at})
 	return translate(err, "login failure")
 }
 

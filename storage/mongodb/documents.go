@@ -247,8 +247,10 @@ func (d *DB) ObjectKeys(ctx context.Context) ([]string, error) {
 		}
 		out = append(out, keys...)
 	}
-	// A secret document's further numbered copies.
-	cur, err := d.db.Collection(colDocuments).Find(ctx, bson.M{"copyFiles.0": bson.M{"$exists": true}},
+	// A secret document's further numbered copies. Every document is read
+	// (as the object keys above are): a filter on copyFiles would need an
+	// index of its own for a check that verify alone makes.
+	cur, err := d.db.Collection(colDocuments).Find(ctx, bson.M{},
 		options.Find().SetProjection(bson.M{"copyFiles": 1}))
 	if err != nil {
 		return nil, fmt.Errorf("list copies of documents: %w", err)

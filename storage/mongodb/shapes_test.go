@@ -362,6 +362,8 @@ func exerciseStore(t *testing.T, db *mongodb.DB) map[string]bool {
 	fid, err := db.InsertFailure(ctx, "ip:1", at)
 	must("InsertFailure", err)
 	must("DeleteFailure", db.DeleteFailure(ctx, fid))
+	must("InsertSlot", db.InsertSlot(ctx, "slot:ip:1#0", "try:ip:1", at, at.Add(-time.Minute)))
+	must("DeleteFailure", db.DeleteFailure(ctx, "slot:ip:1#0"))
 	_, err = db.InsertFailure(ctx, "ip:1", at)
 	must("InsertFailure", err)
 	_, _, err = db.Failures(ctx, "ip:1", at.Add(-time.Hour))
