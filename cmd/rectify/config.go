@@ -106,7 +106,7 @@ func (m *Main) bind(fs *flag.FlagSet, c *config) {
 	fs.StringVar(&c.ContactPhone, "contact-phone", m.env("RECTIFY_CONTACT_PHONE", ""), "印在通知书上的联系电话 (RECTIFY_CONTACT_PHONE)")
 	fs.StringVar(&c.SecretPeriod, "secret-period", m.env("RECTIFY_SECRET_PERIOD", "10年"), "保密期限，在涉密案件的文书上印作 秘密★<期限>；留空则只印“秘密” (RECTIFY_SECRET_PERIOD)")
 	fs.StringVar(&c.FontTitle, "font-title", m.env("RECTIFY_FONT_TITLE", ""), "版头和标题所用的 TrueType 字体（小标宋）；默认为内置的 Noto Serif SC Bold (RECTIFY_FONT_TITLE)")
-	fs.StringVar(&c.FontBody, "font-body", m.env("RECTIFY_FONT_BODY", ""), "正文所用的 TrueType 字体（仿宋）；默认为内置的 Noto Serif SC (RECTIFY_FONT_BODY)")
+	fs.StringVar(&c.FontBody, "font-body", m.env("RECTIFY_FONT_BODY", ""), "正文所用的 TrueType 字体（仿宋）；默认为内置的 FandolFang 仿宋（覆盖 GB 2312 全部汉字） (RECTIFY_FONT_BODY)")
 	fs.StringVar(&c.FontHeading, "font-heading", m.env("RECTIFY_FONT_HEADING", ""), "一级标题所用的 TrueType 字体（黑体）；默认为内置的 Noto Sans SC (RECTIFY_FONT_HEADING)")
 	fs.StringVar(&c.FontKai, "font-kai", m.env("RECTIFY_FONT_KAI", ""), "二级标题所用的 TrueType 字体（楷体）；默认为内置的 LXGW WenKai（霞鹜文楷） (RECTIFY_FONT_KAI)")
 	fs.StringVar(&c.FontFallback, "font-fallback", m.env("RECTIFY_FONT_FALLBACK", ""), "其他字体缺字时使用的 TrueType 字体，以逗号分隔；默认为内置的 Noto Serif SC 和 HanaMin B (RECTIFY_FONT_FALLBACK)")
