@@ -587,13 +587,42 @@ func footerRows(w *doc, d Official) []footRow {
 		// must end one character before the right edge.
 		lsb, _ := w.set.pick(RoleBody, []rune(label)[0]).bearings([]rune(label)[0])
 		width := areaW - 2*w.em() - (w.measure(label) - lsb*w.em())
-		rows = append(rows, footRow{label: label,
-			lines: Wrap(strings.Join(d.CopiesTo, "，")+"。", width, w.measure)})
+		rows = append(rows, footRow{label: label, lines: wrapList(d.CopiesTo, "，", "。", width, w.measure)})
 	}
 	if !d.Letter {
 		rows = append(rows, footRow{printedBy: true, lines: []string{""}})
 	}
 	return rows
+}
+
+// wrapList sets a list of names (the organs copied) in lines of width,
+// separated by sep and ended by end, breaking between names: a name is cut
+// ("市审计" / "局") only when it is longer than a line by itself.
+func wrapList(items []string, sep, end string, width float64, measure func(string) float64) []string {
+	var lines []string
+	cur := ""
+	for i, it := range items {
+		tok := it + sep
+		if i == len(items)-1 {
+			tok = it + end
+		}
+		switch {
+		case measure(cur+tok) <= width:
+			cur += tok
+		case measure(tok) <= width:
+			lines = append(lines, cur)
+			cur = tok
+		default:
+			// Longer than a line: wrapped as text, continuing the line.
+			ws := Wrap(cur+tok, width, measure)
+			lines = append(lines, ws[:len(ws)-1]...)
+			cur = ws[len(ws)-1]
+		}
+	}
+	if cur != "" || len(lines) == 0 {
+		lines = append(lines, cur)
+	}
+	return lines
 }
 
 // drawFooter draws the 版记 at the bottom of the last page: rows of 四号,
@@ -637,7 +666,16 @@ func drawFooter(w *doc, d Official, rows []footRow) {
 				if j == 0 {
 					w.text(x, base, r.label+l, 0)
 				} else {
-					w.text(x+w.measure(r.label), base, l, 0)
+					// Ink under the first organ's ink: characters differ in
+					// their side bearings (中 sits further in than 云).
+					organ, lead := []rune(r.lines[0]), []rune(l)
+					shift := 0.0
+					if len(organ) > 0 && len(lead) > 0 {
+						a, _ := w.set.pick(RoleBody, organ[0]).bearings(organ[0])
+						b, _ := w.set.pick(RoleBody, lead[0]).bearings(lead[0])
+						shift = (a - b) * w.em()
+					}
+					w.text(x+w.measure(r.label)+shift, base, l, 0)
 				}
 				y += footRowH
 			}

@@ -177,3 +177,35 @@ func TestWrapMeasuresEachRuneOnce(t *testing.T) {
 		t.Errorf("%d lines for 20,000 characters of 28 a line", len(lines))
 	}
 }
+
+// TestWrapListBreaksBetweenNames: the organs copied are broken between
+// names ("市审计" / "局" was printed), and a name longer than a line is
+// wrapped as text; every character is kept.
+func TestWrapListBreaksBetweenNames(t *testing.T) {
+	runes := func(s string) float64 { return float64(len([]rune(s))) }
+	tests := []struct {
+		name  string
+		items []string
+		width float64
+		want  []string
+	}{
+		{"OneLine", []string{"市委组织部", "市财政局"}, 20, []string{"市委组织部，市财政局。"}},
+		{"BreaksBetween", []string{"市委组织部", "市人力资源社会保障局", "市财政局", "市审计局", "市纪委监委", "市委巡察办"}, 20,
+			[]string{"市委组织部，市人力资源社会保障局，", "市财政局，市审计局，市纪委监委，", "市委巡察办。"}},
+		{"LongNameWrapped", []string{"甲", "一个比一行还要长得多的机关名称啊"}, 8, []string{"甲，一个比一行还", "要长得多的机关名", "称啊。"}},
+		{"Empty", nil, 10, []string{""}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := wrapList(tt.items, "，", "。", tt.width, runes)
+			if strings.Join(got, "|") != strings.Join(tt.want, "|") {
+				t.Fatalf("got %q, want %q", got, tt.want)
+			}
+			for _, l := range got {
+				if runes(l) > tt.width {
+					t.Errorf("line %q is wider than %v", l, tt.width)
+				}
+			}
+		})
+	}
+}
