@@ -30,11 +30,11 @@ func TestLoadDemo(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, s := range ss {
-		// The 2026 round is open: a unit not scored yet is neither graded,
-		// ranked nor compared with last year.
-		if s.NotScored() {
+		// The 2026 round is open: a unit not wholly scored yet is neither
+		// graded, ranked nor compared with last year.
+		if !s.Graded() {
 			if s.Previous != nil || s.Grade != "" || s.Rank != 0 {
-				t.Errorf("%s is not scored yet, but has grade %q, rank %d, previous %v", s.Unit, s.Grade, s.Rank, s.Previous)
+				t.Errorf("%s is not wholly scored yet, but has grade %q, rank %d, previous %v", s.Unit, s.Grade, s.Rank, s.Previous)
 			}
 			continue
 		}

@@ -121,17 +121,27 @@ type Standing struct {
 // NotScored reports a unit none of whose points is scored yet.
 func (s Standing) NotScored() bool { return s.Scored == 0 }
 
+// Graded reports a unit every point of which is scored: only such a unit
+// has a grade, a rank and a comparison with last year. A partly scored
+// unit's total is a sum so far (47.48 of 24 points scored is no 较差), and a
+// round is finalised only when every unit is graded.
+func (s Standing) Graded() bool { return s.Points > 0 && s.Scored >= s.Points }
+
 // Partial reports a unit some but not all of whose points are scored.
 func (s Standing) Partial() bool { return s.Scored > 0 && s.Scored < s.Points }
 
 // RankWithinKind sets Rank and RankOf within each unit kind (competition
 // ranking: 1, 1, 3) and sorts by kind, then rank, then unit code. Units not
-// scored yet are not ranked (Rank and RankOf 0) and come last in their
-// kind; RankOf counts the scored units only.
+// wholly scored yet are not ranked (Rank and RankOf 0) and come after the
+// graded ones of their kind (partly scored first); RankOf counts the graded
+// units only.
 func RankWithinKind(ss []Standing) {
 	sort.SliceStable(ss, func(i, j int) bool {
 		if ss[i].Kind != ss[j].Kind {
 			return ss[i].Kind < ss[j].Kind
+		}
+		if ss[i].Graded() != ss[j].Graded() {
+			return ss[i].Graded()
 		}
 		if ss[i].NotScored() != ss[j].NotScored() {
 			return !ss[i].NotScored()
@@ -147,7 +157,7 @@ func RankWithinKind(ss []Standing) {
 			j++
 		}
 		n := i
-		for n < j && !ss[n].NotScored() {
+		for n < j && ss[n].Graded() {
 			n++
 		}
 		for k := n; k < j; k++ {
@@ -167,10 +177,10 @@ func RankWithinKind(ss []Standing) {
 }
 
 // WithPrevious sets Previous and Change from last year's totals by unit;
-// a unit not scored yet has nothing to compare.
+// a unit not wholly scored yet has nothing to compare.
 func WithPrevious(ss []Standing, previous map[string]float64) {
 	for i := range ss {
-		if p, ok := previous[ss[i].Unit]; ok && !ss[i].NotScored() {
+		if p, ok := previous[ss[i].Unit]; ok && ss[i].Graded() {
 			p := p
 			ss[i].Previous = &p
 			ss[i].Change = Round2(ss[i].Total - p)

@@ -363,8 +363,8 @@ func (sh Sheet) Row(point string) (Row, bool) {
 	return Row{}, false
 }
 
-// Standing computes the unit's result from the sheet (rank not set). A
-// unit with no point scored has no grade.
+// Standing computes the unit's result from the sheet (rank not set). Only
+// a unit with every point scored has a grade (Graded).
 func (sh Sheet) Standing(rules Rules) Standing {
 	scores := map[string]float64{}
 	st := Standing{Unit: sh.Unit.Unit, UnitName: sh.Unit.UnitName, Kind: sh.Unit.Kind, Points: len(sh.Rows), ScoredCategories: map[string]bool{}}
@@ -376,7 +376,7 @@ func (sh Sheet) Standing(rules Rules) Standing {
 		}
 	}
 	st.Total, st.Categories = Totals(sh.State.Catalog, sh.Unit.Individual, scores)
-	if !st.NotScored() {
+	if st.Graded() {
 		st.Grade = rules.GradeOf(st.Total)
 	}
 	return st

@@ -38,9 +38,12 @@ func (s *Server) unitResult(c *gin.Context, round, unit string) (templates.Asses
 			continue
 		}
 		r.Total, r.Grade = st.Total, st.Grade
-		if st.NotScored() {
+		switch {
+		case st.NotScored():
 			r.Grade = notScored
-		} else {
+		case !st.Graded():
+			r.Grade = scoring
+		default:
 			r.Rank = fmt.Sprintf("第 %d 名（共 %d 个同类单位）", st.Rank, st.RankOf)
 		}
 		if st.Previous != nil {
@@ -68,6 +71,9 @@ const chartTitle = "各类指标得分率"
 // notScored stands for the score, grade and rank of a unit none of whose
 // points is scored yet.
 const notScored = "未评分"
+
+// scoring is the grade of a unit partly scored: its total is a sum so far.
+const scoring = "评分中"
 
 // chartCategories are the categories of r with a point scored: while a
 // round is open, a partly scored unit's chart shows what is scored, not
@@ -186,9 +192,12 @@ func (s *Server) handleAssessmentSummary(c *gin.Context) {
 		if st.Previous != nil {
 			change = st.Change
 		}
-		if st.NotScored() {
+		switch {
+		case st.NotScored():
 			row = append(row, "", notScored, "", change)
-		} else {
+		case !st.Graded():
+			row = append(row, st.Total, scoring, "", change)
+		default:
 			row = append(row, st.Total, st.Grade, fmt.Sprintf("%d/%d", st.Rank, st.RankOf), change)
 		}
 		rows = append(rows, row)

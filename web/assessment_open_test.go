@@ -43,8 +43,16 @@ func TestAssessmentResultsWhileOpen(t *testing.T) {
 			t.Errorf("unscored unit's row shows %q:\n%s", bad, none)
 		}
 	}
-	if part := row("QH001"); !strings.Contains(part, "已评 1/") {
+	// A partly scored unit's total is a sum so far: no grade, no rank, no
+	// comparison (47.48 of 24 points showed 较差, 1/2 and -38.66).
+	part := row("QH001")
+	if !strings.Contains(part, "已评 1/") || !strings.Contains(part, "评分中") {
 		t.Errorf("partly scored unit's row does not say how much is scored:\n%s", part)
+	}
+	for _, bad := range []string{"较差", "1/1", "1/2", "2/2"} {
+		if strings.Contains(part, bad) {
+			t.Errorf("partly scored unit's row shows %q:\n%s", bad, part)
+		}
 	}
 	if strings.Contains(page.Raw, "/units/QH002/chart.svg") || !strings.Contains(page.Raw, "未评分，暂无得分率图") {
 		t.Error("an unscored unit's chart is shown")
