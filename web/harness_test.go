@@ -138,7 +138,7 @@ func newEnv(t testing.TB) *testEnv {
 	hl := newHotline(t, env, blobs, acc, docs)
 	rs := newRoster(t, env, acc)
 	pat := newPatrol(t, env)
-	s := web.NewServer(web.Config{Patrol: pat, Blobs: blobs, Letterhead: templates.Letterhead{Office: "中共云州市委机构编制委员会办公室"}, SecretPeriod: "10年", Service: env.Service, Access: acc, Documents: docs, Referral: ref, Clues: clues, Catalog: env.Catalog, LoginPerMinute: 1000, PublicPerMinute: 10000,
+	s := web.NewServer(web.Config{Patrol: pat, Blobs: blobs, Letterhead: templates.Letterhead{Office: "中共云州市委机构编制委员会办公室"}, SecretPeriod: "10年", Service: env.Service, Access: acc, Documents: docs, Referral: ref, Clues: clues, Catalog: env.Catalog, LoginPerMinute: 1000, LoginPerAccount: 1000, PublicPerMinute: 10000,
 		Hotline: hl, ReportsPerHour: 1000, StatusPerHour: 1000, Assessment: assess, Roster: rs,
 		Checkpoint: func(ctx context.Context) (checkpoint.Info, bool, error) {
 			return checkpoint.Sign(ctx, env.Service, cps)

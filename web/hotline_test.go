@@ -312,7 +312,7 @@ func TestPublicReportLimits(t *testing.T) {
 	}
 	t.Run("ErrRateLimitPerAddress", func(t *testing.T) {
 		s := web.NewServer(web.Config{Service: e.Service, Access: e.Access, Documents: e.Docs, Catalog: e.Catalog, Hotline: e.Hotline,
-			LoginPerMinute: 1000, PublicPerMinute: 10000, ReportsPerHour: 2})
+			LoginPerMinute: 1000, LoginPerAccount: 1000, PublicPerMinute: 10000, ReportsPerHour: 2})
 		srv := httptest.NewServer(s.Handler())
 		defer srv.Close()
 		for i := range 3 {

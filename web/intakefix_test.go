@@ -289,7 +289,7 @@ func TestBatchPageShowsOnlyItemsInScope(t *testing.T) {
 func TestPublicReportQuotaCountsOnlyReports(t *testing.T) {
 	e := newEnv(t)
 	s := web.NewServer(web.Config{Service: e.Service, Access: e.Access, Documents: e.Docs, Catalog: e.Catalog, Hotline: e.Hotline,
-		LoginPerMinute: 1000, PublicPerMinute: 10000, ReportsPerHour: 2})
+		LoginPerMinute: 1000, LoginPerAccount: 1000, PublicPerMinute: 10000, ReportsPerHour: 2})
 	srv := httptest.NewServer(s.Handler())
 	defer srv.Close()
 	f := reportFields("清河县教育局张某某长期不上班，工资照发，吃空饷。")
@@ -371,7 +371,7 @@ func TestTrustedProxies(t *testing.T) {
 	}{{"BehindTrustedProxy", []string{"127.0.0.1/32"}, http.StatusCreated}, {"NoProxyTrusted", nil, http.StatusTooManyRequests}} {
 		t.Run(tt.name, func(t *testing.T) {
 			s := web.NewServer(web.Config{Service: e.Service, Access: e.Access, Documents: e.Docs, Catalog: e.Catalog, Hotline: e.Hotline,
-				LoginPerMinute: 1000, PublicPerMinute: 10000, ReportsPerHour: 1, TrustedProxies: tt.trusted})
+				LoginPerMinute: 1000, LoginPerAccount: 1000, PublicPerMinute: 10000, ReportsPerHour: 1, TrustedProxies: tt.trusted})
 			srv := httptest.NewServer(s.Handler())
 			defer srv.Close()
 			if code := file(s, srv.URL, "203.0.113.1"); code != http.StatusCreated {
