@@ -452,7 +452,7 @@ func (s *Server) handleBriefingSend(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	e := accessEntry(c, p, "send-briefing", sent.ID+" "+b.Unit.Code)
+	e := accessEntry(c, p, "send-briefing", b.Unit.Code+"（通报 "+sent.ID+"）")
 	e.Level = string(level)
 	if err := s.access.RecordAccess(c, e); err != nil {
 		s.fail(c, err)
@@ -547,7 +547,7 @@ func (s *Server) handleSentBriefing(c *gin.Context) {
 		s.fail(c, &cases.Error{Code: cases.ECORRUPT, Message: "通报材料存档与记录不符"})
 		return
 	}
-	e := accessEntry(c, p, "download-sent-briefing", sent.ID+" "+sent.Unit)
+	e := accessEntry(c, p, "download-sent-briefing", sent.Unit+"（通报 "+sent.ID+"）")
 	e.Level = string(sent.Level)
 	if err := s.access.RecordAccess(c, e); err != nil {
 		s.fail(c, err)
